@@ -1,0 +1,164 @@
+// Package runtime is the small shared package that generated and dynamic oauthgen
+// clients call. It receives a fully resolved Flow, decided at generation time, and
+// does the HTTP: token requests with every deviation a connector declares, response
+// parsing, refresh, and token injection into API calls. It depends only on the
+// standard library and golang.org/x/oauth2, and speaks x/oauth2 types at its edges.
+package runtime
+
+import "time"
+
+// BodyType is the encoding of a token request body.
+type BodyType uint8
+
+// The token request body encodings. The zero value means none (no fallback).
+const (
+	Form BodyType = iota + 1 // application/x-www-form-urlencoded
+	JSON                     // application/json
+)
+
+// Grant is the OAuth2 grant a flow uses.
+type Grant uint8
+
+// The supported grants.
+const (
+	AuthorizationCode Grant = iota
+	ClientCredentials
+)
+
+// ClientAuth is where the client id and secret go in token requests.
+type ClientAuth uint8
+
+// The client authentication placements.
+const (
+	AuthBody   ClientAuth = iota // body (or query) parameters
+	AuthHeader                   // HTTP Basic
+	AuthBoth                     // both
+)
+
+// PKCE is the PKCE (RFC 7636) challenge method of a flow.
+type PKCE uint8
+
+// The PKCE methods.
+const (
+	NoPKCE PKCE = iota
+	PKCES256
+	PKCEPlain
+)
+
+// Path is a dot path into a JSON (or form-encoded) response, split at the dots:
+// Path{"data", "access_token"}.
+type Path []string
+
+// Vars are the values a template may read that are known only during a flow, not when
+// the client is built. Values of the end user's Params and the client's own id and
+// redirect URL are resolved by the generated code before the runtime sees them.
+type Vars struct {
+	State       string            // the state of an authorize URL
+	Callback    map[string]string // callback_params captured from the callback, by template name
+	Credentials map[string]string // token metadata, by name
+	Token       string            // the access token (header block only)
+}
+
+// Text is a string that is either fixed or computed from Vars at call time.
+// The zero Text is the empty string.
+type Text struct {
+	s string
+	f func(*Vars) string
+}
+
+// String returns a fixed Text.
+func String(s string) Text { return Text{s: s} }
+
+// Func returns a Text computed from Vars at call time.
+func Func(f func(*Vars) string) Text { return Text{f: f} }
+
+// Render returns the text for v. v may be nil when the text is fixed.
+func (t Text) Render(v *Vars) string {
+	if t.f != nil {
+		if v == nil {
+			v = &Vars{}
+		}
+		return t.f(v)
+	}
+	return t.s
+}
+
+// IsZero reports whether t is the zero Text.
+func (t Text) IsZero() bool { return t.f == nil && t.s == "" }
+
+// Arg is one named parameter or header whose value is a Text.
+type Arg struct {
+	Key   string
+	Value Text
+}
+
+// Field names a value read from a response at a path: token metadata and userinfo fields.
+type Field struct {
+	Name string
+	Path Path
+}
+
+// Userinfo is a GET made with the new token after an exchange.
+type Userinfo struct {
+	URL    Text
+	Fields []Field
+}
+
+// APIAuth says how API calls carry the token and what else they carry.
+type APIAuth struct {
+	InQuery     bool   // send Value as the query parameter QueryKey instead of a header
+	HeaderKey   string // header that carries Value, such as "Authorization"
+	QueryKey    string // query parameter that carries Value when InQuery
+	Value       Text   // the full header (or query) value; Vars.Token holds the access token
+	ContentType string // set on requests with a body and no Content-Type
+	Headers     []Arg  // added to every API request
+	Query       []Arg  // added to every API request's query string
+}
+
+// Flow is a connector's OAuth2 flow with every decision already made. Generated code
+// declares one per connector; the dynamic package builds one from a connector file.
+// Slices of Arg are in the order their requests send them.
+type Flow struct {
+	Connector string // display name, used in error messages
+	Grant     Grant
+
+	AuthorizeURL  Text  // authorization_code only
+	AuthorizeArgs []Arg // response_type, scope and extra_authorization_url
+
+	TokenURL   Text
+	RefreshURL Text // zero: TokenURL
+	RevokeURL  Text // zero: no revocation
+
+	Method       string   // "POST" (zero) or "GET"
+	Body         BodyType // zero: Form
+	FallbackBody BodyType // tried once when Body is refused; zero: none
+	Accept       string   // zero: application/json
+	ContentType  string   // zero: from the body type
+	ClientAuth   ClientAuth
+	ClientIDKey  string // zero: client_id
+	SecretKey    string // zero: client_secret
+	CodeKey      string // zero: code
+	Headers      []Arg  // token_request_headers
+
+	ExchangeArgs []Arg // grant_type and extra_access_url
+	RefreshArgs  []Arg // grant_type and extra_refresh_url
+	WithoutCode  bool
+	PKCE         PKCE
+
+	// CallbackParams maps a template name (callback.<name>) to the callback query
+	// parameter it is read from.
+	CallbackParams []Field
+
+	AccessToken  Path // access_token
+	RefreshToken Path // refresh_token next to the access token unless configured
+	ExpiresIn    Path
+	TokenType    Path
+	Metadata     []Field
+
+	DefaultExpiresIn time.Duration // lifetime when the response has none
+	Permanent        bool          // never refresh
+	RefreshBefore    time.Duration // zero: min(30 min, half the lifetime)
+
+	Userinfo *Userinfo
+	API      APIAuth
+}
