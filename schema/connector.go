@@ -77,12 +77,13 @@ type Field struct {
 	// Required makes the field mandatory: the generated New rejects an empty value.
 	Required bool `json:"required,omitempty" jsonschema:"default=false"`
 
-	// Default is the value used when the user supplies none; a field with a default is
-	// always defined. For a select it must be one of enum.
-	Default any `json:"default,omitempty" jsonschema:"type=[string,number,boolean]"`
+	// Default is the value used when the user supplies none (a string, number or
+	// boolean matching type); a field with a default is always defined. For a select it
+	// must be one of enum.
+	Default any `json:"default,omitempty"`
 
 	// Enum lists the allowed values of a select field.
-	Enum []string `json:"enum,omitempty" jsonschema:"minItems=1,example=Production,example=Sandbox"`
+	Enum []string `json:"enum,omitempty" jsonschema:"minItems=1,uniqueItems=true,example=Production,example=Sandbox"`
 
 	// Placeholder is a UI hint shown in an empty input.
 	Placeholder string `json:"placeholder,omitempty"`
@@ -202,7 +203,7 @@ type Config struct {
 	// Scopes are joined with scope_separator into the scope parameter of the authorize
 	// URL (client_credentials: of the token request). Not together with
 	// extra_authorization_url.scope.
-	Scopes []string `json:"scopes,omitempty" jsonschema:"example=read,example=write"`
+	Scopes []string `json:"scopes,omitempty" jsonschema:"uniqueItems=true,example=read,example=write"`
 
 	// ScopeSeparator joins scopes. Default: a space.
 	ScopeSeparator string `json:"scope_separator,omitempty" jsonschema:"default= "`
@@ -230,8 +231,8 @@ type Config struct {
 	TokenTypePath string `json:"token_type_path,omitempty"`
 
 	// DefaultExpiresIn is the lifetime in seconds of tokens whose response has no
-	// expires_in, for providers that expire tokens without saying so.
-	DefaultExpiresIn int `json:"default_expires_in,omitempty" jsonschema:"minimum=1,example=3600"`
+	// expires_in, for providers that expire tokens without saying so (at most a year).
+	DefaultExpiresIn int `json:"default_expires_in,omitempty" jsonschema:"minimum=1,maximum=31536000,example=3600"`
 
 	// NoRefreshToken marks tokens as permanent: they are never refreshed.
 	NoRefreshToken bool `json:"no_refresh_token,omitempty" jsonschema:"default=false"`
@@ -253,11 +254,11 @@ type Config struct {
 	// accounts-server, Shopify's shop). They are kept with the token and usable in
 	// templates as callback.<name>, with characters other than letters, digits and
 	// underscores in the name replaced by underscores (callback.accounts_server).
-	CallbackParams []string `json:"callback_params,omitempty" jsonschema:"example=shop"`
+	CallbackParams []string `json:"callback_params,omitempty" jsonschema:"uniqueItems=true,example=shop"`
 
 	// RefreshBeforeExpiry is how many seconds before expiry this connector refreshes.
-	// Default: the run-time default, min(30 minutes, half the token's lifetime).
-	RefreshBeforeExpiry int `json:"refresh_before_expiry,omitempty" jsonschema:"minimum=0"`
+	// Default: the run-time default, min(30 minutes, half the token's lifetime). At most a day.
+	RefreshBeforeExpiry int `json:"refresh_before_expiry,omitempty" jsonschema:"minimum=0,maximum=86400"`
 
 	// TokenMetadata maps a name to a dot path into the token response (instance_url,
 	// team.id). The values are kept with the token, get typed accessors, and are usable

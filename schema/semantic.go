@@ -1,0 +1,262 @@
+package schema
+
+import (
+	"fmt"
+	"go/token"
+	"strconv"
+	"strings"
+)
+
+// The checks below express what the JSON Schema cannot. They read the parsed tree,
+// tolerate values of the wrong type (the schema validation reports those), and run
+// even when the schema validation failed, so that one run shows every problem.
+
+// reservedNames are template variables that an auth_form field must not shadow.
+var reservedNames = map[string]string{
+	"redirect_url": "the redirect URL",
+	"state":        "the state parameter",
+	"callback":     "callback parameters (callback.<name>)",
+	"credentials":  "token metadata (credentials.<name>)",
+	"token":        "the access token in the header block",
+	"token_format": "the rendered token_format in the header block",
+}
+
+// checkSemantics runs every semantic check on the document.
+func (d *document) checkSemantics() {
+	d.checkName()
+	d.checkAuthForm()
+	d.checkConfig()
+	d.checkURLs()
+	d.checkTestRequest()
+}
+
+// checkName checks that the connector gets a valid Go package name.
+func (d *document) checkName() {
+	if pkg := d.root.get("package"); pkg != nil {
+		if s, ok := pkg.text(); ok && token.IsKeyword(s) {
+			d.errValue(pkg, "/package", "%q is a Go keyword and cannot name a package", s)
+		}
+		return
+	}
+	name := d.root.get("name")
+	s, ok := name.text()
+	if !ok || s == "" {
+		return
+	}
+	switch pkg := PackageName(s); {
+	case pkg == "":
+		d.errValue(name, "/name", "%q has no letters or digits to derive a Go package name from; set \"package\"", s)
+	case pkg[0] >= '0' && pkg[0] <= '9':
+		d.errValue(name, "/name", "the derived Go package name %q starts with a digit; set \"package\"", pkg)
+	case token.IsKeyword(pkg):
+		d.errValue(name, "/name", "the derived Go package name %q is a Go keyword; set \"package\"", pkg)
+	}
+}
+
+// checkAuthForm checks the auth_form entries: unique names, reserved names, select
+// fields with an enum, defaults of the field's type and within the enum.
+func (d *document) checkAuthForm() {
+	form := d.root.path("oauth2", "auth_form")
+	if form == nil || form.kind != kindArray {
+		return
+	}
+	first := map[string]*node{}
+	for i, entry := range form.kids {
+		if entry.kind != kindObject {
+			continue
+		}
+		ptr := "/oauth2/auth_form/" + strconv.Itoa(i)
+		nameNode := entry.get("name")
+		if name, ok := nameNode.text(); ok {
+			if f, dup := first[name]; dup {
+				d.errValue(nameNode, ptr+"/name", "duplicate auth_form name %q (first at line %d); names must be unique", name, d.line(f.start))
+			} else {
+				first[name] = nameNode
+			}
+			if what, reserved := reservedNames[name]; reserved {
+				d.errValue(nameNode, ptr+"/name", "%q is reserved for %s; choose another name", name, what)
+			}
+		}
+		typ := "text"
+		typeNode := entry.get("type")
+		if s, ok := typeNode.text(); ok {
+			typ = s
+		}
+		enumNode := entry.get("enum")
+		if typ == "select" && enumNode == nil {
+			d.errValue(typeNode, ptr+"/type", "a \"select\" field needs \"enum\" with its allowed values")
+		}
+		def := entry.get("default")
+		if def == nil {
+			continue
+		}
+		want := kindString
+		switch typ {
+		case "number":
+			want = kindNumber
+		case "checkbox":
+			want = kindBool
+		}
+		if (def.kind == kindString || def.kind == kindNumber || def.kind == kindBool) && def.kind != want {
+			d.errValue(def, ptr+"/default", "the default of a %q field must be %s, not %s", typ, article(want), article(def.kind))
+			continue
+		}
+		if enumNode != nil && enumNode.kind == kindArray && def.kind == kindString {
+			var allowed []any
+			found := false
+			for _, e := range enumNode.kids {
+				if s, ok := e.text(); ok {
+					allowed = append(allowed, s)
+					found = found || s == def.str
+				}
+			}
+			if !found {
+				d.errValue(def, ptr+"/default", "default %s is not one of enum: %s", preview(def), quoteList(allowed))
+			}
+		}
+	}
+}
+
+// checkConfig checks the flow configuration for keys that contradict each other and
+// for the keys each flow requires.
+func (d *document) checkConfig() {
+	const base = "/oauth2/config"
+	cfg := d.root.path("oauth2", "config")
+	if cfg == nil || cfg.kind != kindObject {
+		return
+	}
+	flow := string(FlowAuthorizationCode)
+	if s, ok := cfg.get("flow").text(); ok {
+		flow = s
+	}
+	switch FlowType(flow) {
+	case FlowAuthorizationCode:
+		if cfg.get("step1_authorize_url") == nil {
+			d.errValue(cfg, base, "missing required key \"step1_authorize_url\" (the authorization_code flow sends the user there)")
+		} else if s, ok := cfg.get("step1_authorize_url").text(); ok && s == "" {
+			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
+		}
+	case FlowClientCredentials:
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params"} {
+			if n := cfg.get(k); n != nil {
+				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
+			}
+		}
+	}
+
+	if scope := cfg.path("extra_authorization_url", "scope"); scope != nil {
+		if scopes := cfg.get("scopes"); scopes != nil {
+			d.errValue(scope, base+"/extra_authorization_url/scope", "the scope is set both here and by \"scopes\" (line %d); keep one", d.line(scopes.start))
+		}
+	}
+
+	if inHeaders, ok := cfg.get("client_id_and_secret_in_headers").boolean(); ok && inHeaders {
+		ca := cfg.get("client_auth")
+		if s, ok := ca.text(); ok && s != string(ClientAuthHeader) {
+			d.errValue(ca, base+"/client_auth", "%q contradicts client_id_and_secret_in_headers: true (line %d), which means \"header\"; keep one of them", s, d.line(cfg.get("client_id_and_secret_in_headers").start))
+		}
+	}
+
+	if or := cfg.get("or_exchange_request_body_type"); or != nil {
+		body := string(BodyForm)
+		if s, ok := cfg.get("exchange_request_body_type").text(); ok {
+			body = s
+		}
+		if s, ok := or.text(); ok && s == body {
+			d.errValue(or, base+"/or_exchange_request_body_type", "the fallback encoding %q is the same as exchange_request_body_type; use the other one or remove it", s)
+		}
+	}
+}
+
+// urlKeys are the URL-valued keys that must use https.
+var urlKeys = [][]string{
+	{"base_url"},
+	{"oauth2", "config", "step1_authorize_url"},
+	{"oauth2", "config", "step3_access_url"},
+	{"oauth2", "config", "token_refresh_url"},
+	{"oauth2", "config", "revoke_url"},
+	{"oauth2", "config", "userinfo", "url"},
+	{"test_request", "url"},
+}
+
+// checkURLs checks that endpoints use https (http only for the loopback host).
+func (d *document) checkURLs() {
+	for _, keys := range urlKeys {
+		n := d.root.path(keys...)
+		s, ok := n.text()
+		if !ok {
+			continue
+		}
+		if msg := checkURL(s); msg != "" {
+			d.errValue(n, pointerJoin("", keys...), "%s", msg)
+		}
+	}
+}
+
+// checkURL checks the literal beginning of a URL template: its scheme must be https,
+// or http with a loopback host. A URL whose scheme or host comes from a template
+// expression is checked as far as it is literal. It returns "" when the URL is fine.
+func checkURL(s string) string {
+	if s == "" || strings.HasPrefix(s, "{{") || strings.HasPrefix(s, "{%") {
+		return "" // the whole URL comes from a template
+	}
+	lit := s
+	if i := strings.IndexByte(s, '{'); i >= 0 {
+		lit = s[:i]
+	}
+	scheme, rest, ok := strings.Cut(lit, "://")
+	if !ok {
+		if strings.Contains(s, "://") {
+			return "" // the scheme comes from a template
+		}
+		return fmt.Sprintf("%s is not an absolute URL: it must start with https://", strconv.Quote(s))
+	}
+	switch strings.ToLower(scheme) {
+	case "https":
+		return ""
+	case "http":
+	default:
+		return fmt.Sprintf("scheme %q is not allowed: use https", scheme)
+	}
+	host := rest
+	if i := strings.IndexAny(host, "/?#"); i >= 0 {
+		host = host[:i]
+	} else if len(lit) < len(s) {
+		// The host continues into a template expression: it cannot be known here.
+		return "http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https"
+	}
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:]
+	}
+	hostname := host
+	if strings.HasPrefix(host, "[") {
+		if i := strings.IndexByte(host, ']'); i >= 0 {
+			hostname = host[:i+1]
+		}
+	} else if i := strings.IndexByte(host, ':'); i >= 0 {
+		hostname = host[:i]
+	}
+	switch strings.ToLower(hostname) {
+	case "localhost", "127.0.0.1", "[::1]":
+		return ""
+	}
+	return fmt.Sprintf("uses http:// on the public host %q: use https (http is allowed only for localhost, 127.0.0.1 and [::1])", hostname)
+}
+
+// checkTestRequest checks that test_request has exactly one of path and url, and that
+// a path has a base_url to be resolved against.
+func (d *document) checkTestRequest() {
+	tr := d.root.get("test_request")
+	if tr == nil || tr.kind != kindObject {
+		return
+	}
+	path, url := tr.get("path"), tr.get("url")
+	switch {
+	case path != nil && url != nil:
+		d.errValue(url, "/test_request/url", "give either \"path\" (line %d) or \"url\", not both", d.line(path.start))
+	case path == nil && url == nil:
+		d.errValue(tr, "/test_request", "needs \"path\" (resolved against base_url) or \"url\"")
+	case path != nil && d.root.get("base_url") == nil:
+		d.errValue(path, "/test_request/path", "a path needs \"base_url\" to be resolved against; set base_url or use \"url\"")
+	}
+}

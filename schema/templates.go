@@ -1,0 +1,138 @@
+package schema
+
+// TemplatePlace says where in a connector a template is used, which decides the
+// variables it may refer to.
+type TemplatePlace string
+
+// The places of templates.
+const (
+	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
+	PlaceAuthorize TemplatePlace = "authorize"
+	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
+	// extra_access_url, extra_refresh_url and token_request_headers.
+	PlaceToken TemplatePlace = "token"
+	// PlaceAPI: base_url, userinfo.url, test_request.url and the values of
+	// header.extra_headers and header.extra_query.
+	PlaceAPI TemplatePlace = "api"
+	// PlaceHeader: header.token_format and header.token_prefix, which may also use
+	// token and token_format.
+	PlaceHeader TemplatePlace = "header"
+)
+
+// TemplateString is one template-valued string of a connector file, with what is
+// needed to report a problem at a character inside it.
+type TemplateString struct {
+	// Pointer is the JSON pointer of the string ("/oauth2/config/step3_access_url").
+	Pointer string
+	// Place decides the variables the template may use.
+	Place TemplatePlace
+	// Value is the decoded string: the template source.
+	Value string
+
+	file  string
+	data  []byte
+	lines *lineIndex
+	quote int // offset of the opening quote in data
+}
+
+// Offset returns the byte offset in the file of the character that produced byte i
+// of Value (JSON escapes such as \" or \u00e9 are accounted for).
+func (t TemplateString) Offset(i int) int {
+	if t.data == nil {
+		return 0
+	}
+	return rawOffset(t.data, t.quote, i)
+}
+
+// Position returns the 1-based line and column in the file of byte i of Value.
+func (t TemplateString) Position(i int) (line, col int) {
+	if t.lines == nil {
+		return 0, 0
+	}
+	return t.lines.position(t.Offset(i))
+}
+
+// ErrorAt returns a problem of the template located at byte i of Value, ready to be
+// reported with the loader's other errors.
+func (t TemplateString) ErrorAt(i int, msg string) *Error {
+	off := t.Offset(i)
+	line, col := t.Position(i)
+	return &Error{File: t.file, Line: line, Col: col, Offset: off, Pointer: t.Pointer, Msg: msg}
+}
+
+// TemplateChecker checks the templates of a connector file and returns their
+// problems (built with TemplateString.ErrorAt). c is decoded leniently: when the
+// file has other problems, values of the wrong type are zero.
+type TemplateChecker func(c *Connector, templates []TemplateString) []*Error
+
+// templateChecker is the extension point where template checks run: Parse calls it
+// with every template of the file, after the schema and semantic checks, and reports
+// its errors with theirs. It is nil while no template engine is plugged in.
+var templateChecker TemplateChecker
+
+// templateKeys lists the template-valued keys; "*" stands for every member of a map.
+var templateKeys = []struct {
+	path  []string
+	place TemplatePlace
+}{
+	{[]string{"base_url"}, PlaceAPI},
+	{[]string{"oauth2", "config", "step1_authorize_url"}, PlaceAuthorize},
+	{[]string{"oauth2", "config", "extra_authorization_url", "*"}, PlaceAuthorize},
+	{[]string{"oauth2", "config", "step3_access_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "token_refresh_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "extra_access_url", "*"}, PlaceToken},
+	{[]string{"oauth2", "config", "extra_refresh_url", "*"}, PlaceToken},
+	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
+	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
+	{[]string{"header", "token_format"}, PlaceHeader},
+	{[]string{"header", "token_prefix"}, PlaceHeader},
+	{[]string{"header", "extra_headers", "*"}, PlaceAPI},
+	{[]string{"header", "extra_query", "*"}, PlaceAPI},
+	{[]string{"test_request", "url"}, PlaceAPI},
+}
+
+// templates collects every template-valued string of the document, in file order.
+func (d *document) templates() []TemplateString {
+	var out []TemplateString
+	add := func(n *node, ptr string, place TemplatePlace) {
+		if n == nil || n.kind != kindString {
+			return
+		}
+		out = append(out, TemplateString{Pointer: ptr, Place: place, Value: n.str,
+			file: d.file, data: d.data, lines: d.lines, quote: n.start})
+	}
+	for _, tk := range templateKeys {
+		last := len(tk.path) - 1
+		if tk.path[last] != "*" {
+			add(d.root.path(tk.path...), pointerJoin("", tk.path...), tk.place)
+			continue
+		}
+		m := d.root.path(tk.path[:last]...)
+		if m == nil || m.kind != kindObject {
+			continue
+		}
+		for i, k := range m.keys {
+			add(m.kids[i], pointerJoin("", append(tk.path[:last:last], k)...), tk.place)
+		}
+	}
+	// File order keeps reports stable and readable.
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].quote < out[j-1].quote; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	return out
+}
+
+// Templates returns every template-valued string of a connector file, for tools that
+// work on templates (the template checker, the generator's error reporting). The
+// file must be valid JSON; other problems are not reported here (use Parse).
+func Templates(name string, data []byte) ([]TemplateString, error) {
+	root, serr := parseJSON(data)
+	d := &document{file: name, data: data, lines: newLineIndex(data), root: root}
+	if serr != nil {
+		return nil, Errors{d.errorAt(serr.off, "", "invalid JSON: "+serr.msg)}
+	}
+	return d.templates(), nil
+}
