@@ -1,0 +1,423 @@
+package runtime
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// expiryDelta is how long before its expiry a token counts as expired (as in
+// golang.org/x/oauth2), to allow for clock skew and request time.
+const expiryDelta = 10 * time.Second
+
+// retryFailedRefresh is how long a TokenSource keeps serving a still-valid token after
+// a failed refresh before it tries again.
+const retryFailedRefresh = 10 * time.Second
+
+// entry is a token with everything API calls need, computed once per token.
+type entry struct {
+	tok       *oauth2.Token
+	refreshAt time.Time // zero: never refreshed proactively
+	value     string    // API header (or query) value
+	headers   []param   // extra API headers, canonical keys
+	query     string    // encoded query to add: extra query and, InQuery, the token
+}
+
+func (e *entry) fresh(now time.Time) bool {
+	return e.refreshAt.IsZero() || now.Before(e.refreshAt)
+}
+
+// window returns how long before expiry tok is refreshed.
+func (c *Client) window(tok *oauth2.Token) time.Duration {
+	life := time.Duration(tok.ExpiresIn) * time.Second
+	if life <= 0 {
+		life = c.flow.DefaultExpiresIn
+	}
+	w := c.opts.refreshBefore
+	if w <= 0 {
+		w = c.flow.RefreshBefore
+	}
+	if w <= 0 {
+		w = maxRefreshWindow
+	}
+	if life > 0 && w > life/2 {
+		w = life / 2
+	}
+	return w
+}
+
+// canRenew reports whether tok can be replaced by a new token.
+func (c *Client) canRenew(tok *oauth2.Token) bool {
+	if c.flow.Permanent {
+		return false
+	}
+	if c.flow.Grant == ClientCredentials {
+		return true
+	}
+	return tok != nil && tok.RefreshToken != ""
+}
+
+// refreshAt returns when tok is due for renewal; zero means never (permanent tokens,
+// tokens without expiry).
+func (c *Client) refreshAt(tok *oauth2.Token) time.Time {
+	if c.flow.Permanent || tok.Expiry.IsZero() {
+		return time.Time{}
+	}
+	if !c.canRenew(tok) {
+		return tok.Expiry.Add(-expiryDelta)
+	}
+	return tok.Expiry.Add(-c.window(tok))
+}
+
+func (c *Client) expired(tok *oauth2.Token) bool {
+	if tok == nil || tok.AccessToken == "" {
+		return true
+	}
+	if c.flow.Permanent || tok.Expiry.IsZero() {
+		return false
+	}
+	return !c.now().Before(tok.Expiry.Add(-expiryDelta))
+}
+
+func (c *Client) due(tok *oauth2.Token) bool {
+	if tok == nil || tok.AccessToken == "" {
+		return true
+	}
+	at := c.refreshAt(tok)
+	return !at.IsZero() && !c.now().Before(at)
+}
+
+// newEntry computes the API values of tok.
+func (c *Client) newEntry(tok *oauth2.Token) *entry {
+	e := &entry{tok: tok, refreshAt: c.refreshAt(tok)}
+	api := &c.flow.API
+	var v *Vars
+	if !api.Value.IsZero() || len(api.Headers) > 0 || len(api.Query) > 0 {
+		v = c.varsOf(tok)
+		v.Token = tok.AccessToken
+	}
+	switch {
+	case !api.Value.IsZero():
+		e.value = api.Value.Render(v)
+	case api.InQuery:
+		e.value = tok.AccessToken
+	default:
+		e.value = tok.Type() + " " + tok.AccessToken
+	}
+	for _, h := range api.Headers {
+		e.headers = append(e.headers, param{http.CanonicalHeaderKey(h.Key), h.Value.Render(v)})
+	}
+	var q params
+	for _, a := range api.Query {
+		q = append(q, param{a.Key, a.Value.Render(v)})
+	}
+	if api.InQuery {
+		q = append(q, param{c.apiQueryKey, e.value})
+	}
+	if len(q) > 0 {
+		e.query = string(q.appendForm(nil))
+	}
+	return e
+}
+
+// TokenSource is the oauth2.TokenSource of a Client: it returns its token while it is
+// fresh and renews it (refresh_token grant, or a new client_credentials token) when
+// less than the refresh window is left. Any number of concurrent callers cause one
+// renewal. It never renews permanent tokens (Flow.Permanent, or a token with no
+// refresh token and no expiry). A renewal that fails while the token is still valid
+// keeps the token (and retries later); when the token has expired, Token returns the
+// *TokenError and the stored token is left as it was.
+//
+// With a store (WithStore) the token lives in the store: it is loaded from it, and a
+// renewal loads it again (another process may have renewed it), takes the store's
+// lease when the store is a Locker, renews, saves with compare-and-swap and releases.
+type TokenSource struct {
+	c     *Client
+	ctx   context.Context
+	store TokenStore
+	key   string
+
+	cur atomic.Pointer[entry]
+
+	mu       sync.Mutex
+	inflight *flight
+}
+
+type flight struct {
+	done chan struct{}
+	e    *entry
+	err  error
+}
+
+// TokenSource returns a TokenSource starting from tok (which may be nil for a
+// client_credentials flow, or when a store is configured). ctx is used for renewals
+// (and supplies the HTTP client under oauth2.HTTPClient).
+func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) *TokenSource {
+	return c.StoreTokenSource(ctx, tok, c.opts.store, c.opts.storeKey)
+}
+
+// StoreTokenSource is TokenSource with the token kept in store under key (nil store:
+// none), whatever WithStore says. A non-nil tok seeds an empty store.
+func (c *Client) StoreTokenSource(ctx context.Context, tok *oauth2.Token, store TokenStore, key string) *TokenSource {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s := &TokenSource{c: c, ctx: ctx, store: store, key: key}
+	if tok != nil && tok.AccessToken != "" {
+		e := c.newEntry(tok)
+		if store != nil {
+			e.refreshAt = time.Unix(0, 1) // load from the store on first use
+		}
+		s.cur.Store(e)
+	}
+	return s
+}
+
+// Token returns a fresh token, renewing it if needed.
+func (s *TokenSource) Token() (*oauth2.Token, error) {
+	e, err := s.entry()
+	if err != nil {
+		return nil, err
+	}
+	return e.tok, nil
+}
+
+// String describes the source without its token.
+func (s *TokenSource) String() string {
+	return "runtime.TokenSource{Connector: " + quote(s.c.flow.Connector) + ", Token: [redacted]}"
+}
+
+// GoString is like String.
+func (s *TokenSource) GoString() string { return s.String() }
+
+func (s *TokenSource) entry() (*entry, error) {
+	if e := s.cur.Load(); e != nil && e.fresh(s.c.now()) {
+		return e, nil
+	}
+	return s.renewOnce(nil)
+}
+
+// Rejected tells the source that the API rejected tok (HTTP 401/403). Unless the
+// source already holds another token, it renews, and returns the new token; it returns
+// tok itself when tok cannot be renewed.
+func (s *TokenSource) Rejected(tok *oauth2.Token) (*oauth2.Token, error) {
+	e := s.cur.Load()
+	if e == nil || e.tok != tok {
+		return s.Token()
+	}
+	e, err := s.renewOnce(e)
+	if err != nil {
+		return nil, err
+	}
+	return e.tok, nil
+}
+
+// renewOnce renews the current token, or waits for the renewal in flight. rejected,
+// when not nil, is the entry the API refused: renewal is forced unless the current
+// entry already differs.
+func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
+	s.mu.Lock()
+	e := s.cur.Load()
+	if e != nil {
+		if rejected == nil && e.fresh(s.c.now()) {
+			s.mu.Unlock()
+			return e, nil
+		}
+		if rejected != nil && e != rejected {
+			s.mu.Unlock()
+			return e, nil
+		}
+	}
+	if f := s.inflight; f != nil {
+		s.mu.Unlock()
+		<-f.done
+		return f.e, f.err
+	}
+	f := &flight{done: make(chan struct{})}
+	s.inflight = f
+	s.mu.Unlock()
+
+	f.e, f.err = s.renew(e, rejected != nil)
+
+	s.mu.Lock()
+	if f.err == nil && f.e != nil {
+		s.cur.Store(f.e)
+	}
+	s.inflight = nil
+	s.mu.Unlock()
+	close(f.done)
+	return f.e, f.err
+}
+
+// renew obtains the token to use next.
+func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
+	c := s.c
+	var cur *oauth2.Token
+	if e != nil {
+		cur = e.tok
+	}
+	if s.store != nil {
+		return s.renewStored(cur, forced)
+	}
+	if cur == nil {
+		if c.flow.Grant != ClientCredentials {
+			return nil, c.newTokenError(OpRefresh, 0, "", "", "the token source has no token", ErrNoToken)
+		}
+	} else if !forced && !c.due(cur) {
+		return c.newEntry(cur), nil
+	}
+	if cur != nil && !c.canRenew(cur) {
+		return s.cannotRenew(e, cur)
+	}
+	next, err := c.renewToken(s.ctx, cur)
+	if err != nil {
+		return s.failed(e, cur, err)
+	}
+	c.newToken(s.ctx, cur, next)
+	return c.newEntry(next), nil
+}
+
+// cannotRenew handles a token that is due but cannot be renewed.
+func (s *TokenSource) cannotRenew(e *entry, cur *oauth2.Token) (*entry, error) {
+	if s.c.expired(cur) {
+		return nil, s.c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
+	}
+	if e != nil && e.tok == cur {
+		return e, nil
+	}
+	return s.c.newEntry(cur), nil
+}
+
+// failed handles a failed renewal: a still-valid token is kept and the renewal
+// retried later; an expired one gives the error.
+func (s *TokenSource) failed(e *entry, cur *oauth2.Token, err error) (*entry, error) {
+	if cur == nil || s.c.expired(cur) {
+		return nil, err
+	}
+	n := *s.c.newEntry(cur)
+	if e != nil {
+		n = *e
+	}
+	retry := s.c.now().Add(retryFailedRefresh)
+	if hard := cur.Expiry.Add(-expiryDelta); !cur.Expiry.IsZero() && retry.After(hard) {
+		retry = hard
+	}
+	n.refreshAt = retry
+	return &n, nil
+}
+
+// renewToken gets the token that replaces cur (nil for client credentials).
+func (c *Client) renewToken(ctx context.Context, cur *oauth2.Token) (*oauth2.Token, error) {
+	if cur != nil && cur.RefreshToken != "" {
+		return c.refresh(ctx, cur)
+	}
+	if c.flow.Grant == ClientCredentials {
+		return c.clientCredentials(ctx)
+	}
+	return nil, c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
+}
+
+func (c *Client) storeError(err error) error {
+	return c.newTokenError(OpStore, 0, "", "", "token store: "+err.Error(), err)
+}
+
+// renewStored is renew with a store, following the protocol of Locker.
+func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error) {
+	c, ctx := s.c, s.ctx
+	stored, err := s.store.Load(ctx, s.key)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		stored = nil
+		if cur != nil {
+			switch err := s.store.Save(ctx, s.key, nil, cur); {
+			case err == nil:
+				stored = cur
+			case errors.Is(err, ErrConflict):
+				if stored, err = s.store.Load(ctx, s.key); err != nil {
+					return nil, c.storeError(err)
+				}
+			default:
+				return nil, c.storeError(err)
+			}
+		} else if c.flow.Grant != ClientCredentials {
+			return nil, c.newTokenError(OpRefresh, 0, "", "", "no token stored and none given", ErrNoToken)
+		}
+	case err != nil:
+		return nil, c.storeError(err)
+	}
+	if stored != nil {
+		changed := cur == nil || stored.AccessToken != cur.AccessToken
+		if (changed || !forced) && !c.due(stored) {
+			return c.newEntry(stored), nil
+		}
+		if !c.canRenew(stored) {
+			return s.cannotRenew(nil, stored)
+		}
+	}
+
+	if lk, ok := s.store.(Locker); ok {
+		lease, err := lk.Acquire(ctx, s.key, c.opts.leaseTTL)
+		if err != nil {
+			return nil, c.storeError(err)
+		}
+		defer lease.Release(context.WithoutCancel(ctx))
+		again, err := s.store.Load(ctx, s.key)
+		switch {
+		case err == nil:
+			if stored == nil || again.AccessToken != stored.AccessToken {
+				if !c.due(again) {
+					return c.newEntry(again), nil
+				}
+			}
+			stored = again
+		case !errors.Is(err, ErrNotFound):
+			return nil, c.storeError(err)
+		}
+		next, err := c.renewToken(ctx, stored)
+		if err != nil {
+			return s.failed(nil, stored, err)
+		}
+		if err := lease.Save(ctx, stored, next); err != nil {
+			return s.conflict(stored, next, err)
+		}
+		c.newToken(ctx, stored, next)
+		return c.newEntry(next), nil
+	}
+
+	next, err := c.renewToken(ctx, stored)
+	if err != nil {
+		return s.failed(nil, stored, err)
+	}
+	if err := s.store.Save(ctx, s.key, stored, next); err != nil {
+		return s.conflict(stored, next, err)
+	}
+	c.newToken(ctx, stored, next)
+	return c.newEntry(next), nil
+}
+
+// conflict handles a failed save of next over prev: when another process stored a
+// token meanwhile, that one is used; when the lease expired but nobody saved, next is
+// saved with a plain compare-and-swap.
+func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, error) {
+	c, ctx := s.c, s.ctx
+	if !errors.Is(err, ErrConflict) {
+		return nil, c.storeError(err)
+	}
+	latest, lerr := s.store.Load(ctx, s.key)
+	if lerr == nil && (prev == nil || latest.AccessToken != prev.AccessToken) {
+		return c.newEntry(latest), nil
+	}
+	if lerr != nil && !errors.Is(lerr, ErrNotFound) {
+		return nil, c.storeError(lerr)
+	}
+	if err := s.store.Save(ctx, s.key, prev, next); err != nil {
+		return nil, c.storeError(err)
+	}
+	c.newToken(ctx, prev, next)
+	return c.newEntry(next), nil
+}

@@ -1,0 +1,147 @@
+package runtime
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"net/url"
+	"reflect"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+// tokenRaw returns a copy of a token's Extra values (its unexported raw field): a
+// map[string]any, url.Values (tokens from golang.org/x/oauth2 form responses), or
+// nil. Token offers no way to list its Extra keys, so the field is read with
+// reflection, which works for any token whatever produced it.
+func tokenRaw(t *oauth2.Token) any {
+	if t == nil {
+		return nil
+	}
+	f := reflect.ValueOf(t).Elem().FieldByName("raw")
+	if !f.IsValid() || f.IsNil() {
+		return nil
+	}
+	e := f.Elem()
+	if e.Type() == reflect.TypeFor[url.Values]() {
+		q := make(url.Values, e.Len())
+		it := e.MapRange()
+		for it.Next() {
+			vs := it.Value()
+			s := make([]string, vs.Len())
+			for i := range s {
+				s[i] = vs.Index(i).String()
+			}
+			q[it.Key().String()] = s
+		}
+		return q
+	}
+	return copyValue(e)
+}
+
+// copyValue copies a read-only reflected JSON-like value into a plain value.
+func copyValue(v reflect.Value) any {
+	switch v.Kind() {
+	case reflect.Interface, reflect.Pointer:
+		if v.IsNil() {
+			return nil
+		}
+		return copyValue(v.Elem())
+	case reflect.String:
+		if v.Type() == reflect.TypeFor[json.Number]() {
+			return json.Number(v.String())
+		}
+		return v.String()
+	case reflect.Bool:
+		return v.Bool()
+	case reflect.Float32, reflect.Float64:
+		return v.Float()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int()
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint()
+	case reflect.Map:
+		if v.IsNil() {
+			return nil
+		}
+		m := make(map[string]any, v.Len())
+		it := v.MapRange()
+		for it.Next() {
+			k := it.Key()
+			if k.Kind() != reflect.String {
+				continue
+			}
+			m[k.String()] = copyValue(it.Value())
+		}
+		return m
+	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return nil
+		}
+		s := make([]any, v.Len())
+		for i := range s {
+			s[i] = copyValue(v.Index(i))
+		}
+		return s
+	}
+	return nil
+}
+
+// wireToken is the storage encoding of a token.
+type wireToken struct {
+	AccessToken  string         `json:"access_token"`
+	TokenType    string         `json:"token_type,omitempty"`
+	RefreshToken string         `json:"refresh_token,omitempty"`
+	Expiry       *time.Time     `json:"expiry,omitempty"`
+	ExpiresIn    int64          `json:"expires_in,omitempty"`
+	Extra        map[string]any `json:"extra,omitempty"`
+	ExtraForm    url.Values     `json:"extra_form,omitempty"`
+}
+
+// MarshalToken encodes a token for a TokenStore, keeping what json.Marshal of an
+// oauth2.Token loses: its Extra values (response fields, metadata, callback values).
+// UnmarshalToken reverses it.
+func MarshalToken(t *oauth2.Token) ([]byte, error) {
+	if t == nil {
+		return nil, fmt.Errorf("oauthgen: MarshalToken: nil token")
+	}
+	w := wireToken{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken, ExpiresIn: t.ExpiresIn}
+	if !t.Expiry.IsZero() {
+		e := t.Expiry.Round(0)
+		w.Expiry = &e
+	}
+	switch r := tokenRaw(t).(type) {
+	case map[string]any:
+		w.Extra = r
+	case url.Values:
+		w.ExtraForm = r
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(&w); err != nil {
+		return nil, fmt.Errorf("oauthgen: MarshalToken: the token's extra values cannot be encoded as JSON")
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// UnmarshalToken decodes a token encoded by MarshalToken. Its error never quotes the
+// data.
+func UnmarshalToken(data []byte) (*oauth2.Token, error) {
+	var w wireToken
+	if err := json.Unmarshal(data, &w); err != nil {
+		return nil, fmt.Errorf("oauthgen: UnmarshalToken: not an encoded token (%d bytes)", len(data))
+	}
+	t := oauth2.Token{AccessToken: w.AccessToken, TokenType: w.TokenType, RefreshToken: w.RefreshToken, ExpiresIn: w.ExpiresIn}
+	if w.Expiry != nil {
+		t.Expiry = *w.Expiry
+	}
+	switch {
+	case w.ExtraForm != nil:
+		return t.WithExtra(w.ExtraForm), nil
+	case w.Extra != nil:
+		return t.WithExtra(w.Extra), nil
+	}
+	return &t, nil
+}
