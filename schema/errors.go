@@ -102,9 +102,9 @@ func suggest(word string, candidates []string) string {
 	if best == "" {
 		return ""
 	}
-	// Allow about one edit per three characters, at least two: "scop" -> "scope",
-	// "step3_acess_url" -> "step3_access_url", "stepp1_authorise_url" -> ...
-	limit := max(2, len(best)/3)
+	// Allow about one edit per three characters, at least one: "scop" -> "scope",
+	// "acess_token_path" -> "access_token_path", but not "PUT" -> "GET".
+	limit := max(1, len(best)/3)
 	if bestD <= limit {
 		return best
 	}

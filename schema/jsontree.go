@@ -490,6 +490,7 @@ func (p *parser) object() *node {
 		n.end = p.pos
 		return n
 	}
+	comma := -1 // offset of the comma before the current member
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) {
@@ -497,8 +498,8 @@ func (p *parser) object() *node {
 			return nil
 		}
 		if p.data[p.pos] != '"' {
-			if p.data[p.pos] == '}' {
-				p.fail(p.pos, "trailing comma before '}'")
+			if p.data[p.pos] == '}' && comma >= 0 {
+				p.fail(comma, "trailing comma: remove it, or add a member after it")
 			} else {
 				p.fail(p.pos, "unexpected %s, expected a key in double quotes", p.describe())
 			}
@@ -530,6 +531,7 @@ func (p *parser) object() *node {
 		}
 		switch p.data[p.pos] {
 		case ',':
+			comma = p.pos
 			p.pos++
 		case '}':
 			p.pos++
@@ -555,10 +557,15 @@ func (p *parser) array() *node {
 		n.end = p.pos
 		return n
 	}
+	comma := -1 // offset of the comma before the current element
 	for {
 		p.skipSpace()
 		if p.pos >= len(p.data) {
 			p.fail(n.start, "unclosed array: expected ']' before the end of file")
+			return nil
+		}
+		if p.data[p.pos] == ']' && comma >= 0 {
+			p.fail(comma, "trailing comma: remove it, or add an element after it")
 			return nil
 		}
 		v := p.value()
@@ -573,6 +580,7 @@ func (p *parser) array() *node {
 		}
 		switch p.data[p.pos] {
 		case ',':
+			comma = p.pos
 			p.pos++
 		case ']':
 			p.pos++

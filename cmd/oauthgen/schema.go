@@ -1,0 +1,38 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+var schemaCmd = command{
+	name:    "schema",
+	summary: "print the JSON Schema of connector files",
+	run:     runSchema,
+}
+
+func runSchema(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("schema", pflag.ContinueOnError)
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: oauthgen schema")
+		fmt.Fprintln(w, "\nPrints the JSON Schema (draft 2020-12) of connector files, the one")
+		fmt.Fprintln(w, "committed as schema/connector.schema.json, to stdout.")
+	}
+	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "oauthgen schema: unexpected argument %q\n", fs.Arg(0))
+		usage(stderr)
+		return exitUsage
+	}
+	if _, err := stdout.Write(schema.JSON()); err != nil {
+		fmt.Fprintf(stderr, "oauthgen schema: %v\n", err)
+		return exitInvalid
+	}
+	return exitOK
+}

@@ -1,0 +1,135 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+var validateCmd = command{
+	name:    "validate",
+	summary: "check connector files and report every problem with its line and column",
+	run:     runValidate,
+}
+
+func runValidate(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
+	quiet := fs.BoolP("quiet", "q", false, "print nothing for valid files and no summary")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: oauthgen validate [flags] FILE|DIR...")
+		fmt.Fprintln(w, "\nValidates connector files; a directory stands for the *.json files in it.")
+		fmt.Fprintln(w, "Problems go to stderr as file:line:col: /json/pointer: message.")
+		fmt.Fprintln(w, "Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 usage error.")
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "oauthgen validate: no FILE or DIR given")
+		usage(stderr)
+		return exitUsage
+	}
+	files, err := expandConnectorArgs(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen validate: %v\n", err)
+		return exitInvalid
+	}
+	bad, problems := 0, 0
+	for _, f := range files {
+		_, err := schema.Load(f)
+		var errs schema.Errors
+		switch {
+		case err == nil:
+			if !*quiet {
+				fmt.Fprintf(stdout, "%s: ok\n", f)
+			}
+			continue
+		case errors.As(err, &errs):
+			problems += len(errs)
+		default:
+			problems++
+		}
+		bad++
+		fmt.Fprintln(stderr, err)
+	}
+	if !*quiet {
+		switch {
+		case bad == 0:
+			fmt.Fprintf(stdout, "%d %s valid\n", len(files), plural(len(files), "file", "files"))
+		default:
+			fmt.Fprintf(stderr, "%d of %d %s invalid, %d %s\n", bad, len(files), plural(len(files), "file", "files"), problems, plural(problems, "problem", "problems"))
+		}
+	}
+	if bad > 0 {
+		return exitInvalid
+	}
+	return exitOK
+}
+
+// expandConnectorArgs turns FILE|DIR arguments into files: a directory stands for the
+// *.json files directly inside it, sorted.
+func expandConnectorArgs(args []string) ([]string, error) {
+	var files []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			return nil, err
+		}
+		if !st.IsDir() {
+			files = append(files, a)
+			continue
+		}
+		entries, err := os.ReadDir(a)
+		if err != nil {
+			return nil, err
+		}
+		var found []string
+		for _, e := range entries {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") {
+				found = append(found, filepath.Join(a, e.Name()))
+			}
+		}
+		if len(found) == 0 {
+			return nil, fmt.Errorf("%s: no *.json files in this directory", a)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// parseFlags parses a command's flags. --help prints usage to stdout; a bad flag
+// prints pflag's message and usage to stderr. done is true when the command must
+// return code right away.
+func parseFlags(fs *pflag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer) (code int, done bool) {
+	fs.SetOutput(stderr)
+	fs.Usage = func() {} // printed below, to the right stream
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return exitOK, false
+	case errors.Is(err, pflag.ErrHelp):
+		usage(stdout)
+		return exitOK, true
+	}
+	usage(stderr)
+	return exitUsage, true
+}
