@@ -75,10 +75,7 @@ func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
 	}
 	other := c.flow.FallbackBody
 	if bt == other {
-		other = c.flow.Body
-		if other == 0 {
-			other = Form
-		}
+		other = c.primaryBody()
 	}
 	res2, _, err2 := c.attempt(ctx, tc, other)
 	if err2 == nil {
@@ -113,7 +110,7 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 		}
 		req, err = http.NewRequestWithContext(ctx, c.method, tc.url, bytes.NewReader(body))
 		if err == nil {
-			if c.flow.ContentType != "" && bt == c.flow.Body {
+			if c.flow.ContentType != "" && bt == c.primaryBody() {
 				req.Header["Content-Type"] = []string{c.flow.ContentType}
 			} else {
 				req.Header["Content-Type"] = ct
@@ -152,4 +149,12 @@ func readLimited(r io.Reader, limit int64) (b []byte, tooBig bool, err error) {
 		return nil, true, nil
 	}
 	return b, false, err
+}
+
+// primaryBody is the flow's first body type.
+func (c *Client) primaryBody() BodyType {
+	if c.flow.Body == 0 {
+		return Form
+	}
+	return c.flow.Body
 }
