@@ -127,7 +127,10 @@ func TestDeviations(t *testing.T) {
 		{
 			name: "GET token request with query parameters",
 			cfg:  oauthtest.Config{Method: "GET"},
-			flow: func(f *runtime.Flow, p *oauthtest.Provider) { f.Method = "GET"; f.Body, f.FallbackBody = runtime.JSON, runtime.Form },
+			flow: func(f *runtime.Flow, p *oauthtest.Provider) {
+				f.Method = "GET"
+				f.Body, f.FallbackBody = runtime.JSON, runtime.Form
+			},
 			check: func(t *testing.T, p *oauthtest.Provider, reqs []oauthtest.Request, code string, tok *oauth2.Token) {
 				r := reqs[0]
 				q := "grant_type=authorization_code&code=" + url.QueryEscape(code) + "&redirect_uri=" + url.QueryEscape(testRedirect) + "&client_id=" + testID + "&client_secret=" + testSecret
@@ -218,7 +221,9 @@ func TestDeviations(t *testing.T) {
 			flow: func(f *runtime.Flow, p *oauthtest.Provider) {
 				f.CallbackParams = []runtime.Field{{Name: "accounts_server", Path: runtime.Path{"accounts-server"}}}
 				tokenURL := p.TokenURL()
-				f.TokenURL = runtime.Func(func(v *runtime.Vars) string { return tokenURL + "?dc=" + url.QueryEscape(v.Callback["accounts_server"]) })
+				f.TokenURL = runtime.Func(func(v *runtime.Vars) string {
+					return tokenURL + "?dc=" + url.QueryEscape(v.Callback["accounts_server"])
+				})
 			},
 			check: func(t *testing.T, p *oauthtest.Provider, reqs []oauthtest.Request, code string, tok *oauth2.Token) {
 				if reqs[0].URL != "/token?dc="+url.QueryEscape("https://accounts.eu") {
