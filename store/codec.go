@@ -3,40 +3,19 @@ package store
 import (
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // marshalToken and unmarshalToken are the one place where the encoding of a token
-// at rest is chosen.
+// at rest is chosen: the runtime's lossless encoding, which keeps Extra values.
 var (
-	marshalToken   = placeholderMarshal
-	unmarshalToken = placeholderUnmarshal
+	marshalToken   = runtime.MarshalToken
+	unmarshalToken = runtime.UnmarshalToken
 )
-
-type placeholderToken struct {
-	AccessToken  string    `json:"access_token"`
-	TokenType    string    `json:"token_type,omitempty"`
-	RefreshToken string    `json:"refresh_token,omitempty"`
-	Expiry       time.Time `json:"expiry,omitzero"`
-	ExpiresIn    int64     `json:"expires_in,omitempty"`
-}
-
-func placeholderMarshal(t *oauth2.Token) ([]byte, error) {
-	return json.Marshal(placeholderToken{t.AccessToken, t.TokenType, t.RefreshToken, t.Expiry, t.ExpiresIn})
-}
-
-func placeholderUnmarshal(b []byte) (*oauth2.Token, error) {
-	var p placeholderToken
-	if err := json.Unmarshal(b, &p); err != nil {
-		return nil, errors.New("not a token encoding")
-	}
-	return &oauth2.Token{AccessToken: p.AccessToken, TokenType: p.TokenType, RefreshToken: p.RefreshToken, Expiry: p.Expiry, ExpiresIn: p.ExpiresIn}, nil
-}
 
 // Encode returns the bytes a store keeps for t under key: the runtime's lossless
 // token encoding, sealed by c when c is not nil.

@@ -1,0 +1,2 @@
+// Package redisstore keeps oauthgen tokens in Redis.
+package redisstore

@@ -1,0 +1,391 @@
+// Package redisstore keeps oauthgen tokens in Redis and gives replicas that share
+// them one refresh per token: it implements runtime.TokenStore and runtime.Locker.
+//
+// Layout, per token key K under the prefix P (default "oauthgen:"):
+//
+//	P{K}        hash: t = encoded (optionally encrypted) token,
+//	                  h = SHA-256 of the access token (for compare-and-swap),
+//	                  v = version, incremented by every save
+//	P{K}:lease  string: the random fencing value of the lease holder, with a TTL
+//	P{K}:ch     pub/sub channel: "s" after a save, "r" after a release
+//
+// The braces make K a hash tag, so the keys of one token share a Redis Cluster
+// slot and the Lua scripts may touch them together.
+//
+// Save is a Lua compare-and-swap on the previous access token. Acquire takes the
+// lease with SET NX PX and a random fencing value; a waiter is woken by the
+// holder's release (pub/sub), and polls with a bounded interval in case a message
+// is lost or the holder died (its lease then expires). Lease.Save checks the
+// fencing value and the previous token in one script, so a holder whose lease
+// expired cannot overwrite a newer token. Within one process, only one goroutine
+// per key competes for the lease; the others wait in memory (store.Gate).
+package redisstore
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mathrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store"
+)
+
+// Store is a runtime.TokenStore and runtime.Locker on Redis. It is safe for
+// concurrent use; create one per process and Close it when done.
+type Store struct {
+	rdb     redis.UniversalClient
+	prefix  string
+	cipher  store.Cipher
+	cache   store.Cache
+	maxPoll time.Duration
+	gate    store.Gate
+
+	subMu   sync.Mutex
+	pubsub  *redis.PubSub
+	waiters map[string]map[chan struct{}]struct{}
+	closed  bool
+}
+
+var (
+	_ runtime.TokenStore = (*Store)(nil)
+	_ runtime.Locker     = (*Store)(nil)
+)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithPrefix sets the prefix of every Redis key and channel the store uses
+// (default "oauthgen:").
+func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
+
+// WithCipher encrypts tokens before they are written and decrypts them after they
+// are read, for example with store.NewAESGCM(key).
+func WithCipher(c store.Cipher) Option { return func(s *Store) { s.cipher = c } }
+
+// WithCache serves Load from memory for ttl after a read or a save by this
+// process, so a call on a valid token costs no round trip. A token refreshed by
+// another replica is seen at most ttl later (the decisive read, after Acquire,
+// always goes to Redis). Zero, the default, disables the cache.
+func WithCache(ttl time.Duration) Option { return func(s *Store) { s.cache.TTL = ttl } }
+
+// WithMaxPoll bounds how long a waiter in Acquire sleeps between two attempts when
+// no release notification arrives (default 100ms).
+func WithMaxPoll(d time.Duration) Option { return func(s *Store) { s.maxPoll = d } }
+
+// New returns a Store on rdb, which the caller keeps owning (Close does not close
+// it).
+func New(rdb redis.UniversalClient, opts ...Option) *Store {
+	s := &Store{rdb: rdb, prefix: "oauthgen:", maxPoll: 100 * time.Millisecond}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.maxPoll <= 0 {
+		s.maxPoll = 100 * time.Millisecond
+	}
+	return s
+}
+
+// Close stops the store's pub/sub subscription. The Redis client stays open.
+func (s *Store) Close() error {
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	s.closed = true
+	if s.pubsub == nil {
+		return nil
+	}
+	err := s.pubsub.Close()
+	s.pubsub = nil
+	if err != nil {
+		return fmt.Errorf("redisstore: closing subscription: %w", err)
+	}
+	return nil
+}
+
+func (s *Store) tokenKey(key string) string   { return s.prefix + "{" + key + "}" }
+func (s *Store) leaseKey(key string) string   { return s.prefix + "{" + key + "}:lease" }
+func (s *Store) channelKey(key string) string { return s.prefix + "{" + key + "}:ch" }
+
+// Load implements runtime.TokenStore.
+func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
+	t, gen := s.cache.Get(key)
+	if t != nil {
+		return t, nil
+	}
+	b, err := s.rdb.HGet(ctx, s.tokenKey(key), "t").Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("redisstore: loading key %q: %w", key, runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: loading key %q: %w", key, err)
+	}
+	t, err = store.Decode(s.cipher, key, b)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Put(key, t, gen)
+	return t, nil
+}
+
+// saveScript: KEYS[1] token hash; ARGV: previous fingerprint ("" = nothing
+// stored), next encoding, next fingerprint, channel. Returns the new version, or
+// 0 when the stored token is not the previous one.
+var saveScript = redis.NewScript(`
+local cur = redis.call('HGET', KEYS[1], 'h')
+if ARGV[1] == '' then
+  if cur then return 0 end
+elseif cur ~= ARGV[1] then
+  return 0
+end
+local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
+redis.call('PUBLISH', ARGV[4], 's')
+return v
+`)
+
+// leaseSaveScript: KEYS[1] token hash, KEYS[2] lease; ARGV: fencing value,
+// previous fingerprint, next encoding, next fingerprint, channel. Returns the new
+// version, 0 when the stored token is not the previous one, -1 when the lease is
+// no longer held with this fencing value.
+var leaseSaveScript = redis.NewScript(`
+if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
+local cur = redis.call('HGET', KEYS[1], 'h')
+if ARGV[2] == '' then
+  if cur then return 0 end
+elseif cur ~= ARGV[2] then
+  return 0
+end
+local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
+redis.call('HSET', KEYS[1], 't', ARGV[3], 'h', ARGV[4])
+redis.call('PUBLISH', ARGV[5], 's')
+return v
+`)
+
+// acquireScript: KEYS[1] lease; ARGV: fencing value, TTL in ms. Returns 0 when
+// the lease was taken, else the remaining TTL of the holder's lease in ms (or a
+// negative number when Redis reports none).
+var acquireScript = redis.NewScript(`
+if redis.call('SET', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 0 end
+local ttl = redis.call('PTTL', KEYS[1])
+if ttl == 0 then return -2 end
+return ttl
+`)
+
+// releaseScript: KEYS[1] lease; ARGV: fencing value, channel. Deletes the lease
+// only if it still carries this fencing value.
+var releaseScript = redis.NewScript(`
+if redis.call('GET', KEYS[1]) == ARGV[1] then
+  redis.call('DEL', KEYS[1])
+  redis.call('PUBLISH', ARGV[2], 'r')
+  return 1
+end
+return 0
+`)
+
+// Save implements runtime.TokenStore.
+func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
+	b, err := store.Encode(s.cipher, key, next)
+	if err != nil {
+		return err
+	}
+	n, err := saveScript.Run(ctx, s.rdb, []string{s.tokenKey(key)},
+		store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(key)).Int64()
+	if err != nil {
+		s.cache.Invalidate(key)
+		return fmt.Errorf("redisstore: saving key %q: %w", key, err)
+	}
+	if n == 0 {
+		s.cache.Invalidate(key)
+		return fmt.Errorf("redisstore: saving key %q: %w", key, runtime.ErrConflict)
+	}
+	s.cache.Set(key, next)
+	return nil
+}
+
+// Acquire implements runtime.Locker. ttl must be at least a millisecond.
+func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (runtime.Lease, error) {
+	if ttl < time.Millisecond {
+		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
+	}
+	unlock, err := s.gate.Lock(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
+	}
+	l, err := s.acquire(ctx, key, ttl, unlock)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlock func()) (*lease, error) {
+	fence, err := newFence()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
+	}
+	ms := ttl.Milliseconds()
+	var wake chan struct{}
+	defer func() {
+		if wake != nil {
+			s.unwatch(key, wake)
+		}
+	}()
+	for attempt := 0; ; attempt++ {
+		start := time.Now()
+		left, err := acquireScript.Run(ctx, s.rdb, []string{s.leaseKey(key)}, fence, ms).Int64()
+		if err != nil {
+			return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
+		}
+		if left == 0 {
+			// The decisive read after Acquire must see Redis, not this process's cache.
+			s.cache.Invalidate(key)
+			l := &lease{s: s, key: key, fence: fence, unlock: unlock}
+			// If the holder outlives its lease, let the next local waiter compete.
+			l.timer = time.AfterFunc(ttl-time.Since(start), unlock)
+			return l, nil
+		}
+		if wake == nil {
+			// Subscribe, then try once more at once: a release between the first
+			// attempt and the subscription would otherwise be missed.
+			wake = s.watch(ctx, key)
+			continue
+		}
+		wait := s.maxPoll
+		if left > 0 && time.Duration(left)*time.Millisecond < wait {
+			wait = time.Duration(left) * time.Millisecond
+		}
+		// Jitter keeps replicas whose notification was lost from polling in step.
+		wait += time.Duration(mathrand.Int64N(int64(time.Millisecond)))
+		t := time.NewTimer(wait)
+		select {
+		case <-wake:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, ctx.Err())
+		}
+		t.Stop()
+	}
+}
+
+// watch registers a wake-up channel for key's notifications, subscribing the
+// store's pub/sub connection to the key's channel when no one else watches it.
+func (s *Store) watch(ctx context.Context, key string) chan struct{} {
+	ch := make(chan struct{}, 1)
+	name := s.channelKey(key)
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	if s.closed {
+		return ch // polling only
+	}
+	if s.waiters == nil {
+		s.waiters = make(map[string]map[chan struct{}]struct{})
+	}
+	set := s.waiters[name]
+	if set == nil {
+		set = make(map[chan struct{}]struct{})
+		s.waiters[name] = set
+		if s.pubsub == nil {
+			s.pubsub = s.rdb.Subscribe(context.WithoutCancel(ctx), name)
+			go s.dispatch(s.pubsub)
+		} else {
+			// On error, polling still finds the lease free; only the wake-up is lost.
+			_ = s.pubsub.Subscribe(ctx, name)
+		}
+	}
+	set[ch] = struct{}{}
+	return ch
+}
+
+func (s *Store) unwatch(key string, ch chan struct{}) {
+	name := s.channelKey(key)
+	s.subMu.Lock()
+	defer s.subMu.Unlock()
+	set := s.waiters[name]
+	delete(set, ch)
+	if len(set) == 0 {
+		delete(s.waiters, name)
+		if s.pubsub != nil {
+			_ = s.pubsub.Unsubscribe(context.Background(), name)
+		}
+	}
+}
+
+// dispatch wakes the waiters of each channel a message arrives on.
+func (s *Store) dispatch(ps *redis.PubSub) {
+	for msg := range ps.Channel() {
+		s.subMu.Lock()
+		for ch := range s.waiters[msg.Channel] {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+		s.subMu.Unlock()
+	}
+}
+
+func newFence() (string, error) {
+	var b [16]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return "", fmt.Errorf("fencing value: %w", err)
+	}
+	return hex.EncodeToString(b[:]), nil
+}
+
+// lease is a held Redis lease.
+type lease struct {
+	s      *Store
+	key    string
+	fence  string
+	unlock func()
+	timer  *time.Timer
+	once   sync.Once
+}
+
+// Save implements runtime.Lease.
+func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
+	s := l.s
+	b, err := store.Encode(s.cipher, l.key, next)
+	if err != nil {
+		return err
+	}
+	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key)},
+		l.fence, store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(l.key)).Int64()
+	if err != nil {
+		s.cache.Invalidate(l.key)
+		return fmt.Errorf("redisstore: saving key %q under lease: %w", l.key, err)
+	}
+	switch n {
+	case -1:
+		s.cache.Invalidate(l.key)
+		return fmt.Errorf("redisstore: saving key %q: lease expired or taken over: %w", l.key, runtime.ErrConflict)
+	case 0:
+		s.cache.Invalidate(l.key)
+		return fmt.Errorf("redisstore: saving key %q under lease: %w", l.key, runtime.ErrConflict)
+	}
+	s.cache.Set(l.key, next)
+	return nil
+}
+
+// Release implements runtime.Lease.
+func (l *lease) Release(ctx context.Context) error {
+	var err error
+	l.once.Do(func() {
+		l.timer.Stop()
+		defer l.unlock()
+		s := l.s
+		if e := releaseScript.Run(ctx, s.rdb, []string{s.leaseKey(l.key)}, l.fence, s.channelKey(l.key)).Err(); e != nil {
+			err = fmt.Errorf("redisstore: releasing lease of key %q: %w", l.key, e)
+		}
+	})
+	return err
+}

@@ -1,0 +1,156 @@
+package redisstore
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store"
+	"github.com/oauthgen/oauthgen/store/storetest"
+)
+
+// client connects to the test server named by OAUTHGEN_REDIS_URL.
+func client(t testing.TB) *redis.Client {
+	t.Helper()
+	opt, err := redis.ParseURL(storetest.URL(t, "OAUTHGEN_REDIS_URL"))
+	if err != nil {
+		t.Fatalf("OAUTHGEN_REDIS_URL: %v", err)
+	}
+	rdb := redis.NewClient(opt)
+	t.Cleanup(func() { rdb.Close() })
+	return rdb
+}
+
+func open(t testing.TB, opts ...Option) *Store {
+	s := New(client(t), opts...)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+}
+
+func TestContractWithCacheAndCipher(t *testing.T) {
+	c, err := store.NewAESGCM(bytes.Repeat([]byte{7}, 32))
+	if err != nil {
+		t.Fatal(err)
+	}
+	storetest.Run(t, func(t *testing.T) storetest.Store {
+		return open(t, WithCache(time.Minute), WithCipher(c), WithMaxPoll(20*time.Millisecond))
+	})
+}
+
+func TestCipherKeepsTokensOutOfRedis(t *testing.T) {
+	ctx := t.Context()
+	c, err := store.NewAESGCM([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := open(t, WithCipher(c))
+	key := storetest.Key(t)
+	tok := storetest.Token("access-SECRET-4f1a")
+	if err := s.Save(ctx, key, nil, tok); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := s.rdb.HGetAll(ctx, s.tokenKey(key)).Result()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(raw["t"]) == 0 {
+		t.Fatalf("nothing stored under %q", s.tokenKey(key))
+	}
+	for field, v := range raw {
+		for _, secret := range []string{tok.AccessToken, tok.RefreshToken, "eu.example.test"} {
+			if bytes.Contains([]byte(v), []byte(secret)) {
+				t.Fatalf("field %q holds a token value in clear", field)
+			}
+		}
+	}
+	got, err := s.Load(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := storetest.SameToken(got, tok); d != "" {
+		t.Fatalf("Load through the cipher: %s", d)
+	}
+
+	// Without the key, or with another one, the token does not load, and the
+	// error says why without quoting anything stored.
+	other, _ := store.NewAESGCM(bytes.Repeat([]byte{1}, 32))
+	for name, s2 := range map[string]*Store{"no cipher": open(t), "other key": open(t, WithCipher(other))} {
+		_, err := s2.Load(ctx, key)
+		if err == nil {
+			t.Fatalf("%s: Load succeeded", name)
+		}
+		if bytes.Contains([]byte(err.Error()), []byte(tok.AccessToken)) {
+			t.Fatalf("%s: error quotes the token", name)
+		}
+	}
+
+	// A sealed token copied to another key does not open there.
+	moved := storetest.Key(t)
+	if err := s.rdb.HSet(ctx, s.tokenKey(moved), "t", raw["t"], "h", raw["h"]).Err(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, moved); err == nil {
+		t.Fatal("a sealed token moved to another key opened")
+	}
+}
+
+func TestCacheServesValidTokenAndYieldsToLease(t *testing.T) {
+	ctx := t.Context()
+	s := open(t, WithCache(time.Minute))
+	writer := open(t)
+	key := storetest.Key(t)
+	a, b := storetest.Token("a"), storetest.Token("b")
+	if err := writer.Save(ctx, key, nil, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
+		t.Fatalf("first Load: %v", err)
+	}
+	// Another process replaces the token: the cache keeps serving the old one ...
+	if err := writer.Save(ctx, key, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
+		t.Fatalf("cached Load: got %v, %v; want the cached token", got != nil && got.AccessToken == "b", err)
+	}
+	// ... but the read after Acquire, which decides whether to refresh, sees Redis.
+	l, err := s.Acquire(ctx, key, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release(ctx)
+	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "b" {
+		t.Fatalf("Load after Acquire did not see the store: %v", err)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	ctx := t.Context()
+	s := open(t)
+	if _, err := s.Acquire(ctx, storetest.Key(t), 0); err == nil {
+		t.Fatal("Acquire with ttl 0 succeeded")
+	}
+	// A dead server gives an error naming the key, not a hang or a panic.
+	dead := New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond}))
+	defer dead.Close()
+	short, cancel := context.WithTimeout(ctx, 2*time.Second)
+	defer cancel()
+	if _, err := dead.Load(short, "k1"); err == nil || errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("Load on a dead server: %v", err)
+	}
+	if err := dead.Save(short, "k1", nil, storetest.Token("x")); err == nil {
+		t.Fatal("Save on a dead server succeeded")
+	}
+	if _, err := dead.Acquire(short, "k1", time.Second); err == nil {
+		t.Fatal("Acquire on a dead server succeeded")
+	}
+}
