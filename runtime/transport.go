@@ -139,7 +139,7 @@ func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *htt
 		}
 	}
 	if api.ContentType != "" && body != nil && body != http.NoBody {
-		if _, ok := r.Header["Content-Type"]; !ok {
+		if ct := r.Header["Content-Type"]; len(ct) == 0 || ct[0] == "" {
 			r.Header["Content-Type"] = []string{api.ContentType}
 		}
 	}

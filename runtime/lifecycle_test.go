@@ -1,0 +1,468 @@
+package runtime_test
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
+)
+
+// expired returns an issued token pair that the client considers expired.
+func expiredToken(p *oauthtest.Provider) *oauth2.Token {
+	is := p.IssueToken()
+	return &oauth2.Token{AccessToken: is.AccessToken, RefreshToken: is.RefreshToken, Expiry: time.Now().Add(-time.Minute), ExpiresIn: 3600}
+}
+
+func TestConcurrentCallersRefreshOnce(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Latency: 20 * time.Millisecond})
+	var hooks atomic.Int32
+	c := newClient(p, stdFlow(p), runtime.WithTokenHook(func(context.Context, *oauth2.Token) { hooks.Add(1) }))
+	old := expiredToken(p)
+	src := c.TokenSource(context.Background(), old)
+	var wg sync.WaitGroup
+	toks := make([]*oauth2.Token, 100)
+	errs := make([]error, 100)
+	start := make(chan struct{})
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			<-start
+			toks[i], errs[i] = src.Token()
+		}()
+	}
+	close(start)
+	wg.Wait()
+	for i := range 100 {
+		if errs[i] != nil || toks[i] == nil || toks[i].AccessToken != toks[0].AccessToken || toks[i].AccessToken == old.AccessToken {
+			t.Fatalf("caller %d: %v", i, errs[i])
+		}
+	}
+	if n := p.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refresh requests, want 1", n)
+	}
+	if hooks.Load() != 1 {
+		t.Errorf("hook called %d times, want 1", hooks.Load())
+	}
+}
+
+func TestRotation(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate})
+	c := newClient(p, stdFlow(p))
+	tok := login(t, p, c)
+	t2, err := c.RefreshToken(context.Background(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if t2.RefreshToken == tok.RefreshToken || t2.RefreshToken == "" {
+		t.Error("refresh token not rotated")
+	}
+	// Reusing the rotated-out refresh token is invalid_grant.
+	_, err = c.RefreshToken(context.Background(), tok)
+	if !runtime.IsInvalidGrant(err) {
+		t.Fatalf("reuse: %v", err)
+	}
+	var re *oauth2.RetrieveError
+	if !errors.As(err, &re) || re.ErrorCode != "invalid_grant" || re.ErrorDescription != "refresh token reused" {
+		t.Errorf("RetrieveError %+v", re)
+	}
+	if p.Stats().InvalidGrants != 1 {
+		t.Errorf("invalid grants %d", p.Stats().InvalidGrants)
+	}
+	if _, err := c.RefreshToken(context.Background(), t2); err != nil {
+		t.Errorf("new refresh token: %v", err)
+	}
+}
+
+func TestNonRotationKeepsRefreshToken(t *testing.T) {
+	for _, rot := range []oauthtest.Rotation{oauthtest.Omit, oauthtest.KeepSame} {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: rot})
+		c := newClient(p, stdFlow(p))
+		src := c.TokenSource(context.Background(), expiredToken(p))
+		first, _ := src.Token()
+		p.InvalidateAccessTokens()
+		for range 3 {
+			resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/a"))
+			if err != nil || resp.StatusCode != 200 {
+				t.Fatalf("rotation %d: %v", rot, err)
+			}
+			resp.Body.Close()
+			p.InvalidateAccessTokens()
+		}
+		last, _ := src.Token()
+		if last.RefreshToken != first.RefreshToken || last.AccessToken == first.AccessToken {
+			t.Errorf("rotation %d: refresh token changed or access token not renewed", rot)
+		}
+	}
+}
+
+func TestPermanentTokens(t *testing.T) {
+	p := provider(t, oauthtest.Config{NoRefreshToken: true})
+	t.Run("flow permanent", func(t *testing.T) {
+		f := stdFlow(p)
+		f.Permanent = true
+		c := newClient(p, f)
+		tok := &oauth2.Token{AccessToken: p.IssueToken().AccessToken, RefreshToken: "r", Expiry: time.Now().Add(-time.Hour)}
+		got, err := c.TokenSource(context.Background(), tok).Token()
+		if err != nil || got != tok {
+			t.Errorf("permanent token changed: %v", err)
+		}
+	})
+	t.Run("no refresh token and no expiry", func(t *testing.T) {
+		c := newClient(p, stdFlow(p))
+		tok := login(t, p, c)
+		if tok.RefreshToken != "" || !tok.Expiry.IsZero() {
+			t.Fatal("provider issued a refresh token or expiry")
+		}
+		src := c.TokenSource(context.Background(), tok)
+		for range 3 {
+			got, err := src.Token()
+			if err != nil || got != tok {
+				t.Fatal("permanent token replaced")
+			}
+		}
+		// A 401 does not cause a refresh attempt either.
+		p.InvalidateAccessTokens()
+		resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/x"))
+		if err != nil || resp.StatusCode != 401 {
+			t.Fatalf("want the 401 back: %v", err)
+		}
+		resp.Body.Close()
+	})
+	if n := p.Stats().Refreshes; n != 0 {
+		t.Errorf("%d refreshes of permanent tokens", n)
+	}
+	t.Run("expired without refresh token", func(t *testing.T) {
+		c := newClient(p, stdFlow(p))
+		_, err := c.TokenSource(context.Background(), &oauth2.Token{AccessToken: "a", Expiry: time.Now().Add(-time.Second)}).Token()
+		if !errors.Is(err, runtime.ErrNoRefreshToken) {
+			t.Errorf("got %v", err)
+		}
+	})
+}
+
+func TestShortLivedTokens(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: 2 * time.Minute})
+	clk := newClock()
+	c := newClient(p, stdFlow(p), runtime.WithClock(clk.Now))
+	tok := login(t, p, c)
+	src := c.TokenSource(context.Background(), tok)
+	// Window is half the lifetime: one minute.
+	clk.Add(50 * time.Second)
+	if got, _ := src.Token(); got.AccessToken != tok.AccessToken {
+		t.Error("refreshed with 70s of 120s left")
+	}
+	clk.Add(15 * time.Second)
+	got, err := src.Token()
+	if err != nil || got.AccessToken == tok.AccessToken {
+		t.Fatalf("not refreshed with 55s left: %v", err)
+	}
+	if n := p.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes", n)
+	}
+	// The new token has its own two-minute lifetime and is not refreshed again at once.
+	for range 5 {
+		src.Token()
+	}
+	if n := p.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes after new token", n)
+	}
+	// Window option caps at half the lifetime.
+	c2 := newClient(p, stdFlow(p), runtime.WithClock(clk.Now), runtime.WithRefreshBefore(time.Hour))
+	t2 := &oauth2.Token{AccessToken: "x", RefreshToken: "y", Expiry: clk.Now().Add(100 * time.Second), ExpiresIn: 120}
+	if got, _ := c2.TokenSource(context.Background(), t2).Token(); got != t2 {
+		t.Error("window not capped at half the lifetime")
+	}
+}
+
+func TestRefreshFailure(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+	clk := newClock()
+	c := newClient(p, stdFlow(p), runtime.WithClock(clk.Now))
+	tok := login(t, p, c)
+	p.Update(func(cfg *oauthtest.Config) {
+		cfg.TokenFaults = []oauthtest.Fault{{Status: 503, Body: "<html>down</html>"}}
+	})
+	src := c.TokenSource(context.Background(), tok)
+	// Due but still valid: the old token is served and the refresh retried later.
+	clk.Add(40 * time.Minute)
+	got, err := src.Token()
+	if err != nil || got.AccessToken != tok.AccessToken {
+		t.Fatalf("valid token not served while refresh fails: %v", err)
+	}
+	n := len(p.RequestsTo("token"))
+	src.Token()
+	if len(p.RequestsTo("token")) != n {
+		t.Error("failed refresh retried at once")
+	}
+	// Expired: a typed error.
+	clk.Add(time.Hour)
+	_, err = src.Token()
+	var te *runtime.TokenError
+	if !errors.As(err, &te) || te.Op != runtime.OpRefresh || te.StatusCode != 503 {
+		t.Fatalf("expired and failing: %v", err)
+	}
+}
+
+func TestAPIRetry(t *testing.T) {
+	ctx := context.Background()
+	t.Run("401 then success replays the body", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+		c := newClient(p, stdFlow(p))
+		tok := login(t, p, c)
+		p.InvalidateAccessTokens()
+		hc := c.HTTPClient(ctx, tok)
+		req, _ := http.NewRequest("POST", p.APIURL("/items"), strings.NewReader(`{"name":"x"}`))
+		resp, err := hc.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || !strings.Contains(string(body), `{\"name\":\"x\"}`) {
+			t.Fatalf("status %d body %s", resp.StatusCode, body)
+		}
+		api := p.RequestsTo("api")
+		if len(api) != 2 || string(api[1].Body) != `{"name":"x"}` {
+			t.Fatalf("%d API requests", len(api))
+		}
+		if api[0].Header.Get("Authorization") == api[1].Header.Get("Authorization") {
+			t.Error("retry used the same token")
+		}
+		if s := p.Stats(); s.Refreshes != 1 || s.APIRejected != 1 {
+			t.Errorf("stats %+v", s)
+		}
+		if req.Header.Get("Authorization") != "" {
+			t.Error("caller's request modified")
+		}
+	})
+	t.Run("401 twice returns the second 401", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, APIFaults: []oauthtest.Fault{{Status: 401, Body: `{"error":"invalid_token"}`}}})
+		c := newClient(p, stdFlow(p))
+		tok := login(t, p, c)
+		resp, err := c.HTTPClient(ctx, tok).Get(p.APIURL("/x"))
+		if err != nil || resp.StatusCode != 401 {
+			t.Fatalf("%v", err)
+		}
+		resp.Body.Close()
+		if s := p.Stats(); s.APICalls != 2 || s.Refreshes != 1 {
+			t.Errorf("stats %+v", s)
+		}
+	})
+	t.Run("403 refreshes too; body without GetBody is not retried", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, APIFaults: []oauthtest.Fault{{Status: 403, Body: `{}`, Times: 1}}})
+		c := newClient(p, stdFlow(p))
+		tok := login(t, p, c)
+		hc := c.HTTPClient(ctx, tok)
+		req, _ := http.NewRequest("PUT", p.APIURL("/x"), io.NopCloser(strings.NewReader("data")))
+		resp, err := hc.Do(req)
+		if err != nil || resp.StatusCode != 403 {
+			t.Fatalf("%v", err)
+		}
+		resp.Body.Close()
+		if s := p.Stats(); s.APICalls != 1 || s.Refreshes != 0 {
+			t.Errorf("stats %+v", s)
+		}
+		p.Update(func(cfg *oauthtest.Config) { cfg.APIFaults = []oauthtest.Fault{{Status: 403, Body: `{}`, Times: 1}} })
+		resp, err = hc.Get(p.APIURL("/x"))
+		if err != nil || resp.StatusCode != 200 {
+			t.Fatalf("403 then success: %v %d", err, resp.StatusCode)
+		}
+		resp.Body.Close()
+		if s := p.Stats(); s.Refreshes != 1 {
+			t.Errorf("stats %+v", s)
+		}
+	})
+	t.Run("concurrent 401s refresh once", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+		c := newClient(p, stdFlow(p))
+		hc := c.HTTPClient(ctx, login(t, p, c))
+		p.InvalidateAccessTokens()
+		var wg sync.WaitGroup
+		for range 20 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				resp, err := hc.Get(p.APIURL("/x"))
+				if err != nil || resp.StatusCode != 200 {
+					t.Errorf("%v", err)
+					return
+				}
+				resp.Body.Close()
+			}()
+		}
+		wg.Wait()
+		if n := p.Stats().Refreshes; n != 1 {
+			t.Errorf("%d refreshes", n)
+		}
+	})
+}
+
+func TestAPIAuthFormats(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name string
+		cfg  oauthtest.Config
+		api  func(p *oauthtest.Provider) runtime.APIAuth
+		want func(r oauthtest.Request, tok string) bool
+	}{
+		{"custom header and prefix", oauthtest.Config{APIHeader: "X-Api-Key", APIFormat: "Token token={token}"},
+			func(*oauthtest.Provider) runtime.APIAuth {
+				return runtime.APIAuth{HeaderKey: "x-api-key", Value: runtime.Func(func(v *runtime.Vars) string { return "Token token=" + v.Token })}
+			},
+			func(r oauthtest.Request, tok string) bool { return r.Header.Get("X-Api-Key") == "Token token="+tok }},
+		{"base64 encoded", oauthtest.Config{APIFormat: "Basic {token}", APIBase64: true},
+			func(*oauthtest.Provider) runtime.APIAuth {
+				return runtime.APIAuth{Value: runtime.Func(func(v *runtime.Vars) string { return "Basic " + b64(v.Token) })}
+			},
+			func(r oauthtest.Request, tok string) bool { return r.Header.Get("Authorization") == "Basic "+b64(tok) }},
+		{"query parameter with extra headers and query", oauthtest.Config{APIQuery: "auth"},
+			func(*oauthtest.Provider) runtime.APIAuth {
+				return runtime.APIAuth{InQuery: true, QueryKey: "auth", ContentType: "application/json",
+					Headers: []runtime.Arg{{Key: "x-version", Value: runtime.String("2")}},
+					Query:   []runtime.Arg{{Key: "format", Value: runtime.String("json")}}}
+			},
+			func(r oauthtest.Request, tok string) bool {
+				return r.URL == "/api/x?a=1&format=json&auth="+tok && r.Header.Get("Authorization") == "" &&
+					r.Header.Get("X-Version") == "2" && r.Header.Get("Content-Type") == "application/json"
+			}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			p := provider(t, tc.cfg)
+			f := stdFlow(p)
+			f.API = tc.api(p)
+			c := newClient(p, f)
+			tok := login(t, p, c)
+			resp, err := c.HTTPClient(ctx, tok).Post(p.APIURL("/x?a=1"), "", strings.NewReader("{}"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			r, _ := p.LastRequest("api")
+			if resp.StatusCode != 200 || !tc.want(r, tok.AccessToken) {
+				t.Errorf("status %d, request %s %v", resp.StatusCode, r.URL, r.Header)
+			}
+		})
+	}
+}
+
+func TestStoreSharedByReplicas(t *testing.T) {
+	for _, locker := range []bool{true, false} {
+		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, Latency: 10 * time.Millisecond})
+		var store runtime.TokenStore = &runtime.MemoryStore{}
+		if !locker {
+			store = casOnly{store}
+		}
+		old := expiredToken(p)
+		if err := store.Save(context.Background(), "conn-1", nil, old); err != nil {
+			t.Fatal(err)
+		}
+		// Five replicas, each its own Client and TokenSource, twenty callers each.
+		var wg sync.WaitGroup
+		var failures atomic.Int32
+		for range 5 {
+			c := newClient(p, stdFlow(p), runtime.WithStore(store, "conn-1"))
+			src := c.TokenSource(context.Background(), nil)
+			for range 20 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					if _, err := src.Token(); err != nil {
+						failures.Add(1)
+					}
+				}()
+			}
+		}
+		wg.Wait()
+		stored, _ := store.Load(context.Background(), "conn-1")
+		if locker {
+			if n := p.Stats().Refreshes; n != 1 || failures.Load() != 0 {
+				t.Errorf("with a Locker: %d refreshes, %d failures; want 1, 0", n, failures.Load())
+			}
+		} else if p.Stats().Refreshes < 1 || stored.AccessToken == old.AccessToken {
+			t.Errorf("without a Locker: stored token not renewed")
+		}
+		if stored.AccessToken == old.AccessToken {
+			t.Error("store not updated")
+		}
+	}
+}
+
+// casOnly hides the Locker of a store.
+type casOnly struct{ runtime.TokenStore }
+
+func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+	store := &runtime.MemoryStore{}
+	old := expiredToken(p)
+	p.Update(func(cfg *oauthtest.Config) { cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}} })
+	c := newClient(p, stdFlow(p), runtime.WithStore(store, "k"))
+	_, err := c.TokenSource(context.Background(), old).Token()
+	if !runtime.IsInvalidGrant(err) {
+		t.Fatalf("got %v", err)
+	}
+	stored, err := store.Load(context.Background(), "k")
+	if err != nil || stored != old {
+		t.Errorf("store lost the old token: %v", err)
+	}
+}
+
+func TestMemoryStoreCAS(t *testing.T) {
+	ctx := context.Background()
+	s := &runtime.MemoryStore{}
+	a, b, c := &oauth2.Token{AccessToken: "a"}, &oauth2.Token{AccessToken: "b"}, &oauth2.Token{AccessToken: "c"}
+	if _, err := s.Load(ctx, "k"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Error(err)
+	}
+	if err := s.Save(ctx, "k", nil, a); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Save(ctx, "k", nil, b); !errors.Is(err, runtime.ErrConflict) {
+		t.Errorf("save over existing with nil prev: %v", err)
+	}
+	if err := s.Save(ctx, "k", c, b); !errors.Is(err, runtime.ErrConflict) {
+		t.Errorf("stale prev: %v", err)
+	}
+	if err := s.Save(ctx, "k", a, b); err != nil {
+		t.Fatal(err)
+	}
+	l, err := s.Acquire(ctx, "k", 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A second holder waits until the first releases or expires.
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := s.Acquire(short, "k", time.Second); err == nil {
+		t.Error("lease taken twice")
+	}
+	time.Sleep(60 * time.Millisecond)
+	l2, err := s.Acquire(ctx, "k", time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := l.Save(ctx, b, c); !errors.Is(err, runtime.ErrConflict) {
+		t.Errorf("expired lease saved: %v", err)
+	}
+	if err := l2.Save(ctx, b, c); err != nil {
+		t.Error(err)
+	}
+	l.Release(ctx)
+	l2.Release(ctx)
+	if got, _ := s.Load(ctx, "k"); got != c {
+		t.Error("wrong token stored")
+	}
+}
+
+func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
