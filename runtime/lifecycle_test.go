@@ -406,7 +406,9 @@ func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
 	store := &runtime.MemoryStore{}
 	old := expiredToken(p)
-	p.Update(func(cfg *oauthtest.Config) { cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}} })
+	p.Update(func(cfg *oauthtest.Config) {
+		cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}}
+	})
 	c := newClient(p, stdFlow(p), runtime.WithStore(store, "k"))
 	_, err := c.TokenSource(context.Background(), old).Token()
 	if !runtime.IsInvalidGrant(err) {
