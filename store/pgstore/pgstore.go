@@ -1,0 +1,430 @@
+// Package pgstore keeps oauthgen tokens in PostgreSQL and gives replicas that share
+// them one refresh per token: it implements runtime.TokenStore and runtime.Locker.
+//
+// The schema (sql/schema.sql, embedded) is applied by Migrate. Tokens live in
+// oauthgen_tokens (key, token bytes, fingerprint of the access token, version);
+// Save is an UPDATE ... WHERE fingerprint = the previous token's (an INSERT ... ON
+// CONFLICT DO NOTHING when there is none), so of two concurrent saves from the same
+// token exactly one wins.
+//
+// The refresh lease of a key is a row of oauthgen_leases (holder, fencing number,
+// expires_at), taken with INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <=
+// now: a crashed holder's lease simply expires, no connection or transaction is
+// held meanwhile. Lease.Save updates the token only while the lease row still
+// carries the holder's fencing number and has not expired (the row is locked FOR
+// SHARE by the same statement), so a holder whose lease expired cannot overwrite a
+// newer token. Release deletes the row only if it carries the fencing number and
+// notifies (LISTEN/NOTIFY) the processes waiting, which otherwise poll with a
+// bounded interval. Within one process, only one goroutine per key competes for the
+// lease; the others wait in memory (store.Gate).
+package pgstore
+
+import (
+	"context"
+	"crypto/md5"
+	"crypto/rand"
+	"embed"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	mathrand "math/rand/v2"
+	"os"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store"
+)
+
+//go:embed sql/schema.sql
+var schemaFS embed.FS
+
+// notifyChannel is the LISTEN/NOTIFY channel on which releases are announced; the
+// payload is the MD5 of the key (short, whatever the key's length).
+const notifyChannel = "oauthgen_lease_released"
+
+// Schema returns the SQL that Migrate applies, for those who manage migrations
+// with their own tool.
+func Schema() string {
+	b, err := schemaFS.ReadFile("sql/schema.sql")
+	if err != nil {
+		return "" // cannot happen: the file is embedded at build time
+	}
+	return string(b)
+}
+
+// Migrate creates the store's tables and sequence if they do not exist. It is
+// idempotent and safe to run from several replicas at once (it takes a
+// transaction-scoped advisory lock).
+func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
+	tx, err := pool.Begin(ctx)
+	if err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	defer tx.Rollback(ctx)
+	if _, err := tx.Exec(ctx, `SELECT pg_advisory_xact_lock(hashtext('oauthgen.pgstore.migrate'))`); err != nil {
+		return fmt.Errorf("pgstore: migrate: taking the migration lock: %w", err)
+	}
+	if _, err := tx.Exec(ctx, Schema()); err != nil {
+		return fmt.Errorf("pgstore: migrate: applying sql/schema.sql: %w", err)
+	}
+	if err := tx.Commit(ctx); err != nil {
+		return fmt.Errorf("pgstore: migrate: %w", err)
+	}
+	return nil
+}
+
+// Store is a runtime.TokenStore and runtime.Locker on PostgreSQL. It is safe for
+// concurrent use; create one per process and Close it when done.
+type Store struct {
+	pool    *pgxpool.Pool
+	cipher  store.Cipher
+	cache   store.Cache
+	maxPoll time.Duration
+	gate    store.Gate
+	holder  string
+	listen  bool
+
+	mu      sync.Mutex
+	waiters map[string]map[chan struct{}]struct{}
+	stop    context.CancelFunc
+	done    chan struct{}
+	closed  bool
+}
+
+var (
+	_ runtime.TokenStore = (*Store)(nil)
+	_ runtime.Locker     = (*Store)(nil)
+)
+
+// Option configures a Store.
+type Option func(*Store)
+
+// WithCipher encrypts tokens before they are written and decrypts them after they
+// are read, for example with store.NewAESGCM(key).
+func WithCipher(c store.Cipher) Option { return func(s *Store) { s.cipher = c } }
+
+// WithCache serves Load from memory for ttl after a read or a save by this
+// process, so a call on a valid token costs no round trip. A token refreshed by
+// another replica is seen at most ttl later (the decisive read, after Acquire,
+// always goes to the database). Zero, the default, disables the cache.
+func WithCache(ttl time.Duration) Option { return func(s *Store) { s.cache.TTL = ttl } }
+
+// WithMaxPoll bounds how long a waiter in Acquire sleeps between two attempts when
+// no release notification arrives (default 50ms).
+func WithMaxPoll(d time.Duration) Option { return func(s *Store) { s.maxPoll = d } }
+
+// WithoutListen makes waiters poll only, without the dedicated LISTEN connection
+// (for poolers such as PgBouncer in transaction mode, where LISTEN does not work).
+func WithoutListen() Option { return func(s *Store) { s.listen = false } }
+
+// New returns a Store on pool, which the caller keeps owning (Close does not close
+// it). Run Migrate once before. Unless WithoutListen is given, the store opens
+// one more connection, with the pool's configuration, to LISTEN for releases.
+func New(pool *pgxpool.Pool, opts ...Option) *Store {
+	s := &Store{pool: pool, maxPoll: 50 * time.Millisecond, listen: true}
+	for _, o := range opts {
+		o(s)
+	}
+	if s.maxPoll <= 0 {
+		s.maxPoll = 50 * time.Millisecond
+	}
+	host, _ := os.Hostname()
+	s.holder = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8])
+	return s
+}
+
+// Close stops the store's LISTEN connection. The pool stays open.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	s.closed = true
+	stop, done := s.stop, s.done
+	s.mu.Unlock()
+	if stop != nil {
+		stop()
+		<-done
+	}
+	return nil
+}
+
+// Load implements runtime.TokenStore.
+func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
+	t, gen := s.cache.Get(key)
+	if t != nil {
+		return t, nil
+	}
+	var b []byte
+	err := s.pool.QueryRow(ctx, `SELECT token FROM oauthgen_tokens WHERE key = $1`, key).Scan(&b)
+	if errors.Is(err, pgx.ErrNoRows) {
+		return nil, fmt.Errorf("pgstore: loading key %q: %w", key, runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: loading key %q: %w", key, err)
+	}
+	t, err = store.Decode(s.cipher, key, b)
+	if err != nil {
+		return nil, err
+	}
+	s.cache.Put(key, t, gen)
+	return t, nil
+}
+
+const (
+	insertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)
+ON CONFLICT (key) DO NOTHING`
+	updateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
+WHERE key = $1 AND fingerprint = $4`
+
+	// leaseHeld is true while the lease of $1 carries fence $5 and has not
+	// expired; FOR SHARE keeps a takeover from committing during the statement.
+	leaseHeld = `EXISTS (SELECT 1 FROM oauthgen_leases l
+	WHERE l.key = $1 AND l.fence = $5 AND l.expires_at > clock_timestamp() FOR SHARE)`
+	leaseInsertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint)
+SELECT $1, $2, $3 WHERE $4 = '' AND ` + leaseHeld + `
+ON CONFLICT (key) DO NOTHING`
+	leaseUpdateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
+WHERE key = $1 AND fingerprint = $4 AND ` + leaseHeld
+
+	acquireSQL = `INSERT INTO oauthgen_leases AS l (key, fence, holder, expires_at)
+VALUES ($1, nextval('oauthgen_lease_fence'), $2, clock_timestamp() + $3::bigint * interval '1 millisecond')
+ON CONFLICT (key) DO UPDATE SET fence = EXCLUDED.fence, holder = EXCLUDED.holder, expires_at = EXCLUDED.expires_at
+WHERE l.expires_at <= clock_timestamp()
+RETURNING fence`
+	leftSQL = `SELECT GREATEST(0, CEIL(EXTRACT(EPOCH FROM expires_at - clock_timestamp()) * 1000))::bigint
+FROM oauthgen_leases WHERE key = $1`
+	releaseSQL = `WITH d AS (DELETE FROM oauthgen_leases WHERE key = $1 AND fence = $2 RETURNING key)
+SELECT pg_notify('` + notifyChannel + `', $3) FROM d`
+)
+
+// Save implements runtime.TokenStore.
+func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
+	b, err := store.Encode(s.cipher, key, next)
+	if err != nil {
+		return err
+	}
+	var n int64
+	if prev == nil {
+		tag, e := s.pool.Exec(ctx, insertSQL, key, b, store.Fingerprint(next))
+		n, err = tag.RowsAffected(), e
+	} else {
+		tag, e := s.pool.Exec(ctx, updateSQL, key, b, store.Fingerprint(next), store.Fingerprint(prev))
+		n, err = tag.RowsAffected(), e
+	}
+	if err != nil {
+		s.cache.Invalidate(key)
+		return fmt.Errorf("pgstore: saving key %q: %w", key, err)
+	}
+	if n == 0 {
+		s.cache.Invalidate(key)
+		return fmt.Errorf("pgstore: saving key %q: %w", key, runtime.ErrConflict)
+	}
+	s.cache.Set(key, next)
+	return nil
+}
+
+// Acquire implements runtime.Locker. ttl must be at least a millisecond.
+func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (runtime.Lease, error) {
+	if ttl < time.Millisecond {
+		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
+	}
+	unlock, err := s.gate.Lock(ctx, key)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
+	}
+	l, err := s.acquire(ctx, key, ttl, unlock)
+	if err != nil {
+		unlock()
+		return nil, err
+	}
+	return l, nil
+}
+
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlock func()) (*lease, error) {
+	var wake chan struct{}
+	defer func() {
+		if wake != nil {
+			s.unwatch(key, wake)
+		}
+	}()
+	backoff := 2 * time.Millisecond
+	for {
+		start := time.Now()
+		var fence int64
+		err := s.pool.QueryRow(ctx, acquireSQL, key, s.holder, ttl.Milliseconds()).Scan(&fence)
+		if err == nil {
+			s.cache.Invalidate(key)
+			l := &lease{s: s, key: key, fence: fence, unlock: unlock}
+			// If the holder outlives its lease, let the next local waiter compete.
+			l.timer = time.AfterFunc(ttl-time.Since(start), unlock)
+			return l, nil
+		}
+		if !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
+		}
+		if wake == nil && s.listen {
+			// Register, then try once more at once: a release between the first
+			// attempt and the registration would otherwise be missed.
+			wake = s.watch(key)
+			continue
+		}
+		var left int64
+		if err := s.pool.QueryRow(ctx, leftSQL, key).Scan(&left); err != nil && !errors.Is(err, pgx.ErrNoRows) {
+			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
+		}
+		wait := min(backoff, s.maxPoll)
+		backoff *= 2
+		if d := time.Duration(left) * time.Millisecond; d < wait {
+			wait = d
+		}
+		// Jitter keeps processes that poll from doing so in step.
+		wait += time.Duration(mathrand.Int64N(int64(time.Millisecond)))
+		t := time.NewTimer(wait)
+		select {
+		case <-wake: // nil without LISTEN: never ready
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, ctx.Err())
+		}
+		t.Stop()
+	}
+}
+
+func keyHash(key string) string {
+	sum := md5.Sum([]byte(key))
+	return hex.EncodeToString(sum[:])
+}
+
+// watch registers a wake-up channel for releases of key, starting the LISTEN
+// connection on first use.
+func (s *Store) watch(key string) chan struct{} {
+	ch := make(chan struct{}, 1)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return ch
+	}
+	if s.stop == nil {
+		ctx, stop := context.WithCancel(context.Background())
+		s.stop, s.done = stop, make(chan struct{})
+		go s.listenLoop(ctx)
+	}
+	if s.waiters == nil {
+		s.waiters = make(map[string]map[chan struct{}]struct{})
+	}
+	h := keyHash(key)
+	if s.waiters[h] == nil {
+		s.waiters[h] = make(map[chan struct{}]struct{})
+	}
+	s.waiters[h][ch] = struct{}{}
+	return ch
+}
+
+func (s *Store) unwatch(key string, ch chan struct{}) {
+	h := keyHash(key)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.waiters[h], ch)
+	if len(s.waiters[h]) == 0 {
+		delete(s.waiters, h)
+	}
+}
+
+// listenLoop keeps a connection listening for releases and wakes their waiters;
+// when the connection fails it reconnects (waiters keep polling meanwhile).
+func (s *Store) listenLoop(ctx context.Context) {
+	defer close(s.done)
+	retry := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		if err := s.listenOnce(ctx); err == nil || ctx.Err() != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(retry):
+		}
+		retry = min(2*retry, 5*time.Second)
+	}
+}
+
+func (s *Store) listenOnce(ctx context.Context) error {
+	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
+	if err != nil {
+		return err
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
+		return err
+	}
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			return err
+		}
+		s.mu.Lock()
+		for ch := range s.waiters[n.Payload] {
+			select {
+			case ch <- struct{}{}:
+			default:
+			}
+		}
+		s.mu.Unlock()
+	}
+}
+
+// lease is a held lease row.
+type lease struct {
+	s      *Store
+	key    string
+	fence  int64
+	unlock func()
+	timer  *time.Timer
+	once   sync.Once
+}
+
+// Save implements runtime.Lease.
+func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
+	s := l.s
+	b, err := store.Encode(s.cipher, l.key, next)
+	if err != nil {
+		return err
+	}
+	q := leaseUpdateSQL
+	if prev == nil {
+		q = leaseInsertSQL
+	}
+	tag, err := s.pool.Exec(ctx, q, l.key, b, store.Fingerprint(next), store.Fingerprint(prev), l.fence)
+	if err != nil {
+		s.cache.Invalidate(l.key)
+		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, err)
+	}
+	if tag.RowsAffected() == 0 {
+		s.cache.Invalidate(l.key)
+		var held bool
+		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM oauthgen_leases
+WHERE key = $1 AND fence = $2 AND expires_at > clock_timestamp())`, l.key, l.fence).Scan(&held); err == nil && !held {
+			return fmt.Errorf("pgstore: saving key %q: lease expired or taken over: %w", l.key, runtime.ErrConflict)
+		}
+		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, runtime.ErrConflict)
+	}
+	s.cache.Set(l.key, next)
+	return nil
+}
+
+// Release implements runtime.Lease.
+func (l *lease) Release(ctx context.Context) error {
+	var err error
+	l.once.Do(func() {
+		l.timer.Stop()
+		defer l.unlock()
+		if _, e := l.s.pool.Exec(ctx, releaseSQL, l.key, l.fence, keyHash(l.key)); e != nil {
+			err = fmt.Errorf("pgstore: releasing lease of key %q: %w", l.key, e)
+		}
+	})
+	return err
+}
