@@ -62,7 +62,7 @@ const (
 // Fault is an injected answer of an endpoint.
 type Fault struct {
 	Status      int           // HTTP status (default 500)
-	Body        string        // response body
+	Body        string        // response body; "{request}" is replaced by what the request carried (see Echo)
 	ContentType string        // default: application/json when Body starts with '{', else text/html
 	Times       int           // how many requests get it; 0 means every request
 	Delay       time.Duration // wait before answering (the request context still cancels it)
@@ -109,8 +109,9 @@ type Config struct {
 
 	Latency time.Duration // added to every token request
 
-	TokenFaults []Fault // injected answers of the token endpoint, used in order
-	APIFaults   []Fault // injected answers of the API endpoint
+	TokenFaults  []Fault // injected answers of the token endpoint, used in order
+	RevokeFaults []Fault // injected answers of the revocation endpoint
+	APIFaults    []Fault // injected answers of the API endpoint
 
 	Now func() time.Time // clock for expiry checks (default time.Now)
 }
@@ -171,6 +172,7 @@ type Provider struct {
 	serial   int
 	apiFault int // index of the next API fault
 	tokFault int
+	revFault int
 	faultUse map[*Fault]int
 }
 
@@ -214,7 +216,7 @@ func (p *Provider) Update(f func(*Config)) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	f(&p.cfg)
-	p.tokFault, p.apiFault = 0, 0
+	p.tokFault, p.apiFault, p.revFault = 0, 0, 0
 	p.faultUse = map[*Fault]int{}
 }
 
@@ -404,7 +406,19 @@ func (p *Provider) nextFault(faults []Fault, idx *int) *Fault {
 	return nil
 }
 
-func writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
+// Echo returns what a request carried (its query, body and Authorization header)
+// escaped for a JSON string, as a Fault's "{request}" is replaced with: providers
+// that repeat the request in their error messages are how secrets leak into logs.
+func Echo(rec Request) string {
+	q := ""
+	if i := strings.IndexByte(rec.URL, '?'); i >= 0 {
+		q = rec.URL[i+1:]
+	}
+	b, _ := json.Marshal(q + " " + string(rec.Body) + " " + rec.Header.Get("Authorization"))
+	return string(b[1 : len(b)-1])
+}
+
+func writeFault(w http.ResponseWriter, r *http.Request, rec Request, f *Fault) {
 	if f.Delay > 0 {
 		select {
 		case <-time.After(f.Delay):
@@ -426,7 +440,7 @@ func writeFault(w http.ResponseWriter, r *http.Request, f *Fault) {
 	}
 	w.Header().Set("Content-Type", ct)
 	w.WriteHeader(status)
-	io.WriteString(w, f.Body)
+	io.WriteString(w, strings.ReplaceAll(f.Body, "{request}", Echo(rec)))
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
@@ -522,7 +536,7 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if f != nil {
-		writeFault(w, r, f)
+		writeFault(w, r, rec, f)
 		return
 	}
 	method := or(cfg.Method, http.MethodPost)
@@ -714,7 +728,14 @@ func (p *Provider) answer(w http.ResponseWriter, cfg Config, access, refresh str
 
 func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
 	rec := p.record("revoke", r)
-	cfg := p.config()
+	p.mu.Lock()
+	cfg := p.cfg
+	f := p.nextFault(cfg.RevokeFaults, &p.revFault)
+	p.mu.Unlock()
+	if f != nil {
+		writeFault(w, r, rec, f)
+		return
+	}
 	if r.Method != http.MethodPost {
 		p.oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "POST required")
 		return
@@ -816,7 +837,7 @@ func (p *Provider) api(w http.ResponseWriter, r *http.Request) {
 			p.stats.APIRejected++
 			p.mu.Unlock()
 		}
-		writeFault(w, r, f)
+		writeFault(w, r, rec, f)
 		return
 	}
 	tok := p.tokenOf(cfg, r)
