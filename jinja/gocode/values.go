@@ -403,6 +403,9 @@ func (c *compiler) equal(e *jinja.Binary, x, y val) cond {
 	case x.emptyUndef && y.emptyUndef:
 		return eq // "" == "" exactly when both are undefined
 	case y.isConst && x.emptyUndef || x.isConst && y.emptyUndef:
+		if x.konst == "" || y.konst == "" {
+			return condFalse // an undefined value is not equal to a defined ""
+		}
 		return eq
 	}
 	return orC(andC(andC(dx, dy), eq), andC(notC(dx), notC(dy)))
