@@ -598,16 +598,47 @@ func (p *parser) array() *node {
 type lineIndex struct {
 	data  []byte
 	lines []int // offset of the first byte of each line
+	// chars[i] is the number of characters in data[:i*charBlock], so that a column is
+	// found in constant time even on a very long line.
+	chars []int
 }
 
+const charBlock = 256
+
+// isCharStart reports whether b starts a character: it is not a UTF-8 continuation
+// byte. Counting these counts runes in valid UTF-8.
+func isCharStart(b byte) bool { return b&0xC0 != 0x80 }
+
 func newLineIndex(data []byte) *lineIndex {
-	li := &lineIndex{data: data, lines: []int{0}}
+	li := &lineIndex{data: data, lines: []int{0}, chars: make([]int, 1, len(data)/charBlock+2)}
+	n := 0
 	for i, c := range data {
+		if i > 0 && i%charBlock == 0 {
+			li.chars = append(li.chars, n)
+		}
+		if isCharStart(c) {
+			n++
+		}
 		if c == '\n' {
 			li.lines = append(li.lines, i+1)
 		}
 	}
 	return li
+}
+
+// charsBefore returns the number of characters in data[:off].
+func (li *lineIndex) charsBefore(off int) int {
+	b := off / charBlock
+	if b >= len(li.chars) {
+		b = len(li.chars) - 1
+	}
+	n := li.chars[b]
+	for _, c := range li.data[b*charBlock : off] {
+		if isCharStart(c) {
+			n++
+		}
+	}
+	return n
 }
 
 // position returns the 1-based line and column of offset off.
@@ -619,7 +650,7 @@ func (li *lineIndex) position(off int) (line, col int) {
 		off = len(li.data)
 	}
 	i := sort.Search(len(li.lines), func(i int) bool { return li.lines[i] > off }) - 1
-	return i + 1, utf8.RuneCount(li.data[li.lines[i]:off]) + 1
+	return i + 1, li.charsBefore(off) - li.charsBefore(li.lines[i]) + 1
 }
 
 // rawOffset maps an offset into the decoded value of the JSON string starting at

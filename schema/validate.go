@@ -277,6 +277,10 @@ func (d *document) reportUnknownKeys(n *node, ptr string, sch map[string]any) {
 		allowed = append(allowed, k)
 	}
 	sort.Strings(allowed)
+	present := make(map[string]bool, len(n.keys))
+	for _, k := range n.keys {
+		present[k] = true
+	}
 	for i, k := range n.keys {
 		if _, ok := props[k]; ok {
 			continue
@@ -284,7 +288,7 @@ func (d *document) reportUnknownKeys(n *node, ptr string, sch map[string]any) {
 		kid := n.kids[i]
 		p := pointerJoin(ptr, k)
 		switch s := suggest(k, allowed); {
-		case s != "" && n.get(s) == nil:
+		case s != "" && !present[s]:
 			d.errKey(kid, p, "unknown key %q; did you mean %q?", k, s)
 		case len(allowed) <= 12:
 			d.errKey(kid, p, "unknown key %q; allowed keys: %s", k, strings.Join(allowed, ", "))

@@ -1,0 +1,305 @@
+package schema
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+func TestCheckURL(t *testing.T) {
+	tests := []struct {
+		url string
+		bad string // substring of the message, "" when the URL is fine
+	}{
+		{"https://api.example.com/token", ""},
+		{"HTTPS://api.example.com/token", ""},
+		{"http://localhost:8080/token", ""},
+		{"http://127.0.0.1/token", ""},
+		{"http://[::1]:9000/token", ""},
+		{"http://user@localhost/token", ""},
+		{"http://localhost", ""},
+		{"{{ base }}/token", ""},
+		{"{% if x %}http://a{% endif %}", ""},
+		{"https://{{ subdomain }}.example.com/token", ""},
+		{"http{{ s }}://example.com", ""},
+		{"http://localhost:{{ port }}/token", `this host comes from a template`},
+		{"http://api.example.com/token", `public host "api.example.com"`},
+		{"http://localhost.example.com/", `public host "localhost.example.com"`},
+		{"http://{{ host }}/token", "comes from a template"},
+		{"http://example.com", `public host "example.com"`},
+		{"ftp://example.com/token", `scheme "ftp"`},
+		{"/oauth/token", "not an absolute URL"},
+		{"example.com/token", "not an absolute URL"},
+	}
+	for _, tt := range tests {
+		got := checkURL(tt.url)
+		if (tt.bad == "") != (got == "") || !strings.Contains(got, tt.bad) {
+			t.Errorf("checkURL(%q) = %q, want %q", tt.url, got, tt.bad)
+		}
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	keys := []string{"access_token_path", "step3_access_url", "scope", "scopes", "header_key", "GET", "POST", "json", "data"}
+	tests := map[string]string{
+		"acess_token_path":  "access_token_path",
+		"step3_acces_url":   "step3_access_url",
+		"Step3_Access_URL":  "step3_access_url",
+		"header_ky":         "header_key",
+		"post":              "POST",
+		"PUT":               "",
+		"xml":               "",
+		"completely_random": "",
+		"access_token":      "access_token_path",
+	}
+	for in, want := range tests {
+		if got := suggest(in, keys); got != want {
+			t.Errorf("suggest(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// problems returns the "pointer: message" lines of a file's problems.
+func problems(t *testing.T, src string) []string {
+	t.Helper()
+	_, err := Parse("t.json", []byte(src))
+	if err == nil {
+		return nil
+	}
+	var errs Errors
+	if !errors.As(err, &errs) {
+		t.Fatalf("error %T: %v", err, err)
+	}
+	var out []string
+	for _, e := range errs {
+		out = append(out, e.Pointer+": "+e.Msg)
+	}
+	return out
+}
+
+// connector builds a minimal valid file with extra top-level and config members.
+func connector(top, config string) string {
+	if top != "" {
+		top += ","
+	}
+	if config != "" {
+		config = "," + config
+	}
+	return `{` + top + `"name": "Test", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"` + config + `}}}`
+}
+
+func TestSemanticChecks(t *testing.T) {
+	tests := []struct {
+		name string
+		src  string
+		want []string // substrings, one per expected problem, in order
+	}{
+		{"valid", connector("", ""), nil},
+		{"client credentials needs no authorize url",
+			`{"name": "CC", "oauth2": {"config": {"flow": "client_credentials", "step3_access_url": "https://e.com/t"}}}`, nil},
+		{"client credentials with authorization keys",
+			`{"name": "CC", "oauth2": {"config": {"flow": "client_credentials", "step3_access_url": "https://e.com/t", "pkce": "S256", "step1_authorize_url": "https://e.com/a"}}}`,
+			[]string{`/oauth2/config/pkce: "pkce" is not used by the client_credentials flow`, `/oauth2/config/step1_authorize_url: "step1_authorize_url" is not used`}},
+		{"authorization code without authorize url",
+			`{"name": "AC", "oauth2": {"config": {"step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/config: missing required key "step1_authorize_url"`}},
+		{"empty authorize url", connector("", "")[:0] + `{"name": "AC", "oauth2": {"config": {"step1_authorize_url": "", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{"/oauth2/config/step1_authorize_url: must not be empty"}},
+		{"client_auth agrees with headers", connector("", `"client_id_and_secret_in_headers": true, "client_auth": "header"`), nil},
+		{"client_auth both contradicts headers", connector("", `"client_id_and_secret_in_headers": true, "client_auth": "both"`),
+			[]string{`/oauth2/config/client_auth: "both" contradicts`}},
+		{"same fallback encoding", connector("", `"exchange_request_body_type": "json", "or_exchange_request_body_type": "json"`),
+			[]string{`/oauth2/config/or_exchange_request_body_type: the fallback encoding "json" is the same`}},
+		{"default fallback encoding", connector("", `"or_exchange_request_body_type": "data"`),
+			[]string{`the fallback encoding "data" is the same`}},
+		{"scopes alone", connector("", `"scopes": ["a", "b"]`), nil},
+		{"duplicate scopes", connector("", `"scopes": ["a", "a"]`), []string{`/oauth2/config/scopes/1: duplicate item "a" (also at index 0)`}},
+		{"reserved field name", `{"name": "R", "oauth2": {"auth_form": [{"name": "state"}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/auth_form/0/name: "state" is reserved`}},
+		{"default types", `{"name": "D", "oauth2": {"auth_form": [{"name": "n", "type": "number", "default": "3"}, {"name": "c", "type": "checkbox", "default": true}, {"name": "t", "default": 1}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/auth_form/0/default: the default of a "number" field must be a number, not a string`, `/oauth2/auth_form/2/default: the default of a "text" field must be a string, not a number`}},
+		{"default of a wrong shape", `{"name": "D", "oauth2": {"auth_form": [{"name": "n", "default": [1]}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/auth_form/0/default: must be a string, a number or a boolean, not an array`}},
+		{"auth_form keeps UI hints", `{"name": "U", "oauth2": {"auth_form": [{"name": "n", "hint": {"x": 1}}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, nil},
+		{"test_request path needs base_url", connector(`"test_request": {"path": "me"}`, ""), []string{`/test_request/path: a path needs "base_url"`}},
+		{"test_request both", connector(`"base_url": "https://e.com/", "test_request": {"path": "me", "url": "https://e.com/me"}`, ""), []string{`/test_request/url: give either "path"`}},
+		{"test_request neither", connector(`"test_request": {"method": "GET"}`, ""), []string{`/test_request: needs "path"`}},
+		{"keyword package", connector(`"package": "func"`, ""), []string{`/package: "func" is a Go keyword`}},
+		{"bad package", connector(`"package": "Hub-Spot"`, ""), []string{`/package: "Hub-Spot" does not match the pattern`}},
+		{"name without letters", `{"name": "!!!", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, []string{`/name: "!!!" has no letters or digits`}},
+		{"name starting with a digit", `{"name": "42 Go", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, []string{`starts with a digit`}},
+		{"duplicate key", connector(`"base_url": "https://a.com/", "base_url": "https://b.com/"`, ""), []string{`/base_url: duplicate key "base_url" (first at line 1)`}},
+		{"not an object", `[]`, []string{`: a connector file holds a JSON object, not an array`}},
+		{"bad docs url", connector(`"docs_url": "not a url"`, ""), []string{`/docs_url: "not a url" is not a valid uri`}},
+		{"expires range", connector("", `"default_expires_in": 0`), []string{`/oauth2/config/default_expires_in: must be at least 1, not 0`}},
+		{"missing everything", `{}`, []string{`: missing required key "name"`, `: missing required key "oauth2"`}},
+		{"unknown config key far from any", connector("", `"zzzzzzzz": 1`), []string{`/oauth2/config/zzzzzzzz: unknown key "zzzzzzzz" (see schema/connector.schema.json`}},
+		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
+		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
+		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
+			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
+		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
+		{"select with empty enum", `{"name": "S", "oauth2": {"auth_form": [{"name": "s", "type": "select", "enum": []}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/auth_form/0/enum: must have at least 1 item(s)`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := problems(t, tt.src)
+			if len(got) != len(tt.want) {
+				t.Fatalf("got %d problems, want %d:\n%s", len(got), len(tt.want), strings.Join(got, "\n"))
+			}
+			for i := range got {
+				if !strings.Contains(got[i], tt.want[i]) {
+					t.Errorf("problem %d: %q does not contain %q", i, got[i], tt.want[i])
+				}
+			}
+		})
+	}
+}
+
+// TestDecodeMatchesEncodingJSON checks that the connector built from the parse tree
+// equals what encoding/json (with Field's UnmarshalJSON) decodes from the same file.
+func TestDecodeMatchesEncodingJSON(t *testing.T) {
+	files, _ := filepath.Glob("../connectors/*.json")
+	extra, _ := filepath.Glob("testdata/valid/*.json")
+	files = append(files, extra...)
+	if len(files) < 3 {
+		t.Fatalf("only %d files", len(files))
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := Parse(f, data)
+		if err != nil {
+			t.Fatalf("%v", err)
+		}
+		var want Connector
+		if err := json.Unmarshal(data, &want); err != nil {
+			t.Fatalf("%s: %v", f, err)
+		}
+		if !reflect.DeepEqual(got, &want) {
+			t.Errorf("%s: tree decode\n%+v\nencoding/json\n%+v", f, got, &want)
+		}
+	}
+}
+
+// TestFieldJSONKeepsExtra round-trips an auth_form entry with UI hints.
+func TestFieldJSONKeepsExtra(t *testing.T) {
+	in := `{"name":"env","type":"select","default":"A","enum":["A","B"],"hideInEmbed":true,"order":2,"widget":{"kind":"radio"}}`
+	var f Field
+	if err := json.Unmarshal([]byte(in), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Name != "env" || f.Type != FieldSelect || !f.HideInEmbed || f.Extra["order"] != 2.0 || f.Extra["widget"].(map[string]any)["kind"] != "radio" || len(f.Extra) != 2 {
+		t.Fatalf("decoded %+v", f)
+	}
+	out, err := json.Marshal(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a, b map[string]any
+	json.Unmarshal([]byte(in), &a)
+	json.Unmarshal(out, &b)
+	if !reflect.DeepEqual(a, b) {
+		t.Errorf("round trip\n in %s\nout %s", in, out)
+	}
+	// Extra never overrides an own key.
+	f.Extra["name"] = "other"
+	out, _ = json.Marshal(f)
+	if strings.Count(string(out), `"name"`) != 1 {
+		t.Errorf("own key duplicated: %s", out)
+	}
+	if out, _ := json.Marshal(Field{Name: "x", Extra: map[string]any{"k": 1}}); string(out) != `{"name":"x","k":1}` {
+		t.Errorf("got %s", out)
+	}
+}
+
+func TestTemplatesCollected(t *testing.T) {
+	src := "{\n" +
+		`  "name": "T", "base_url": "https://{{ sub }}.e.com/",` + "\n" +
+		`  "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t",` + "\n" +
+		`    "extra_authorization_url": {"scope": "a \"q\" {{ bad }}", "response_type": "code"}}},` + "\n" +
+		`  "header": {"token_prefix": "Bearer {{token_format}}"}` + "\n}"
+	ts, err := Templates("t.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tpl := range ts {
+		got = append(got, string(tpl.Place)+" "+tpl.Pointer)
+	}
+	want := []string{
+		"api /base_url",
+		"authorize /oauth2/config/step1_authorize_url",
+		"token /oauth2/config/step3_access_url",
+		"authorize /oauth2/config/extra_authorization_url/scope",
+		"authorize /oauth2/config/extra_authorization_url/response_type",
+		"header /header/token_prefix",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %q\nwant %q", got, want)
+	}
+	scope := ts[3]
+	if scope.Value != `a "q" {{ bad }}` {
+		t.Fatalf("value %q", scope.Value)
+	}
+	i := strings.Index(scope.Value, "bad")
+	e := scope.ErrorAt(i, "unknown variable bad")
+	// Line 4 is `    "extra_authorization_url": {"scope": "a \"q\" {{ bad }}", ...`.
+	line4 := strings.Split(src, "\n")[3]
+	wantCol := strings.Index(line4, "bad") + 1
+	if e.Line != 4 || e.Col != wantCol || e.Pointer != "/oauth2/config/extra_authorization_url/scope" {
+		t.Errorf("got %v, want 4:%d", e, wantCol)
+	}
+	if e.Error() != "t.json:4:"+itoa(wantCol)+": /oauth2/config/extra_authorization_url/scope: unknown variable bad" {
+		t.Errorf("formatted %q", e.Error())
+	}
+	if _, err := Templates("bad.json", []byte("{")); err == nil {
+		t.Error("malformed JSON accepted")
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+// TestTemplateCheckerHook checks that the extension point runs and its errors join
+// the others.
+func TestTemplateCheckerHook(t *testing.T) {
+	old := templateChecker
+	defer func() { templateChecker = old }()
+	var seen []string
+	templateChecker = func(c *Connector, ts []TemplateString) []*Error {
+		var out []*Error
+		for _, tpl := range ts {
+			seen = append(seen, tpl.Pointer)
+			if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
+				out = append(out, tpl.ErrorAt(i, "unsupported tag for (connector "+c.Name+")"))
+			}
+		}
+		return out
+	}
+	src := connector(`"base_url": "https://e.com/{% for x in y %}{% endfor %}"`, `"zzz_unknown": 1`)
+	got := problems(t, src)
+	if len(got) != 2 || !strings.Contains(got[0], "/base_url: unsupported tag for (connector Test)") || !strings.Contains(got[1], "zzz_unknown") {
+		t.Errorf("got %q", got)
+	}
+	if len(seen) != 3 {
+		t.Errorf("checker saw %q", seen)
+	}
+}
+
+// TestErrorFormat checks the printed forms.
+func TestErrorFormat(t *testing.T) {
+	es := Errors{
+		{File: "f.json", Line: 1, Col: 2, Msg: "invalid JSON: x"},
+		{File: "f.json", Line: 3, Col: 4, Pointer: "/a/b", Msg: "bad"},
+	}
+	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad" {
+		t.Errorf("got %q", got)
+	}
+}
