@@ -291,7 +291,7 @@ func (c *checker) unknown(name string) string {
 		}
 	}
 	if best != "" && bestD <= max(2, len(name)/3) {
-		msg += fmt.Sprintf("; did you mean '%s'?", best)
+		msg += fmt.Sprintf(" (did you mean '%s'?)", best)
 	}
 	var children []string
 	for _, n := range names {
