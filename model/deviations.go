@@ -1,0 +1,147 @@
+package model
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+// deviations describes in words how m departs from a plain RFC 6749 flow.
+func deviations(m *Connector) []string {
+	var d []string
+	add := func(s string) { d = append(d, s) }
+	if m.ClientIDKey != "client_id" {
+		add("the client id is sent as " + m.ClientIDKey)
+	}
+	if m.SecretKey != "client_secret" {
+		add("the client secret is sent as " + m.SecretKey)
+	}
+	if m.CodeKey != "code" {
+		add("the code is read from the callback and sent as " + m.CodeKey)
+	}
+	switch m.ClientAuth {
+	case runtime.AuthHeader:
+		add("the client id and secret are sent with HTTP Basic authentication")
+	case runtime.AuthBoth:
+		add("the client id and secret are sent both with HTTP Basic authentication and in the body")
+	}
+	if m.Method == "GET" {
+		add("token requests are GET requests with the parameters in the query string")
+	} else if m.Body == runtime.JSON {
+		s := "the token request body is JSON"
+		if m.FallbackBody == runtime.Form {
+			s += " (form as a fallback)"
+		}
+		add(s)
+	} else if m.FallbackBody == runtime.JSON {
+		add("the token request body falls back to JSON when the form is refused")
+	}
+	if m.Accept != "application/json" {
+		add("token requests send Accept: " + m.Accept)
+	}
+	if m.ContentType != "" {
+		add("token requests send Content-Type: " + m.ContentType)
+	}
+	if len(m.Headers) > 0 {
+		add("token requests carry the headers " + argKeys(m.Headers))
+	}
+	if m.WithoutCode {
+		add("the callback carries no code")
+	}
+	if m.PKCE == runtime.PKCES256 {
+		add("PKCE with the S256 method is used")
+	} else if m.PKCE == runtime.PKCEPlain {
+		add("PKCE with the plain method is used")
+	}
+	if len(m.CallbackParams) > 0 {
+		var names []string
+		for _, f := range m.CallbackParams {
+			names = append(names, f.Path[0])
+		}
+		add("the callback's " + strings.Join(names, ", ") + " parameters are kept with the token")
+	}
+	if p := strings.Join(m.AccessToken, "."); p != "access_token" {
+		add("the access token is read from " + p)
+	}
+	if p := strings.Join(m.RefreshToken, "."); m.Source.OAuth2.Config.RefreshTokenPath != "" && p != "refresh_token" {
+		add("the refresh token is read from " + p)
+	}
+	if p := strings.Join(m.ExpiresIn, "."); m.Source.OAuth2.Config.ExpiresInPath != "" && p != "expires_in" {
+		add("the lifetime is read from " + p)
+	}
+	if m.DefaultExpiresIn > 0 {
+		add("tokens without expires_in live " + strconv.Itoa(int(m.DefaultExpiresIn.Seconds())) + " seconds")
+	}
+	if len(m.Metadata) > 0 {
+		add("the token response's " + fieldNames(m.Metadata) + " are kept as token metadata")
+	}
+	if m.Permanent {
+		add("tokens are permanent and never refreshed")
+	}
+	if m.Userinfo != nil {
+		add("a userinfo request after the exchange adds " + fieldNames(m.Userinfo.Fields) + " to the token metadata")
+	}
+	if m.API.InQuery {
+		add("API calls carry the token in the query parameter " + m.API.QueryKey)
+	} else if m.API.HeaderKey != "Authorization" {
+		add("API calls carry the token in the " + m.API.HeaderKey + " header")
+	}
+	if m.API.Encode {
+		add("the token is base64-encoded on API calls")
+	}
+	if !m.API.InQuery && !m.API.Standard() {
+		add("the API header value is " + strconv.Quote(m.API.Prefix.Source()) + " with token_format " + strconv.Quote(m.API.Format.Source()))
+	}
+	if len(m.API.Headers) > 0 {
+		add("API calls carry the headers " + argKeys(m.API.Headers))
+	}
+	if len(m.API.Query) > 0 {
+		add("API calls carry the query parameters " + argKeys(m.API.Query))
+	}
+	return d
+}
+
+// Standard reports whether API calls carry the standard "Bearer <token>" value.
+func (a *APIAuth) Standard() bool {
+	if a.Encode || !IsVar(a.Format, VarToken) || len(a.Prefix.T.Nodes) != 2 {
+		return false
+	}
+	text, ok := a.Prefix.T.Nodes[0].(*jinja.Text)
+	out, ok2 := a.Prefix.T.Nodes[1].(*jinja.Output)
+	if !ok || !ok2 || text.Text != "Bearer " {
+		return false
+	}
+	n, ok := out.X.(*jinja.Name)
+	return ok && n.Name == VarTokenFormat
+}
+
+// IsVar reports whether t is exactly "{{ name }}": it renders the variable unchanged.
+func IsVar(t *Template, name string) bool {
+	if t == nil || len(t.T.Nodes) != 1 {
+		return false
+	}
+	out, ok := t.T.Nodes[0].(*jinja.Output)
+	if !ok {
+		return false
+	}
+	n, ok := out.X.(*jinja.Name)
+	return ok && n.Name == name
+}
+
+func argKeys(args []Arg) string {
+	var keys []string
+	for _, a := range args {
+		keys = append(keys, a.Key)
+	}
+	return strings.Join(keys, ", ")
+}
+
+func fieldNames(fs []runtime.Field) string {
+	var names []string
+	for _, f := range fs {
+		names = append(names, f.Name)
+	}
+	return strings.Join(names, ", ")
+}

@@ -1,0 +1,275 @@
+package model
+
+import (
+	"encoding/base64"
+	"fmt"
+	"maps"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+// Values are what a client is built with besides the client secret: the end user's
+// auth_form values (as returned by CheckParams), the client id and the redirect URL.
+type Values struct {
+	Params      map[string]any
+	ClientID    string
+	RedirectURL string
+}
+
+// RequiredMessage is the error (after "<package>: ") when a required value is missing:
+// "scope is required".
+func (p *Param) RequiredMessage() string { return p.Name + " is required" }
+
+// EnumFormat is the fmt format of the error (after "<package>: ") when a select value is
+// outside its enum; its one verb is the value: `environment %q is not one of
+// Production, Sandbox`.
+func (p *Param) EnumFormat() string {
+	var vals []string
+	for _, e := range p.Enum {
+		vals = append(vals, e.Value)
+	}
+	return p.Name + " %q is not one of " + strings.Join(vals, ", ")
+}
+
+// ClientIDMessage is the error (after "<package>: ") when the client id is empty.
+const ClientIDMessage = "the client id is empty"
+
+// ClientSecretMessage is the error (after "<package>: ") when a required client secret
+// is empty.
+const ClientSecretMessage = "the client secret is empty"
+
+// CheckParams checks the end user's auth_form values given by name, as generated New
+// does: defaults are applied, a missing required value or a select value outside its
+// enum is an error with the same message. Values may be typed (string, int, float64,
+// bool) or strings to convert ("42", "true"). The result holds the typed value of
+// every defined parameter (string, int or bool); empty optional values are left out.
+func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
+	out := map[string]any{}
+	known := map[string]bool{"client_id": true, "client_secret": true}
+	for _, p := range c.Params {
+		known[p.Name] = true
+		raw, given := in[p.Name]
+		var v any
+		if given && raw != nil {
+			tv, err := typedDefault(p.Kind, raw)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %s: %v", c.Package, p.Name, err)
+			}
+			v = tv
+		}
+		// Zero values mean "not given", as for the fields of the generated Params.
+		switch x := v.(type) {
+		case string:
+			if x == "" {
+				v = nil
+			}
+		case int:
+			if x == 0 {
+				v = nil
+			}
+		case bool:
+			if !x && p.GoType != "*bool" {
+				v = nil
+			}
+		}
+		if v == nil && p.Default != nil {
+			v = p.Default
+		}
+		if v == nil && p.Kind == jinja.Bool {
+			v = false
+		}
+		if p.Required {
+			if v == nil || v == false {
+				return nil, fmt.Errorf("%s: %s", c.Package, p.RequiredMessage())
+			}
+		}
+		if s, ok := v.(string); ok && p.Kind == jinja.Select && !contains(p.Var().Enum, s) {
+			return nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
+		}
+		if v != nil {
+			out[p.Name] = v
+		}
+	}
+	for _, name := range sortedKeys(in) {
+		if !known[name] {
+			return nil, fmt.Errorf("%s: unknown parameter %q", c.Package, name)
+		}
+	}
+	return out, nil
+}
+
+// Flow builds the runtime.Flow of the connector for v with the templates interpreted:
+// the flow a generated package builds in New for the same values. Templates that read
+// only v are rendered once; the others become runtime.Func over runtime.Vars.
+// v.Params must come from CheckParams.
+func (c *Connector) Flow(v Values) *runtime.Flow {
+	base := maps.Clone(v.Params)
+	if base == nil {
+		base = map[string]any{}
+	}
+	base[VarClientID] = v.ClientID
+	if v.RedirectURL != "" {
+		base[VarRedirectURL] = v.RedirectURL
+	}
+	in := interp{base: base}
+	f := &runtime.Flow{
+		Connector:        c.Name,
+		Grant:            c.Grant,
+		AuthorizeURL:     in.text(c.AuthorizeURL),
+		AuthorizeArgs:    in.args(c.AuthorizeArgs),
+		TokenURL:         in.text(c.TokenURL),
+		RefreshURL:       in.text(c.RefreshURL),
+		RevokeURL:        in.text(c.RevokeURL),
+		Method:           c.FlowMethod(),
+		Body:             c.Body,
+		FallbackBody:     c.FallbackBody,
+		Accept:           c.FlowAccept(),
+		ContentType:      c.ContentType,
+		ClientAuth:       c.ClientAuth,
+		ClientIDKey:      c.FlowKey(c.ClientIDKey, "client_id"),
+		SecretKey:        c.FlowKey(c.SecretKey, "client_secret"),
+		CodeKey:          c.FlowKey(c.CodeKey, "code"),
+		Headers:          in.args(c.Headers),
+		ExchangeArgs:     in.args(c.ExchangeArgs),
+		RefreshArgs:      in.args(c.RefreshArgs),
+		WithoutCode:      c.WithoutCode,
+		PKCE:             c.PKCE,
+		CallbackParams:   c.CallbackParams,
+		AccessToken:      c.AccessToken,
+		RefreshToken:     c.RefreshToken,
+		ExpiresIn:        c.ExpiresIn,
+		TokenType:        c.TokenType,
+		Metadata:         c.Metadata,
+		DefaultExpiresIn: c.DefaultExpiresIn,
+		Permanent:        c.Permanent,
+		RefreshBefore:    c.RefreshBefore,
+		API: runtime.APIAuth{
+			InQuery:     c.API.InQuery,
+			HeaderKey:   c.API.HeaderKey,
+			QueryKey:    c.API.QueryKey,
+			Value:       in.apiValue(&c.API),
+			ContentType: c.API.ContentType,
+			Headers:     in.args(c.API.Headers),
+			Query:       in.args(c.API.Query),
+		},
+	}
+	if c.Userinfo != nil {
+		f.Userinfo = &runtime.Userinfo{URL: in.text(c.Userinfo.URL), Fields: c.Userinfo.Fields}
+	}
+	return f
+}
+
+// FlowMethod is the flow's Method: "" for POST (the runtime's default), else "GET".
+func (c *Connector) FlowMethod() string {
+	if c.Method == "POST" {
+		return ""
+	}
+	return c.Method
+}
+
+// FlowAccept is the flow's Accept: "" for application/json (the runtime's default).
+func (c *Connector) FlowAccept() string {
+	if c.Accept == "application/json" {
+		return ""
+	}
+	return c.Accept
+}
+
+// FlowKey is a key of the flow: "" when it is the runtime's default def.
+func (c *Connector) FlowKey(key, def string) string {
+	if key == def {
+		return ""
+	}
+	return key
+}
+
+// Render renders t for the client values v and, for a Runtime template, the flow
+// values rv (nil: none). It is what the dynamic client uses for BaseURL and the test
+// request; v.Params must come from CheckParams.
+func (c *Connector) Render(t *Template, v Values, rv *runtime.Vars) string {
+	base := maps.Clone(v.Params)
+	if base == nil {
+		base = map[string]any{}
+	}
+	base[VarClientID] = v.ClientID
+	if v.RedirectURL != "" {
+		base[VarRedirectURL] = v.RedirectURL
+	}
+	in := interp{base: base}
+	return in.text(t).Render(rv)
+}
+
+// interp renders templates with the interpreter.
+type interp struct {
+	base map[string]any
+}
+
+func (in interp) text(t *Template) runtime.Text {
+	switch {
+	case t == nil:
+		return runtime.Text{}
+	case t.Class == Const:
+		return runtime.String(t.Const)
+	case t.Class == Fixed:
+		return runtime.String(render(t, in.base))
+	}
+	return runtime.Func(func(v *runtime.Vars) string { return render(t, in.vars(v)) })
+}
+
+func (in interp) args(args []Arg) []runtime.Arg {
+	var out []runtime.Arg
+	for _, a := range args {
+		out = append(out, runtime.Arg{Key: a.Key, Value: in.text(a.Value)})
+	}
+	return out
+}
+
+// vars returns the template values for v: the client's values and v's.
+func (in interp) vars(v *runtime.Vars) map[string]any {
+	m := maps.Clone(in.base)
+	if v.State != "" {
+		m[VarState] = v.State
+	}
+	m["callback"] = stringMap(v.Callback)
+	m["credentials"] = stringMap(v.Credentials)
+	m[VarToken] = v.Token
+	return m
+}
+
+func stringMap(s map[string]string) map[string]any {
+	m := make(map[string]any, len(s))
+	for k, v := range s {
+		if v != "" {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// apiValue is the header (or query) value of API calls: token_prefix rendered with
+// token_format, itself token_format rendered with token (and base64-encoded when
+// Encode).
+func (in interp) apiValue(a *APIAuth) runtime.Text {
+	return runtime.Func(func(v *runtime.Vars) string {
+		m := in.vars(v)
+		tf := render(a.Format, m)
+		if a.Encode {
+			tf = base64.StdEncoding.EncodeToString([]byte(tf))
+		}
+		m[VarTokenFormat] = tf
+		return render(a.Prefix, m)
+	})
+}
+
+// render renders a checked template; such a template renders without error (jinja's
+// Check guarantees it), so an error can only come from a value outside the model's
+// types and renders as "".
+func render(t *Template, vars map[string]any) string {
+	s, err := t.T.Render(vars)
+	if err != nil {
+		return ""
+	}
+	return s
+}

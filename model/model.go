@@ -1,0 +1,174 @@
+// Package model resolves a validated connector into a flow model: the single place
+// where every decision about a connector is made once. Defaults are applied,
+// deprecated keys mapped, sibling token paths derived, auth_form fields given Go
+// names and types, and every template parsed, checked against the variables of its
+// place, and classified by what it reads.
+//
+// Two consumers walk the same model: package generator, which emits Go code with the
+// templates compiled, and the dynamic client, which builds the same runtime.Flow with
+// the templates interpreted (Connector.Flow). Neither makes a decision of its own.
+package model
+
+import (
+	"time"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// Connector is a connector with every decision made. Fields mirror runtime.Flow, with
+// templates in place of runtime.Text.
+type Connector struct {
+	Source *schema.Connector // the connector as loaded
+
+	Name         string // display name
+	Package      string // Go package name
+	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	Description  string
+	DocsURL      string
+
+	// Params are the auth_form fields that become fields of the generated Params
+	// struct, in file order. The deprecated names client_id and client_secret are not
+	// among them (they are Config.ClientID and Config.ClientSecret).
+	Params []*Param
+	// ClientIDRequired and ClientSecretRequired say whether New rejects an empty
+	// client id or secret. The client id is always required; the secret when the
+	// deprecated auth_form field client_secret is required.
+	ClientIDRequired     bool
+	ClientSecretRequired bool
+
+	Grant runtime.Grant
+
+	AuthorizeURL  *Template // nil for client_credentials
+	AuthorizeArgs []Arg     // response_type, scope, extra_authorization_url
+
+	TokenURL   *Template
+	RefreshURL *Template // nil: TokenURL
+	RevokeURL  *Template // nil: no revocation
+
+	Method       string // "POST" or "GET"
+	Body         runtime.BodyType
+	FallbackBody runtime.BodyType // zero: none
+	Accept       string
+	ContentType  string // empty: from the body type
+	ClientAuth   runtime.ClientAuth
+	ClientIDKey  string
+	SecretKey    string
+	CodeKey      string
+	Headers      []Arg // token_request_headers, sorted by key
+
+	ExchangeArgs []Arg // grant_type first, then extra_access_url (and scope for client_credentials)
+	RefreshArgs  []Arg // grant_type first, then extra_refresh_url
+	WithoutCode  bool
+	PKCE         runtime.PKCE
+
+	CallbackParams []runtime.Field // template name -> callback query parameter
+
+	AccessToken  runtime.Path
+	RefreshToken runtime.Path
+	ExpiresIn    runtime.Path
+	TokenType    runtime.Path
+	Metadata     []runtime.Field // token_metadata, sorted by name
+
+	DefaultExpiresIn time.Duration
+	Permanent        bool
+	RefreshBefore    time.Duration
+
+	Userinfo *Userinfo
+	API      APIAuth
+
+	BaseURL     *Template    // nil when the connector has no base_url
+	TestRequest *TestRequest // nil when the connector has none
+
+	// Deviations lists the connector's deviations from RFC 6749 in words, for
+	// documentation ("the client id is sent as app_id").
+	Deviations []string
+}
+
+// Param is one auth_form field with its Go name and type decided.
+type Param struct {
+	Field  *schema.Field // the auth_form entry
+	Name   string        // template name ("environment")
+	GoName string        // Params field name ("Environment")
+	Kind   jinja.Kind
+	// GoType is the Go type of the Params field: "string", "int", "bool", "*bool"
+	// (a checkbox whose default is true) or the named type of a select.
+	GoType   string
+	Enum     []EnumValue // select only, in file order
+	Required bool
+	// Default is the default value, typed: string (text, password, select), int
+	// (number) or bool (checkbox); nil when there is none.
+	Default any
+	// AlternativeScope marks the deprecated alternative_scope field: when defined it
+	// replaces the default scope.
+	AlternativeScope bool
+
+	index int // position in auth_form
+}
+
+// EnumValue is one value of a select field and its Go constant.
+type EnumValue struct {
+	Value  string // "Sandbox"
+	GoName string // "EnvironmentSandbox"
+}
+
+// AlwaysDefined reports whether the parameter always has a value for templates: it has
+// a default, is required, or is a checkbox.
+func (p *Param) AlwaysDefined() bool {
+	return p.Default != nil || p.Required || p.Kind == jinja.Bool
+}
+
+// Var returns the template variable of the parameter.
+func (p *Param) Var() jinja.Var {
+	v := jinja.Var{Name: p.Name, Kind: p.Kind, AlwaysDefined: p.AlwaysDefined()}
+	for _, e := range p.Enum {
+		v.Enum = append(v.Enum, e.Value)
+	}
+	return v
+}
+
+// Arg is a named parameter or header whose value is a template.
+type Arg struct {
+	Key   string
+	Value *Template
+}
+
+// Userinfo is the GET made with the new token after an exchange.
+type Userinfo struct {
+	URL    *Template
+	Fields []runtime.Field // sorted by name
+}
+
+// APIAuth says how API calls carry the token.
+type APIAuth struct {
+	InQuery     bool
+	HeaderKey   string
+	QueryKey    string
+	ContentType string
+	// Format is header.token_format (reads token); Prefix is header.token_prefix (reads
+	// token_format, the rendered Format, base64-encoded first when Encode).
+	Format *Template
+	Prefix *Template
+	Encode bool
+	// Headers and Query are header.extra_headers and header.extra_query, sorted by key.
+	Headers []Arg
+	Query   []Arg
+}
+
+// TestRequest is the cheap API call that proves the credentials work.
+type TestRequest struct {
+	Method string    // GET unless configured
+	URL    *Template // test_request.url, or base_url joined with test_request.path
+}
+
+// Variable names that are not auth_form fields.
+const (
+	VarClientID    = "client_id"
+	VarRedirectURL = "redirect_url"
+	VarState       = "state"
+	VarToken       = "token"
+	VarTokenFormat = "token_format"
+	PrefixCallback = "callback."
+	PrefixCreds    = "credentials."
+)

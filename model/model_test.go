@@ -1,0 +1,302 @@
+package model
+
+import (
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+func load(t *testing.T, path string) *Connector {
+	t.Helper()
+	c, err := schema.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+func parse(t *testing.T, js string) (*Connector, error) {
+	t.Helper()
+	c, err := schema.Parse("test.json", []byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return Resolve(c)
+}
+
+func TestTikTok(t *testing.T) {
+	m := load(t, "../connectors/tiktok.json")
+	if m.Package != "tiktok" || m.CallbackSlug != "tiktok" {
+		t.Errorf("package %q slug %q", m.Package, m.CallbackSlug)
+	}
+	if m.ClientIDKey != "app_id" || m.SecretKey != "secret" || m.CodeKey != "auth_code" {
+		t.Errorf("keys %q %q %q", m.ClientIDKey, m.SecretKey, m.CodeKey)
+	}
+	if m.Body != runtime.JSON || m.FallbackBody != runtime.Form || m.Method != "POST" {
+		t.Errorf("body %v fallback %v method %s", m.Body, m.FallbackBody, m.Method)
+	}
+	want := map[string]runtime.Path{
+		"access": {"data", "access_token"}, "refresh": {"data", "refresh_token"},
+		"expires": {"data", "expires_in"}, "type": {"data", "token_type"},
+	}
+	got := map[string]runtime.Path{"access": m.AccessToken, "refresh": m.RefreshToken, "expires": m.ExpiresIn, "type": m.TokenType}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("paths %v", got)
+	}
+	if m.RefreshURL != nil {
+		t.Error("a refresh URL equal to the token URL should be left to the runtime default")
+	}
+	if len(m.Params) != 1 {
+		t.Fatalf("params %d", len(m.Params))
+	}
+	p := m.Params[0]
+	if p.GoName != "Environment" || p.GoType != "Environment" || p.Default != "Production" || !p.AlwaysDefined() {
+		t.Errorf("param %+v", p)
+	}
+	if !reflect.DeepEqual(p.Enum, []EnumValue{{"Production", "EnvironmentProduction"}, {"Sandbox", "EnvironmentSandbox"}}) {
+		t.Errorf("enum %v", p.Enum)
+	}
+	if m.BaseURL.Class != Fixed || m.TokenURL.Class != Const {
+		t.Errorf("classes base %v token %v", m.BaseURL.Class, m.TokenURL.Class)
+	}
+	if !m.API.Standard() {
+		t.Error("tiktok uses the standard header")
+	}
+	for _, env := range []string{"Production", "Sandbox"} {
+		params, err := m.CheckParams(map[string]any{"environment": env})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := m.Render(m.BaseURL, Values{Params: params, ClientID: "id"}, nil)
+		host := map[string]string{"Production": "business-api", "Sandbox": "sandbox-api"}[env]
+		if base != "https://"+host+".tiktok.com/open_api/v1.2/" {
+			t.Errorf("%s: base %q", env, base)
+		}
+	}
+	if _, err := m.CheckParams(map[string]any{"environment": "Foo"}); err == nil ||
+		err.Error() != `tiktok: environment "Foo" is not one of Production, Sandbox` {
+		t.Errorf("enum error %v", err)
+	}
+	params, _ := m.CheckParams(nil)
+	if params["environment"] != "Production" {
+		t.Errorf("default not applied: %v", params)
+	}
+	if len(m.Deviations) < 5 || !strings.Contains(strings.Join(m.Deviations, "; "), "data.access_token") {
+		t.Errorf("deviations %v", m.Deviations)
+	}
+}
+
+func TestHubSpotScope(t *testing.T) {
+	m := load(t, "../connectors/hubspot.json")
+	if len(m.AuthorizeArgs) != 2 || m.AuthorizeArgs[0].Key != "response_type" || m.AuthorizeArgs[1].Key != "scope" {
+		t.Fatalf("authorize args %v", m.AuthorizeArgs)
+	}
+	scope := m.AuthorizeArgs[1].Value
+	if scope.Class != Fixed || scope.ReadsClient() != true {
+		t.Errorf("scope class %v", scope.Class)
+	}
+	for in, suffix := range map[string]string{"": "tickets", "content": "tickets content"} {
+		params, err := m.CheckParams(map[string]any{"scope": in})
+		if err != nil {
+			t.Fatal(err)
+		}
+		f := m.Flow(Values{Params: params, ClientID: "id"})
+		s := f.AuthorizeArgs[1].Value.Render(nil)
+		if !strings.HasSuffix(s, " "+suffix) || strings.HasSuffix(s, " ") {
+			t.Errorf("scope %q: %q", in, s)
+		}
+	}
+	if m.Body != runtime.JSON || m.FallbackBody != runtime.Form {
+		t.Error("hubspot body")
+	}
+}
+
+const minimal = `{"name": "Teamwork CRM", %s "oauth2": {%s "config": {"step1_authorize_url": "https://a.example/auth",
+ "step3_access_url": "https://a.example/token" %s}}}`
+
+func conn(top, form, cfg string) string {
+	return strings.Replace(strings.Replace(strings.Replace(minimal, "%s", top, 1), "%s", form, 1), "%s", cfg, 1)
+}
+
+func TestDefaults(t *testing.T) {
+	m, err := parse(t, conn("", "", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Package != "teamworkcrm" || m.CallbackSlug != "teamwork%20crm" {
+		t.Errorf("package %q slug %q", m.Package, m.CallbackSlug)
+	}
+	if m.ClientIDKey != "client_id" || m.Accept != "application/json" || m.ClientAuth != runtime.AuthBody {
+		t.Error("defaults")
+	}
+	if len(m.AuthorizeArgs) != 1 || m.AuthorizeArgs[0].Value.Const != "code" {
+		t.Errorf("response_type default: %v", m.AuthorizeArgs)
+	}
+	if len(m.ExchangeArgs) != 1 || m.ExchangeArgs[0].Value.Const != "authorization_code" ||
+		len(m.RefreshArgs) != 1 || m.RefreshArgs[0].Value.Const != "refresh_token" {
+		t.Error("grant types")
+	}
+	if !m.API.Standard() || m.API.HeaderKey != "Authorization" || m.API.ContentType != "application/json" {
+		t.Error("header defaults")
+	}
+	if len(m.Deviations) != 0 {
+		t.Errorf("deviations %v", m.Deviations)
+	}
+	f := m.Flow(Values{ClientID: "id"})
+	if got := f.API.Value.Render(&runtime.Vars{Token: "T"}); got != "Bearer T" {
+		t.Errorf("api value %q", got)
+	}
+	if f.Method != "" || f.Accept != "" || f.ClientIDKey != "" {
+		t.Error("flow defaults should be the runtime's zero values")
+	}
+}
+
+func TestDeviations(t *testing.T) {
+	m, err := parse(t, conn(`"header": {"encode": true, "token_in_header": false, "token_format": "{{token}}:x", "query_key": "key"},`,
+		`"auth_form": [{"name": "alternative_scope", "type": "text"}, {"name": "count", "type": "number", "default": 3},
+		 {"name": "beta", "type": "checkbox", "default": true}, {"name": "client_secret", "type": "password", "required": true}],`,
+		`, "client_id_and_secret_in_headers": true, "grant_type": "custom", "scopes": ["a", "b"], "scope_separator": ",",
+		 "request_method": "GET", "extra_refresh_url": {"x": "{{ credentials.team }}"}, "token_metadata": {"team": "team.id"},
+		 "callback_params": ["accounts-server"], "no_refresh_token": true`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.ClientAuth != runtime.AuthHeader || m.Method != "GET" || !m.Permanent || !m.ClientSecretRequired {
+		t.Error("flags")
+	}
+	if m.ExchangeArgs[0].Value.Const != "custom" {
+		t.Error("deprecated grant_type")
+	}
+	if m.RefreshArgs[1].Key != "x" || m.RefreshArgs[1].Value.Class != Runtime {
+		t.Error("refresh arg class")
+	}
+	if m.CallbackParams[0].Name != "accounts_server" || m.CallbackParams[0].Path[0] != "accounts-server" {
+		t.Errorf("callback %v", m.CallbackParams)
+	}
+	if len(m.Params) != 3 || m.Params[1].GoType != "int" || m.Params[1].Default != 3 || m.Params[2].GoType != "*bool" {
+		t.Fatalf("params %+v", m.Params)
+	}
+	params, err := m.CheckParams(map[string]any{"alternative_scope": "z"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := m.Flow(Values{Params: params, ClientID: "id"})
+	if s := f.AuthorizeArgs[1].Value.Render(nil); s != "z" {
+		t.Errorf("alternative_scope should replace the scope: %q", s)
+	}
+	params, _ = m.CheckParams(nil)
+	f = m.Flow(Values{Params: params, ClientID: "id"})
+	if s := f.AuthorizeArgs[1].Value.Render(nil); s != "a,b" {
+		t.Errorf("default scope %q", s)
+	}
+	if s := f.RefreshArgs[1].Value.Render(&runtime.Vars{Credentials: map[string]string{"team": "T1"}}); s != "T1" {
+		t.Errorf("credentials in refresh args %q", s)
+	}
+	if got := f.API.Value.Render(&runtime.Vars{Token: "tok"}); got != "dG9rOng=" || !f.API.InQuery || f.API.QueryKey != "key" {
+		t.Errorf("api value %q", got)
+	}
+}
+
+func TestClientCredentialsScope(t *testing.T) {
+	m, err := parse(t, `{"name": "CC", "oauth2": {"config": {"flow": "client_credentials", "step3_access_url": "https://a.example/token", "scopes": ["r", "w"]}}}`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.AuthorizeURL != nil || len(m.AuthorizeArgs) != 0 {
+		t.Error("no authorize step")
+	}
+	if len(m.ExchangeArgs) != 2 || m.ExchangeArgs[0].Value.Const != "client_credentials" || m.ExchangeArgs[1].Key != "scope" || m.ExchangeArgs[1].Value.Const != "r w" {
+		t.Errorf("exchange args %+v", m.ExchangeArgs)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for name, js := range map[string]string{
+		"required missing": conn("", `"auth_form": [{"name": "sub", "required": true}],`, ""),
+	} {
+		m, err := parse(t, js)
+		if name == "required missing" {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := m.CheckParams(map[string]any{"sub": ""}); err == nil || err.Error() != "teamworkcrm: sub is required" {
+				t.Errorf("%s: %v", name, err)
+			}
+			if _, err := m.CheckParams(map[string]any{"sub": "x", "nope": 1}); err == nil || !strings.Contains(err.Error(), `unknown parameter "nope"`) {
+				t.Errorf("unknown param: %v", err)
+			}
+			continue
+		}
+		if err == nil || !strings.Contains(err.Error(), "step1_authorize_url") {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
+
+func TestResolveUnvalidated(t *testing.T) {
+	// Resolve does not trust that the loader ran: a bad connector is an error, not a panic.
+	for name, c := range map[string]*schema.Connector{
+		"no authorize url": {Name: "X", OAuth2: schema.OAuth2{Config: schema.Config{Step3AccessURL: "https://a.example/t"}}},
+		"keyword package":  {Name: "Go", OAuth2: schema.OAuth2{Config: schema.Config{Step3AccessURL: "https://a.example/t", Step1AuthorizeURL: "https://a"}}},
+		"bad template":     {Name: "X", OAuth2: schema.OAuth2{Config: schema.Config{Step3AccessURL: "https://{{ nope }}", Step1AuthorizeURL: "https://a"}}},
+		"contradiction": {Name: "X", OAuth2: schema.OAuth2{Config: schema.Config{Step3AccessURL: "https://a", Step1AuthorizeURL: "https://a",
+			ClientAuth: schema.ClientAuthBody, ClientIDAndSecretInHeaders: true}}},
+	} {
+		if _, err := Resolve(c); err == nil {
+			t.Errorf("%s: no error", name)
+		} else if !strings.Contains(err.Error(), "/") {
+			t.Errorf("%s: error without a pointer: %v", name, err)
+		}
+	}
+	if _, err := Resolve(nil); err == nil {
+		t.Error("nil connector")
+	}
+}
+
+func TestGoName(t *testing.T) {
+	for in, want := range map[string]string{
+		"client_id": "ClientID", "accounts-server": "AccountsServer", "EU West": "EUWest",
+		"environment": "Environment", "2fa": "X2fa", "api_url": "APIURL", "Sandbox": "Sandbox", "": "",
+	} {
+		if got := GoName(in); got != want {
+			t.Errorf("GoName(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestScope(t *testing.T) {
+	c, err := schema.Parse("x.json", []byte(conn("", `"auth_form": [{"name": "env", "type": "select", "enum": ["A"], "default": "A"}],`,
+		`, "callback_params": ["shop"], "token_metadata": {"team": "team.id"}`)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(p schema.TemplatePlace) string {
+		s, err := Scope(c, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, v := range s {
+			out = append(out, v.Name)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := names(schema.PlaceAuthorize); got != "env client_id redirect_url state" {
+		t.Errorf("authorize scope %q", got)
+	}
+	if got := names(schema.PlaceHeader); got != "env client_id redirect_url callback.shop credentials.team token token_format" {
+		t.Errorf("header scope %q", got)
+	}
+	s, _ := Scope(c, schema.PlaceToken)
+	if v, _ := s.Lookup("env"); v.Kind != jinja.Select || !v.AlwaysDefined {
+		t.Errorf("env var %+v", v)
+	}
+}

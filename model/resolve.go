@@ -1,0 +1,534 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// reservedNames are the exported identifiers every generated package declares; a
+// select type or enum constant never takes one of them.
+var reservedNames = map[string]bool{
+	"Name": true, "CallbackSlug": true, "Params": true, "Config": true, "Client": true,
+	"New": true, "TokenMetadata": true,
+}
+
+// Resolve makes every decision about connector c (which the loader has validated) and
+// returns the model. Its error names the JSON pointer of the problem.
+func Resolve(c *schema.Connector) (*Connector, error) {
+	if c == nil {
+		return nil, errors.New("model: nil connector")
+	}
+	r := &resolver{c: c, cfg: &c.OAuth2.Config}
+	m, err := r.resolve()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", nameOr(c.Name), err)
+	}
+	return m, nil
+}
+
+func nameOr(s string) string {
+	if s == "" {
+		return "connector"
+	}
+	return s
+}
+
+type resolver struct {
+	c      *schema.Connector
+	cfg    *schema.Config
+	m      *Connector
+	scopes map[schema.TemplatePlace]jinja.Scope
+	err    error
+}
+
+// tmpl parses a template at ptr; it records the first error and returns nil then.
+func (r *resolver) tmpl(ptr string, place schema.TemplatePlace, src string) *Template {
+	t, err := parseTemplate(ptr, place, src, r.scopes[place])
+	if err != nil {
+		if r.err == nil {
+			r.err = err
+		}
+		return nil
+	}
+	return t
+}
+
+// args turns a template-valued map into args sorted by key, skipping the keys in skip.
+func (r *resolver) args(ptr string, place schema.TemplatePlace, m map[string]string, skip ...string) []Arg {
+	var out []Arg
+	for _, k := range sortedKeys(m) {
+		if contains(skip, k) {
+			continue
+		}
+		out = append(out, Arg{Key: k, Value: r.tmpl(ptr+"/"+escapePointer(k), place, m[k])})
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// escapePointer escapes a JSON pointer token (RFC 6901).
+func escapePointer(s string) string {
+	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
+}
+
+func (r *resolver) resolve() (*Connector, error) {
+	c, cfg := r.c, r.cfg
+	m := &Connector{
+		Source:       c,
+		Name:         c.Name,
+		Package:      c.GoPackage(),
+		CallbackSlug: c.CallbackSlug(),
+		Description:  c.Description,
+		DocsURL:      c.DocsURL,
+	}
+	r.m = m
+	if c.Name == "" {
+		return nil, errors.New("/name: the name is empty")
+	}
+	if !validPackage(m.Package) {
+		return nil, fmt.Errorf("/package: %q cannot be a Go package name; set package", m.Package)
+	}
+	params, err := resolveParams(c)
+	if err != nil {
+		return nil, err
+	}
+	m.Params = params
+	m.ClientIDRequired = true
+	for _, f := range c.OAuth2.AuthForm {
+		if f.Name == "client_secret" && f.Required {
+			m.ClientSecretRequired = true
+		}
+	}
+	r.scopes = map[schema.TemplatePlace]jinja.Scope{}
+	for _, p := range []schema.TemplatePlace{schema.PlaceAuthorize, schema.PlaceToken, schema.PlaceAPI, schema.PlaceHeader} {
+		r.scopes[p] = scope(c, params, p)
+	}
+
+	const conf = "/oauth2/config/"
+	switch cfg.Flow {
+	case "", schema.FlowAuthorizationCode:
+		m.Grant = runtime.AuthorizationCode
+	case schema.FlowClientCredentials:
+		m.Grant = runtime.ClientCredentials
+	default:
+		return nil, fmt.Errorf("%sflow: unknown flow %q", conf, cfg.Flow)
+	}
+
+	scopeArg, err := r.scopeArg()
+	if err != nil {
+		return nil, err
+	}
+	if m.Grant == runtime.AuthorizationCode {
+		if cfg.Step1AuthorizeURL == "" {
+			return nil, fmt.Errorf("%sstep1_authorize_url: required for the authorization_code flow", conf)
+		}
+		m.AuthorizeURL = r.tmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
+		ea := conf + "extra_authorization_url/"
+		if v, ok := cfg.ExtraAuthorizationURL["response_type"]; ok {
+			m.AuthorizeArgs = append(m.AuthorizeArgs, Arg{Key: "response_type", Value: r.tmpl(ea+"response_type", schema.PlaceAuthorize, v)})
+		} else {
+			m.AuthorizeArgs = append(m.AuthorizeArgs, Arg{Key: "response_type", Value: r.tmpl(ea+"response_type", schema.PlaceAuthorize, "code")})
+		}
+		if scopeArg != nil {
+			m.AuthorizeArgs = append(m.AuthorizeArgs, *scopeArg)
+		}
+		m.AuthorizeArgs = append(m.AuthorizeArgs, r.args(conf+"extra_authorization_url", schema.PlaceAuthorize, cfg.ExtraAuthorizationURL, "response_type", "scope")...)
+	}
+
+	if cfg.Step3AccessURL == "" {
+		return nil, fmt.Errorf("%sstep3_access_url: the token URL is empty", conf)
+	}
+	m.TokenURL = r.tmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
+	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
+		m.RefreshURL = r.tmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
+	}
+	if cfg.RevokeURL != "" {
+		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
+	}
+
+	switch strings.ToUpper(cfg.RequestMethod) {
+	case "", "POST":
+		m.Method = "POST"
+	case "GET":
+		m.Method = "GET"
+	default:
+		return nil, fmt.Errorf("%srequest_method: %q is not GET or POST", conf, cfg.RequestMethod)
+	}
+	if m.Body, err = bodyType(conf+"exchange_request_body_type", cfg.ExchangeRequestBodyType, runtime.Form); err != nil {
+		return nil, err
+	}
+	if cfg.OrExchangeRequestBodyType != "" {
+		fb, err := bodyType(conf+"or_exchange_request_body_type", cfg.OrExchangeRequestBodyType, 0)
+		if err != nil {
+			return nil, err
+		}
+		if fb != m.Body {
+			m.FallbackBody = fb
+		}
+	}
+	m.Accept = orDefault(cfg.AcceptHeader, "application/json")
+	m.ContentType = cfg.ContentType
+	switch {
+	case cfg.ClientAuth == "" && cfg.ClientIDAndSecretInHeaders, cfg.ClientAuth == schema.ClientAuthHeader:
+		m.ClientAuth = runtime.AuthHeader
+	case cfg.ClientAuth == "" || cfg.ClientAuth == schema.ClientAuthBody:
+		if cfg.ClientIDAndSecretInHeaders {
+			return nil, fmt.Errorf("%sclient_auth: \"body\" contradicts client_id_and_secret_in_headers", conf)
+		}
+		m.ClientAuth = runtime.AuthBody
+	case cfg.ClientAuth == schema.ClientAuthBoth:
+		m.ClientAuth = runtime.AuthBoth
+	default:
+		return nil, fmt.Errorf("%sclient_auth: unknown placement %q", conf, cfg.ClientAuth)
+	}
+	m.ClientIDKey = orDefault(cfg.AlternativeClientIDKey, "client_id")
+	m.SecretKey = orDefault(cfg.AlternativeClientSecretKey, "client_secret")
+	m.CodeKey = orDefault(cfg.AlternativeCodeKey, "code")
+	m.Headers = r.args(conf+"token_request_headers", schema.PlaceToken, cfg.TokenRequestHeaders)
+
+	// Exchange: grant_type first, from extra_access_url, the deprecated grant_type, or the flow.
+	grant := "authorization_code"
+	if m.Grant == runtime.ClientCredentials {
+		grant = "client_credentials"
+	}
+	if v, ok := cfg.ExtraAccessURL["grant_type"]; ok {
+		m.ExchangeArgs = append(m.ExchangeArgs, Arg{Key: "grant_type", Value: r.tmpl(conf+"extra_access_url/grant_type", schema.PlaceToken, v)})
+	} else {
+		if cfg.GrantType != "" {
+			grant = cfg.GrantType
+		}
+		m.ExchangeArgs = append(m.ExchangeArgs, Arg{Key: "grant_type", Value: r.tmpl(conf+"grant_type", schema.PlaceToken, grant)})
+	}
+	if m.Grant == runtime.ClientCredentials && scopeArg != nil {
+		m.ExchangeArgs = append(m.ExchangeArgs, *scopeArg)
+	}
+	m.ExchangeArgs = append(m.ExchangeArgs, r.args(conf+"extra_access_url", schema.PlaceToken, cfg.ExtraAccessURL, "grant_type")...)
+	rg := "refresh_token"
+	if v, ok := cfg.ExtraRefreshURL["grant_type"]; ok {
+		rg = v
+	}
+	m.RefreshArgs = append(m.RefreshArgs, Arg{Key: "grant_type", Value: r.tmpl(conf+"extra_refresh_url/grant_type", schema.PlaceToken, rg)})
+	m.RefreshArgs = append(m.RefreshArgs, r.args(conf+"extra_refresh_url", schema.PlaceToken, cfg.ExtraRefreshURL, "grant_type")...)
+	m.WithoutCode = cfg.WithoutCode
+	switch cfg.PKCE {
+	case "":
+	case "S256":
+		m.PKCE = runtime.PKCES256
+	case "plain":
+		m.PKCE = runtime.PKCEPlain
+	default:
+		return nil, fmt.Errorf("%spkce: %q is not S256 or plain", conf, cfg.PKCE)
+	}
+	m.CallbackParams = callbackFields(cfg.CallbackParams)
+
+	m.AccessToken = splitPath(orDefault(cfg.AccessTokenPath, "access_token"))
+	sibling := func(configured, name string) runtime.Path {
+		if configured != "" {
+			return splitPath(configured)
+		}
+		p := append(runtime.Path{}, m.AccessToken[:len(m.AccessToken)-1]...)
+		return append(p, name)
+	}
+	m.RefreshToken = sibling(cfg.RefreshTokenPath, "refresh_token")
+	m.ExpiresIn = sibling(cfg.ExpiresInPath, "expires_in")
+	m.TokenType = sibling(cfg.TokenTypePath, "token_type")
+	m.Metadata = fields(cfg.TokenMetadata)
+	m.DefaultExpiresIn = time.Duration(cfg.DefaultExpiresIn) * time.Second
+	m.Permanent = cfg.NoRefreshToken
+	m.RefreshBefore = time.Duration(cfg.RefreshBeforeExpiry) * time.Second
+	if ui := cfg.Userinfo; ui != nil {
+		m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+	}
+
+	r.api()
+	if c.BaseURL != "" {
+		m.BaseURL = r.tmpl("/base_url", schema.PlaceAPI, c.BaseURL)
+	}
+	if tr := c.TestRequest; tr != nil {
+		t := &TestRequest{Method: strings.ToUpper(orDefault(tr.Method, "GET"))}
+		switch {
+		case tr.URL != "":
+			t.URL = r.tmpl("/test_request/url", schema.PlaceAPI, tr.URL)
+		case tr.Path != "" && c.BaseURL != "":
+			t.URL = r.tmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
+		case tr.Path != "":
+			return nil, errors.New("/test_request/path: a path needs base_url (or give url)")
+		default:
+			return nil, errors.New("/test_request: neither url nor path is set")
+		}
+		m.TestRequest = t
+	}
+	if r.err != nil {
+		return nil, r.err
+	}
+	m.Deviations = deviations(m)
+	return m, nil
+}
+
+// joinURL joins a base URL template and a path with exactly one slash.
+func joinURL(base, path string) string {
+	if strings.HasSuffix(base, "/") || strings.HasSuffix(base, "}}") && strings.HasPrefix(path, "/") {
+		return base + strings.TrimPrefix(path, "/")
+	}
+	if strings.HasPrefix(path, "/") {
+		return base + path
+	}
+	return base + "/" + path
+}
+
+// scopeArg returns the scope argument: extra_authorization_url.scope (or, for the
+// client_credentials flow, extra_access_url.scope), else scopes joined with
+// scope_separator; replaced by the deprecated alternative_scope field when that is
+// defined. Nil when there is no scope.
+func (r *resolver) scopeArg() (*Arg, error) {
+	cfg := r.cfg
+	const conf = "/oauth2/config/"
+	var src, ptr string
+	place := schema.PlaceAuthorize
+	if r.m.Grant == runtime.ClientCredentials {
+		place = schema.PlaceToken
+	}
+	extra, extraPtr := cfg.ExtraAuthorizationURL, conf+"extra_authorization_url/scope"
+	if place == schema.PlaceToken {
+		extra, extraPtr = cfg.ExtraAccessURL, conf+"extra_access_url/scope"
+	}
+	v, inExtra := extra["scope"]
+	switch {
+	case inExtra && len(cfg.Scopes) > 0:
+		return nil, fmt.Errorf("%sscopes: scopes and %s are both set", conf, strings.TrimPrefix(extraPtr, conf))
+	case inExtra:
+		src, ptr = v, extraPtr
+	case len(cfg.Scopes) > 0:
+		src = strings.Join(cfg.Scopes, orDefault(cfg.ScopeSeparator, " "))
+		ptr = conf + "scopes"
+		if strings.Contains(src, "{") {
+			return nil, fmt.Errorf("%s: a scope contains '{'", ptr)
+		}
+	}
+	var alt *Param
+	for _, p := range r.m.Params {
+		if p.AlternativeScope {
+			alt = p
+		}
+	}
+	if alt != nil {
+		// The deprecated alternative_scope field replaces the default scope when defined.
+		if src != "" {
+			if t := r.tmpl(ptr, place, src); t == nil {
+				return nil, r.err
+			}
+			src = "{% if alternative_scope is defined %}{{ alternative_scope }}{% else %}" + src + "{% endif %}"
+		} else {
+			src = "{{ alternative_scope }}"
+		}
+		ptr = "/oauth2/auth_form/" + strconv.Itoa(alt.index) + "/name"
+	}
+	if src == "" && ptr == "" {
+		return nil, nil
+	}
+	t := r.tmpl(ptr, place, src)
+	if t == nil {
+		return nil, r.err
+	}
+	return &Arg{Key: "scope", Value: t}, nil
+}
+
+// api resolves the header block, applying its defaults.
+func (r *resolver) api() {
+	h := r.c.Header
+	if h == nil {
+		h = &schema.Header{}
+	}
+	a := &r.m.API
+	a.InQuery = h.TokenInHeader != nil && !*h.TokenInHeader
+	a.HeaderKey = orDefault(h.HeaderKey, "Authorization")
+	a.QueryKey = orDefault(h.QueryKey, "access_token")
+	a.ContentType = orDefault(h.ContentType, "application/json")
+	a.Encode = h.Encode
+	a.Format = r.tmpl("/header/token_format", schema.PlaceHeader, orDefault(h.TokenFormat, "{{token}}"))
+	prefix := "Bearer {{token_format}}"
+	if a.InQuery {
+		prefix = "{{token_format}}" // a query parameter carries the bare token unless told otherwise
+	}
+	a.Prefix = r.tmpl("/header/token_prefix", schema.PlaceHeader, orDefault(h.TokenPrefix, prefix))
+	if a.Format != nil && contains(a.Format.Names(), VarTokenFormat) && r.err == nil {
+		r.err = errors.New("/header/token_format: token_format cannot read itself")
+	}
+	a.Headers = r.args("/header/extra_headers", schema.PlaceAPI, h.ExtraHeaders)
+	a.Query = r.args("/header/extra_query", schema.PlaceAPI, h.ExtraQuery)
+}
+
+func bodyType(ptr string, b schema.BodyType, def runtime.BodyType) (runtime.BodyType, error) {
+	switch b {
+	case "":
+		return def, nil
+	case schema.BodyForm:
+		return runtime.Form, nil
+	case schema.BodyJSON:
+		return runtime.JSON, nil
+	}
+	return 0, fmt.Errorf("%s: %q is not data or json", ptr, b)
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+func splitPath(p string) runtime.Path { return runtime.Path(strings.Split(p, ".")) }
+
+func fields(m map[string]string) []runtime.Field {
+	var out []runtime.Field
+	for _, k := range sortedKeys(m) {
+		out = append(out, runtime.Field{Name: k, Path: splitPath(m[k])})
+	}
+	return out
+}
+
+func callbackFields(params []string) []runtime.Field {
+	var out []runtime.Field
+	for _, p := range params {
+		out = append(out, runtime.Field{Name: callbackName(p), Path: runtime.Path{p}})
+	}
+	return out
+}
+
+// resolveParams decides the Go name, type and default of every auth_form field.
+func resolveParams(c *schema.Connector) ([]*Param, error) {
+	var out []*Param
+	used := map[string]string{} // Go identifier -> what took it
+	for k := range reservedNames {
+		used[k] = "a declaration of every generated package"
+	}
+	fieldNames := map[string]string{}
+	for i := range c.OAuth2.AuthForm {
+		f := &c.OAuth2.AuthForm[i]
+		ptr := "/oauth2/auth_form/" + strconv.Itoa(i)
+		if f.Name == "client_id" || f.Name == "client_secret" {
+			continue // deprecated: the user's own credentials, Config.ClientID and Config.ClientSecret
+		}
+		kind, ok := jinja.FieldKind(string(f.Type))
+		if !ok {
+			return nil, fmt.Errorf("%s/type: unknown field type %q", ptr, f.Type)
+		}
+		p := &Param{Field: f, Name: f.Name, GoName: GoName(f.Name), Kind: kind, Required: f.Required,
+			AlternativeScope: f.Name == "alternative_scope", index: i}
+		if p.GoName == "" {
+			return nil, fmt.Errorf("%s/name: %q gives no Go name", ptr, f.Name)
+		}
+		if prev, dup := fieldNames[p.GoName]; dup {
+			return nil, fmt.Errorf("%s/name: %q and %q both become the Params field %s", ptr, prev, f.Name, p.GoName)
+		}
+		fieldNames[p.GoName] = f.Name
+		switch kind {
+		case jinja.String:
+			p.GoType = "string"
+		case jinja.Number:
+			p.GoType = "int"
+		case jinja.Bool:
+			p.GoType = "bool"
+		case jinja.Select:
+			if len(f.Enum) == 0 {
+				return nil, fmt.Errorf("%s/enum: a select needs enum", ptr)
+			}
+			typ := p.GoName
+			if used[typ] != "" {
+				typ += "Value"
+			}
+			if prev := used[typ]; prev != "" {
+				return nil, fmt.Errorf("%s/name: the type %s of %q clashes with %s", ptr, typ, f.Name, prev)
+			}
+			used[typ] = "the type of " + strconv.Quote(f.Name)
+			p.GoType = typ
+			for j, v := range f.Enum {
+				name := typ + GoName(v)
+				if name == typ || used[name] != "" {
+					name = typ + "Value" + strconv.Itoa(j+1)
+				}
+				if prev := used[name]; prev != "" {
+					return nil, fmt.Errorf("%s/enum/%d: the constant %s clashes with %s", ptr, j, name, prev)
+				}
+				used[name] = "a value of " + strconv.Quote(f.Name)
+				p.Enum = append(p.Enum, EnumValue{Value: v, GoName: name})
+			}
+		}
+		if f.Default != nil {
+			d, err := typedDefault(kind, f.Default)
+			if err != nil {
+				return nil, fmt.Errorf("%s/default: %v", ptr, err)
+			}
+			if kind == jinja.Select && !contains(f.Enum, d.(string)) {
+				return nil, fmt.Errorf("%s/default: %q is not one of %s", ptr, d, strings.Join(f.Enum, ", "))
+			}
+			if s, ok := d.(string); ok && s == "" {
+				d = nil // an empty default is no default
+			}
+			if b, ok := d.(bool); ok && b {
+				p.GoType = "*bool" // a plain bool could not say false
+			}
+			p.Default = d
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+func typedDefault(kind jinja.Kind, v any) (any, error) {
+	switch kind {
+	case jinja.Number:
+		switch x := v.(type) {
+		case float64:
+			if x != math.Trunc(x) || math.Abs(x) > 1<<53 {
+				return nil, fmt.Errorf("%v is not an integer", x)
+			}
+			return int(x), nil
+		case int:
+			return x, nil
+		case string:
+			n, err := strconv.Atoi(strings.TrimSpace(x))
+			if err != nil {
+				return nil, fmt.Errorf("%q is not an integer", x)
+			}
+			return n, nil
+		}
+	case jinja.Bool:
+		switch x := v.(type) {
+		case bool:
+			return x, nil
+		case string:
+			b, err := strconv.ParseBool(x)
+			if err != nil {
+				return nil, fmt.Errorf("%q is not true or false", x)
+			}
+			return b, nil
+		}
+	default:
+		switch x := v.(type) {
+		case string:
+			return x, nil
+		case float64:
+			return strconv.FormatFloat(x, 'f', -1, 64), nil
+		case bool:
+			return strconv.FormatBool(x), nil
+		}
+	}
+	return nil, fmt.Errorf("%v has the wrong type for a %s field", v, kind)
+}
