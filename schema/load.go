@@ -70,8 +70,9 @@ func check(name string, data []byte) (d *document) {
 	d.validateSchema()
 	d.checkSemantics()
 	d.conn = decodeConnector(root)
-	if templateChecker != nil {
-		d.errs = append(d.errs, templateChecker(d.conn, d.templates())...)
+	if tc := templateChecker.Load(); tc != nil {
+		in := &CheckInput{Connector: d.conn, Templates: d.templates(), Valid: len(d.errs) == 0, doc: d}
+		d.errs = append(d.errs, (*tc)(in)...)
 	}
 	return d
 }

@@ -270,26 +270,46 @@ func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 // TestTemplateCheckerHook checks that the extension point runs and its errors join
 // the others.
 func TestTemplateCheckerHook(t *testing.T) {
-	old := templateChecker
-	defer func() { templateChecker = old }()
+	defer SetTemplateChecker(nil)
 	var seen []string
-	templateChecker = func(c *Connector, ts []TemplateString) []*Error {
+	var valid []bool
+	SetTemplateChecker(func(in *CheckInput) []*Error {
 		var out []*Error
-		for _, tpl := range ts {
+		valid = append(valid, in.Valid)
+		for _, tpl := range in.Templates {
 			seen = append(seen, tpl.Pointer)
 			if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
-				out = append(out, tpl.ErrorAt(i, "unsupported tag for (connector "+c.Name+")"))
+				out = append(out, tpl.ErrorAt(i, "unsupported tag for (connector "+in.Connector.Name+")"))
 			}
 		}
+		out = append(out, in.ErrorAt("/oauth2/config/nothing/here", "placed at the nearest ancestor"))
 		return out
-	}
+	})
 	src := connector(`"base_url": "https://e.com/{% for x in y %}{% endfor %}"`, `"zzz_unknown": 1`)
 	got := problems(t, src)
-	if len(got) != 2 || !strings.Contains(got[0], "/base_url: unsupported tag for (connector Test)") || !strings.Contains(got[1], "zzz_unknown") {
-		t.Errorf("got %q", got)
+	want := []string{
+		"/base_url: unsupported tag for (connector Test)",
+		"/oauth2/config/nothing/here: placed at the nearest ancestor",
+		"/oauth2/config/zzz_unknown: unknown key",
 	}
-	if len(seen) != 3 {
-		t.Errorf("checker saw %q", seen)
+	if len(got) != len(want) {
+		t.Fatalf("got %q", got)
+	}
+	for i := range want {
+		if !strings.HasPrefix(got[i], want[i]) {
+			t.Errorf("problem %d: %q, want %q", i, got[i], want[i])
+		}
+	}
+	if len(seen) != 3 || len(valid) != 1 || valid[0] {
+		t.Errorf("checker saw %q, valid %v", seen, valid)
+	}
+	_, err := Parse("t.json", []byte(connector("", "")))
+	if err == nil || len(valid) != 2 || !valid[1] {
+		t.Errorf("valid file: %v, valid %v", err, valid)
+	}
+	SetTemplateChecker(nil)
+	if _, err := Parse("t.json", []byte(connector("", ""))); err != nil {
+		t.Errorf("checker not removed: %v", err)
 	}
 }
 

@@ -1,5 +1,10 @@
 package schema
 
+import (
+	"strings"
+	"sync/atomic"
+)
+
 // TemplatePlace says where in a connector a template is used, which decides the
 // variables it may refer to.
 type TemplatePlace string
@@ -60,15 +65,58 @@ func (t TemplateString) ErrorAt(i int, msg string) *Error {
 	return &Error{File: t.file, Line: line, Col: col, Offset: off, Pointer: t.Pointer, Msg: msg}
 }
 
-// TemplateChecker checks the templates of a connector file and returns their
-// problems (built with TemplateString.ErrorAt). c is decoded leniently: when the
-// file has other problems, values of the wrong type are zero.
-type TemplateChecker func(c *Connector, templates []TemplateString) []*Error
+// CheckInput is what a TemplateChecker gets: the connector and its templates, and a
+// way to place a problem at any value of the file.
+type CheckInput struct {
+	// Connector is decoded leniently: when the file has other problems, values of the
+	// wrong type are zero.
+	Connector *Connector
+	// Templates are every template-valued string of the file, in file order.
+	Templates []TemplateString
+	// Valid is true when the file has no other problem (schema and semantic checks
+	// passed), so checks that assume a well-formed connector can run.
+	Valid bool
+
+	doc *document
+}
+
+// ErrorAt returns a problem located at the value at pointer (at its nearest existing
+// ancestor when pointer names nothing in the file).
+func (in *CheckInput) ErrorAt(pointer, msg string) *Error {
+	ptr := pointer
+	for {
+		if n := in.doc.root.lookup(ptr); n != nil {
+			e := in.doc.errorAt(n.start, pointer, msg)
+			return e
+		}
+		i := strings.LastIndexByte(ptr, '/')
+		if i < 0 {
+			return in.doc.errorAt(0, pointer, msg)
+		}
+		ptr = ptr[:i]
+	}
+}
+
+// TemplateChecker checks the templates of a connector file (parse them, check the
+// variables they use at their place) and returns their problems, built with
+// TemplateString.ErrorAt or CheckInput.ErrorAt.
+type TemplateChecker func(in *CheckInput) []*Error
 
 // templateChecker is the extension point where template checks run: Parse calls it
-// with every template of the file, after the schema and semantic checks, and reports
-// its errors with theirs. It is nil while no template engine is plugged in.
-var templateChecker TemplateChecker
+// after the schema and semantic checks and reports its problems with theirs.
+var templateChecker atomic.Pointer[TemplateChecker]
+
+// SetTemplateChecker installs the template checker that Load and Parse run on every
+// file (nil removes it). Package schema does not parse templates itself: the checker
+// knows the template language and the variables of each place. A program installs one
+// once, before loading connectors; cmd/oauthgen installs one built on package jinja.
+func SetTemplateChecker(tc TemplateChecker) {
+	if tc == nil {
+		templateChecker.Store(nil)
+		return
+	}
+	templateChecker.Store(&tc)
+}
 
 // templateKeys lists the template-valued keys; "*" stands for every member of a map.
 var templateKeys = []struct {
