@@ -154,3 +154,9 @@ func TestErrors(t *testing.T) {
 		t.Fatal("Acquire on a dead server succeeded")
 	}
 }
+
+// TestReplicas is the multi-process test (see storetest.Replicas): 4 processes x
+// 50 goroutines on one expired token, then a lease holder killed.
+func TestReplicas(t *testing.T) {
+	storetest.Replicas(t, func(t *testing.T) storetest.Store { return open(t) })
+}
