@@ -130,6 +130,7 @@ func parseFlags(fs *pflag.FlagSet, args []string, usage func(io.Writer), stdout,
 		usage(stdout)
 		return exitOK, true
 	}
+	fmt.Fprintf(stderr, "oauthgen %s: %v\n", fs.Name(), err)
 	usage(stderr)
 	return exitUsage, true
 }

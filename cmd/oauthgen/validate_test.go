@@ -1,0 +1,159 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// runOauthgen runs oauthgen in-process.
+func runOauthgen(args ...string) (code int, stdout, stderr string) {
+	var out, errb bytes.Buffer
+	code = run(args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestValidateConnectorsDir(t *testing.T) {
+	code, out, errOut := runOauthgen("validate", "../../connectors/")
+	if code != exitOK || errOut != "" {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	files, _ := filepath.Glob("../../connectors/*.json")
+	if !strings.Contains(out, "../../connectors/hubspot.json: ok\n") || !strings.HasSuffix(out, "\n"+itoa(len(files))+" files valid\n") {
+		t.Errorf("stdout:\n%s", out)
+	}
+}
+
+func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
+
+func TestValidateBrokenFiles(t *testing.T) {
+	dir := "../../schema/testdata/invalid/"
+	tests := []struct {
+		file string
+		want []string // lines of stderr, the summary excluded
+	}{
+		{"malformed.json", []string{dir + "malformed.json:6:54: invalid JSON: trailing comma: remove it, or add a member after it"}},
+		{"missing_step3.json", []string{dir + `missing_step3.json:4:15: /oauth2/config: missing required key "step3_access_url"`}},
+		{"misspelt_key.json", []string{dir + `misspelt_key.json:7:7: /oauth2/config/acess_token_path: unknown key "acess_token_path"; did you mean "access_token_path"?`}},
+		{"select_without_enum.json", []string{dir + `select_without_enum.json:8:17: /oauth2/auth_form/0/type: a "select" field needs "enum" with its allowed values`}},
+		{"body_type_xml.json", []string{dir + `body_type_xml.json:7:37: /oauth2/config/exchange_request_body_type: "xml" is not allowed here; use one of "data", "json"`}},
+		{"request_method_put.json", []string{dir + `request_method_put.json:7:25: /oauth2/config/request_method: "PUT" is not allowed here; use one of "GET", "POST"`}},
+		{"http_token_url.json", []string{dir + `http_token_url.json:6:27: /oauth2/config/step3_access_url: uses http:// on the public host "api.example.com": use https (http is allowed only for localhost, 127.0.0.1 and [::1])`}},
+		{"duplicate_auth_form.json", []string{dir + `duplicate_auth_form.json:6:17: /oauth2/auth_form/1/name: duplicate auth_form name "subdomain" (first at line 5); names must be unique`}},
+		{"wrong_type.json", []string{dir + `wrong_type.json:7:42: /oauth2/config/client_id_and_secret_in_headers: must be a boolean, not a string ("yes")`}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			code, out, errOut := runOauthgen("validate", dir+tt.file)
+			if code != exitInvalid {
+				t.Errorf("exit %d, want %d", code, exitInvalid)
+			}
+			if out != "" {
+				t.Errorf("stdout %q", out)
+			}
+			want := strings.Join(tt.want, "\n") + "\n1 of 1 file invalid, 1 problem\n"
+			if errOut != want {
+				t.Errorf("stderr:\n%s\nwant:\n%s", errOut, want)
+			}
+		})
+	}
+}
+
+func TestValidateManyProblemsInOneRun(t *testing.T) {
+	code, _, errOut := runOauthgen("validate", "--quiet", "../../schema/testdata/invalid/many_problems.json", "../../connectors/tiktok.json")
+	if code != exitInvalid {
+		t.Fatalf("exit %d", code)
+	}
+	golden, err := os.ReadFile("../../schema/testdata/invalid/many_problems.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := strings.ReplaceAll(string(golden), "testdata/invalid/", "../../schema/testdata/invalid/")
+	if errOut != want {
+		t.Errorf("stderr:\n%s\nwant:\n%s", errOut, want)
+	}
+}
+
+func TestValidateTemplates(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "t.json")
+	src := `{
+  "name": "T",
+  "base_url": "https://{{ subdomian }}.example.com/",
+  "oauth2": {
+    "auth_form": [{ "name": "subdomain", "required": true }],
+    "config": {
+      "step1_authorize_url": "https://e.com/a",
+      "step3_access_url": "https://e.com/t",
+      "extra_authorization_url": { "scope": "a \"b\" {% for s in x %}{% endfor %}" }
+    }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runOauthgen("validate", f)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != exitInvalid || len(lines) != 3 {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	if !strings.HasPrefix(lines[0], f+":3:27: /base_url: template: unknown variable 'subdomian'") {
+		t.Errorf("line 0: %s", lines[0])
+	}
+	if !strings.HasPrefix(lines[1], f+":9:57: /oauth2/config/extra_authorization_url/scope: template: unsupported tag 'for'") {
+		t.Errorf("line 1: %s", lines[1])
+	}
+}
+
+func TestValidateUsage(t *testing.T) {
+	if code, _, errOut := runOauthgen("validate"); code != exitUsage || !strings.Contains(errOut, "no FILE or DIR given") || !strings.Contains(errOut, "Usage: oauthgen validate") {
+		t.Errorf("no args: %d %q", code, errOut)
+	}
+	if code, _, errOut := runOauthgen("validate", "--bogus", "x"); code != exitUsage || !strings.Contains(errOut, "unknown flag: --bogus") {
+		t.Errorf("bad flag: %d %q", code, errOut)
+	}
+	code, out, errOut := runOauthgen("validate", "--help")
+	if code != exitOK || !strings.Contains(out, "Usage: oauthgen validate [flags] FILE|DIR...") || !strings.Contains(out, "--quiet") || errOut != "" {
+		t.Errorf("--help: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := runOauthgen("validate", "does/not/exist.json"); code != exitInvalid || !strings.Contains(errOut, "does/not/exist.json") {
+		t.Errorf("missing file: %d %q", code, errOut)
+	}
+	if code, _, errOut := runOauthgen("validate", t.TempDir()); code != exitInvalid || !strings.Contains(errOut, "no *.json files") {
+		t.Errorf("empty dir: %d %q", code, errOut)
+	}
+}
+
+func TestSchemaCommand(t *testing.T) {
+	code, out, errOut := runOauthgen("schema")
+	if code != exitOK || errOut != "" || out != string(schema.JSON()) {
+		t.Fatalf("exit %d, %d bytes, stderr %q", code, len(out), errOut)
+	}
+	committed, err := os.ReadFile("../../schema/connector.schema.json")
+	if err != nil || out != string(committed) {
+		t.Errorf("output differs from the committed schema (%v)", err)
+	}
+	if code, out, _ := runOauthgen("schema", "--help"); code != exitOK || !strings.Contains(out, "Usage: oauthgen schema") {
+		t.Errorf("--help: %d %q", code, out)
+	}
+	if code, _, errOut := runOauthgen("schema", "extra"); code != exitUsage || !strings.Contains(errOut, `unexpected argument "extra"`) {
+		t.Errorf("extra arg: %d %q", code, errOut)
+	}
+}
+
+func TestTopLevelUsage(t *testing.T) {
+	if code, _, errOut := runOauthgen(); code != exitUsage || !strings.Contains(errOut, "validate") || !strings.Contains(errOut, "schema") {
+		t.Errorf("no args: %d %q", code, errOut)
+	}
+	if code, out, _ := runOauthgen("--help"); code != exitOK || !strings.Contains(out, "Commands:") {
+		t.Errorf("--help: %d %q", code, out)
+	}
+	if code, _, errOut := runOauthgen("nope"); code != exitUsage || !strings.Contains(errOut, `unknown command "nope"`) {
+		t.Errorf("unknown: %d %q", code, errOut)
+	}
+}
