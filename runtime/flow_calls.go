@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -134,7 +135,9 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 // ExchangeArgs, the code under CodeKey (not when WithoutCode and code is ""),
 // redirect_uri, the client credentials as ClientAuth says, and the options (such as
 // oauth2.VerifierOption for PKCE). If the token is obtained but the userinfo request
-// fails, Exchange returns the token and a *TokenError (Op OpUserinfo).
+// fails, Exchange returns the token and a *TokenError (Op OpUserinfo); with WithStore
+// the token is saved under the store key, and a failed save likewise returns the
+// token and a *TokenError (Op OpStore). The token hook is called in both cases.
 func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	return c.exchange(ctx, code, &Vars{}, opts)
 }
@@ -177,7 +180,35 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 		tok, uerr = c.userinfo(ctx, tok)
 	}
 	c.newToken(ctx, nil, tok)
+	if c.opts.store != nil {
+		if err := c.saveNew(ctx, tok); err != nil && uerr == nil {
+			uerr = err
+		}
+	}
 	return tok, uerr
+}
+
+// saveNew stores a newly exchanged token in the configured store, replacing whatever
+// is stored (compare-and-swap, retried while other writers interfere).
+func (c *Client) saveNew(ctx context.Context, tok *oauth2.Token) error {
+	var err error
+	for range 5 {
+		var prev *oauth2.Token
+		prev, err = c.opts.store.Load(ctx, c.opts.storeKey)
+		if errors.Is(err, ErrNotFound) {
+			prev, err = nil, nil
+		}
+		if err != nil {
+			break
+		}
+		if err = c.opts.store.Save(ctx, c.opts.storeKey, prev, tok); !errors.Is(err, ErrConflict) {
+			break
+		}
+	}
+	if err != nil {
+		return c.storeError(err)
+	}
+	return nil
 }
 
 // Refresh gets a new token with a refresh token (refresh_token grant). A response
