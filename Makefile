@@ -1,0 +1,48 @@
+# oauthgen: make generate rewrites everything derived from the sources; make test is
+# what CI runs (.ci/run). Shared file: helpers add their own lines to the lists below.
+
+GO       ?= go
+NPM      ?= npm
+NODE     ?= node
+FUZZTIME ?= 60s
+
+# Fuzz targets run by `make fuzz`, as <package dir>:<FuzzName>. Append with +=.
+FUZZ_TARGETS := ./schema:FuzzLoad
+
+.PHONY: all generate test vet go-test editor-test fuzz bench tools
+
+all: generate test
+
+## generate: regenerate the JSON Schema from the Go types, then validate the connectors.
+generate:
+	$(GO) run ./schema/gen -src schema -o schema/connector.schema.json
+	$(GO) run ./cmd/oauthgen validate --quiet connectors/
+
+## test: vet, the race-enabled Go tests (the schema staleness test and fuzz corpora
+## included), and the editor test.
+test: vet go-test editor-test
+
+vet:
+	$(GO) vet ./...
+
+go-test:
+	$(GO) test -race ./...
+
+editor-test: tools
+	cd editor && $(NODE) --test
+
+## tools: install the editor test's npm packages from the lock file.
+tools:
+	$(NPM) ci --prefix editor --no-audit --no-fund --loglevel=error
+
+## fuzz: run each fuzz target for FUZZTIME.
+fuzz:
+	@set -e; for t in $(FUZZ_TARGETS); do \
+		pkg=$${t%%:*}; name=$${t##*:}; \
+		echo "== $$name ($$pkg) for $(FUZZTIME)"; \
+		$(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) $$pkg; \
+	done
+
+## bench: every benchmark, with allocations.
+bench:
+	$(GO) test -run '^$$' -bench . -benchmem ./...
