@@ -266,3 +266,70 @@ func equalAny(a, b any) bool {
 	}
 	return a == b
 }
+
+func TestBodyFallback(t *testing.T) {
+	ctx := context.Background()
+	t.Run("refused type falls back once and is remembered", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{AcceptJSON: true, ExpiresIn: time.Hour})
+		f := stdFlow(p)
+		f.Body, f.FallbackBody = runtime.Form, runtime.JSON
+		c := newClient(p, f)
+		tok := login(t, p, c)
+		if _, err := c.RefreshToken(ctx, tok); err != nil {
+			t.Fatal(err)
+		}
+		if got := bodyTypes(p.RequestsTo("token")); strings.Join(got, ",") != "form,json,json" {
+			t.Errorf("body types %v, want form,json,json", got)
+		}
+	})
+	t.Run("a 200 that is not a token response falls back", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{TokenFaults: []oauthtest.Fault{{Status: 200, Body: `{"code":40002,"message":"app_id missing"}`, Times: 1}}})
+		f := stdFlow(p)
+		f.Body, f.FallbackBody = runtime.JSON, runtime.Form
+		c := newClient(p, f)
+		login(t, p, c)
+		if got := bodyTypes(p.RequestsTo("token")); strings.Join(got, ",") != "json,form" {
+			t.Errorf("body types %v", got)
+		}
+	})
+	t.Run("invalid_grant does not fall back", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{})
+		f := stdFlow(p)
+		f.Body, f.FallbackBody = runtime.JSON, runtime.Form
+		c := newClient(p, f)
+		_, err := c.Exchange(ctx, "unknown-code")
+		if !runtime.IsInvalidGrant(err) || len(p.RequestsTo("token")) != 1 {
+			t.Errorf("%v after %d requests", err, len(p.RequestsTo("token")))
+		}
+	})
+	t.Run("both refused: the more telling error", func(t *testing.T) {
+		p := provider(t, oauthtest.Config{TokenFaults: []oauthtest.Fault{
+			{Status: 415, Body: `{"error":"invalid_request","error_description":"json not supported"}`, Times: 1},
+			{Status: 400, Body: `{"error":"invalid_request","error_description":"missing app_id"}`, Times: 1},
+		}})
+		f := stdFlow(p)
+		f.Body, f.FallbackBody = runtime.JSON, runtime.Form
+		_, err := newClient(p, f).Exchange(ctx, "c-1")
+		var te *runtime.TokenError
+		if !errors.As(err, &te) || te.Description != "missing app_id" {
+			t.Errorf("got %v", err)
+		}
+	})
+}
+
+func TestExchangeSavesToStore(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+	store := &runtime.MemoryStore{}
+	store.Save(context.Background(), "user-7", nil, &oauth2.Token{AccessToken: "stale"})
+	c := newClient(p, stdFlow(p), runtime.WithStore(store, "user-7"))
+	tok := login(t, p, c)
+	got, err := store.Load(context.Background(), "user-7")
+	if err != nil || got != tok {
+		t.Fatalf("stored %v", err)
+	}
+	// The store-backed source uses it.
+	cur, err := c.TokenSource(context.Background(), nil).Token()
+	if err != nil || cur.AccessToken != tok.AccessToken {
+		t.Errorf("source: %v", err)
+	}
+}
