@@ -1,8 +1,3 @@
-// Package runtime is the small shared package that generated and dynamic oauthgen
-// clients call. It receives a fully resolved Flow, decided at generation time, and
-// does the HTTP: token requests with every deviation a connector declares, response
-// parsing, refresh, and token injection into API calls. It depends only on the
-// standard library and golang.org/x/oauth2, and speaks x/oauth2 types at its edges.
 package runtime
 
 import "time"

@@ -1,0 +1,72 @@
+// Package runtime is the small shared package that generated and dynamic oauthgen
+// clients call. It receives a fully resolved Flow, decided at generation time, and
+// does the HTTP: token requests with every deviation a connector declares, response
+// parsing, refresh, and token injection into API calls. It depends only on the
+// standard library and golang.org/x/oauth2, and speaks x/oauth2 types at its edges.
+//
+// # Client
+//
+// New(flow, Credentials{ClientID, ClientSecret, RedirectURL}, options...) returns a
+// *Client, safe for concurrent use. Its methods:
+//
+//   - AuthCodeURL(state, opts...) and CodeFromCallback(query): the authorize step.
+//     AuthCodeOptions work as with oauth2.Config (oauth2.AccessTypeOffline,
+//     oauth2.SetAuthURLParam, oauth2.S256ChallengeOption); oauth2.VerifierOption
+//     gives the challenge of the flow's PKCE method. NewState and EqualState make and
+//     check the state.
+//   - Exchange(ctx, code, opts...), ExchangeCallback(ctx, query, opts...) (code and
+//     callback_params from the callback) and ExchangeWithCallback: the code exchange,
+//     followed by the flow's userinfo call.
+//   - Refresh(ctx, refreshToken) and RefreshToken(ctx, token): the refresh_token grant.
+//   - Token(ctx): the client_credentials grant.
+//   - TokenSource(ctx, token), HTTPClient(ctx, token), Transport(source, base),
+//     ClientFor(ctx, source): tokens renewed before expiry, carried on API calls.
+//   - Revoke(ctx, token): RFC 7009. Verify(ctx, token, method, url): a test request.
+//
+// Every network call uses the *http.Client in the context under oauth2.HTTPClient,
+// else WithHTTPClient's, else a client with DefaultTimeout. Options also set the
+// refresh window (WithRefreshBefore), a hook called with each new token
+// (WithTokenHook), a token store (WithStore), the response size limit
+// (WithMaxBodySize) and the clock (WithClock).
+//
+// # Token requests and responses
+//
+// Requests follow the Flow: parameter names (ClientIDKey, SecretKey, CodeKey), client
+// authentication in the body, as HTTP Basic (id and secret form-encoded first, RFC
+// 6749 2.3.1) or both, a form or JSON body with one fallback to the other encoding
+// when the first is refused (HTTP 400/406/415 without an RFC 6749 error that shows the
+// request was understood, or a 2xx answer that is not a token response), remembered
+// per Client, GET with query parameters, Accept and Content-Type, extra parameters
+// and headers, PKCE, without_code. Parameters are sent in Flow order.
+//
+// Responses may be JSON or form-encoded (by Content-Type, or by their first byte).
+// The access token, refresh token, expires_in (a number or a numeric string; also
+// "expires") and token_type are read at the flow's paths; DefaultExpiresIn applies
+// when the lifetime is missing. Token.Extra gives the fields of the object holding the
+// access token (numbers as float64, as with x/oauth2), each Metadata field and
+// userinfo field by its name (as a string, numbers exactly as sent), and each
+// callback value by its name. MarshalToken and UnmarshalToken keep all of it.
+//
+// # Errors
+//
+// A failed token request returns a *TokenError naming the connector, the operation
+// and the problem; when the server answered, it wraps an *oauth2.RetrieveError with
+// ErrorCode and ErrorDescription from RFC 6749 5.2 or from the provider's own shape
+// ({"code":40001,"message":...} with HTTP 200, {"error":{"code":..,"message":..}},
+// {"ok":false,"error":..}). No error, String or GoString of this package contains a
+// client secret, code, PKCE verifier or token: values the request carried are removed
+// from anything the server echoes, and URLs lose their query strings.
+//
+// # Token lifecycle
+//
+// A TokenSource renews its token when less than min(30 minutes, half the token's
+// lifetime) is left (Flow.RefreshBefore or WithRefreshBefore override the 30 minutes;
+// the window never exceeds half the lifetime, so two-minute tokens work). Concurrent
+// callers share one renewal. A refresh answer without a refresh token keeps the old
+// one, and Extra values merge. Permanent tokens (Flow.Permanent, or no refresh token
+// and no expiry) are never renewed. With a TokenStore the source follows the protocol
+// described at Locker, so replicas sharing a store refresh a token once.
+//
+// API calls through Transport carry the token as Flow.API says; a 401 or 403 renews
+// the token once and retries once.
+package runtime
