@@ -1,0 +1,317 @@
+// Package e2e runs a connector's whole OAuth flow with the dynamic client (the
+// connector interpreted through package model) against oauthtest playing the
+// provider: authorize URL, callback, exchange, token metadata, the connector's test
+// request, refresh, a 401 answered by one refresh and retry, and revocation. Every
+// request for one of the connector's real URLs is sent to the fake provider instead.
+// It serves the catalog's and the importers' end-to-end tests.
+package e2e
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// Fixture is how the fake provider plays one connector's provider, and what the flow
+// must produce against it.
+type Fixture struct {
+	Params   map[string]any    // auth_form values
+	Provider oauthtest.Config  // the provider's quirks (client id and secret are set by Run)
+	Meta     map[string]string // token metadata (and userinfo fields) after the exchange
+	// CallbackVars are the callback values by template name, as the flow keeps them.
+	CallbackVars map[string]string
+	Refresh      bool // the provider issues refresh tokens and the flow refreshes
+	// Check asserts request-level quirks: the authorize URL's query and what the
+	// provider received.
+	Check func(t *testing.T, auth url.Values, p *oauthtest.Provider)
+}
+
+// WantParams checks parameters of a query or request form; the value "-" means absent.
+func WantParams(t *testing.T, where string, got map[string]string, want map[string]string) {
+	t.Helper()
+	for k, v := range want {
+		g, ok := got[k]
+		switch {
+		case v == "-" && ok:
+			t.Errorf("%s has %s=%q, want none", where, k, g)
+		case v != "-" && g != v:
+			t.Errorf("%s: %s = %q, want %q", where, k, g, v)
+		}
+	}
+}
+
+// Flat turns a query into a map of first values.
+func Flat(q url.Values) map[string]string {
+	m := map[string]string{}
+	for k := range q {
+		m[k] = q.Get(k)
+	}
+	return m
+}
+
+// FirstExchange returns the first token request the provider received.
+func FirstExchange(t *testing.T, p *oauthtest.Provider) oauthtest.Request {
+	t.Helper()
+	reqs := p.RequestsTo("token")
+	if len(reqs) == 0 {
+		t.Fatal("no token request")
+	}
+	return reqs[0]
+}
+
+// The client the flows run with.
+const (
+	ClientID     = "client-id-1"
+	ClientSecret = "client-secret-1"
+	RedirectURL  = "https://app.example.com/oauth/callback"
+)
+
+// rewriter sends every request for one of the connector's real URLs to the fake
+// provider instead.
+type rewriter struct {
+	exact map[string]string // scheme://host/path of a real endpoint -> fake endpoint URL
+	api   []string          // real API base URLs, served by the fake /api/
+	p     *oauthtest.Provider
+	base  http.RoundTripper
+	t     *testing.T
+}
+
+func (rw *rewriter) target(u *url.URL) (string, bool) {
+	key := u.Scheme + "://" + u.Host + u.Path
+	if to, ok := rw.exact[key]; ok {
+		return to, true
+	}
+	for _, b := range rw.api {
+		if strings.HasPrefix(key, b) {
+			return rw.p.APIURL(strings.TrimPrefix(key, b)), true
+		}
+	}
+	return "", false
+}
+
+func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	to, ok := rw.target(req.URL)
+	if !ok {
+		rw.t.Errorf("request to an URL the connector does not declare: %s %s", req.Method, req.URL.Redacted())
+		return nil, io.ErrUnexpectedEOF
+	}
+	u, err := url.Parse(to)
+	if err != nil {
+		return nil, err
+	}
+	u.RawQuery = req.URL.RawQuery
+	r := req.Clone(req.Context())
+	r.URL = u
+	r.Host = u.Host
+	return rw.base.RoundTrip(r)
+}
+
+// Run parses the connector file data (name is used in messages) and runs its flow
+// against a fake provider configured by fx.
+func Run(t *testing.T, name string, data []byte, fx Fixture) {
+	t.Helper()
+	ctx := context.Background()
+	sc, err := schema.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Resolve(sc)
+	if err != nil {
+		t.Fatalf("model: %v", err)
+	}
+	params, err := m.CheckParams(fx.Params)
+	if err != nil {
+		t.Fatalf("params: %v", err)
+	}
+	vals := model.Values{Params: params, ClientID: ClientID, RedirectURL: RedirectURL}
+	flow := m.Flow(vals)
+
+	cfg := fx.Provider
+	cfg.ClientID, cfg.ClientSecret = ClientID, ClientSecret
+	p := oauthtest.New(cfg)
+	defer p.Close()
+
+	vars := &runtime.Vars{Callback: fx.CallbackVars, Credentials: fx.Meta}
+	rw := &rewriter{exact: map[string]string{}, p: p, base: p.Client().Transport, t: t}
+	route := func(tmpl *model.Template, to string) {
+		if tmpl == nil {
+			return
+		}
+		real, err := url.Parse(m.Render(tmpl, vals, vars))
+		if err != nil || real.Host == "" {
+			t.Fatalf("rendered URL %q: %v", m.Render(tmpl, vals, vars), err)
+		}
+		rw.exact[real.Scheme+"://"+real.Host+real.Path] = to
+	}
+	route(m.TokenURL, p.TokenURL())
+	route(m.RefreshURL, p.TokenURL())
+	route(m.RevokeURL, p.RevokeURL())
+	if m.Userinfo != nil {
+		route(m.Userinfo.URL, p.UserinfoURL())
+	}
+	apiBase := ""
+	if m.BaseURL != nil {
+		apiBase = m.Render(m.BaseURL, vals, vars)
+		rw.api = append(rw.api, apiBase)
+	}
+	hc := &http.Client{Transport: rw}
+	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc))
+
+	var tok *oauth2Token
+	var authQuery url.Values
+	if m.Grant == runtime.ClientCredentials {
+		got, err := client.Token(ctx)
+		if err != nil {
+			t.Fatalf("client credentials: %v", err)
+		}
+		tok = got
+	} else {
+		state := runtime.NewState()
+		var pkce []oauth2.AuthCodeOption
+		if flow.PKCE != runtime.NoPKCE {
+			pkce = append(pkce, oauth2.VerifierOption(oauth2.GenerateVerifier()))
+		}
+		authURL := client.AuthCodeURL(state, pkce...)
+		real, err := url.Parse(authURL)
+		if err != nil {
+			t.Fatalf("authorize URL %q: %v", authURL, err)
+		}
+		want, err := url.Parse(m.Render(m.AuthorizeURL, vals, vars))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if real.Host != want.Host || real.Path != want.Path {
+			t.Errorf("authorize URL %s://%s%s, want %s", real.Scheme, real.Host, real.Path, want)
+		}
+		authQuery = real.Query()
+		fake, _ := url.Parse(p.AuthorizeURL())
+		fake.RawQuery = real.RawQuery
+		q, err := p.Authorize(fake.String())
+		if err != nil {
+			t.Fatalf("authorize: %v", err)
+		}
+		if e := q.Get("error"); e != "" {
+			t.Fatalf("authorize refused: %s: %s", e, q.Get("error_description"))
+		}
+		if q.Get("state") != state {
+			t.Fatalf("state %q came back, want %q", q.Get("state"), state)
+		}
+		got, err := client.ExchangeCallback(ctx, q, pkce...)
+		if err != nil {
+			t.Fatalf("exchange: %v", err)
+		}
+		tok = got
+	}
+	if tok.AccessToken == "" {
+		t.Fatal("no access token")
+	}
+	for k, want := range fx.Meta {
+		if got := tok.Extra(k); got == nil || scalar(got) != want {
+			t.Errorf("metadata %s = %v, want %q", k, got, want)
+		}
+	}
+	for k, want := range fx.CallbackVars {
+		if got := tok.Extra(k); got == nil || scalar(got) != want {
+			t.Errorf("callback value %s = %v, want %q", k, got, want)
+		}
+	}
+
+	callAPI := func(tok *oauth2Token, when string) {
+		t.Helper()
+		if m.TestRequest == nil {
+			return // the seed's HubSpot and TikTok examples have none
+		}
+		target := m.Render(m.TestRequest.URL, vals, vars)
+		req, err := http.NewRequestWithContext(ctx, or(m.TestRequest.Method, "GET"), target, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp, err := client.HTTPClient(ctx, tok).Do(req)
+		if err != nil {
+			t.Fatalf("%s: API call: %v", when, err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s: API call answered %s", when, resp.Status)
+		}
+	}
+	callAPI(tok, "after the exchange")
+	defer func() {
+		if fx.Check != nil && !t.Failed() {
+			fx.Check(t, authQuery, p)
+		}
+	}()
+
+	if fx.Refresh {
+		if tok.RefreshToken == "" {
+			t.Fatal("no refresh token")
+		}
+		next, err := client.RefreshToken(ctx, tok)
+		if err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		if next.AccessToken == "" || next.AccessToken == tok.AccessToken {
+			t.Fatalf("refresh gave access token %q (old %q)", next.AccessToken, tok.AccessToken)
+		}
+		if next.RefreshToken == "" {
+			t.Error("refresh lost the refresh token")
+		}
+		for k, want := range fx.Meta {
+			if got := next.Extra(k); got == nil || scalar(got) != want {
+				t.Errorf("after refresh, metadata %s = %v, want %q", k, got, want)
+			}
+		}
+		p.InvalidateAccessTokens()
+		callAPI(next, "after the refresh and a 401") // the transport refreshes once on 401
+		tok = next
+	}
+	if m.RevokeURL != nil {
+		if err := client.Revoke(ctx, tok); err != nil {
+			t.Fatalf("revoke: %v", err)
+		}
+		if st := p.Stats(); st.Revocations != 1 {
+			t.Errorf("%d revocations, want 1", st.Revocations)
+		}
+	}
+	for _, r := range p.Requests() {
+		for _, v := range r.Header.Values("Authorization") {
+			if strings.Contains(v, ClientSecret) {
+				t.Errorf("%s request carries the client secret in clear in Authorization", r.Endpoint)
+			}
+		}
+	}
+}
+
+type oauth2Token = oauth2.Token
+
+// scalar renders a token Extra value as the flow renders metadata.
+func scalar(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return fmt.Sprint(v)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
