@@ -8,6 +8,7 @@ FUZZTIME ?= 60s
 
 # Fuzz targets run by `make fuzz`, as <package dir>:<FuzzName>. Append with +=.
 FUZZ_TARGETS := ./schema:FuzzLoad
+FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 
 .PHONY: all generate test vet go-test editor-test fuzz bench tools
 
