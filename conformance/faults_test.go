@@ -309,8 +309,8 @@ func faults() []fault {
 	return []fault{
 		{name: "connection refused", refused: true, check: wantIs(syscall.ECONNREFUSED)},
 		{name: "reset mid-body", handler: reset, check: wantTokenError},
-		{name: "timeout before headers", handler: hang, timeout: 200 * time.Millisecond, check: deadline},
-		{name: "timeout mid-body", handler: slowHeaders, timeout: 200 * time.Millisecond, check: deadline},
+		{name: "timeout before headers", handler: hang, timeout: 100 * time.Millisecond, check: deadline},
+		{name: "timeout mid-body", handler: slowHeaders, timeout: 100 * time.Millisecond, check: deadline},
 		{name: "429 Retry-After", handler: respond(429, "application/json", `{"error":"rate_limit_exceeded"}`, "Retry-After", "30"), check: retryAfter},
 		{name: "500 JSON server_error", handler: respond(500, "application/json", `{"error":"server_error","error_description":"boom"}`), check: wantStatus(500, "server_error")},
 		{name: "503 text", handler: respond(503, "text/plain", "Service Unavailable"), check: wantStatus(503, "")},
@@ -365,7 +365,7 @@ func deadline(err error, _ *oauth2.Token, elapsed time.Duration) string {
 		return p
 	}
 	if elapsed > 2*time.Second {
-		return fmt.Sprintf("took %v for a 200ms deadline", elapsed)
+		return fmt.Sprintf("took %v for a 100ms deadline", elapsed)
 	}
 	return ""
 }
@@ -454,7 +454,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	if fl.refused {
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		if err != nil {
-			t.Fatal(err)
+			return runResult{err: err}
 		}
 		base = "http://" + ln.Addr().String()
 		ln.Close()
@@ -481,7 +481,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(-time.Minute)}
 	ctx := context.Background()
 	if err := store.Save(ctx, faultStoreID, nil, old); err != nil {
-		t.Fatalf("store.Save: %v", err)
+		return runResult{err: err}
 	}
 	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
@@ -491,13 +491,22 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	var ts oauth2.TokenSource
-	if flow.Grant == runtime.ClientCredentials {
-		ts = cl.TokenSource(cctx, nil)
-	} else {
-		ts = cl.TokenSource(cctx, old)
+	// The operation under fault: a refresh through a TokenSource; a client credentials
+	// request for those flows; an exchange for flows with permanent tokens, which never
+	// refresh.
+	var get func() (*oauth2.Token, error)
+	switch {
+	case flow.Grant == runtime.ClientCredentials:
+		get = cl.TokenSource(cctx, nil).Token
+	case flow.Permanent:
+		get = func() (*oauth2.Token, error) { return cl.Exchange(cctx, "fault-code-9a8b7c6d") }
+	default:
+		get = cl.TokenSource(cctx, old).Token
 	}
 	n := max(fl.waiters, 1)
+	if flow.Permanent {
+		n = 1 // concurrent exchanges are independent requests
+	}
 	results := make([]runResult, n)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -505,7 +514,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tok, err := ts.Token()
+			tok, err := get()
 			results[i] = runResult{err: err, tok: tok, elapsed: time.Since(start)}
 		}()
 	}
@@ -546,8 +555,21 @@ func TestFaultMatrix(t *testing.T) {
 			outcomes := map[string]int{}
 			kept := 0
 			failed := false
-			for _, mf := range flows {
-				r := runFault(t, fl, mf, l)
+			results := make([]runResult, len(flows))
+			var wg sync.WaitGroup
+			sem := make(chan struct{}, 8)
+			for i, mf := range flows {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sem <- struct{}{}
+					defer func() { <-sem }()
+					results[i] = runFault(t, fl, mf, l)
+				}()
+			}
+			wg.Wait()
+			for i, mf := range flows {
+				r := results[i]
 				o := outcome(r.err, r.tok)
 				outcomes[o]++
 				if p := fl.check(r.err, r.tok, r.elapsed); p != "" {
@@ -558,17 +580,18 @@ func TestFaultMatrix(t *testing.T) {
 				if maxReq == 0 {
 					maxReq = 2
 				}
+				if mf.flow.Permanent {
+					maxReq = max(maxReq, 2)
+				}
 				if r.requests > int64(maxReq) {
 					t.Errorf("%s: %d token requests, want at most %d", mf.name, r.requests, maxReq)
 					failed = true
 				}
 				switch {
-				case mf.flow.Grant == runtime.ClientCredentials:
-					kept++ // nothing to lose: there is no previous user token
 				case r.err != nil && (r.storeErr != nil || r.stored == nil || r.stored.AccessToken != faultOldAT || r.stored.RefreshToken != faultOldRT):
 					t.Errorf("%s: previous token lost from the store (err %v)", mf.name, r.storeErr)
 					failed = true
-				case r.err == nil && (r.stored == nil || r.stored.AccessToken != r.tok.AccessToken):
+				case r.err == nil && !mf.flow.Permanent && (r.stored == nil || r.stored.AccessToken != r.tok.AccessToken):
 					t.Errorf("%s: new token not saved in the store", mf.name)
 					failed = true
 				default:
@@ -603,5 +626,17 @@ func TestFaultMatrix(t *testing.T) {
 		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.fault, r.outcome, r.store, r.leaks, res)
 	}
 	tw.Flush()
-	t.Logf("fault matrix over %d connector flows:%s", len(flows), b.String())
+	var refresh, cc, exchange int
+	for _, mf := range flows {
+		switch {
+		case mf.flow.Grant == runtime.ClientCredentials:
+			cc++
+		case mf.flow.Permanent:
+			exchange++
+		default:
+			refresh++
+		}
+	}
+	t.Logf("fault matrix over %d connector flows (%d refresh through a TokenSource, %d client credentials, %d exchange of permanent-token connectors):%s",
+		len(flows), refresh, cc, exchange, b.String())
 }

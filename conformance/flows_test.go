@@ -1,29 +1,22 @@
 package conformance
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// fositeFlow builds the runtime.Flow of a fosite connector by hand, as the generator
-// resolves testdata/<c.file>.
+// fositeFlow builds the runtime.Flow of a fosite connector from its file under
+// testdata, through the model package (as the dynamic client does), with the issuer
+// auth_form field pointing at s.
 func fositeFlow(t testing.TB, s *fositeServer, c fositeCase) *runtime.Flow {
 	t.Helper()
-	f := &runtime.Flow{
-		Connector:  "Fosite",
-		Grant:      c.grant,
-		TokenURL:   runtime.String(s.TokenURL()),
-		RevokeURL:  runtime.String(s.RevokeURL()),
-		ClientAuth: c.auth,
-		PKCE:       c.pkce,
-		API:        runtime.APIAuth{HeaderKey: "Authorization", Value: runtime.Func(func(v *runtime.Vars) string { return "Bearer " + v.Token })},
-	}
-	if c.grant == runtime.AuthorizationCode {
-		f.AuthorizeURL = runtime.String(s.AuthURL())
-		f.AuthorizeArgs = []runtime.Arg{{Key: "response_type", Value: runtime.String("code")}, {Key: "scope", Value: runtime.String("read offline")}}
-	} else {
-		f.ExchangeArgs = []runtime.Arg{{Key: "scope", Value: runtime.String("read")}}
+	m := resolveFile(t, filepath.Join("testdata", c.file))
+	f := flowOf(t, m, c.id, map[string]any{"issuer": s.URL})
+	if f.Grant != c.grant || f.ClientAuth != c.auth || f.PKCE != c.pkce {
+		t.Fatalf("%s resolves to grant %v, client auth %v, PKCE %v; the test expects %v, %v, %v",
+			c.file, f.Grant, f.ClientAuth, f.PKCE, c.grant, c.auth, c.pkce)
 	}
 	return f
 }
