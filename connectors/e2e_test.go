@@ -16,6 +16,38 @@ import (
 // Each entry encodes the provider's documented quirks (see the connector's
 // description and docs_url).
 var fixtures = map[string]e2e.Fixture{
+	"miro.json": {
+		// An app with expiring tokens; team_id is a 64-bit number.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Extra: map[string]any{"team_id": int64(3074457358607431473), "user_id": int64(3458764517517852417), "scope": "boards:read"}},
+		Meta:    map[string]string{"team_id": "3074457358607431473", "user_id": "3458764517517852417"},
+		Refresh: true,
+	},
+	"typeform.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 7 * 24 * time.Hour, Rotation: oauthtest.KeepSame},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "accounts:read forms:read responses:read offline"})
+		},
+	},
+	"okta.json": {
+		Params: map[string]any{"domain": "acme.okta.com"},
+		Provider: oauthtest.Config{RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Userinfo: map[string]any{"sub": "00uid4BxXw6I6TV4m0g3", "email": "ada@example.com"}},
+		Meta:    map[string]string{"subject": "00uid4BxXw6I6TV4m0g3", "email": "ada@example.com"},
+		Refresh: true,
+	},
+	"auth0.json": {
+		Params:   map[string]any{"domain": "acme.eu.auth0.com", "audience": "https://api.example.com"},
+		Provider: oauthtest.Config{RequirePKCE: true, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"audience": "https://api.example.com", "scope": "openid profile email offline_access"})
+		},
+	},
+	"webflow.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true, TokenType: "bearer"},
+	},
 	"asana.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Omit,
 			Extra: map[string]any{"data": map[string]any{"gid": "12345", "name": "Ada", "email": "ada@example.com"}}},
