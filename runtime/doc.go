@@ -53,7 +53,23 @@
 // and the problem; when the server answered, it wraps an *oauth2.RetrieveError with
 // ErrorCode and ErrorDescription from RFC 6749 5.2 or from the provider's own shape
 // ({"code":40001,"message":...} with HTTP 200, {"error":{"code":..,"message":..}},
-// {"ok":false,"error":..}). No error, String or GoString of this package contains a
+// {"ok":false,"error":..}). The outcomes, each a *TokenError with this message after
+// "oauthgen: <connector>: <operation> failed: ":
+//
+//   - RFC 6749 error: `"invalid_grant" "description" (HTTP 400 Bad Request)`;
+//     IsInvalidGrant reports it (the user must authorize again).
+//   - HTTP 200 with {"code":40001,"message":"..."}: `"40001" "..." (HTTP 200 OK with an
+//     error body)`: an error, not a token without a value.
+//   - an HTML page: `HTTP 502 Bad Gateway with a text/html body, not a token response`.
+//   - a body over the limit (default 1 MiB): `response body larger than 1048576 bytes
+//     (HTTP 200 OK)`; nothing of it is parsed.
+//   - malformed JSON: `malformed JSON response (HTTP 200 OK, at byte N)`.
+//   - a 2xx without the access token: `no access token at "data.access_token" in the
+//     response (it has fields ...)`, naming the fields, never their values.
+//   - a network failure or timeout: the net/http error without query strings;
+//     errors.Is(err, context.DeadlineExceeded) works.
+//
+// No error, String or GoString of this package contains a
 // client secret, code, PKCE verifier or token: values the request carried are removed
 // from anything the server echoes, and URLs lose their query strings.
 //
