@@ -31,6 +31,9 @@ func FuzzLoad(f *testing.F) {
 		}
 		lines := strings.Count(string(data), "\n") + 1
 		for _, e := range d.errs {
+			if strings.Contains(e.Msg, "internal error") {
+				t.Fatalf("a check panicked: %v", e)
+			}
 			if e.Offset < 0 || e.Offset > len(data) || e.Line < 1 || e.Line > lines || e.Col < 1 {
 				t.Fatalf("problem outside the file: %+v", e)
 			}
