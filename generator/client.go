@@ -1,0 +1,299 @@
+package generator
+
+import (
+	"fmt"
+	"strconv"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/jinja/gocode"
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+// valueMethod is a method that returns a rendered template (BaseURL, the test request
+// URL): its body is compiled before the Client type is emitted, so that the type
+// knows which values templates read.
+type valueMethod struct {
+	body       []jen.Code
+	konst      bool
+	value      string // the value when konst
+	needsToken bool // reads callback or credentials values: takes the token
+}
+
+func (g *gen) valueMethod(t *model.Template) *valueMethod {
+	if t == nil {
+		return nil
+	}
+	c, err := gocode.Compile(t.T, g.binding)
+	if err != nil {
+		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
+		return nil
+	}
+	vm := &valueMethod{body: c.Body, konst: c.IsConst, value: c.Const, needsToken: t.Class == model.Runtime && !c.IsConst}
+	if vm.needsToken {
+		vm.body = append([]jen.Code{jen.Id("v").Op(":=").Id("c").Dot("rc").Dot("TokenVars").Call(jen.Id("tok"))}, vm.body...)
+	}
+	return vm
+}
+
+func ctxParam() jen.Code { return jen.Id("ctx").Qual("context", "Context") }
+func tokPtr() jen.Code   { return jen.Op("*").Qual(oauth2, "Token") }
+
+// method emits a documented method of *Client.
+func (g *gen) method(text string, name string, params []jen.Code, results []jen.Code, body ...jen.Code) {
+	g.f.Add(doc(text))
+	g.f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id(name).Params(params...).Add(resultList(results)).Block(body...)
+	g.f.Line()
+}
+
+func resultList(r []jen.Code) jen.Code {
+	switch len(r) {
+	case 0:
+		return jen.Null()
+	case 1:
+		return jen.Add(r[0])
+	}
+	return jen.Parens(jen.List(r...))
+}
+
+func (g *gen) client() {
+	m := g.m
+	g.base = g.valueMethod(m.BaseURL)
+	if m.TestRequest != nil {
+		g.test = g.valueMethod(m.TestRequest.URL)
+	}
+	fields := []jen.Code{jen.Id("rc").Op("*").Qual(rt, "Client")}
+	if g.paramsRead {
+		fields = append(fields, jen.Id("params").Id("Params"))
+	}
+	if g.readsClientID {
+		fields = append(fields, jen.Id("clientID").String())
+	}
+	if g.readsRedirect {
+		fields = append(fields, jen.Id("redirectURL").String())
+	}
+	g.f.Comment("Client is an OAuth2 client for " + m.Name + ". It is safe for concurrent use.")
+	g.f.Type().Id("Client").Struct(fields...)
+	g.f.Line()
+}
+
+func (g *gen) newFunc() {
+	m := g.m
+	pkg := m.Package
+	var body []jen.Code
+	errorf := func(msg string) jen.Code {
+		return jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(pkg+": "+msg)))
+	}
+	body = append(body, jen.If(jen.Id("cfg").Dot("ClientID").Op("==").Lit("")).Block(errorf(model.ClientIDMessage)))
+	if m.ClientSecretRequired {
+		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
+	}
+	for _, p := range m.Params {
+		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
+		if p.Default != nil {
+			switch d := p.Default.(type) {
+			case string:
+				def := jen.Lit(d)
+				if p.Kind == jinja.Select {
+					for _, e := range p.Enum {
+						if e.Value == d {
+							def = jen.Id(e.GoName)
+						}
+					}
+				}
+				body = append(body, jen.If(jen.Add(x).Op("==").Lit("")).Block(jen.Add(x).Op("=").Add(def)))
+			case int:
+				body = append(body, jen.If(jen.Add(x).Op("==").Lit(0)).Block(jen.Add(x).Op("=").Lit(d)))
+			case bool:
+				if p.GoType == "*bool" {
+					body = append(body, jen.If(jen.Add(x).Op("==").Nil()).Block(
+						jen.Id("on").Op(":=").True(),
+						jen.Add(x).Op("=").Op("&").Id("on"),
+					))
+				}
+			}
+		}
+		if p.Required {
+			var missing jen.Code
+			switch p.GoType {
+			case "int":
+				missing = jen.Add(x).Op("==").Lit(0)
+			case "bool":
+				missing = jen.Op("!").Add(x)
+			case "*bool":
+				missing = jen.Op("!").Op("*").Add(x)
+			default:
+				missing = jen.Add(x).Op("==").Lit("")
+			}
+			body = append(body, jen.If(missing).Block(errorf(p.RequiredMessage())))
+		}
+		if p.Kind == jinja.Select {
+			var cases []jen.Code
+			if !p.Required && p.Default == nil {
+				cases = append(cases, jen.Lit(""))
+			}
+			for _, e := range p.Enum {
+				cases = append(cases, jen.Id(e.GoName))
+			}
+			body = append(body, jen.Switch(x).Block(
+				jen.Case(cases...),
+				jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+p.EnumFormat()), x))),
+			))
+		}
+	}
+	client := []jen.Code{}
+	if g.paramsRead {
+		client = append(client, field("params", jen.Id("cfg").Dot("Params")))
+	}
+	if g.readsClientID {
+		client = append(client, field("clientID", jen.Id("cfg").Dot("ClientID")))
+	}
+	if g.readsRedirect {
+		client = append(client, field("redirectURL", jen.Id("cfg").Dot("RedirectURL")))
+	}
+	body = append(body, jen.Id("c").Op(":=").Op("&").Id("Client").Values(client...))
+	flowRef := jen.Op("&").Id("flow")
+	if len(g.newStmts) > 0 {
+		body = append(body, jen.Id("f").Op(":=").Id("flow"))
+		body = append(body, g.newStmts...)
+		flowRef = jen.Op("&").Id("f")
+	}
+	creds := jen.Qual(rt, "Credentials").Values(
+		field("ClientID", jen.Id("cfg").Dot("ClientID")),
+		field("ClientSecret", jen.Id("cfg").Dot("ClientSecret")),
+		field("RedirectURL", jen.Id("cfg").Dot("RedirectURL")),
+	)
+	body = append(body,
+		jen.Id("c").Dot("rc").Op("=").Qual(rt, "New").Call(flowRef, creds, jen.Id("opts").Op("...")),
+		jen.Return(jen.Id("c"), jen.Nil()),
+	)
+	text := "New checks cfg and returns a client: the client id must be set"
+	if len(m.Params) > 0 {
+		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"
+	}
+	text += "."
+	g.f.Add(doc(text))
+	g.f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("opts").Op("...").Qual(rt, "Option")).
+		Parens(jen.List(jen.Op("*").Id("Client"), jen.Error())).Block(body...)
+	g.f.Line()
+}
+
+func (g *gen) methods() {
+	m := g.m
+	rc := func(name string, args ...jen.Code) *jen.Statement {
+		return jen.Id("c").Dot("rc").Dot(name).Call(args...)
+	}
+	authOpts := jen.Id("opts").Op("...").Qual(oauth2, "AuthCodeOption")
+	if m.Grant == runtime.AuthorizationCode {
+		text := "AuthCodeURL returns the URL to send the end user to, with state."
+		if m.PKCE != runtime.NoPKCE {
+			text += " The flow uses PKCE: pass oauth2.VerifierOption(verifier) (or oauth2.S256ChallengeOption) here and oauth2.VerifierOption(verifier) to Exchange."
+		}
+		g.method(text, "AuthCodeURL", []jen.Code{jen.Id("state").String(), authOpts}, []jen.Code{jen.String()},
+			jen.Return(rc("AuthCodeURL", jen.Id("state"), jen.Id("opts").Op("..."))))
+		g.method("CodeFromCallback returns the authorization code of the callback query q (the "+strconv.Quote(m.CodeKey)+
+			" parameter), or a *runtime.CallbackError when the provider reported an error.",
+			"CodeFromCallback", []jen.Code{jen.Id("q").Qual("net/url", "Values")}, []jen.Code{jen.String(), jen.Error()},
+			jen.Return(rc("CodeFromCallback", jen.Id("q"))))
+		g.method("Exchange exchanges an authorization code for a token.", "Exchange",
+			[]jen.Code{ctxParam(), jen.Id("code").String(), authOpts}, []jen.Code{tokPtr(), jen.Error()},
+			jen.Return(rc("Exchange", jen.Id("ctx"), jen.Id("code"), jen.Id("opts").Op("..."))))
+		if len(m.CallbackParams) > 0 || m.WithoutCode {
+			g.method("ExchangeCallback reads the code and the values the connector keeps from the callback query q, and exchanges the code. Compare the state with runtime.EqualState first.",
+				"ExchangeCallback", []jen.Code{ctxParam(), jen.Id("q").Qual("net/url", "Values"), authOpts}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("ExchangeCallback", jen.Id("ctx"), jen.Id("q"), jen.Id("opts").Op("..."))))
+		}
+		if !m.Permanent {
+			g.method("Refresh gets a new token with a refresh token.", "Refresh",
+				[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
+			if g.refreshReadsToken() {
+				g.method("RefreshToken refreshes tok, keeping its metadata and callback values, which the refresh request of this connector reads.", "RefreshToken",
+					[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
+					jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
+			}
+		}
+		g.method("TokenSource returns a source of fresh tokens starting from tok, renewed before they expire.", "TokenSource",
+			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
+			jen.Return(rc("TokenSource", jen.Id("ctx"), jen.Id("tok"))))
+		g.method("HTTPClient returns an *http.Client whose requests carry tok (renewed as needed).", "HTTPClient",
+			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
+			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Id("tok"))))
+	} else {
+		g.method("Token gets a token with the client_credentials grant.", "Token",
+			[]jen.Code{ctxParam()}, []jen.Code{tokPtr(), jen.Error()},
+			jen.Return(rc("Token", jen.Id("ctx"))))
+		g.method("TokenSource returns a source of client_credentials tokens, renewed before they expire.", "TokenSource",
+			[]jen.Code{ctxParam()}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
+			jen.Return(rc("TokenSource", jen.Id("ctx"), jen.Nil())))
+		g.method("HTTPClient returns an *http.Client whose requests carry client_credentials tokens.", "HTTPClient",
+			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
+			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
+	}
+	if m.RevokeURL != nil {
+		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",
+			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
+			jen.Return(rc("Revoke", jen.Id("ctx"), jen.Id("tok"))))
+	}
+	if b := g.base; b != nil {
+		if b.needsToken {
+			g.method("BaseURL returns the base URL of the API for tok, whose metadata it reads.", "BaseURL",
+				[]jen.Code{jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.String()}, b.body...)
+		} else {
+			g.method("BaseURL returns the base URL of the API.", "BaseURL", nil, []jen.Code{jen.String()}, b.body...)
+		}
+	}
+	if t := g.test; t != nil {
+		var u jen.Code
+		switch {
+		case t.konst:
+			u = jen.Lit(t.value)
+		case t.needsToken:
+			g.helpers = append(g.helpers, jen.Comment("testRequestURL renders the URL of the test request for the values of a token.").Line().
+				Func().Params(jen.Id("c").Op("*").Id("Client")).Id("testRequestURL").Params(jen.Id("tok").Add(tokPtr())).String().Block(t.body...))
+			u = jen.Id("c").Dot("testRequestURL").Call(jen.Id("tok"))
+		default:
+			g.helpers = append(g.helpers, jen.Comment("testRequestURL renders the URL of the test request.").Line().
+				Func().Params(jen.Id("c").Op("*").Id("Client")).Id("testRequestURL").Params().String().Block(t.body...))
+			u = jen.Id("c").Dot("testRequestURL").Call()
+		}
+		g.method("Verify makes the connector's test request ("+m.TestRequest.Method+") with tok and returns nil when the provider accepts the credentials.", "Verify",
+			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
+			jen.Return(rc("Verify", jen.Id("ctx"), jen.Id("tok"), jen.Lit(m.TestRequest.Method), u)))
+	}
+	if mf := g.metaFields(); len(mf) > 0 {
+		var items []jen.Code
+		for _, f := range mf {
+			src := "Credentials"
+			if f.callback {
+				src = "Callback"
+			}
+			items = append(items, field(f.goName, jen.Id("v").Dot(src).Index(jen.Lit(f.name))))
+		}
+		g.method("Metadata returns the values kept with tok.", "Metadata",
+			[]jen.Code{jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Id("TokenMetadata")},
+			jen.Id("v").Op(":=").Id("c").Dot("rc").Dot("TokenVars").Call(jen.Id("tok")),
+			jen.Return(jen.Id("TokenMetadata").Add(multi(items...))))
+	}
+}
+
+// refreshReadsToken reports whether the refresh request reads callback or credentials
+// values, which only a token carries.
+func (g *gen) refreshReadsToken() bool {
+	m := g.m
+	ts := []*model.Template{m.RefreshURL}
+	if m.RefreshURL == nil {
+		ts[0] = m.TokenURL
+	}
+	for _, a := range append(append([]model.Arg{}, m.RefreshArgs...), m.Headers...) {
+		ts = append(ts, a.Value)
+	}
+	for _, t := range ts {
+		if t != nil && t.Class == model.Runtime {
+			return true
+		}
+	}
+	return false
+}
