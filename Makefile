@@ -7,7 +7,7 @@ NODE     ?= node
 FUZZTIME ?= 60s
 
 # Fuzz targets run by `make fuzz`, as <package dir>:<FuzzName>. Append with +=.
-FUZZ_TARGETS := ./schema:FuzzLoad
+FUZZ_TARGETS := ./schema:FuzzLoad ./cmd/oauthgen:FuzzValidate
 FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 
 .PHONY: all generate test vet go-test editor-test fuzz bench tools
