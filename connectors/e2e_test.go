@@ -1,6 +1,7 @@
 package connectors_test
 
 import (
+	"errors"
 	"net/url"
 	"sort"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/oauthgen/oauthgen/connectors"
 	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // fixtures covers every catalog connector that the dynamic client can run today.
@@ -332,4 +334,53 @@ func connectorsList() ([]string, error) {
 	}
 	sort.Strings(names)
 	return names, nil
+}
+
+// TestCatalogProviderErrors plays the error answers providers really give at the token
+// endpoint, several of them with HTTP 200, and checks that each exchange fails with the
+// provider's error code and without leaking the code or the client secret.
+func TestCatalogProviderErrors(t *testing.T) {
+	for _, tc := range []struct {
+		file  string
+		fault oauthtest.Fault
+		code  string
+	}{
+		// Slack: HTTP 200 with ok: false.
+		{"slack.json", oauthtest.Fault{Status: 200, Body: `{"ok":false,"error":"invalid_code"}`}, "invalid_code"},
+		// GitHub: HTTP 200, form-encoded when Accept is ignored.
+		{"github.json", oauthtest.Fault{Status: 200, ContentType: "application/x-www-form-urlencoded",
+			Body: "error=bad_verification_code&error_description=The+code+passed+is+incorrect+or+expired."}, "bad_verification_code"},
+		// GitHub with Accept: application/json: HTTP 200, JSON.
+		{"github.json", oauthtest.Fault{Status: 200, Body: `{"error":"incorrect_client_credentials","error_description":"The client_id and/or client_secret passed are incorrect."}`}, "incorrect_client_credentials"},
+		// Zoho: HTTP 200 with an error field.
+		{"zoho.json", oauthtest.Fault{Status: 200, Body: `{"error":"invalid_code"}`}, "invalid_code"},
+		// TikTok: HTTP 200 with a numeric code.
+		{"tiktok.json", oauthtest.Fault{Status: 200, Body: `{"code":40001,"message":"auth_code is invalid","request_id":"x"}`}, "40001"},
+		// Salesforce and QuickBooks: RFC 6749 errors with HTTP 400.
+		{"salesforce.json", oauthtest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"authentication failure"}`}, "invalid_grant"},
+		{"quickbooks.json", oauthtest.Fault{Status: 400, Body: `{"error":"invalid_grant"}`}, "invalid_grant"},
+		// Dropbox: RFC 6749 error with HTTP 400.
+		{"dropbox.json", oauthtest.Fault{Status: 400, Body: `{"error":"invalid_grant","error_description":"code doesn't exist or has expired"}`}, "invalid_grant"},
+	} {
+		t.Run(strings.TrimSuffix(tc.file, ".json")+"/"+tc.code, func(t *testing.T) {
+			data, err := connectors.Files.ReadFile(tc.file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = e2e.ExchangeError(t, tc.file, data, fixtures[tc.file], tc.fault)
+			if err == nil {
+				t.Fatal("exchange succeeded")
+			}
+			var te *runtime.TokenError
+			if !errors.As(err, &te) {
+				t.Fatalf("error %T %v is not a *runtime.TokenError", err, err)
+			}
+			if te.Code != tc.code {
+				t.Errorf("error code %q, want %q (%v)", te.Code, tc.code, err)
+			}
+			if strings.Contains(err.Error(), e2e.ClientSecret) || strings.Contains(err.Error(), "code-") {
+				t.Errorf("error leaks a secret or the code: %v", err)
+			}
+		})
+	}
 }

@@ -118,11 +118,21 @@ func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
 	return rw.base.RoundTrip(r)
 }
 
-// Run parses the connector file data (name is used in messages) and runs its flow
-// against a fake provider configured by fx.
-func Run(t *testing.T, name string, data []byte, fx Fixture) {
+// env is one connector's flow wired to a fake provider.
+type env struct {
+	m      *model.Connector
+	vals   model.Values
+	flow   *runtime.Flow
+	p      *oauthtest.Provider
+	client *runtime.Client
+	vars   *runtime.Vars
+	api    string // the rendered API base URL
+}
+
+// setup parses and resolves the connector, starts the fake provider and builds a
+// client whose requests for the connector's URLs go to it. The caller closes env.p.
+func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	t.Helper()
-	ctx := context.Background()
 	sc, err := schema.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +151,6 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 	cfg := fx.Provider
 	cfg.ClientID, cfg.ClientSecret = ClientID, ClientSecret
 	p := oauthtest.New(cfg)
-	defer p.Close()
 
 	vars := &runtime.Vars{Callback: fx.CallbackVars, Credentials: fx.Meta}
 	rw := &rewriter{exact: map[string]string{}, p: p, base: p.Client().Transport, t: t}
@@ -168,6 +177,68 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 	}
 	hc := &http.Client{Transport: rw}
 	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc))
+	return &env{m: m, vals: vals, flow: flow, p: p, client: client, vars: vars, api: apiBase}
+}
+
+// authorize builds the authorize URL, checks its endpoint, lets the fake provider
+// answer it, checks the state, and returns the URL's query, the callback query and
+// the PKCE options for the exchange.
+func (e *env) authorize(t *testing.T) (authQuery, callback url.Values, pkce []oauth2.AuthCodeOption) {
+	t.Helper()
+	state := runtime.NewState()
+	if e.flow.PKCE != runtime.NoPKCE {
+		pkce = append(pkce, oauth2.VerifierOption(oauth2.GenerateVerifier()))
+	}
+	authURL := e.client.AuthCodeURL(state, pkce...)
+	real, err := url.Parse(authURL)
+	if err != nil {
+		t.Fatalf("authorize URL %q: %v", authURL, err)
+	}
+	want, err := url.Parse(e.m.Render(e.m.AuthorizeURL, e.vals, e.vars))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if real.Host != want.Host || real.Path != want.Path {
+		t.Errorf("authorize URL %s://%s%s, want %s", real.Scheme, real.Host, real.Path, want)
+	}
+	fake, _ := url.Parse(e.p.AuthorizeURL())
+	fake.RawQuery = real.RawQuery
+	q, err := e.p.Authorize(fake.String())
+	if err != nil {
+		t.Fatalf("authorize: %v", err)
+	}
+	if code := q.Get("error"); code != "" {
+		t.Fatalf("authorize refused: %s: %s", code, q.Get("error_description"))
+	}
+	if !runtime.EqualState(q.Get("state"), state) {
+		t.Fatalf("state %q came back, want %q", q.Get("state"), state)
+	}
+	return real.Query(), q, pkce
+}
+
+// ExchangeError runs the authorization step and an exchange that the fake provider
+// answers with fault, and returns the exchange's error (nil if it succeeded).
+func ExchangeError(t *testing.T, name string, data []byte, fx Fixture, fault oauthtest.Fault) error {
+	t.Helper()
+	fx.Provider.TokenFaults = []oauthtest.Fault{fault}
+	e := setup(t, name, data, fx)
+	defer e.p.Close()
+	_, q, pkce := e.authorize(t)
+	tok, err := e.client.ExchangeCallback(context.Background(), q, pkce...)
+	if err == nil && tok == nil {
+		t.Fatal("exchange returned neither a token nor an error")
+	}
+	return err
+}
+
+// Run parses the connector file data (name is used in messages) and runs its flow
+// against a fake provider configured by fx.
+func Run(t *testing.T, name string, data []byte, fx Fixture) {
+	t.Helper()
+	ctx := context.Background()
+	e := setup(t, name, data, fx)
+	p, m, vals, vars, client := e.p, e.m, e.vals, e.vars, e.client
+	defer p.Close()
 
 	var tok *oauth2Token
 	var authQuery url.Values
@@ -178,36 +249,9 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		}
 		tok = got
 	} else {
-		state := runtime.NewState()
+		var q url.Values
 		var pkce []oauth2.AuthCodeOption
-		if flow.PKCE != runtime.NoPKCE {
-			pkce = append(pkce, oauth2.VerifierOption(oauth2.GenerateVerifier()))
-		}
-		authURL := client.AuthCodeURL(state, pkce...)
-		real, err := url.Parse(authURL)
-		if err != nil {
-			t.Fatalf("authorize URL %q: %v", authURL, err)
-		}
-		want, err := url.Parse(m.Render(m.AuthorizeURL, vals, vars))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if real.Host != want.Host || real.Path != want.Path {
-			t.Errorf("authorize URL %s://%s%s, want %s", real.Scheme, real.Host, real.Path, want)
-		}
-		authQuery = real.Query()
-		fake, _ := url.Parse(p.AuthorizeURL())
-		fake.RawQuery = real.RawQuery
-		q, err := p.Authorize(fake.String())
-		if err != nil {
-			t.Fatalf("authorize: %v", err)
-		}
-		if e := q.Get("error"); e != "" {
-			t.Fatalf("authorize refused: %s: %s", e, q.Get("error_description"))
-		}
-		if q.Get("state") != state {
-			t.Fatalf("state %q came back, want %q", q.Get("state"), state)
-		}
+		authQuery, q, pkce = e.authorize(t)
 		got, err := client.ExchangeCallback(ctx, q, pkce...)
 		if err != nil {
 			t.Fatalf("exchange: %v", err)
