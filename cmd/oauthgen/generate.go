@@ -1,0 +1,77 @@
+package main
+
+import (
+	"fmt"
+	"io"
+
+	"github.com/spf13/pflag"
+
+	"github.com/oauthgen/oauthgen/generator"
+)
+
+var generateCmd = command{
+	name:    "generate",
+	summary: "generate a typed Go package per connector (or --check that they are up to date)",
+	run:     runGenerate,
+}
+
+func runGenerate(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
+	out := fs.StringP("output", "o", "generated", "directory that receives <package>/<package>.go")
+	module := fs.String("module-path", generator.DefaultModulePath, "module path of oauthgen, whose runtime package the generated code imports")
+	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
+	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] FILE|DIR...")
+		fmt.Fprintln(w, "\nGenerates DIR/<package>/<package>.go for each connector file (a directory stands")
+		fmt.Fprintln(w, "for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale")
+		fmt.Fprintln(w, "output (--check), 2 usage error.")
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() == 0 {
+		fmt.Fprintln(stderr, "oauthgen generate: no FILE or DIR given")
+		usage(stderr)
+		return exitUsage
+	}
+	files, err := expandConnectorArgs(fs.Args())
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
+		return exitInvalid
+	}
+	outs, err := generator.Files(files, *out, ".", generator.Options{ModulePath: *module})
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitInvalid
+	}
+	if *check {
+		stale := generator.Check(outs)
+		for _, s := range stale {
+			fmt.Fprintln(stderr, s)
+		}
+		if len(stale) > 0 {
+			fmt.Fprintf(stderr, "%d of %d generated %s out of date: run oauthgen generate (make generate)\n", len(stale), len(outs), plural(len(outs), "file", "files"))
+			return exitInvalid
+		}
+		if !*quiet {
+			fmt.Fprintf(stdout, "%d generated %s up to date\n", len(outs), plural(len(outs), "file", "files"))
+		}
+		return exitOK
+	}
+	changed, err := generator.Write(outs)
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
+		return exitInvalid
+	}
+	if !*quiet {
+		for _, c := range changed {
+			fmt.Fprintf(stdout, "wrote %s\n", c)
+		}
+		fmt.Fprintf(stdout, "%d %s generated, %d changed\n", len(outs), plural(len(outs), "package", "packages"), len(changed))
+	}
+	return exitOK
+}
