@@ -7,53 +7,96 @@ import (
 
 // Gate is a per-process mutex per key. A store takes it before it competes for the
 // distributed lease of a key, so that of the goroutines of one process only one
-// talks to the database about a key's lease at a time; the others wait in memory
-// and are handed the gate the moment it is released. The zero Gate is ready to use.
+// talks to the database about a key's lease at a time; the others wait in memory.
+// A holder that is done may Pass its still valid distributed lease straight to the
+// next waiter of the process, which then needs no round trip to take it. The zero
+// Gate is ready to use.
 type Gate struct {
 	mu sync.Mutex
 	m  map[string]*gateSlot
 }
 
 type gateSlot struct {
-	ch   chan struct{}
-	refs int
+	held    bool
+	waiters []chan any // first in, first served
 }
 
-// Lock waits until the gate for key is free or ctx is done. On success it returns
-// the function that unlocks the gate; calling that function more than once is safe.
-func (g *Gate) Lock(ctx context.Context, key string) (unlock func(), err error) {
+// Lock waits until the gate of key is free or handed over, or ctx is done. It
+// returns what the previous holder passed with Pass (nil when the gate was free
+// or unlocked). If ctx ends while a value is being passed to this caller, the
+// value goes on to the next waiter, or to drop when there is none.
+func (g *Gate) Lock(ctx context.Context, key string, drop func(any)) (passed any, err error) {
 	g.mu.Lock()
 	if g.m == nil {
 		g.m = make(map[string]*gateSlot)
 	}
 	s := g.m[key]
 	if s == nil {
-		s = &gateSlot{ch: make(chan struct{}, 1)}
+		s = &gateSlot{}
 		g.m[key] = s
 	}
-	s.refs++
+	if !s.held {
+		s.held = true
+		g.mu.Unlock()
+		return nil, nil
+	}
+	ch := make(chan any, 1)
+	s.waiters = append(s.waiters, ch)
 	g.mu.Unlock()
 
 	select {
-	case s.ch <- struct{}{}:
+	case v := <-ch:
+		return v, nil
 	case <-ctx.Done():
-		g.drop(key, s)
-		return nil, ctx.Err()
 	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			<-s.ch
-			g.drop(key, s)
-		})
-	}, nil
-}
-
-func (g *Gate) drop(key string, s *gateSlot) {
 	g.mu.Lock()
-	s.refs--
-	if s.refs == 0 {
-		delete(g.m, key)
+	for i, w := range s.waiters {
+		if w == ch {
+			s.waiters = append(s.waiters[:i], s.waiters[i+1:]...)
+			g.mu.Unlock()
+			return nil, ctx.Err()
+		}
 	}
 	g.mu.Unlock()
+	// Handed the gate meanwhile: pass it on.
+	v := <-ch
+	if v == nil || !g.Pass(key, v) {
+		if v != nil && drop != nil {
+			drop(v)
+		}
+		g.Unlock(key)
+	}
+	return nil, ctx.Err()
+}
+
+// Pass hands v to the first waiter of key, which then holds the gate, and reports
+// whether there was one. When there is none the caller still holds the gate.
+func (g *Gate) Pass(key string, v any) bool {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s := g.m[key]
+	if s == nil || len(s.waiters) == 0 {
+		return false
+	}
+	w := s.waiters[0]
+	s.waiters = s.waiters[1:]
+	w <- v
+	return true
+}
+
+// Unlock frees the gate of key, or hands it (with nil) to the first waiter.
+func (g *Gate) Unlock(key string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	s := g.m[key]
+	if s == nil {
+		return
+	}
+	if len(s.waiters) > 0 {
+		w := s.waiters[0]
+		s.waiters = s.waiters[1:]
+		w <- nil
+		return
+	}
+	delete(g.m, key)
 }

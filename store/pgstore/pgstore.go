@@ -16,7 +16,8 @@
 // newer token. Release deletes the row only if it carries the fencing number and
 // notifies (LISTEN/NOTIFY) the processes waiting, which otherwise poll with a
 // bounded interval. Within one process, only one goroutine per key competes for the
-// lease; the others wait in memory (store.Gate).
+// lease; the others wait in memory (store.Gate), and a holder that is done passes
+// the still valid lease to the next of them without a round trip.
 package pgstore
 
 import (
@@ -231,19 +232,24 @@ func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (run
 	if ttl < time.Millisecond {
 		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
 	}
-	unlock, err := s.gate.Lock(ctx, key)
+	passed, err := s.gate.Lock(ctx, key, func(v any) { s.releaseLease(context.Background(), key, v.(*store.Passed).Fence.(int64)) })
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
 	}
-	l, err := s.acquire(ctx, key, ttl, unlock)
+	if p, ok := passed.(*store.Passed); ok {
+		// Handed over by the previous holder of this process, still held.
+		s.cache.Invalidate(key)
+		return &lease{s: s, key: key, local: s.gate.Hold(key, *p)}, nil
+	}
+	l, err := s.acquire(ctx, key, ttl)
 	if err != nil {
-		unlock()
+		s.gate.Unlock(key)
 		return nil, err
 	}
 	return l, nil
 }
 
-func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlock func()) (*lease, error) {
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*lease, error) {
 	var wake chan struct{}
 	defer func() {
 		if wake != nil {
@@ -257,10 +263,8 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlo
 		err := s.pool.QueryRow(ctx, acquireSQL, key, s.holder, ttl.Milliseconds()).Scan(&fence)
 		if err == nil {
 			s.cache.Invalidate(key)
-			l := &lease{s: s, key: key, fence: fence, unlock: unlock}
-			// If the holder outlives its lease, let the next local waiter compete.
-			l.timer = time.AfterFunc(ttl-time.Since(start), unlock)
-			return l, nil
+			p := store.Passed{Fence: fence, Deadline: start.Add(ttl.Truncate(time.Millisecond)), TTL: ttl}
+			return &lease{s: s, key: key, local: s.gate.Hold(key, p)}, nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
 			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
@@ -379,12 +383,9 @@ func (s *Store) listenOnce(ctx context.Context) error {
 
 // lease is a held lease row.
 type lease struct {
-	s      *Store
-	key    string
-	fence  int64
-	unlock func()
-	timer  *time.Timer
-	once   sync.Once
+	s     *Store
+	key   string
+	local *store.LocalLease
 }
 
 // Save implements runtime.Lease.
@@ -398,7 +399,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	if prev == nil {
 		q = leaseInsertSQL
 	}
-	tag, err := s.pool.Exec(ctx, q, l.key, b, store.Fingerprint(next), store.Fingerprint(prev), l.fence)
+	tag, err := s.pool.Exec(ctx, q, l.key, b, store.Fingerprint(next), store.Fingerprint(prev), l.local.Fence())
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, err)
@@ -407,7 +408,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 		s.cache.Invalidate(l.key)
 		var held bool
 		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM oauthgen_leases
-WHERE key = $1 AND fence = $2 AND expires_at > clock_timestamp())`, l.key, l.fence).Scan(&held); err == nil && !held {
+WHERE key = $1 AND fence = $2 AND expires_at > clock_timestamp())`, l.key, l.local.Fence()).Scan(&held); err == nil && !held {
 			return fmt.Errorf("pgstore: saving key %q: lease expired or taken over: %w", l.key, runtime.ErrConflict)
 		}
 		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, runtime.ErrConflict)
@@ -416,15 +417,20 @@ WHERE key = $1 AND fence = $2 AND expires_at > clock_timestamp())`, l.key, l.fen
 	return nil
 }
 
-// Release implements runtime.Lease.
+// releaseLease deletes the lease row of key if it still carries fence, and
+// notifies the waiting processes.
+func (s *Store) releaseLease(ctx context.Context, key string, fence int64) error {
+	if _, err := s.pool.Exec(ctx, releaseSQL, key, fence, keyHash(key)); err != nil {
+		return fmt.Errorf("pgstore: releasing lease of key %q: %w", key, err)
+	}
+	return nil
+}
+
+// Release implements runtime.Lease. When a goroutine of this process waits for
+// the same key and the lease has more than half its TTL left, the lease is passed
+// to it without a round trip.
 func (l *lease) Release(ctx context.Context) error {
-	var err error
-	l.once.Do(func() {
-		l.timer.Stop()
-		defer l.unlock()
-		if _, e := l.s.pool.Exec(ctx, releaseSQL, l.key, l.fence, keyHash(l.key)); e != nil {
-			err = fmt.Errorf("pgstore: releasing lease of key %q: %w", l.key, e)
-		}
+	return l.local.Release(func() error {
+		return l.s.releaseLease(ctx, l.key, l.local.Fence().(int64))
 	})
-	return err
 }

@@ -36,7 +36,7 @@ func open(t testing.TB, opts ...Option) *Store {
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.Run(t, func(t testing.TB) storetest.Store { return open(t) })
 }
 
 func TestContractPollingOnlyWithCacheAndCipher(t *testing.T) {
@@ -44,7 +44,7 @@ func TestContractPollingOnlyWithCacheAndCipher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.Run(t, func(t *testing.T) storetest.Store {
+	storetest.Run(t, func(t testing.TB) storetest.Store {
 		return open(t, WithoutListen(), WithCache(time.Minute), WithCipher(c), WithMaxPoll(10*time.Millisecond))
 	})
 }
@@ -185,5 +185,5 @@ func TestErrors(t *testing.T) {
 // TestReplicas is the multi-process test (see storetest.Replicas): 4 processes x
 // 50 goroutines on one expired token, then a lease holder killed.
 func TestReplicas(t *testing.T) {
-	storetest.Replicas(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.Replicas(t, func(t testing.TB) storetest.Store { return open(t) })
 }

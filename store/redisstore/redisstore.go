@@ -214,19 +214,24 @@ func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (run
 	if ttl < time.Millisecond {
 		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
 	}
-	unlock, err := s.gate.Lock(ctx, key)
+	passed, err := s.gate.Lock(ctx, key, func(v any) { s.releaseLease(context.Background(), key, v.(*store.Passed).Fence.(string)) })
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
 	}
-	l, err := s.acquire(ctx, key, ttl, unlock)
+	if p, ok := passed.(*store.Passed); ok {
+		// Handed over by the previous holder of this process, still held in Redis.
+		s.cache.Invalidate(key)
+		return &lease{s: s, key: key, local: s.gate.Hold(key, *p)}, nil
+	}
+	l, err := s.acquire(ctx, key, ttl)
 	if err != nil {
-		unlock()
+		s.gate.Unlock(key)
 		return nil, err
 	}
 	return l, nil
 }
 
-func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlock func()) (*lease, error) {
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*lease, error) {
 	fence, err := newFence()
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
@@ -238,7 +243,7 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlo
 			s.unwatch(key, wake)
 		}
 	}()
-	for attempt := 0; ; attempt++ {
+	for {
 		start := time.Now()
 		left, err := acquireScript.Run(ctx, s.rdb, []string{s.leaseKey(key)}, fence, ms).Int64()
 		if err != nil {
@@ -247,10 +252,8 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlo
 		if left == 0 {
 			// The decisive read after Acquire must see Redis, not this process's cache.
 			s.cache.Invalidate(key)
-			l := &lease{s: s, key: key, fence: fence, unlock: unlock}
-			// If the holder outlives its lease, let the next local waiter compete.
-			l.timer = time.AfterFunc(ttl-time.Since(start), unlock)
-			return l, nil
+			p := store.Passed{Fence: fence, Deadline: start.Add(time.Duration(ms) * time.Millisecond), TTL: ttl}
+			return &lease{s: s, key: key, local: s.gate.Hold(key, p)}, nil
 		}
 		if wake == nil {
 			// Subscribe, then try once more at once: a release between the first
@@ -274,6 +277,15 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration, unlo
 		}
 		t.Stop()
 	}
+}
+
+// releaseLease deletes the lease of key if it still carries fence, and wakes its
+// waiters.
+func (s *Store) releaseLease(ctx context.Context, key, fence string) error {
+	if err := releaseScript.Run(ctx, s.rdb, []string{s.leaseKey(key)}, fence, s.channelKey(key)).Err(); err != nil {
+		return fmt.Errorf("redisstore: releasing lease of key %q: %w", key, err)
+	}
+	return nil
 }
 
 // watch registers a wake-up channel for key's notifications, subscribing the
@@ -343,12 +355,9 @@ func newFence() (string, error) {
 
 // lease is a held Redis lease.
 type lease struct {
-	s      *Store
-	key    string
-	fence  string
-	unlock func()
-	timer  *time.Timer
-	once   sync.Once
+	s     *Store
+	key   string
+	local *store.LocalLease
 }
 
 // Save implements runtime.Lease.
@@ -359,7 +368,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 		return err
 	}
 	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key)},
-		l.fence, store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(l.key)).Int64()
+		l.local.Fence(), store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(l.key)).Int64()
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("redisstore: saving key %q under lease: %w", l.key, err)
@@ -376,16 +385,11 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	return nil
 }
 
-// Release implements runtime.Lease.
+// Release implements runtime.Lease. When a goroutine of this process waits for
+// the same key and the lease has more than half its TTL left, the lease is passed
+// to it without a round trip.
 func (l *lease) Release(ctx context.Context) error {
-	var err error
-	l.once.Do(func() {
-		l.timer.Stop()
-		defer l.unlock()
-		s := l.s
-		if e := releaseScript.Run(ctx, s.rdb, []string{s.leaseKey(l.key)}, l.fence, s.channelKey(l.key)).Err(); e != nil {
-			err = fmt.Errorf("redisstore: releasing lease of key %q: %w", l.key, e)
-		}
+	return l.local.Release(func() error {
+		return l.s.releaseLease(ctx, l.key, l.local.Fence().(string))
 	})
-	return err
 }

@@ -33,7 +33,7 @@ func open(t testing.TB, opts ...Option) *Store {
 }
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.Run(t, func(t testing.TB) storetest.Store { return open(t) })
 }
 
 func TestContractWithCacheAndCipher(t *testing.T) {
@@ -41,7 +41,7 @@ func TestContractWithCacheAndCipher(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	storetest.Run(t, func(t *testing.T) storetest.Store {
+	storetest.Run(t, func(t testing.TB) storetest.Store {
 		return open(t, WithCache(time.Minute), WithCipher(c), WithMaxPoll(20*time.Millisecond))
 	})
 }
@@ -158,5 +158,5 @@ func TestErrors(t *testing.T) {
 // TestReplicas is the multi-process test (see storetest.Replicas): 4 processes x
 // 50 goroutines on one expired token, then a lease holder killed.
 func TestReplicas(t *testing.T) {
-	storetest.Replicas(t, func(t *testing.T) storetest.Store { return open(t) })
+	storetest.Replicas(t, func(t testing.TB) storetest.Store { return open(t) })
 }

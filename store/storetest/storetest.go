@@ -29,7 +29,7 @@ type Store interface {
 
 // Open returns a new handle on the store under test. Handles opened by one Open
 // share the same data but nothing in memory, as two processes would.
-type Open func(t *testing.T) Store
+type Open func(tb testing.TB) Store
 
 // Key returns a key no other test uses.
 func Key(t testing.TB) string {

@@ -10,5 +10,5 @@ import (
 // keeps the same contract inside one process (every handle is the same store).
 func TestMemoryStore(t *testing.T) {
 	s := &runtime.MemoryStore{}
-	Run(t, func(t *testing.T) Store { return s })
+	Run(t, func(testing.TB) Store { return s })
 }

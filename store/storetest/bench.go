@@ -1,0 +1,168 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+// RoundTrips returns how many commands or queries the stores under benchmark
+// have sent to their server so far.
+type RoundTrips func() int64
+
+// BenchValidToken measures what a call costs on a valid token, in the pattern
+// of a service that builds a TokenSource per request from the shared store
+// (store.Load, then no refresh), beside the same with the runtime's in-memory
+// store in the same run. It reports ns/call for both, the ratio, and the server
+// round trips per call (one read or less is the goal; a cache gives less).
+// The "long-lived" variant keeps one TokenSource, as a service that keeps one per
+// connection in memory does: no round trip at all.
+func BenchValidToken(b *testing.B, open Open, trips RoundTrips) {
+	ctx := context.Background()
+	c := runtime.New(replicaFlow("http://127.0.0.1:1/token"), runtime.Credentials{ClientID: replicaID})
+	key := Key(b)
+	tok := Token("valid-" + key)
+	s := open(b)
+	if err := s.Save(ctx, key, nil, tok); err != nil {
+		b.Fatal(err)
+	}
+	mem := &runtime.MemoryStore{}
+	if err := mem.Save(ctx, key, nil, tok); err != nil {
+		b.Fatal(err)
+	}
+	perRequest := func(st runtime.TokenStore) {
+		if _, err := c.StoreTokenSource(ctx, nil, st, key).Token(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	ts := c.StoreTokenSource(ctx, nil, s, key)
+	longLived := func(runtime.TokenStore) {
+		if _, err := ts.Token(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	memTS := c.StoreTokenSource(ctx, nil, mem, key)
+	memLongLived := func(runtime.TokenStore) {
+		if _, err := memTS.Token(); err != nil {
+			b.Fatal(err)
+		}
+	}
+	for _, v := range []struct {
+		name       string
+		ours, base func(runtime.TokenStore)
+	}{
+		{"per-request", perRequest, perRequest},
+		{"long-lived", longLived, memLongLived},
+	} {
+		b.Run(v.name, func(b *testing.B) {
+			v.ours(s) // warm up (connections, first load)
+			b.ResetTimer()
+			t0 := time.Now()
+			for range b.N {
+				v.base(mem)
+			}
+			base := time.Since(t0)
+			r0 := trips()
+			t0 = time.Now()
+			for range b.N {
+				v.ours(s)
+			}
+			ours := time.Since(t0)
+			r := trips() - r0
+			n := float64(b.N)
+			b.ReportMetric(float64(ours.Nanoseconds())/n, "ns/call")
+			b.ReportMetric(float64(base.Nanoseconds())/n, "memstore-ns/call")
+			b.ReportMetric(float64(ours)/float64(max(base, 1)), "x-memstore")
+			b.ReportMetric(float64(r)/n, "roundtrips/call")
+		})
+	}
+}
+
+// BenchHandOff measures how long it takes to hand a refreshed token to waiters
+// callers that all hold the same expired token, each through its own
+// TokenSource on the shared store (the worst case: every caller goes through the
+// store's lease protocol): from the moment the one refresh is obtained until the
+// last caller has the new token ("handoff-ms"), and from the start ("total-ms"),
+// beside the runtime's in-memory store in the same run.
+func BenchHandOff(b *testing.B, open Open, waiters int) {
+	p := oauthtest.New(oauthtest.Config{ClientID: replicaID, ClientSecret: replicaSecret, Rotation: oauthtest.Rotate, ExpiresIn: time.Hour})
+	defer p.Close()
+	s := open(b)
+	mem := &runtime.MemoryStore{}
+	var sumOurs, sumBase, totOurs, totBase time.Duration
+	b.ResetTimer()
+	for range b.N {
+		h, t := handOff(b, p, mem, waiters)
+		sumBase += h
+		totBase += t
+		h, t = handOff(b, p, s, waiters)
+		sumOurs += h
+		totOurs += t
+	}
+	n := float64(b.N)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 / n }
+	b.ReportMetric(ms(sumOurs), "handoff-ms")
+	b.ReportMetric(ms(totOurs), "total-ms")
+	b.ReportMetric(ms(sumBase), "memstore-handoff-ms")
+	b.ReportMetric(ms(totBase), "memstore-total-ms")
+	b.ReportMetric(float64(sumOurs)/float64(max(sumBase, 1)), "x-memstore")
+	b.ReportMetric(float64(sumOurs.Microseconds())/n/float64(waiters), "µs/caller")
+}
+
+// handOff runs one round and returns the time from the new token to the last
+// caller, and the total time.
+func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters int) (handoff, total time.Duration) {
+	ctx := context.Background()
+	key := Key(b)
+	start := p.IssueToken()
+	expired := &oauth2.Token{AccessToken: start.AccessToken, RefreshToken: start.RefreshToken, TokenType: "Bearer", Expiry: time.Now().Add(-time.Hour)}
+	if err := st.Save(ctx, key, nil, expired); err != nil {
+		b.Fatal(err)
+	}
+	var got atomic.Int64 // when the refreshed token arrived, in ns since t0
+	var refreshes atomic.Int32
+	t0 := time.Now()
+	c := runtime.New(replicaFlow(p.TokenURL()), runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret},
+		runtime.WithHTTPClient(p.Client()),
+		runtime.WithTokenHook(func(context.Context, *oauth2.Token) {
+			refreshes.Add(1)
+			got.Store(int64(time.Since(t0)))
+		}))
+	gate := make(chan struct{})
+	var wg sync.WaitGroup
+	var last atomic.Int64
+	var failed atomic.Int32
+	for range waiters {
+		ts := c.StoreTokenSource(ctx, expired, st, key)
+		wg.Go(func() {
+			<-gate
+			if _, err := ts.Token(); err != nil {
+				failed.Add(1)
+			}
+			d := int64(time.Since(t0))
+			for {
+				l := last.Load()
+				if d <= l || last.CompareAndSwap(l, d) {
+					break
+				}
+			}
+		})
+	}
+	t0 = time.Now()
+	close(gate)
+	wg.Wait()
+	if f := failed.Load(); f > 0 {
+		b.Fatalf("%d of %d callers failed", f, waiters)
+	}
+	if r := refreshes.Load(); r != 1 {
+		b.Fatalf("%d refreshes for %d callers, want 1", r, waiters)
+	}
+	return time.Duration(last.Load() - got.Load()), time.Duration(last.Load())
+}
