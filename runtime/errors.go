@@ -134,7 +134,9 @@ func (c *Client) newTokenError(op Op, status int, code, desc, problem string, er
 	} else {
 		b.WriteString(problem)
 	}
-	return &TokenError{Connector: c.connector(), Op: op, StatusCode: status, Code: code, Description: desc, Err: err, msg: b.String()}
+	// Server text may be anything; messages are always valid UTF-8.
+	return &TokenError{Connector: c.connector(), Op: op, StatusCode: status, Code: strings.ToValidUTF8(code, "\uFFFD"),
+		Description: strings.ToValidUTF8(desc, "\uFFFD"), Err: err, msg: strings.ToValidUTF8(b.String(), "\uFFFD")}
 }
 
 // transportError wraps a network error, removing query strings (which may carry a

@@ -130,6 +130,7 @@ func TestNoSecretsInErrors(t *testing.T) {
 		{200, `{"code":40001,"message":"{request}"}`, ""},
 		{401, `{"error":{"message":"{request}","code":"E1"}}`, ""},
 		{500, `not json {request}`, "text/plain"},
+		{400, `{"error":"{request}"}`, ""},
 	}
 	for _, b := range bodies {
 		fault := []oauthtest.Fault{{Status: b.status, Body: b.body, ContentType: b.ct}}

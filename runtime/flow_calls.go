@@ -9,6 +9,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -83,7 +84,7 @@ func (c *Client) CodeFromCallback(q url.Values) (string, error) {
 		if desc != "" {
 			msg += " " + quote(desc)
 		}
-		return "", &CallbackError{Connector: c.connector(), Code: e, Description: desc, URI: q.Get("error_uri"), msg: msg}
+		return "", &CallbackError{Connector: c.connector(), Code: e, Description: desc, URI: q.Get("error_uri"), msg: strings.ToValidUTF8(msg, "\uFFFD")}
 	}
 	code := q.Get(c.codeKey())
 	if code == "" && !c.flow.WithoutCode {

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 )
@@ -53,6 +54,8 @@ func TestParseResponses(t *testing.T) {
 		{name: "json array", c: std, status: 200, body: `[1,2]`, wantErr: true, refused: true},
 		{name: "access token not a string", c: std, status: 200, body: `{"access_token":5}`, wantErr: true, refused: true},
 		{name: "500 json", c: std, status: 500, body: `{"access_token":"a"}`, wantErr: true},
+		{name: "token not UTF-8 in JSON", c: std, status: 200, body: "{\"access_token\":\"a\xff\"}", wantErr: true, refused: true},
+		{name: "refresh token not UTF-8 in a form", c: std, status: 200, body: "access_token=a&refresh_token=%FF", wantErr: true, refused: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -126,6 +129,14 @@ func FuzzParseTokenResponse(f *testing.F) {
 			p, _, err := parseBody(cl, status, ct, body)
 			if err == nil && (p == nil || p.tok.AccessToken == "") {
 				t.Fatal("success without an access token")
+			}
+			if err != nil && !utf8.ValidString(err.Error()) {
+				t.Fatalf("message not UTF-8: %q", err)
+			}
+			if err == nil {
+				if _, merr := MarshalToken(p.tok); merr != nil {
+					t.Fatalf("token cannot be stored: %v", merr)
+				}
 			}
 		}
 	})

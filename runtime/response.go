@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 )
@@ -283,6 +284,7 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	kind := classify(ct, body)
 
 	fail := func(code, desc, uri, problem string, keepBody, refused bool) (*parsed, bool, error) {
+		code = tc.sec.clean(code)
 		desc = tc.sec.clean(desc)
 		re := &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: desc, ErrorURI: tc.sec.clean(uri)}
 		if keepBody {
@@ -347,6 +349,17 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 			return fail(code, desc, uri, statusText(resp)+" with an error body", true, !semantic(code))
 		}
 		return fail("", "", "", "no access token at "+quote(strings.Join(c.accessPath, "."))+" in the response (it has "+keysOf(root)+")", false, true)
+	}
+	// encoding/json turns bytes that are not UTF-8 into U+FFFD: a token changed that
+	// way would fail later, far from the cause, so it is refused here.
+	refresh, _ := lookup(root, c.refreshPath)
+	refreshStr, _ := refresh.(string)
+	bad := !utf8.ValidString(accessStr) || !utf8.ValidString(refreshStr)
+	if !bad && kind == kindJSON && !utf8.Valid(body) {
+		bad = strings.ContainsRune(accessStr, utf8.RuneError) || strings.ContainsRune(refreshStr, utf8.RuneError)
+	}
+	if bad {
+		return fail("", "", "", "the token in the response is not valid UTF-8 ("+statusText(resp)+")", false, true)
 	}
 	return &parsed{tok: c.tokenFrom(root, accessStr, tc), root: root}, false, nil
 }

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"reflect"
 	"time"
+	"unicode/utf8"
 
 	"golang.org/x/oauth2"
 )
@@ -105,6 +106,9 @@ type wireToken struct {
 func MarshalToken(t *oauth2.Token) ([]byte, error) {
 	if t == nil {
 		return nil, fmt.Errorf("oauthgen: MarshalToken: nil token")
+	}
+	if !utf8.ValidString(t.AccessToken) || !utf8.ValidString(t.RefreshToken) || !utf8.ValidString(t.TokenType) {
+		return nil, fmt.Errorf("oauthgen: MarshalToken: the token is not valid UTF-8 and cannot be encoded losslessly")
 	}
 	w := wireToken{AccessToken: t.AccessToken, TokenType: t.TokenType, RefreshToken: t.RefreshToken, ExpiresIn: t.ExpiresIn}
 	if !t.Expiry.IsZero() {
