@@ -26,6 +26,7 @@ type undefined struct{}
 func (t *Template) Render(vars map[string]any) (string, error) {
 	r := &renderer{vars: vars}
 	var b strings.Builder
+	b.Grow(len(t.src) + 16) // usually the output is about as long as the template
 	if err := r.nodes(&b, t.Nodes); err != nil {
 		return "", err
 	}

@@ -80,6 +80,15 @@ func Compile(t *jinja.Template, bind func(name string) (Binding, bool)) (*Compil
 		}
 		c.vars[name] = b
 	}
+	var tooBig *jinja.Error
+	walkExprs(t.Nodes, func(e jinja.Expr) {
+		if tooBig == nil && weight(e) > MaxWeight {
+			tooBig = &jinja.Error{Offset: e.Pos(), Msg: "expression too complex to compile: simplify its nested or/and/default"}
+		}
+	})
+	if tooBig != nil {
+		return nil, tooBig
+	}
 	var stmts []jen.Code
 	if paths(t.Nodes) <= MaxPaths {
 		stmts = c.expand(t.Nodes, nil)
@@ -94,6 +103,52 @@ func Compile(t *jinja.Template, bind func(name string) (Binding, bool)) (*Compil
 		return &Compiled{IsConst: true, Const: *c.constRet, Body: []jen.Code{jen.Return(jen.Lit(*c.constRet))}}, nil
 	}
 	return &Compiled{Body: stmts}, nil
+}
+
+// MaxWeight bounds the size of the Go code of one expression. or, and and default
+// repeat their left operand (for its truth and its value), so nesting them multiplies
+// the code; templates of real connectors stay far below the bound.
+const MaxWeight = 4096
+
+// weight is an upper bound of the size of the Go code of e, saturating.
+func weight(e jinja.Expr) int {
+	switch e := e.(type) {
+	case *jinja.Not:
+		return 1 + weight(e.X)
+	case *jinja.Test:
+		return 1 + weight(e.X)
+	case *jinja.Binary:
+		x, y := weight(e.X), weight(e.Y)
+		if e.Op == jinja.OpOr || e.Op == jinja.OpAnd {
+			return min(1+4*x+2*y, 1<<30)
+		}
+		return min(1+x+y, 1<<30)
+	case *jinja.Filter:
+		n := weight(e.X)
+		for _, a := range e.Args {
+			n += weight(a)
+		}
+		if e.Name == "default" {
+			n *= 4
+		}
+		return min(1+n, 1<<30)
+	}
+	return 1
+}
+
+func walkExprs(nodes []jinja.Node, f func(jinja.Expr)) {
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *jinja.Output:
+			f(n.X)
+		case *jinja.If:
+			for _, b := range n.Branches {
+				f(b.Cond)
+				walkExprs(b.Body, f)
+			}
+			walkExprs(n.Else, f)
+		}
+	}
 }
 
 func firstUse(t *jinja.Template, name string) int {
