@@ -9,6 +9,7 @@ FUZZTIME ?= 60s
 # Fuzz targets run by `make fuzz`, as <package dir>:<FuzzName>. Append with +=.
 FUZZ_TARGETS := ./schema:FuzzLoad ./cmd/oauthgen:FuzzValidate
 FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
+FUZZ_TARGETS += ./jinja:FuzzParse
 
 .PHONY: all generate test vet go-test editor-test fuzz bench tools
 
