@@ -1,0 +1,93 @@
+package generator
+
+import (
+	"bytes"
+	"flag"
+	"go/format"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+
+// goldenInputs are the seed connectors and the deviation fixtures.
+func goldenInputs(t testing.TB) []string {
+	fixtures, err := filepath.Glob("testdata/connectors/*.json")
+	if err != nil || len(fixtures) == 0 {
+		t.Fatalf("no fixtures: %v", err)
+	}
+	return append([]string{"../connectors/hubspot.json", "../connectors/tiktok.json"}, fixtures...)
+}
+
+// TestGolden compares the generated source of each input with its golden file; run
+// `go test ./generator -update` to refresh them. Each output must also be gofmt-clean
+// and byte-stable.
+func TestGolden(t *testing.T) {
+	outs, err := Files(goldenInputs(t), "testdata/golden", "..", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range outs {
+		golden := filepath.Join("testdata", "golden", o.Package+".go.golden")
+		formatted, err := format.Source(o.Src)
+		if err != nil {
+			t.Errorf("%s: does not parse: %v", o.Connector, err)
+		} else if !bytes.Equal(formatted, o.Src) {
+			t.Errorf("%s: output is not gofmt-clean", o.Connector)
+		}
+		_, again, err := File(o.Connector, Options{Source: sourceName(o.Connector, "..")})
+		if err != nil || !bytes.Equal(again, o.Src) {
+			t.Errorf("%s: a second run gives different bytes (%v)", o.Connector, err)
+		}
+		if *update {
+			if err := os.WriteFile(golden, o.Src, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
+		want, err := os.ReadFile(golden)
+		if err != nil {
+			t.Errorf("%s: %v (run go test ./generator -update)", o.Connector, err)
+			continue
+		}
+		if !bytes.Equal(want, o.Src) {
+			n, first := diffLines(want, o.Src)
+			t.Errorf("%s: differs from %s in %d lines, first at line %d (run go test ./generator -update after checking the change)", o.Connector, golden, n, first)
+		}
+	}
+}
+
+// TestGoldenCompiles builds and vets every golden output as a package of this module.
+func TestGoldenCompiles(t *testing.T) {
+	goTool, err := exec.LookPath("go")
+	if err != nil {
+		t.Fatalf("the go command is needed to build the generated packages: %v", err)
+	}
+	outs, err := Files(goldenInputs(t), "", "..", Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir, err := os.MkdirTemp("testdata", "build")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	var pkgs []string
+	for _, o := range outs {
+		p := filepath.Join(dir, o.Package)
+		if err := os.MkdirAll(p, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(p, o.Package+".go"), o.Src, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		pkgs = append(pkgs, "./"+filepath.ToSlash(p))
+	}
+	cmd := exec.Command(goTool, append([]string{"vet"}, pkgs...)...)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("go vet of the generated packages: %v\n%s", err, strings.TrimSpace(string(out)))
+	}
+}
