@@ -19,7 +19,7 @@ type valueMethod struct {
 	body       []jen.Code
 	konst      bool
 	value      string // the value when konst
-	needsToken bool // reads callback or credentials values: takes the token
+	needsToken bool   // reads callback or credentials values: takes the token
 }
 
 func (g *gen) valueMethod(t *model.Template) *valueMethod {

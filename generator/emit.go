@@ -263,7 +263,7 @@ func (g *gen) config() {
 // callback values.
 type metaField struct {
 	goName, name, from string
-	callback         bool
+	callback           bool
 }
 
 func (g *gen) metaFields() []metaField {
