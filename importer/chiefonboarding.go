@@ -476,7 +476,9 @@ func headersEqual(a, b map[string]any) bool {
 		return false
 	}
 	for k, v := range a {
-		if w, ok := b[k]; !ok || w != v {
+		vs, ok1 := v.(string)
+		ws, ok2 := b[k].(string)
+		if !ok1 || !ok2 || vs != ws {
 			return false
 		}
 	}

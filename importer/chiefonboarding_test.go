@@ -278,3 +278,30 @@ func TestFromChiefOnboardingErrors(t *testing.T) {
 		}
 	}
 }
+
+// Header values that are not strings, in both requests, are reported, not compared.
+func TestFromChiefOnboardingNonStringHeaders(t *testing.T) {
+	const src = `{"oauth": {
+  "authenticate_url": "https://a.example.com/auth",
+  "access_token": {"url": "https://a.example.com/token", "headers": {"X": {"a": 1}, "Y": [1]}},
+  "refresh": {"url": "https://a.example.com/token", "headers": {"X": {"a": 1}, "Y": [1]}}
+}}`
+	c, ws, err := FromChiefOnboarding([]byte(src))
+	if err != nil {
+		t.Fatalf("FromChiefOnboarding: %v", err)
+	}
+	if len(c.OAuth2.Config.TokenRequestHeaders) != 0 {
+		t.Errorf("token_request_headers = %v, want none", c.OAuth2.Config.TokenRequestHeaders)
+	}
+	want := map[string]bool{"oauth.access_token.headers.X": false, "oauth.access_token.headers.Y": false, "oauth.refresh.headers.X": false, "oauth.refresh.headers.Y": false}
+	for _, w := range ws {
+		if _, ok := want[w.Path]; ok {
+			want[w.Path] = true
+		}
+	}
+	for p, seen := range want {
+		if !seen {
+			t.Errorf("no warning at %s: %v", p, ws)
+		}
+	}
+}
