@@ -49,3 +49,5 @@ fuzz:
 ## bench: every benchmark, with allocations.
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./...
+
+include store/stores.mk
