@@ -26,7 +26,7 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	if err != nil {
 		return tok, c.transportError(OpUserinfo, err, &tc.sec)
 	}
-	body, tooBig, rerr := readLimited(resp.Body, c.opts.maxBody)
+	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
 	if rerr != nil {
 		return tok, c.transportError(OpUserinfo, rerr, &tc.sec)

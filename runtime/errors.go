@@ -157,7 +157,10 @@ type cleanError struct {
 	err error
 }
 
+// Error returns the cleaned message.
 func (e *cleanError) Error() string { return e.msg }
+
+// Unwrap returns the original error.
 func (e *cleanError) Unwrap() error { return e.err }
 
 func stripQuery(raw string) string {

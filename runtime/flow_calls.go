@@ -434,7 +434,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	if err != nil {
 		return c.transportError(OpRevoke, err, &tc.sec)
 	}
-	body, tooBig, _ := readLimited(resp.Body, c.opts.maxBody)
+	body, tooBig, _ := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {
 		return nil

@@ -131,7 +131,7 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	if err != nil {
 		return nil, false, c.transportError(tc.op, err, &tc.sec)
 	}
-	body, tooBig, rerr := readLimited(resp.Body, c.opts.maxBody)
+	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
 	if rerr != nil {
 		return nil, false, c.transportError(tc.op, rerr, &tc.sec)
@@ -142,9 +142,19 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	return c.parse(tc, resp, body)
 }
 
-// readLimited reads at most limit bytes of r; tooBig reports more.
-func readLimited(r io.Reader, limit int64) (b []byte, tooBig bool, err error) {
-	b, err = io.ReadAll(io.LimitReader(r, limit+1))
+// readLimited reads a response body of at most limit bytes; tooBig reports a larger
+// one, which is not read further. A known Content-Length sizes the buffer at once.
+func readLimited(resp *http.Response, limit int64) (b []byte, tooBig bool, err error) {
+	if n := resp.ContentLength; n > limit {
+		return nil, true, nil
+	} else if n > 0 { // 0 is also what hand-made responses of test transports say
+		b = make([]byte, n)
+		if _, err = io.ReadFull(resp.Body, b); err != nil {
+			return nil, false, err
+		}
+		return b, false, nil
+	}
+	b, err = io.ReadAll(io.LimitReader(resp.Body, limit+1))
 	if int64(len(b)) > limit {
 		return nil, true, nil
 	}
