@@ -1,0 +1,272 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+)
+
+func TestAESGCM(t *testing.T) {
+	for _, n := range []int{0, 15, 17, 31, 33} {
+		if _, err := NewAESGCM(make([]byte, n)); err == nil {
+			t.Errorf("NewAESGCM accepted a %d-byte key", n)
+		}
+	}
+	key := bytes.Repeat([]byte{9}, 32)
+	c, err := NewAESGCM(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain := []byte(`{"access_token":"secret-access"}`)
+	a, err := c.Seal(plain, []byte("k1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := c.Seal(plain, []byte("k1"))
+	if bytes.Equal(a, b) {
+		t.Fatal("two seals of the same token are equal: the nonce is not random")
+	}
+	if bytes.Contains(a, []byte("secret-access")) {
+		t.Fatal("sealed bytes hold the plaintext")
+	}
+	got, err := c.Open(a, []byte("k1"))
+	if err != nil || !bytes.Equal(got, plain) {
+		t.Fatalf("Open: %v", err)
+	}
+	if _, err := c.Open(a, []byte("k2")); err == nil {
+		t.Fatal("opened with another key's additional data")
+	}
+	bad := bytes.Clone(a)
+	bad[len(bad)-1] ^= 1
+	if _, err := c.Open(bad, []byte("k1")); err == nil {
+		t.Fatal("opened altered ciphertext")
+	}
+	if _, err := c.Open(a[:5], []byte("k1")); err == nil {
+		t.Fatal("opened a truncated ciphertext")
+	}
+	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v", c, c, c)} {
+		if strings.Contains(s, string(key)) {
+			t.Fatalf("printing the cipher shows the key: %s", s)
+		}
+		if !strings.Contains(s, "redacted") {
+			t.Fatalf("printing the cipher: %q, want it redacted", s)
+		}
+	}
+}
+
+func TestEncodeDecode(t *testing.T) {
+	tok := (&oauth2.Token{AccessToken: "at-1", RefreshToken: "rt-1", TokenType: "Bearer", Expiry: time.Unix(1800000000, 0)}).
+		WithExtra(map[string]any{"instance_url": "https://x.test"})
+	c, _ := NewAESGCM(make([]byte, 16))
+	for name, ci := range map[string]Cipher{"plain": nil, "sealed": c} {
+		b, err := Encode(ci, "key", tok)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		got, err := Decode(ci, "key", b)
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if got.AccessToken != "at-1" || got.RefreshToken != "rt-1" || !got.Expiry.Equal(tok.Expiry) || got.Extra("instance_url") != "https://x.test" {
+			t.Fatalf("%s: token changed on the way", name)
+		}
+	}
+	if _, err := Encode(nil, "key", nil); err == nil {
+		t.Fatal("Encode of a nil token succeeded")
+	}
+	_, err := Decode(nil, "key", []byte("not json at-1"))
+	if err == nil || strings.Contains(err.Error(), "at-1") {
+		t.Fatalf("Decode of garbage: %v (must fail without quoting the data)", err)
+	}
+	if Fingerprint(nil) != "" || Fingerprint(tok) == Fingerprint(&oauth2.Token{AccessToken: "at-2"}) || strings.Contains(Fingerprint(tok), "at-1") {
+		t.Fatal("Fingerprint does not identify access tokens without showing them")
+	}
+}
+
+func TestCache(t *testing.T) {
+	var off Cache
+	off.Set("k", &oauth2.Token{AccessToken: "a"})
+	if tok, _ := off.Get("k"); tok != nil {
+		t.Fatal("a zero Cache cached")
+	}
+	c := Cache{TTL: time.Minute}
+	tok, gen := c.Get("k")
+	if tok != nil {
+		t.Fatal("hit on an empty cache")
+	}
+	c.Put("k", &oauth2.Token{AccessToken: "a"}, gen)
+	if tok, _ := c.Get("k"); tok == nil || tok.AccessToken != "a" {
+		t.Fatal("Put then Get missed")
+	}
+	// A read that started before an invalidation must not fill the cache.
+	_, gen = c.Get("other")
+	c.Invalidate("k")
+	c.Put("other", &oauth2.Token{AccessToken: "stale"}, gen)
+	if tok, _ := c.Get("other"); tok != nil {
+		t.Fatal("a read from before an invalidation filled the cache")
+	}
+	if tok, _ := c.Get("k"); tok != nil {
+		t.Fatal("Invalidate kept the entry")
+	}
+	c.Set("k", &oauth2.Token{AccessToken: "b"})
+	got, _ := c.Get("k")
+	got.AccessToken = "mutated"
+	if tok, _ := c.Get("k"); tok.AccessToken != "b" {
+		t.Fatal("a caller's change reached the cache")
+	}
+	short := Cache{TTL: time.Millisecond}
+	short.Set("k", &oauth2.Token{AccessToken: "a"})
+	time.Sleep(5 * time.Millisecond)
+	if tok, _ := short.Get("k"); tok != nil {
+		t.Fatal("an entry outlived its TTL")
+	}
+}
+
+func TestGateExcludesAndHandsOver(t *testing.T) {
+	var g Gate
+	ctx := context.Background()
+	var inside, most atomic.Int32
+	var wg sync.WaitGroup
+	for range 20 {
+		wg.Go(func() {
+			if _, err := g.Lock(ctx, "k", nil); err != nil {
+				t.Error(err)
+				return
+			}
+			n := inside.Add(1)
+			if n > most.Load() {
+				most.Store(n)
+			}
+			time.Sleep(100 * time.Microsecond)
+			inside.Add(-1)
+			g.Unlock("k")
+		})
+	}
+	wg.Wait()
+	if most.Load() != 1 {
+		t.Fatalf("%d holders at once", most.Load())
+	}
+	if len(g.m) != 0 {
+		t.Fatalf("%d slots left after everyone unlocked", len(g.m))
+	}
+
+	// Pass hands a value to the first waiter; without a waiter it reports false.
+	if _, err := g.Lock(ctx, "k", nil); err != nil {
+		t.Fatal(err)
+	}
+	if g.Pass("k", 1) {
+		t.Fatal("Pass without a waiter reported true")
+	}
+	got := make(chan any)
+	go func() {
+		v, _ := g.Lock(ctx, "k", nil)
+		got <- v
+	}()
+	for !g.Pass("k", 42) {
+		time.Sleep(time.Millisecond)
+	}
+	if v := <-got; v != 42 {
+		t.Fatalf("waiter got %v, want the passed 42", v)
+	}
+	g.Unlock("k")
+}
+
+func TestGateCancelledWaiter(t *testing.T) {
+	var g Gate
+	if _, err := g.Lock(context.Background(), "k", nil); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if _, err := g.Lock(ctx, "k", nil); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Lock on a held gate: %v, want the deadline", err)
+	}
+	if g.Pass("k", 1) {
+		t.Fatal("the cancelled waiter is still queued")
+	}
+	g.Unlock("k")
+	if _, err := g.Lock(context.Background(), "k", nil); err != nil {
+		t.Fatal(err)
+	}
+	g.Unlock("k")
+}
+
+func TestLocalLease(t *testing.T) {
+	var g Gate
+	ctx := context.Background()
+	released := 0
+	rel := func() error { released++; return nil }
+
+	// No waiter: the distributed lease is released, the gate freed.
+	g.Lock(ctx, "k", nil)
+	l := g.Hold("k", Passed{Fence: "f1", Deadline: time.Now().Add(time.Minute), TTL: time.Minute})
+	if err := l.Release(rel); err != nil || released != 1 {
+		t.Fatalf("Release without a waiter: err %v, %d releases", err, released)
+	}
+	l.Release(rel)
+	if released != 1 {
+		t.Fatal("a second Release released again")
+	}
+
+	// A waiter gets the lease passed, with the same fence, and nothing is released.
+	g.Lock(ctx, "k", nil)
+	l = g.Hold("k", Passed{Fence: "f2", Deadline: time.Now().Add(time.Minute), TTL: time.Minute})
+	got := make(chan any)
+	go func() {
+		v, _ := g.Lock(ctx, "k", nil)
+		got <- v
+	}()
+	for {
+		g.mu.Lock()
+		n := len(g.m["k"].waiters)
+		g.mu.Unlock()
+		if n == 1 {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	l.Release(rel)
+	p, ok := (<-got).(*Passed)
+	if !ok || p.Fence != "f2" || p.Passes != 1 || released != 1 {
+		t.Fatalf("passed %+v, %d releases; want fence f2 passed once, no release", p, released)
+	}
+	// Less than half the TTL left: released for real even with a waiter.
+	l = g.Hold("k", Passed{Fence: "f2", Deadline: time.Now().Add(10 * time.Second), TTL: time.Minute})
+	go func() {
+		v, _ := g.Lock(ctx, "k", nil)
+		got <- v
+	}()
+	time.Sleep(10 * time.Millisecond)
+	l.Release(rel)
+	if v := <-got; v != nil || released != 2 {
+		t.Fatalf("waiter got %v with %d releases; want nil after a real release", v, released)
+	}
+	g.Unlock("k")
+
+	// A holder that outlives its lease gives the gate back when the lease ends.
+	g.Lock(ctx, "k", nil)
+	l = g.Hold("k", Passed{Fence: "f3", Deadline: time.Now().Add(20 * time.Millisecond), TTL: 20 * time.Millisecond})
+	wait, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if _, err := g.Lock(wait, "k", nil); err != nil {
+		t.Fatalf("gate not freed when the lease ended: %v", err)
+	}
+	l.Release(rel) // late: must neither release nor unlock the new holder's gate
+	if released != 2 {
+		t.Fatal("a late Release released the distributed lease")
+	}
+	short, cancel2 := context.WithTimeout(ctx, 20*time.Millisecond)
+	defer cancel2()
+	if _, err := g.Lock(short, "k", nil); err == nil {
+		t.Fatal("a late Release unlocked the new holder's gate")
+	}
+	g.Unlock("k")
+}
