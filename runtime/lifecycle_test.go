@@ -468,3 +468,23 @@ func TestMemoryStoreCAS(t *testing.T) {
 }
 
 func b64(s string) string { return base64.StdEncoding.EncodeToString([]byte(s)) }
+
+func TestRejectedTokenWithFailingRefreshBacksOff(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
+	c := newClient(p, stdFlow(p))
+	hc := c.HTTPClient(context.Background(), login(t, p, c))
+	p.InvalidateAccessTokens()
+	p.Update(func(cfg *oauthtest.Config) {
+		cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}}
+	})
+	for range 5 {
+		resp, err := hc.Get(p.APIURL("/x"))
+		if err != nil || resp.StatusCode != 401 {
+			t.Fatalf("%v", err)
+		}
+		resp.Body.Close()
+	}
+	if n := len(p.RequestsTo("token")); n != 2 { // the exchange and one refresh attempt
+		t.Errorf("%d token requests, want 2", n)
+	}
+}

@@ -26,6 +26,7 @@ type entry struct {
 	value     string    // API header (or query) value
 	headers   []param   // extra API headers, canonical keys
 	query     string    // encoded query to add: extra query and, InQuery, the token
+	backoff   bool      // a renewal failed; no new attempt before refreshAt
 }
 
 func (e *entry) fresh(now time.Time) bool {
@@ -228,7 +229,7 @@ func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
 			s.mu.Unlock()
 			return e, nil
 		}
-		if rejected != nil && e != rejected {
+		if rejected != nil && (e != rejected || e.backoff && s.c.now().Before(e.refreshAt)) {
 			s.mu.Unlock()
 			return e, nil
 		}
@@ -308,6 +309,7 @@ func (s *TokenSource) failed(e *entry, cur *oauth2.Token, err error) (*entry, er
 		retry = hard
 	}
 	n.refreshAt = retry
+	n.backoff = true
 	return &n, nil
 }
 
