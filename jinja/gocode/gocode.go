@@ -388,7 +388,9 @@ func (c *compiler) locals(nodes []jinja.Node) ([]jen.Code, []piece) {
 				case i == 0:
 					chain = jen.If(a.cond.code()).Block(block...)
 				case a.cond.k == kTrue:
-					chain = chain.Else().Block(block...)
+					if len(block) > 0 {
+						chain = chain.Else().Block(block...)
+					}
 				default:
 					chain = chain.Else().If(a.cond.code()).Block(block...)
 				}

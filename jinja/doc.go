@@ -1,0 +1,37 @@
+// Package jinja parses, checks and renders the template subset of oauthgen connector
+// files, with the semantics of Python Jinja 3 in its default configuration (no
+// autoescape, no trim_blocks or lstrip_blocks, trailing newline dropped). It depends
+// only on the standard library. Package jinja/gocode compiles checked templates to Go.
+//
+// # The subset
+//
+//   - {{ expr }}; {% if %}, {% elif %}, {% else %}, {% endif %}; {# comments #};
+//     whitespace control with "-" on any of them ({%- ... -%}, {{- ... -}}).
+//   - literals: strings '...' and "..." with Python escapes, adjacent literals joined;
+//     decimal integers (1_000 too); true/false/none and True/False/None.
+//   - names and dotted names (callback.shop, credentials.team_id).
+//   - operators, loosest first: or; and; not; == != in "not in" (not chained); ~; then
+//     filters and tests; parentheses group.
+//   - tests: is [not] defined, is undefined, is [not] none.
+//   - filters: default(value='', boolean=false) alias d, lower, upper, trim(chars=none),
+//     replace(old, new), urlencode.
+//
+// Everything else (for, set, macro, raw, other filters or tests, subscripts, calls,
+// arithmetic, floats, inline if) is a parse error: *Error with the byte offset of the
+// offending character in the source and a message that says what the subset offers.
+//
+// # Using it
+//
+//	t, err := jinja.Parse(src)            // syntax
+//	errs := t.Check(scope)                // variables and types at this place
+//	s, err := t.Render(map[string]any{...}) // interpreter (dynamic mode, explain, tests)
+//
+// Check and Render take the variables of the template's place in the connector. The
+// caller builds the Scope (see Scope for the variables of each place) and, for Render,
+// the map: auth_form values by field name, client_id, redirect_url, state, and the maps
+// "callback" and "credentials" for dotted names, omitting every optional value that is
+// empty, since an empty optional value is not defined.
+//
+// The corpus in testdata (corpus.json, corpus.golden.json made by pyjinja.py with Python
+// Jinja) proves that Render, the code of jinja/gocode and Python Jinja agree.
+package jinja
