@@ -13,7 +13,7 @@
 //   - operators, loosest first: or; and; not; == != in "not in" (not chained); ~; then
 //     filters and tests; parentheses group.
 //   - tests: is [not] defined, is undefined, is [not] none.
-//   - filters: default(value=”, boolean=false) alias d, lower, upper, trim(chars=none),
+//   - filters: default(value="", boolean=false) alias d, lower, upper, trim(chars=none),
 //     replace(old, new), urlencode.
 //
 // Everything else (for, set, macro, raw, other filters or tests, subscripts, calls,
