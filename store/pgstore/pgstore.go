@@ -174,6 +174,17 @@ func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 	return t, nil
 }
 
+// Delete removes the token stored under key (the user disconnected). Deleting a
+// missing key is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	s.cache.Invalidate(key)
+	if _, err := s.pool.Exec(ctx, `DELETE FROM oauthgen_tokens WHERE key = $1`, key); err != nil {
+		return fmt.Errorf("pgstore: deleting key %q: %w", key, err)
+	}
+	s.cache.Invalidate(key)
+	return nil
+}
+
 const (
 	insertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)
 ON CONFLICT (key) DO NOTHING`

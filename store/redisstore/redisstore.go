@@ -134,6 +134,17 @@ func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 	return t, nil
 }
 
+// Delete removes the token stored under key (the user disconnected). Deleting a
+// missing key is not an error.
+func (s *Store) Delete(ctx context.Context, key string) error {
+	s.cache.Invalidate(key)
+	if err := s.rdb.Del(ctx, s.tokenKey(key)).Err(); err != nil {
+		return fmt.Errorf("redisstore: deleting key %q: %w", key, err)
+	}
+	s.cache.Invalidate(key)
+	return nil
+}
+
 // saveScript: KEYS[1] token hash; ARGV: previous fingerprint ("" = nothing
 // stored), next encoding, next fingerprint, channel. Returns the new version, or
 // 0 when the stored token is not the previous one.

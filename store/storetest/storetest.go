@@ -25,6 +25,8 @@ import (
 type Store interface {
 	runtime.TokenStore
 	runtime.Locker
+	// Delete removes the token stored under key; a missing key is no error.
+	Delete(ctx context.Context, key string) error
 }
 
 // Open returns a new handle on the store under test. Handles opened by one Open
@@ -61,6 +63,32 @@ func Run(t *testing.T, open Open) {
 	t.Run("LeaseExpiresInProcess", func(t *testing.T) { s := open(t); testExpiry(t, s, s) })
 	t.Run("LeaseSaveChecksPrev", func(t *testing.T) { testLeaseSavePrev(t, open(t)) })
 	t.Run("MutualExclusion", func(t *testing.T) { testMutex(t, open(t), open(t)) })
+	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
+}
+
+func testDelete(t *testing.T, s Store) {
+	d := s
+	ctx, key := ctxT(t), Key(t)
+	if err := d.Delete(ctx, key); err != nil {
+		t.Fatalf("Delete of a missing key: %v", err)
+	}
+	a := Token("a")
+	if err := s.Save(ctx, key, nil, a); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Load(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Delete(ctx, key); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	if _, err := s.Load(ctx, key); !errors.Is(err, runtime.ErrNotFound) {
+		t.Fatalf("Load after Delete: err = %v, want ErrNotFound", err)
+	}
+	// A new connection starts from nothing stored.
+	if err := s.Save(ctx, key, nil, Token("b")); err != nil {
+		t.Fatalf("Save with prev nil after Delete: %v", err)
+	}
 }
 
 func ctxT(t *testing.T) context.Context {
