@@ -19,6 +19,7 @@ const (
 	Bool
 )
 
+// String returns the kind's name: "string", "select", "number" or "boolean".
 func (k Kind) String() string {
 	switch k {
 	case String:

@@ -9,9 +9,6 @@ import (
 	"github.com/oauthgen/oauthgen/jinja/filters"
 )
 
-// FilterNames lists the supported filters in the order error messages show them.
-var FilterNames = []string{"default", "d", "lower", "upper", "trim", "replace", "urlencode"}
-
 const supportedFilters = "default (alias d), lower, upper, trim, replace, urlencode"
 
 // filterArity gives the allowed number of arguments of each filter.

@@ -2,6 +2,7 @@ package jinja
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja/filters"
@@ -14,7 +15,7 @@ type undefined struct{}
 // settings, no autoescape).
 //
 // Values are string, bool, nil (none), integers (int, int8..int64, uint8..uint32), and
-// float64/float32. A dotted name "callback.shop" is looked up in nested maps: vars["callback"]
+// float64/float32 (uint and uint64 up to MaxInt64). A dotted name "callback.shop" is looked up in nested maps: vars["callback"]
 // must be a map[string]string or map[string]any that holds "shop". A name missing from
 // its map is undefined: it renders as "", "is defined" is false and default() applies.
 // As in Jinja, reading "a.b" when "a" itself is undefined is an error, so callers put
@@ -92,6 +93,10 @@ func normalize(v any) (any, bool) {
 		return int64(v), true
 	case uint32:
 		return int64(v), true
+	case uint:
+		return int64(v), v <= math.MaxInt64
+	case uint64:
+		return int64(v), v <= math.MaxInt64
 	case float32:
 		return float64(v), true
 	}
