@@ -1,2 +1,0 @@
-// Package redisstore keeps oauthgen tokens in Redis.
-package redisstore
