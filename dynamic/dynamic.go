@@ -1,0 +1,310 @@
+// Package dynamic builds an OAuth2 client from a connector file at run time, for
+// platforms that keep their connectors in a database rather than in generated code.
+//
+// The client has the methods of a generated package (AuthCodeURL, CodeFromCallback,
+// Exchange, ExchangeCallback, Refresh, RefreshToken, Token, TokenSource, HTTPClient,
+// BaseURL, Revoke, Verify, Metadata) and sends the same requests, byte for byte: both
+// are built from the same flow model (package model), the generated package with its
+// templates compiled to Go, this one with them interpreted. New checks the end user's
+// values as generated New does, with the same messages.
+//
+// Since one Go type serves every connector, methods a generated package would not have
+// for a connector (Token for an authorization-code connector, Revoke without a
+// revoke_url, Verify without a test_request) return an error saying so, and the
+// client-credentials variants take a nil token where the generated ones take none.
+package dynamic
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// Load reads, validates and resolves the connector file at path. The result is
+// immutable and may serve any number of clients (New).
+func Load(path string) (*model.Connector, error) {
+	c, err := schema.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(path, c)
+}
+
+// Parse validates and resolves connector data; name is the file name used in error
+// messages.
+func Parse(name string, data []byte) (*model.Connector, error) {
+	c, err := schema.Parse(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return resolve(name, c)
+}
+
+func resolve(name string, c *schema.Connector) (*model.Connector, error) {
+	m, err := model.Resolve(c)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return m, nil
+}
+
+// Config holds the application's credentials and the end user's values, as the Config
+// of a generated package does.
+type Config struct {
+	ClientID     string
+	ClientSecret string
+	RedirectURL  string
+	// Params are the end user's auth_form values by field name. Values may be typed
+	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
+	// connector does not define is an error.
+	Params map[string]any
+}
+
+// String describes cfg without the client secret.
+func (cfg Config) String() string {
+	secret := "unset"
+	if cfg.ClientSecret != "" {
+		secret = "set"
+	}
+	return fmt.Sprintf("dynamic.Config{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Params: %d values}", cfg.ClientID, secret, cfg.RedirectURL, len(cfg.Params))
+}
+
+// GoString is like String: %#v never prints the client secret.
+func (cfg Config) GoString() string { return cfg.String() }
+
+// Client is an OAuth2 client for one connector, built at run time. It is safe for
+// concurrent use.
+type Client struct {
+	m    *model.Connector
+	vals model.Values
+	rc   *runtime.Client
+}
+
+// New checks cfg against connector m and returns a client: the client id must be set
+// (and the client secret when the connector requires it), defaults are applied to the
+// params, and a missing required value, a value outside a select's choices or an
+// unknown name is an error. The messages are those of the generated package's New
+// ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
+func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error) {
+	if m == nil {
+		return nil, errors.New("dynamic: nil connector")
+	}
+	if cfg.ClientID == "" {
+		return nil, errors.New(m.Package + ": " + model.ClientIDMessage)
+	}
+	if m.ClientSecretRequired && cfg.ClientSecret == "" {
+		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
+	}
+	params, err := m.CheckParams(cfg.Params)
+	if err != nil {
+		return nil, err
+	}
+	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
+	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	return &Client{m: m, vals: vals, rc: rc}, nil
+}
+
+// Connector returns the resolved connector the client was built from.
+func (c *Client) Connector() *model.Connector { return c.m }
+
+// Params returns the end user's values after defaults, by field name (empty optional
+// values left out). The map is a copy.
+func (c *Client) Params() map[string]any {
+	out := make(map[string]any, len(c.vals.Params))
+	for k, v := range c.vals.Params {
+		out[k] = v
+	}
+	return out
+}
+
+// Runtime returns the runtime client that does the HTTP.
+func (c *Client) Runtime() *runtime.Client { return c.rc }
+
+// String describes the client without its secret.
+func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + c.rc.String() + "}" }
+
+// GoString is like String.
+func (c *Client) GoString() string { return c.String() }
+
+// errNo is the error of a method the connector's generated package does not have.
+func (c *Client) errNo(what string) error {
+	return fmt.Errorf("%s: %s", c.m.Package, what)
+}
+
+// AuthCodeURL returns the URL to send the end user to, with state. When the connector
+// uses PKCE, pass oauth2.VerifierOption(verifier) here and to Exchange. A
+// client-credentials connector has no authorize URL: the result is "".
+func (c *Client) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
+	if c.m.Grant != runtime.AuthorizationCode {
+		return ""
+	}
+	return c.rc.AuthCodeURL(state, opts...)
+}
+
+// CodeFromCallback returns the authorization code of the callback query q (under the
+// connector's code key), or a *runtime.CallbackError when the provider reported an
+// error.
+func (c *Client) CodeFromCallback(q url.Values) (string, error) {
+	return c.rc.CodeFromCallback(q)
+}
+
+// Exchange exchanges an authorization code for a token.
+func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	if c.m.Grant != runtime.AuthorizationCode {
+		return nil, c.errNo("the connector uses the client_credentials grant: use Token")
+	}
+	return c.rc.Exchange(ctx, code, opts...)
+}
+
+// ExchangeCallback reads the code and the values the connector keeps from the callback
+// query q (callback_params), and exchanges the code. Compare the state with
+// runtime.EqualState first. It works for every authorization-code connector; the
+// generated package has it when the connector reads callback values or has no code.
+func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	if c.m.Grant != runtime.AuthorizationCode {
+		return nil, c.errNo("the connector uses the client_credentials grant: use Token")
+	}
+	return c.rc.ExchangeCallback(ctx, q, opts...)
+}
+
+// Refresh gets a new token with a refresh token.
+func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
+	if err := c.canRefresh(); err != nil {
+		return nil, err
+	}
+	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// RefreshToken refreshes tok, keeping its metadata and callback values (which some
+// connectors' refresh requests read).
+func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
+	if err := c.canRefresh(); err != nil {
+		return nil, err
+	}
+	return c.rc.RefreshToken(ctx, tok)
+}
+
+func (c *Client) canRefresh() error {
+	switch {
+	case c.m.Grant != runtime.AuthorizationCode:
+		return c.errNo("the connector uses the client_credentials grant: use Token")
+	case c.m.Permanent:
+		return c.errNo("the connector's tokens are permanent and never refreshed")
+	}
+	return nil
+}
+
+// Token gets a token with the client_credentials grant.
+func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
+	if c.m.Grant != runtime.ClientCredentials {
+		return nil, c.errNo("the connector uses the authorization_code grant: use Exchange")
+	}
+	return c.rc.Token(ctx)
+}
+
+// TokenSource returns a source of fresh tokens starting from tok, renewed before they
+// expire. For a client-credentials connector tok may be nil: the source gets its own.
+func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
+	return c.rc.TokenSource(ctx, tok)
+}
+
+// HTTPClient returns an *http.Client whose requests carry tok (renewed as needed), as
+// the connector's header block says. For a client-credentials connector tok may be
+// nil.
+func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
+	return c.rc.HTTPClient(ctx, tok)
+}
+
+// Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	if c.m.RevokeURL == nil {
+		return c.errNo("the connector has no revoke_url")
+	}
+	return c.rc.Revoke(ctx, tok)
+}
+
+// HasBaseURL reports whether the connector declares a base URL.
+func (c *Client) HasBaseURL() bool { return c.m.BaseURL != nil }
+
+// BaseURLNeedsToken reports whether the base URL reads values kept with a token
+// (token metadata or callback values): then use BaseURLFor. The generated package's
+// BaseURL takes the token in that case.
+func (c *Client) BaseURLNeedsToken() bool {
+	return c.m.BaseURL != nil && c.m.BaseURL.Class == model.Runtime
+}
+
+// BaseURL returns the base URL of the API ("" when the connector has none). For a base
+// URL that reads a token's values, use BaseURLFor.
+func (c *Client) BaseURL() string { return c.BaseURLFor(nil) }
+
+// BaseURLFor returns the base URL of the API for tok, whose metadata and callback
+// values it may read (tok may be nil).
+func (c *Client) BaseURLFor(tok *oauth2.Token) string {
+	if c.m.BaseURL == nil {
+		return ""
+	}
+	return c.m.Render(c.m.BaseURL, c.vals, c.tokenVars(tok))
+}
+
+func (c *Client) tokenVars(tok *oauth2.Token) *runtime.Vars {
+	if tok == nil {
+		return &runtime.Vars{}
+	}
+	return c.rc.TokenVars(tok)
+}
+
+// TestRequest returns the method and URL of the connector's test request for tok, and
+// false when the connector has none.
+func (c *Client) TestRequest(tok *oauth2.Token) (method, url string, ok bool) {
+	tr := c.m.TestRequest
+	if tr == nil {
+		return "", "", false
+	}
+	return tr.Method, c.m.Render(tr.URL, c.vals, c.tokenVars(tok)), true
+}
+
+// Verify makes the connector's test request with tok and returns nil when the provider
+// accepts the credentials.
+func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
+	method, u, ok := c.TestRequest(tok)
+	if !ok {
+		return c.errNo("the connector has no test_request")
+	}
+	return c.rc.Verify(ctx, tok, method, u)
+}
+
+// Metadata returns the values kept with tok, by name: token_metadata and userinfo
+// fields, and callback values (the fields of the generated TokenMetadata). It is nil
+// when the connector keeps none.
+func (c *Client) Metadata(tok *oauth2.Token) map[string]string {
+	var out map[string]string
+	v := c.tokenVars(tok)
+	put := func(name, val string) {
+		if out == nil {
+			out = map[string]string{}
+		}
+		if _, ok := out[name]; !ok {
+			out[name] = val
+		}
+	}
+	for _, f := range c.m.Metadata {
+		put(f.Name, v.Credentials[f.Name])
+	}
+	if ui := c.m.Userinfo; ui != nil {
+		for _, f := range ui.Fields {
+			put(f.Name, v.Credentials[f.Name])
+		}
+	}
+	for _, f := range c.m.CallbackParams {
+		put(f.Name, v.Callback[f.Name])
+	}
+	return out
+}

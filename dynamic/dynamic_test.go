@@ -1,0 +1,258 @@
+package dynamic_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/connectors"
+	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/generated/auth0"
+	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+func catalog(t *testing.T, name string) *model.Connector {
+	t.Helper()
+	data, err := connectors.Files.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := dynamic.Parse(name, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// New rejects what generated New rejects, with the same message.
+func TestNewMessagesMatchGenerated(t *testing.T) {
+	tt := catalog(t, "tiktok.json")
+	a0 := catalog(t, "auth0.json")
+	for _, tc := range []struct {
+		name     string
+		dyn      func() error
+		gen      func() error
+		contains string
+	}{
+		{"tiktok/enum",
+			func() error {
+				_, err := dynamic.New(tt, dynamic.Config{ClientID: "id", Params: map[string]any{"environment": "Staging"}})
+				return err
+			},
+			func() error {
+				_, err := tiktok.New(tiktok.Config{ClientID: "id", Params: tiktok.Params{Environment: "Staging"}})
+				return err
+			}, `environment "Staging" is not one of Production, Sandbox`},
+		{"tiktok/client id",
+			func() error { _, err := dynamic.New(tt, dynamic.Config{}); return err },
+			func() error { _, err := tiktok.New(tiktok.Config{}); return err },
+			"the client id is empty"},
+		{"auth0/required",
+			func() error {
+				_, err := dynamic.New(a0, dynamic.Config{ClientID: "id", Params: map[string]any{"audience": "https://api"}})
+				return err
+			},
+			func() error {
+				_, err := auth0.New(auth0.Config{ClientID: "id", Params: auth0.Params{Audience: "https://api"}})
+				return err
+			}, "domain is required"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			de, ge := tc.dyn(), tc.gen()
+			if de == nil || ge == nil {
+				t.Fatalf("dynamic error %v, generated error %v; want both", de, ge)
+			}
+			if de.Error() != ge.Error() {
+				t.Errorf("dynamic: %q\ngenerated: %q", de, ge)
+			}
+			if !strings.Contains(de.Error(), tc.contains) {
+				t.Errorf("error %q does not say %q", de, tc.contains)
+			}
+		})
+	}
+	_, err := dynamic.New(tt, dynamic.Config{ClientID: "id", Params: map[string]any{"enviroment": "Sandbox"}})
+	if err == nil || !strings.Contains(err.Error(), `unknown parameter "enviroment"`) {
+		t.Errorf("misspelt parameter: %v", err)
+	}
+	if _, err := dynamic.New(nil, dynamic.Config{ClientID: "id"}); err == nil {
+		t.Error("nil connector accepted")
+	}
+}
+
+func TestBaseURLFollowsParams(t *testing.T) {
+	tt := catalog(t, "tiktok.json")
+	for env, want := range map[string]string{
+		"":           "https://business-api.tiktok.com/open_api/v1.2/",
+		"Production": "https://business-api.tiktok.com/open_api/v1.2/",
+		"Sandbox":    "https://sandbox-api.tiktok.com/open_api/v1.2/",
+	} {
+		c, err := dynamic.New(tt, dynamic.Config{ClientID: "id", Params: map[string]any{"environment": env}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := tiktok.New(tiktok.Config{ClientID: "id", Params: tiktok.Params{Environment: tiktok.Environment(env)}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.BaseURL(); got != want || got != g.BaseURL() {
+			t.Errorf("environment %q: dynamic BaseURL %q, generated %q, want %q", env, got, g.BaseURL(), want)
+		}
+		if c.BaseURLNeedsToken() {
+			t.Error("TikTok's base URL does not read a token")
+		}
+	}
+	if c := catalog(t, "zoho.json"); c.BaseURL == nil || c.BaseURL.Class != model.Runtime {
+		t.Fatal("zoho's base URL should read the token's api_domain")
+	}
+	zc, err := dynamic.New(catalog(t, "zoho.json"), dynamic.Config{ClientID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok := (&oauth2.Token{AccessToken: "a"}).WithExtra(map[string]any{"api_domain": "https://www.zohoapis.eu"})
+	if got := zc.BaseURLFor(tok); got != "https://www.zohoapis.eu/crm/v6/" || !zc.BaseURLNeedsToken() {
+		t.Errorf("zoho BaseURLFor = %q (needs token %v)", got, zc.BaseURLNeedsToken())
+	}
+}
+
+// The whole flow against oauthtest: authorize with PKCE, callback, exchange, test
+// request, expiry and refresh through the HTTP client, metadata, revocation.
+func TestFlowAgainstOAuthTest(t *testing.T) {
+	m, err := dynamic.Load("testdata/provider.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Date(2026, 1, 1, 12, 0, 0, 0, time.UTC)
+	clock := func() time.Time { return now }
+	p := oauthtest.New(oauthtest.Config{ClientID: "id-1", ClientSecret: "secret-1", RequirePKCE: true, AcceptJSON: true,
+		ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, Now: func() time.Time { return now }})
+	defer p.Close()
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "id-1", ClientSecret: "secret-1", RedirectURL: "https://app.example.com/cb",
+		Params: map[string]any{"issuer": p.URL, "region": "EU", "scope": "write"}},
+		runtime.WithHTTPClient(p.Client()), runtime.WithClock(clock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.BaseURL(), p.URL+"/api/eu/"; got != want {
+		t.Errorf("BaseURL %q, want %q", got, want)
+	}
+	ctx := context.Background()
+	state, verifier := runtime.NewState(), oauth2.GenerateVerifier()
+	authURL := c.AuthCodeURL(state, oauth2.VerifierOption(verifier))
+	u, _ := url.Parse(authURL)
+	if got := u.Query().Get("scope"); got != "read write" {
+		t.Errorf("scope %q, want %q", got, "read write")
+	}
+	if u.Query().Get("code_challenge") == "" {
+		t.Error("no PKCE challenge")
+	}
+	q, err := p.Authorize(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !runtime.EqualState(q.Get("state"), state) {
+		t.Fatal("state changed")
+	}
+	code, err := c.CodeFromCallback(q)
+	if err != nil || code == "" {
+		t.Fatalf("code %q, %v", code, err)
+	}
+	tok, err := c.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, _ := p.LastRequest("token"); r.BodyType != "json" {
+		t.Errorf("token request body %q, want json", r.BodyType)
+	}
+	if err := c.Verify(ctx, tok); err != nil {
+		t.Fatalf("verify: %v", err)
+	}
+	if r, _ := p.LastRequest("api"); r.URL != "/api/eu/me" {
+		t.Errorf("test request to %q", r.URL)
+	}
+	now = now.Add(2 * time.Hour) // expired: the source refreshes
+	fresh, err := c.TokenSource(ctx, tok).Token()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fresh.AccessToken == tok.AccessToken || p.Stats().Refreshes != 1 {
+		t.Errorf("after expiry: same token %v, %d refreshes", fresh.AccessToken == tok.AccessToken, p.Stats().Refreshes)
+	}
+	resp, err := c.HTTPClient(ctx, fresh).Get(c.BaseURL() + "me")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Errorf("API call with the refreshed token: %s", resp.Status)
+	}
+	if _, err := c.RefreshToken(ctx, tok); !runtime.IsInvalidGrant(err) {
+		t.Errorf("refreshing with a rotated-out refresh token: %v, want invalid_grant", err)
+	}
+	if err := c.Revoke(ctx, fresh); err != nil {
+		t.Fatal(err)
+	}
+	if p.Stats().Revocations != 1 {
+		t.Error("no revocation")
+	}
+	if _, err := c.Token(ctx); err == nil || !strings.Contains(err.Error(), "authorization_code") {
+		t.Errorf("Token on an authorization-code connector: %v", err)
+	}
+	if md := c.Metadata(tok); md != nil {
+		t.Errorf("metadata %v, want none", md)
+	}
+	if s := c.String(); strings.Contains(s, "secret-1") {
+		t.Errorf("String leaks the secret: %s", s)
+	}
+	if s := (dynamic.Config{ClientID: "i", ClientSecret: "secret-1"}).String(); strings.Contains(s, "secret-1") {
+		t.Errorf("Config.String leaks the secret: %s", s)
+	}
+}
+
+// Methods a connector does not call for say so instead of sending a request.
+func TestMethodsTheConnectorLacks(t *testing.T) {
+	ctx := context.Background()
+	gh, err := dynamic.New(catalog(t, "webflow.json"), dynamic.Config{ClientID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := gh.Refresh(ctx, "r"); err == nil || !strings.Contains(err.Error(), "permanent") {
+		t.Errorf("Refresh on permanent tokens: %v", err)
+	}
+	if err := gh.Revoke(ctx, &oauth2.Token{AccessToken: "a"}); err == nil || !strings.Contains(err.Error(), "revoke_url") {
+		t.Errorf("Revoke without revoke_url: %v", err)
+	}
+	pp, err := dynamic.New(catalog(t, "paypal.json"), dynamic.Config{ClientID: "id", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := pp.AuthCodeURL("s"); got != "" {
+		t.Errorf("client-credentials AuthCodeURL %q", got)
+	}
+	if _, err := pp.Exchange(ctx, "c"); err == nil || !strings.Contains(err.Error(), "client_credentials") {
+		t.Errorf("Exchange on a client-credentials connector: %v", err)
+	}
+	hs, err := dynamic.New(catalog(t, "hubspot.json"), dynamic.Config{ClientID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := hs.Verify(ctx, &oauth2.Token{AccessToken: "a"}); err == nil || !strings.Contains(err.Error(), "test_request") {
+		t.Errorf("Verify without test_request: %v", err)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	if _, err := dynamic.Load("testdata/missing.json"); err == nil {
+		t.Error("missing file loaded")
+	}
+	_, err := dynamic.Parse("bad.json", []byte(`{"name": "X", "oauth2": {"config": {"step1_authorize_url": "https://x/{{ nope }}", "step3_access_url": "https://x/t"}}}`))
+	if err == nil || !strings.Contains(err.Error(), "bad.json") {
+		t.Errorf("undefined template variable: %v", err)
+	}
+}
