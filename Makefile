@@ -19,7 +19,7 @@ all: generate test
 generate:
 	$(GO) run ./schema/gen -src schema -o schema/connector.schema.json
 	$(GO) run ./cmd/oauthgen validate --quiet connectors/
-	$(GO) run ./cmd/oauthgen generate --quiet -o generated connectors/
+	$(GO) run ./cmd/oauthgen generate --quiet -o generated --test-registry generated/clients_test.go connectors/
 
 ## test: vet, the race-enabled Go tests (the schema staleness test and fuzz corpora
 ## included), and the editor test.

@@ -209,8 +209,8 @@ func (g *gen) methods() {
 			g.method("Refresh gets a new token with a refresh token.", "Refresh",
 				[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
-			if g.refreshReadsToken() {
-				g.method("RefreshToken refreshes tok, keeping its metadata and callback values, which the refresh request of this connector reads.", "RefreshToken",
+			if g.refreshReadsToken() || len(g.metaFields()) > 0 {
+				g.method("RefreshToken refreshes tok and keeps the values it carries (metadata, callback values) in the new token; prefer it to Refresh.", "RefreshToken",
 					[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
 					jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
 			}

@@ -13,6 +13,7 @@ import (
 // Output is one generated file.
 type Output struct {
 	Connector string // the connector file
+	source    string // the connector file as the header names it
 	Package   string // the Go package name
 	Path      string // where the file goes: <dir>/<package>/<package>.go
 	Src       []byte
@@ -39,7 +40,7 @@ func Files(files []string, dir, root string, opts Options) ([]Output, error) {
 			continue
 		}
 		seen[pkg] = f
-		outs = append(outs, Output{Connector: f, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src})
+		outs = append(outs, Output{Connector: f, source: o.Source, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src})
 	}
 	return outs, errors.Join(errs...)
 }
@@ -56,6 +57,10 @@ func sourceName(file, root string) string {
 	}
 	return filepath.ToSlash(filepath.Clean(file))
 }
+
+// Source returns the connector file as the generated header names it
+// ("connectors/tiktok.json").
+func (o Output) Source() string { return o.source }
 
 // Write writes the outputs, creating their directories, and reports which changed.
 func Write(outs []Output) (changed []string, err error) {

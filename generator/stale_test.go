@@ -5,8 +5,8 @@ import (
 	"testing"
 )
 
-// TestGeneratedUpToDate fails when generated/ does not match connectors/: run
-// `make generate` (oauthgen generate -o generated connectors/).
+// TestGeneratedUpToDate fails when generated/ (packages and test registry) does not
+// match connectors/: run `make generate`.
 func TestGeneratedUpToDate(t *testing.T) {
 	files, err := filepath.Glob("../connectors/*.json")
 	if err != nil || len(files) == 0 {
@@ -16,6 +16,11 @@ func TestGeneratedUpToDate(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	reg, err := Registry(outs, DefaultModulePath+"/generated")
+	if err != nil {
+		t.Fatal(err)
+	}
+	outs = append(outs, Output{Connector: "(all)", Path: "../generated/clients_test.go", Src: reg})
 	for _, s := range Check(outs) {
 		t.Errorf("%s; run make generate", s)
 	}

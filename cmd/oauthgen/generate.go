@@ -3,6 +3,11 @@ package main
 import (
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/spf13/pflag"
 
@@ -21,6 +26,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	module := fs.String("module-path", generator.DefaultModulePath, "module path of oauthgen, whose runtime package the generated code imports")
 	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
+	registry := fs.String("test-registry", "", "also write this test file: a map from connector file to a constructor of each generated client (for one end-to-end test over all of them; needs go.mod in the working directory)")
 	usage := func(w io.Writer) {
 		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] FILE|DIR...")
 		fmt.Fprintln(w, "\nGenerates DIR/<package>/<package>.go for each connector file (a directory stands")
@@ -48,6 +54,19 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
+	if *registry != "" {
+		prefix, err := importPath(*out)
+		if err != nil {
+			fmt.Fprintf(stderr, "oauthgen generate: --test-registry: %v\n", err)
+			return exitInvalid
+		}
+		src, err := generator.Registry(outs, prefix)
+		if err != nil {
+			fmt.Fprintln(stderr, err)
+			return exitInvalid
+		}
+		outs = append(outs, generator.Output{Connector: "(all)", Package: "generated_test", Path: *registry, Src: src})
+	}
 	if *check {
 		stale := generator.Check(outs)
 		for _, s := range stale {
@@ -74,4 +93,25 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stdout, "%d %s generated, %d changed\n", len(outs), plural(len(outs), "package", "packages"), len(changed))
 	}
 	return exitOK
+}
+
+// importPath returns the import path of directory dir of the module in the working
+// directory.
+func importPath(dir string) (string, error) {
+	data, err := os.ReadFile("go.mod")
+	if err != nil {
+		return "", err
+	}
+	mod := modfile.ModulePath(data)
+	if mod == "" {
+		return "", fmt.Errorf("go.mod has no module path")
+	}
+	rel := filepath.ToSlash(filepath.Clean(dir))
+	if rel == "." {
+		return mod, nil
+	}
+	if strings.HasPrefix(rel, "../") || filepath.IsAbs(dir) {
+		return "", fmt.Errorf("%s is not inside the module", dir)
+	}
+	return mod + "/" + rel, nil
 }

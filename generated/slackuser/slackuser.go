@@ -138,6 +138,12 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 	return c.rc.Refresh(ctx, refreshToken)
 }
 
+// RefreshToken refreshes tok and keeps the values it carries (metadata,
+// callback values) in the new token; prefer it to Refresh.
+func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
+	return c.rc.RefreshToken(ctx, tok)
+}
+
 // TokenSource returns a source of fresh tokens starting from tok, renewed
 // before they expire.
 func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {

@@ -140,8 +140,8 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 	return c.rc.Refresh(ctx, refreshToken)
 }
 
-// RefreshToken refreshes tok, keeping its metadata and callback values, which
-// the refresh request of this connector reads.
+// RefreshToken refreshes tok and keeps the values it carries (metadata,
+// callback values) in the new token; prefer it to Refresh.
 func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	return c.rc.RefreshToken(ctx, tok)
 }

@@ -1,0 +1,614 @@
+package generated_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"net/url"
+	"reflect"
+	"regexp"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// The application the flows run with.
+const (
+	clientID     = "client-id-1"
+	clientSecret = "client-secret-1"
+	redirectURL  = "https://app.example.com/oauth/callback"
+	state        = "state-fixed-for-comparison"
+	verifier     = "verifier-fixed-for-comparison-0123456789abcdefghij"
+)
+
+// clientConfig is what the registry (clients_test.go) builds a generated client from.
+type clientConfig struct {
+	ClientID, ClientSecret, RedirectURL string
+
+	m      *model.Connector
+	params map[string]any // by auth_form name, typed as model.CheckParams returns them
+}
+
+// setParams fills a generated Params struct from cc.params, by the Go names the model
+// decided.
+func (cc clientConfig) setParams(dst any) error {
+	v := reflect.ValueOf(dst).Elem()
+	for _, p := range cc.m.Params {
+		val, ok := cc.params[p.Name]
+		if !ok {
+			continue
+		}
+		f := v.FieldByName(p.GoName)
+		if !f.IsValid() {
+			return fmt.Errorf("Params has no field %s", p.GoName)
+		}
+		switch x := val.(type) {
+		case string:
+			f.SetString(x)
+		case int:
+			f.SetInt(int64(x))
+		case bool:
+			if f.Kind() == reflect.Pointer {
+				f.Set(reflect.ValueOf(&x))
+			} else {
+				f.SetBool(x)
+			}
+		default:
+			return fmt.Errorf("%s: unexpected value type %T", p.Name, val)
+		}
+	}
+	return nil
+}
+
+// The method sets of generated clients, by what the connector calls for.
+type (
+	authCodeClient interface {
+		AuthCodeURL(string, ...oauth2.AuthCodeOption) string
+		CodeFromCallback(url.Values) (string, error)
+		Exchange(context.Context, string, ...oauth2.AuthCodeOption) (*oauth2.Token, error)
+		HTTPClient(context.Context, *oauth2.Token) *http.Client
+		TokenSource(context.Context, *oauth2.Token) oauth2.TokenSource
+	}
+	callbackExchanger interface {
+		ExchangeCallback(context.Context, url.Values, ...oauth2.AuthCodeOption) (*oauth2.Token, error)
+	}
+	ccClient interface {
+		Token(context.Context) (*oauth2.Token, error)
+		TokenSource(context.Context) oauth2.TokenSource
+		HTTPClient(context.Context) *http.Client
+	}
+	refresher      interface{ Refresh(context.Context, string) (*oauth2.Token, error) }
+	tokenRefresher interface {
+		RefreshToken(context.Context, *oauth2.Token) (*oauth2.Token, error)
+	}
+	revoker    interface{ Revoke(context.Context, *oauth2.Token) error }
+	verifier_  interface{ Verify(context.Context, *oauth2.Token) error }
+	baseFixed  interface{ BaseURL() string }
+	baseForTok interface{ BaseURL(*oauth2.Token) string }
+)
+
+// dynClient is the dynamic twin of a generated client: the same model, its flow built
+// with interpreted templates (model.Connector.Flow), on the same runtime.
+type dynClient struct{ *dynCommon }
+
+func (d dynClient) AuthCodeURL(s string, o ...oauth2.AuthCodeOption) string {
+	return d.rc.AuthCodeURL(s, o...)
+}
+func (d dynClient) CodeFromCallback(q url.Values) (string, error) { return d.rc.CodeFromCallback(q) }
+func (d dynClient) Exchange(ctx context.Context, code string, o ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	return d.rc.Exchange(ctx, code, o...)
+}
+func (d dynClient) ExchangeCallback(ctx context.Context, q url.Values, o ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	return d.rc.ExchangeCallback(ctx, q, o...)
+}
+func (d dynClient) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
+	return d.rc.HTTPClient(ctx, tok)
+}
+func (d dynClient) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
+	return d.rc.TokenSource(ctx, tok)
+}
+func (d dynClient) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
+	return d.rc.RefreshToken(ctx, tok)
+}
+
+// dynCommon holds the methods every dynamic twin has; which of Revoke and Verify a
+// run uses follows the model, as the generated packages' method sets do.
+type dynCommon struct {
+	rc   *runtime.Client
+	m    *model.Connector
+	vals model.Values
+}
+
+func (d *dynCommon) Revoke(ctx context.Context, tok *oauth2.Token) error { return d.rc.Revoke(ctx, tok) }
+func (d *dynCommon) BaseURL(tok *oauth2.Token) string {
+	return d.m.Render(d.m.BaseURL, d.vals, d.rc.TokenVars(tok))
+}
+func (d *dynCommon) Verify(ctx context.Context, tok *oauth2.Token) error {
+	return d.rc.Verify(ctx, tok, d.m.TestRequest.Method, d.m.Render(d.m.TestRequest.URL, d.vals, d.rc.TokenVars(tok)))
+}
+
+// dynCC is the dynamic twin of a client_credentials client.
+type dynCC struct{ *dynCommon }
+
+func (d dynCC) Token(ctx context.Context) (*oauth2.Token, error) { return d.rc.Token(ctx) }
+func (d dynCC) TokenSource(ctx context.Context) oauth2.TokenSource {
+	return d.rc.TokenSource(ctx, nil)
+}
+func (d dynCC) HTTPClient(ctx context.Context) *http.Client { return d.rc.HTTPClient(ctx, nil) }
+
+// fixture is how the fake provider plays a connector's provider, derived from the
+// connector's own model: every quirk the connector declares, the provider expects.
+type fixture struct {
+	params   map[string]any    // auth_form values given to the client
+	provider oauthtest.Config  // quirks
+	meta     map[string]string // token metadata and userinfo values the provider sends
+	callback map[string]string // callback values, by template name
+}
+
+// fakeValue is a value for a metadata or callback field that works both as a string
+// and as a URL (base URLs are built from them).
+func fakeValue(kind, name string) string {
+	return "https://" + kind + "-" + strings.ReplaceAll(strings.ToLower(name), "_", "-") + ".example"
+}
+
+// nest puts value at path p in m, creating the objects on the way.
+func nest(m map[string]any, p runtime.Path, value any) {
+	for _, k := range p[:len(p)-1] {
+		sub, ok := m[k].(map[string]any)
+		if !ok {
+			sub = map[string]any{}
+			m[k] = sub
+		}
+		m = sub
+	}
+	m[p[len(p)-1]] = value
+}
+
+func deriveFixture(t *testing.T, m *model.Connector) fixture {
+	t.Helper()
+	fx := fixture{params: map[string]any{}, meta: map[string]string{}, callback: map[string]string{}}
+	for _, p := range m.Params {
+		if !p.Required {
+			continue
+		}
+		switch p.Kind {
+		case jinja.Number:
+			fx.params[p.Name] = 7
+		case jinja.Bool:
+			fx.params[p.Name] = true
+		case jinja.Select:
+			fx.params[p.Name] = p.Enum[0].Value
+		default:
+			fx.params[p.Name] = "acme"
+		}
+	}
+	c := oauthtest.Config{
+		ClientIDKey: m.ClientIDKey, SecretKey: m.SecretKey, CodeKey: m.CodeKey,
+		Method:      m.Method,
+		RequirePKCE: m.PKCE != runtime.NoPKCE,
+		WithoutCode: m.WithoutCode,
+	}
+	switch m.ClientAuth {
+	case runtime.AuthBody:
+		c.ClientAuth = oauthtest.AuthBody
+	case runtime.AuthHeader:
+		c.ClientAuth = oauthtest.AuthBasic
+	case runtime.AuthBoth:
+		c.ClientAuth = oauthtest.AuthBoth
+	}
+	if m.Body == runtime.JSON {
+		c.AcceptJSON = true
+	} else {
+		c.AcceptForm = true
+	}
+	if p := strings.Join(m.AccessToken, "."); p != "access_token" {
+		c.AccessTokenPath = p
+	}
+	if m.Permanent {
+		c.NoRefreshToken = true
+	} else {
+		c.ExpiresIn = time.Hour
+	}
+	if len(m.Metadata) > 0 {
+		c.Extra = map[string]any{}
+		parent := m.AccessToken[0]
+		for _, f := range m.Metadata {
+			if len(m.AccessToken) > 1 && len(f.Path) > 1 && f.Path[0] == parent {
+				continue // oauthtest builds the object that holds the token itself
+			}
+			v := fakeValue("meta", f.Name)
+			nest(c.Extra, f.Path, v)
+			fx.meta[f.Name] = v
+		}
+	}
+	if m.Userinfo != nil {
+		c.Userinfo = map[string]any{"sub": "user-1"}
+		for _, f := range m.Userinfo.Fields {
+			v := fakeValue("user", f.Name)
+			nest(c.Userinfo, f.Path, v)
+			fx.meta[f.Name] = v
+		}
+	}
+	if len(m.CallbackParams) > 0 {
+		c.CallbackArgs = map[string]string{}
+		for _, f := range m.CallbackParams {
+			v := fakeValue("callback", f.Name)
+			c.CallbackArgs[f.Path[0]] = v
+			fx.callback[f.Name] = v
+		}
+	}
+	// How the API expects the token: the header block rendered with a placeholder.
+	a := &m.API
+	if a.InQuery {
+		c.APIQuery = a.QueryKey
+	} else {
+		c.APIHeader = a.HeaderKey
+	}
+	if !model.IsVar(a.Format, model.VarToken) {
+		t.Fatalf("%s: the fake provider cannot check token_format %q", m.Name, a.Format.Source())
+	}
+	vars := map[string]any{model.VarTokenFormat: "{token}", model.VarToken: "{token}", model.VarClientID: clientID}
+	for k, v := range fx.params {
+		vars[k] = v
+	}
+	vars["credentials"] = fx.meta
+	vars["callback"] = fx.callback
+	format, err := a.Prefix.T.Render(vars)
+	if err != nil {
+		t.Fatalf("%s: token_prefix: %v", m.Name, err)
+	}
+	c.APIFormat, c.APIBase64 = format, a.Encode
+	fx.provider = c
+	return fx
+}
+
+// rewriter sends every request for one of the connector's real URLs to the fake
+// provider.
+type rewriter struct {
+	exact map[string]string // scheme://host/path -> fake URL
+	api   string            // the real API base URL, served by the fake /api/
+	p     *oauthtest.Provider
+	base  http.RoundTripper
+	t     *testing.T
+}
+
+func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
+	key := req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
+	to, ok := rw.exact[key]
+	if !ok && rw.api != "" && strings.HasPrefix(key, rw.api) {
+		to, ok = rw.p.APIURL("/"+strings.TrimPrefix(key, rw.api)), true
+	}
+	if !ok {
+		rw.t.Errorf("request to a URL the connector does not declare: %s %s", req.Method, key)
+		return nil, fmt.Errorf("undeclared URL %s", key)
+	}
+	u, err := url.Parse(to)
+	if err != nil {
+		return nil, err
+	}
+	u.RawQuery = req.URL.RawQuery
+	r := req.Clone(req.Context())
+	r.URL, r.Host = u, u.Host
+	return rw.base.RoundTrip(r)
+}
+
+// run is one flow of one client against a fresh fake provider.
+type run struct {
+	t      *testing.T
+	m      *model.Connector
+	fx     fixture
+	p      *oauthtest.Provider
+	vals   model.Values
+	now    atomic.Int64 // clock offset
+	client any
+	opts   []runtime.Option
+}
+
+func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Config)) *run {
+	pc := fx.provider
+	pc.ClientID, pc.ClientSecret = clientID, clientSecret
+	if cfg != nil {
+		cfg(&pc)
+	}
+	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc)}
+	t.Cleanup(r.p.Close)
+	params, err := m.CheckParams(fx.params)
+	if err != nil {
+		t.Fatalf("params: %v", err)
+	}
+	r.vals = model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
+	rv := &runtime.Vars{Credentials: fx.meta, Callback: fx.callback}
+	rw := &rewriter{exact: map[string]string{}, p: r.p, base: r.p.Client().Transport, t: t}
+	route := func(tm *model.Template, to string) {
+		if tm == nil {
+			return
+		}
+		u, err := url.Parse(m.Render(tm, r.vals, rv))
+		if err != nil || u.Host == "" {
+			t.Fatalf("rendered URL %q: %v", m.Render(tm, r.vals, rv), err)
+		}
+		rw.exact[u.Scheme+"://"+u.Host+u.Path] = to
+	}
+	route(m.TokenURL, r.p.TokenURL())
+	route(m.RefreshURL, r.p.TokenURL())
+	route(m.RevokeURL, r.p.RevokeURL())
+	if m.Userinfo != nil {
+		route(m.Userinfo.URL, r.p.UserinfoURL())
+	}
+	if m.BaseURL != nil {
+		rw.api = m.Render(m.BaseURL, r.vals, rv)
+	}
+	if m.TestRequest != nil && m.BaseURL == nil {
+		route(m.TestRequest.URL, r.p.APIURL("/test"))
+	} else if m.TestRequest != nil && !strings.HasPrefix(m.Render(m.TestRequest.URL, r.vals, rv), rw.api) {
+		route(m.TestRequest.URL, r.p.APIURL("/test"))
+	}
+	clock := func() time.Time { return time.Now().Add(time.Duration(r.now.Load())) }
+	r.opts = []runtime.Option{runtime.WithHTTPClient(&http.Client{Transport: rw}), runtime.WithClock(clock)}
+	return r
+}
+
+// generated builds the generated package's client.
+func (r *run) generated(file string) {
+	newClient, ok := clients[file]
+	if !ok {
+		r.t.Fatalf("%s has no generated client in clients_test.go: run make generate", file)
+	}
+	c, err := newClient(clientConfig{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, m: r.m, params: r.fx.params}, r.opts...)
+	if err != nil {
+		r.t.Fatalf("New: %v", err)
+	}
+	r.client = c
+}
+
+// dynamic builds the dynamic twin.
+func (r *run) dynamic() {
+	rc := runtime.New(r.m.Flow(r.vals), runtime.Credentials{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL}, r.opts...)
+	common := &dynCommon{rc: rc, m: r.m, vals: r.vals}
+	if r.m.Grant == runtime.ClientCredentials {
+		r.client = dynCC{common}
+	} else {
+		r.client = dynClient{common}
+	}
+}
+
+func (r *run) baseURL(tok *oauth2.Token) string {
+	switch c := r.client.(type) {
+	case baseFixed:
+		return c.BaseURL()
+	case baseForTok:
+		return c.BaseURL(tok)
+	}
+	return ""
+}
+
+func (r *run) httpClient(ctx context.Context, tok *oauth2.Token) *http.Client {
+	if c, ok := r.client.(ccClient); ok {
+		return c.HTTPClient(ctx)
+	}
+	return r.client.(authCodeClient).HTTPClient(ctx, tok)
+}
+
+// callAPI makes one API call with tok and expects 200.
+func (r *run) callAPI(ctx context.Context, tok *oauth2.Token, when string) {
+	t := r.t
+	t.Helper()
+	base := r.baseURL(tok)
+	if base == "" {
+		return
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimSuffix(base, "/")+"/e2e", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := r.httpClient(ctx, tok).Do(req)
+	if err != nil {
+		t.Fatalf("%s: API call: %v", when, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("%s: API call answered %s", when, resp.Status)
+	}
+}
+
+func (r *run) refreshes() int {
+	n := 0
+	for _, q := range r.p.RequestsTo("token") {
+		if q.Form["refresh_token"] != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// flow runs authorize URL -> callback -> exchange -> API call -> expiry -> refresh ->
+// revoke (where the connector has each) and returns the exchanged token.
+func (r *run) flow() *oauth2.Token {
+	t, m := r.t, r.m
+	t.Helper()
+	ctx := context.Background()
+	var tok *oauth2.Token
+	if c, ok := r.client.(ccClient); ok {
+		got, err := c.Token(ctx)
+		if err != nil {
+			t.Fatalf("client credentials: %v", err)
+		}
+		tok = got
+	} else {
+		c := r.client.(authCodeClient)
+		var opts []oauth2.AuthCodeOption
+		if m.PKCE != runtime.NoPKCE {
+			opts = append(opts, oauth2.VerifierOption(verifier))
+		}
+		authURL, err := url.Parse(c.AuthCodeURL(state, opts...))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := url.Parse(m.Render(m.AuthorizeURL, r.vals, nil))
+		if authURL.Host != want.Host || authURL.Path != want.Path {
+			t.Errorf("authorize URL %s, want %s", authURL, want)
+		}
+		if got := authURL.Query().Get(m.ClientIDKey); got != clientID {
+			t.Errorf("authorize URL %s = %q, want the client id", m.ClientIDKey, got)
+		}
+		fake, _ := url.Parse(r.p.AuthorizeURL())
+		fake.RawQuery = authURL.RawQuery
+		q, err := r.p.Authorize(fake.String())
+		if err != nil || q.Get("error") != "" {
+			t.Fatalf("authorize: %v %s", err, q.Get("error"))
+		}
+		if !runtime.EqualState(q.Get("state"), state) {
+			t.Fatal("state did not come back")
+		}
+		if ce, ok := r.client.(callbackExchanger); ok {
+			tok, err = ce.ExchangeCallback(ctx, q, opts...)
+		} else {
+			code, cerr := c.CodeFromCallback(q)
+			if cerr != nil {
+				t.Fatalf("callback: %v", cerr)
+			}
+			tok, err = c.Exchange(ctx, code, opts...)
+		}
+		if err != nil {
+			t.Fatalf("exchange: %v", err)
+		}
+	}
+	if tok.AccessToken == "" {
+		t.Fatal("no access token")
+	}
+	for k, want := range r.fx.meta {
+		if got, _ := tok.Extra(k).(string); got != want {
+			t.Errorf("metadata %s = %v, want %q", k, tok.Extra(k), want)
+		}
+	}
+	r.callAPI(ctx, tok, "after the exchange")
+	if v, ok := r.client.(verifier_); ok && m.TestRequest != nil {
+		if err := v.Verify(ctx, tok); err != nil {
+			t.Errorf("Verify: %v", err)
+		}
+	}
+	last := tok
+	if !m.Permanent && tok.RefreshToken != "" {
+		var next *oauth2.Token
+		var err error
+		switch c := r.client.(type) {
+		case tokenRefresher:
+			next, err = c.RefreshToken(ctx, tok)
+		case refresher:
+			next, err = c.Refresh(ctx, tok.RefreshToken)
+		default:
+			t.Fatal("a refreshable connector's client has no Refresh")
+		}
+		if err != nil {
+			t.Fatalf("refresh: %v", err)
+		}
+		if next.AccessToken == "" || next.AccessToken == tok.AccessToken {
+			t.Fatal("refresh gave no new access token")
+		}
+		if tr, ok := r.client.(tokenRefresher); ok {
+			_ = tr // RefreshToken keeps the metadata; Refresh(string) cannot
+			for k, want := range r.fx.meta {
+				if got, _ := next.Extra(k).(string); got != want {
+					t.Errorf("after refresh, metadata %s = %v, want %q", k, next.Extra(k), want)
+				}
+			}
+		}
+		// Expiry: two hours later the token source renews before the API call.
+		before := r.refreshes()
+		r.now.Store(int64(2 * time.Hour))
+		r.callAPI(ctx, next, "after expiry")
+		if got := r.refreshes(); got != before+1 && r.baseURL(next) != "" {
+			t.Errorf("expired token: %d refresh requests, want 1", got-before)
+		}
+		last = next
+	}
+	if c, ok := r.client.(revoker); ok && m.RevokeURL != nil {
+		if err := c.Revoke(ctx, last); err != nil {
+			t.Fatalf("revoke: %v", err)
+		}
+		if r.p.Stats().Revocations != 1 {
+			t.Errorf("%d revocations, want 1", r.p.Stats().Revocations)
+		}
+	}
+	return tok
+}
+
+// volatile matches the random codes and tokens the fake provider issues.
+var volatile = regexp.MustCompile(`[A-Za-z0-9_\-]{20,}`)
+
+// requestLog renders the requests the provider received with the random values
+// masked, one line each, for comparing the generated and the dynamic client.
+func (r *run) requestLog() []string {
+	var out []string
+	for _, q := range r.p.Requests() {
+		var hs []string
+		for k, vs := range q.Header {
+			hs = append(hs, k+": "+strings.Join(vs, ","))
+		}
+		sort.Strings(hs)
+		line := fmt.Sprintf("%s %s %s [%s] %s", q.Endpoint, q.Method, q.URL, strings.Join(hs, "; "), q.Body)
+		out = append(out, volatile.ReplaceAllString(line, "<random>"))
+	}
+	return out
+}
+
+func loadModel(t *testing.T, file string) *model.Connector {
+	t.Helper()
+	c, err := schema.Load("../" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m
+}
+
+// TestEndToEnd runs every generated client (one per connector, from clients_test.go)
+// through its whole flow against oauthtest playing the connector's quirks, runs the
+// dynamic twin through the same flow, and requires the two to send identical requests.
+func TestEndToEnd(t *testing.T) {
+	files := make([]string, 0, len(clients))
+	for f := range clients {
+		files = append(files, f)
+	}
+	sort.Strings(files)
+	if len(files) < 2 {
+		t.Fatalf("only %d generated clients", len(files))
+	}
+	for _, file := range files {
+		t.Run(strings.TrimSuffix(strings.TrimPrefix(file, "connectors/"), ".json"), func(t *testing.T) {
+			m := loadModel(t, file)
+			fx := deriveFixture(t, m)
+
+			gen := newRun(t, m, fx, nil)
+			gen.generated(file)
+			gen.flow()
+
+			dyn := newRun(t, m, fx, nil)
+			dyn.dynamic()
+			dyn.flow()
+
+			g, d := gen.requestLog(), dyn.requestLog()
+			if len(g) != len(d) {
+				t.Fatalf("generated client sent %d requests, dynamic %d:\n%s\n---\n%s", len(g), len(d), strings.Join(g, "\n"), strings.Join(d, "\n"))
+			}
+			for i := range g {
+				if g[i] != d[i] {
+					t.Errorf("request %d differs:\ngenerated: %s\ndynamic:   %s", i, g[i], d[i])
+				}
+			}
+		})
+	}
+}
