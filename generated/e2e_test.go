@@ -87,12 +87,18 @@ type (
 		TokenSource(context.Context) oauth2.TokenSource
 		HTTPClient(context.Context) *http.Client
 	}
-	refresher      interface{ Refresh(context.Context, string) (*oauth2.Token, error) }
+	refresher interface {
+		Refresh(context.Context, string) (*oauth2.Token, error)
+	}
 	tokenRefresher interface {
 		RefreshToken(context.Context, *oauth2.Token) (*oauth2.Token, error)
 	}
-	revoker    interface{ Revoke(context.Context, *oauth2.Token) error }
-	verifier_  interface{ Verify(context.Context, *oauth2.Token) error }
+	revoker interface {
+		Revoke(context.Context, *oauth2.Token) error
+	}
+	verifier_ interface {
+		Verify(context.Context, *oauth2.Token) error
+	}
 	baseFixed  interface{ BaseURL() string }
 	baseForTok interface{ BaseURL(*oauth2.Token) string }
 )
@@ -129,7 +135,9 @@ type dynCommon struct {
 	vals model.Values
 }
 
-func (d *dynCommon) Revoke(ctx context.Context, tok *oauth2.Token) error { return d.rc.Revoke(ctx, tok) }
+func (d *dynCommon) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return d.rc.Revoke(ctx, tok)
+}
 func (d *dynCommon) BaseURL(tok *oauth2.Token) string {
 	return d.m.Render(d.m.BaseURL, d.vals, d.rc.TokenVars(tok))
 }
