@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/oauth2"
 
+	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
@@ -103,56 +104,27 @@ type (
 	baseForTok interface{ BaseURL(*oauth2.Token) string }
 )
 
-// dynClient is the dynamic twin of a generated client: the same model, its flow built
-// with interpreted templates (model.Connector.Flow), on the same runtime.
-type dynClient struct{ *dynCommon }
+// dynClient is the dynamic twin of a generated authorization-code client: package
+// dynamic, built from the same connector file at run time.
+type dynClient struct{ *dynamic.Client }
 
-func (d dynClient) AuthCodeURL(s string, o ...oauth2.AuthCodeOption) string {
-	return d.rc.AuthCodeURL(s, o...)
-}
-func (d dynClient) CodeFromCallback(q url.Values) (string, error) { return d.rc.CodeFromCallback(q) }
-func (d dynClient) Exchange(ctx context.Context, code string, o ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	return d.rc.Exchange(ctx, code, o...)
-}
-func (d dynClient) ExchangeCallback(ctx context.Context, q url.Values, o ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	return d.rc.ExchangeCallback(ctx, q, o...)
-}
-func (d dynClient) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
-	return d.rc.HTTPClient(ctx, tok)
-}
-func (d dynClient) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
-	return d.rc.TokenSource(ctx, tok)
-}
-func (d dynClient) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
-	return d.rc.RefreshToken(ctx, tok)
-}
+// BaseURL has the generated signature for a token-dependent base URL.
+func (d dynClient) BaseURL(tok *oauth2.Token) string { return d.BaseURLFor(tok) }
 
-// dynCommon holds the methods every dynamic twin has; which of Revoke and Verify a
-// run uses follows the model, as the generated packages' method sets do.
-type dynCommon struct {
-	rc   *runtime.Client
-	m    *model.Connector
-	vals model.Values
-}
+// dynCC is the dynamic twin of a client_credentials client: the methods without a
+// token, as the generated package has them.
+type dynCC struct{ c *dynamic.Client }
 
-func (d *dynCommon) Revoke(ctx context.Context, tok *oauth2.Token) error {
-	return d.rc.Revoke(ctx, tok)
-}
-func (d *dynCommon) BaseURL(tok *oauth2.Token) string {
-	return d.m.Render(d.m.BaseURL, d.vals, d.rc.TokenVars(tok))
-}
-func (d *dynCommon) Verify(ctx context.Context, tok *oauth2.Token) error {
-	return d.rc.Verify(ctx, tok, d.m.TestRequest.Method, d.m.Render(d.m.TestRequest.URL, d.vals, d.rc.TokenVars(tok)))
-}
-
-// dynCC is the dynamic twin of a client_credentials client.
-type dynCC struct{ *dynCommon }
-
-func (d dynCC) Token(ctx context.Context) (*oauth2.Token, error) { return d.rc.Token(ctx) }
+func (d dynCC) Token(ctx context.Context) (*oauth2.Token, error) { return d.c.Token(ctx) }
 func (d dynCC) TokenSource(ctx context.Context) oauth2.TokenSource {
-	return d.rc.TokenSource(ctx, nil)
+	return d.c.TokenSource(ctx, nil)
 }
-func (d dynCC) HTTPClient(ctx context.Context) *http.Client { return d.rc.HTTPClient(ctx, nil) }
+func (d dynCC) HTTPClient(ctx context.Context) *http.Client { return d.c.HTTPClient(ctx, nil) }
+func (d dynCC) BaseURL(tok *oauth2.Token) string            { return d.c.BaseURLFor(tok) }
+func (d dynCC) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return d.c.Revoke(ctx, tok)
+}
+func (d dynCC) Verify(ctx context.Context, tok *oauth2.Token) error { return d.c.Verify(ctx, tok) }
 
 // fixture is how the fake provider plays a connector's provider, derived from the
 // connector's own model: every quirk the connector declares, the provider expects.
@@ -379,14 +351,16 @@ func (r *run) generated(file string) {
 	r.client = c
 }
 
-// dynamic builds the dynamic twin.
+// dynamic builds the dynamic twin with package dynamic.
 func (r *run) dynamic() {
-	rc := runtime.New(r.m.Flow(r.vals), runtime.Credentials{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL}, r.opts...)
-	common := &dynCommon{rc: rc, m: r.m, vals: r.vals}
+	c, err := dynamic.New(r.m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: r.fx.params}, r.opts...)
+	if err != nil {
+		r.t.Fatalf("dynamic.New: %v", err)
+	}
 	if r.m.Grant == runtime.ClientCredentials {
-		r.client = dynCC{common}
+		r.client = dynCC{c}
 	} else {
-		r.client = dynClient{common}
+		r.client = dynClient{c}
 	}
 }
 
