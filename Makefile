@@ -10,6 +10,7 @@ FUZZTIME ?= 60s
 FUZZ_TARGETS := ./schema:FuzzLoad ./cmd/oauthgen:FuzzValidate
 FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 FUZZ_TARGETS += ./jinja:FuzzParse
+FUZZ_TARGETS += ./conformance:FuzzTokenResponse ./conformance:FuzzGenerateCompile ./conformance:FuzzGenerateFields
 
 .PHONY: all generate test vet go-test editor-test fuzz bench tools
 
