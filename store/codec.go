@@ -48,7 +48,7 @@ func Decode(c Cipher, key string, b []byte) (*oauth2.Token, error) {
 	}
 	t, err := unmarshalToken(b)
 	if err != nil {
-		return nil, fmt.Errorf("store: decoding token for key %q: stored bytes are not a token (%d bytes)", key, len(b))
+		return nil, fmt.Errorf("store: decoding token for key %q: stored bytes are not a token (%d bytes; sealed by a store with a cipher?)", key, len(b))
 	}
 	return t, nil
 }
