@@ -31,7 +31,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order --help shows them.
-var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd}
+var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -1,0 +1,423 @@
+package main
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"sort"
+	"strings"
+
+	"github.com/spf13/pflag"
+	"golang.org/x/oauth2"
+
+	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/reqrec"
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+var explainCmd = command{
+	name:    "explain",
+	summary: "show the requests a connector sends for given values, without sending them",
+	run:     runExplain,
+}
+
+// Placeholders explain runs the flow with. The client secret never leaves the process:
+// a stand-in is sent to the recording transport and masked in what is printed.
+const (
+	explainSecret      = "oauthgen-explain-client-secret"
+	explainMask        = "********"
+	explainCode        = "AUTHORIZATION_CODE"
+	explainAccessToken = "ACCESS_TOKEN"
+	explainRefresh     = "REFRESH_TOKEN"
+	// explainVerifier is the PKCE verifier of RFC 7636 Appendix B, so the printed
+	// challenge can be checked by hand.
+	explainVerifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+)
+
+// explainRequest is one request as explain prints it.
+type explainRequest struct {
+	Method  string            `json:"method"`
+	URL     string            `json:"url"`
+	Headers map[string]string `json:"headers"`
+	Body    string            `json:"body"`
+}
+
+// explanation is what `oauthgen explain --json` prints.
+type explanation struct {
+	Connector       string            `json:"connector"`
+	Grant           string            `json:"grant"`
+	Params          map[string]any    `json:"params"`
+	AuthorizeURL    string            `json:"authorize_url"`
+	TokenRequest    *explainRequest   `json:"token_request"`
+	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
+	RefreshRequest  *explainRequest   `json:"refresh_request"`
+	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
+	BaseURL         string            `json:"base_url"`
+	APIRequest      *explainRequest   `json:"api_request"`
+	APIAuth         string            `json:"api_auth"`
+	Callback        map[string]string `json:"callback,omitempty"`
+	Deviations      []string          `json:"deviations,omitempty"`
+	Notes           []string          `json:"notes,omitempty"`
+}
+
+func runExplain(args []string, stdout, stderr io.Writer) int {
+	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
+	params := fs.StringArray("param", nil, "an auth_form value as name=value (repeatable)")
+	callback := fs.StringArray("callback", nil, "a callback value the connector reads, as name=value (repeatable; default a placeholder)")
+	clientID := fs.String("client-id", "CLIENT_ID", "client id to show")
+	redirect := fs.String("redirect-url", "https://app.example.com/oauth/callback", "redirect URL to show")
+	state := fs.String("state", "STATE", "state to put in the authorize URL")
+	asJSON := fs.Bool("json", false, "print a JSON object instead of text")
+	usage := func(w io.Writer) {
+		fmt.Fprintln(w, "Usage: oauthgen explain FILE [--param name=value]... [--client-id ID] [--redirect-url URL] [--state S] [--json]")
+		fmt.Fprintln(w, "\nShows what the connector does for these values: the authorize URL, the token")
+		fmt.Fprintln(w, "request (client secret masked), the refresh request, the base URL and how API")
+		fmt.Fprintln(w, "calls carry a token. Nothing is sent: a recording transport answers every request")
+		fmt.Fprintln(w, "with a made-up token.")
+		fmt.Fprintln(w, "Exit status: 0 ok, 1 invalid connector or values, 2 usage error.")
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+	}
+	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintf(stderr, "oauthgen explain: want one connector FILE, got %d arguments\n", fs.NArg())
+		usage(stderr)
+		return exitUsage
+	}
+	pv, err := keyValues("--param", *params)
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen explain: %v\n", err)
+		return exitUsage
+	}
+	cv, err := keyValues("--callback", *callback)
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen explain: %v\n", err)
+		return exitUsage
+	}
+	m, err := dynamic.Load(fs.Arg(0))
+	if err != nil {
+		fmt.Fprintln(stderr, err)
+		return exitInvalid
+	}
+	anyParams := map[string]any{}
+	for k, v := range pv {
+		anyParams[k] = v
+	}
+	ex, err := explain(m, dynamic.Config{ClientID: *clientID, ClientSecret: explainSecret, RedirectURL: *redirect, Params: anyParams}, *state, cv)
+	if err != nil {
+		fmt.Fprintf(stderr, "oauthgen explain: %s: %v\n", fs.Arg(0), err)
+		return exitInvalid
+	}
+	if *asJSON {
+		enc := json.NewEncoder(stdout)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		if err := enc.Encode(ex); err != nil {
+			fmt.Fprintf(stderr, "oauthgen explain: %v\n", err)
+			return exitInvalid
+		}
+		return exitOK
+	}
+	printExplanation(stdout, ex)
+	return exitOK
+}
+
+// keyValues parses name=value arguments of flag.
+func keyValues(flag string, args []string) (map[string]string, error) {
+	out := map[string]string{}
+	for _, a := range args {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, fmt.Errorf("%s %q: want name=value", flag, a)
+		}
+		if _, dup := out[k]; dup {
+			return nil, fmt.Errorf("%s %s given twice", flag, k)
+		}
+		out[k] = v
+	}
+	return out, nil
+}
+
+// explain runs the connector's flow for cfg against a recording transport that
+// answers every request with a made-up token, and returns what was sent.
+func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
+	rec := &reqrec.Recorder{Respond: cannedToken(m)}
+	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	ex := &explanation{Connector: m.Name, Params: c.Params(), Deviations: m.Deviations}
+	var pkce []oauth2.AuthCodeOption
+	if m.PKCE != runtime.NoPKCE {
+		pkce = append(pkce, oauth2.VerifierOption(explainVerifier))
+		ex.Notes = append(ex.Notes, "PKCE: the verifier shown is the example of RFC 7636 Appendix B; use oauth2.GenerateVerifier()")
+	}
+	take := func() []reqrec.Request {
+		reqs := rec.Requests()
+		rec.Reset()
+		return reqs
+	}
+
+	var tok *oauth2.Token
+	if m.Grant == runtime.ClientCredentials {
+		ex.Grant = "client_credentials"
+		tok, err = c.Token(ctx)
+		if err != nil {
+			return nil, err
+		}
+		ex.TokenRequest = shown(take(), 0, cfg.ClientID)
+		ex.Notes = append(ex.Notes, "client credentials: tokens are renewed with a new token request, not a refresh")
+	} else {
+		ex.Grant = "authorization_code"
+		ex.AuthorizeURL = maskSecret(c.AuthCodeURL(state, pkce...))
+		q := url.Values{}
+		if !m.WithoutCode {
+			q.Set(or(m.CodeKey, "code"), explainCode)
+		}
+		q.Set("state", state)
+		for _, f := range m.CallbackParams {
+			v, ok := callback[f.Name]
+			if !ok {
+				v, ok = callback[f.Path[0]]
+			}
+			if !ok {
+				v = "CALLBACK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
+			}
+			if ex.Callback == nil {
+				ex.Callback = map[string]string{}
+			}
+			ex.Callback[f.Path[0]] = v
+			q.Set(f.Path[0], v)
+		}
+		for name := range callback {
+			if ex.Callback == nil || !hasCallback(m, name) {
+				return nil, fmt.Errorf("--callback %s: the connector reads no such callback value", name)
+			}
+		}
+		tok, err = c.ExchangeCallback(ctx, q, pkce...)
+		if err != nil {
+			return nil, err
+		}
+		reqs := take()
+		ex.TokenRequest = shown(reqs, 0, cfg.ClientID)
+		ex.UserinfoRequest = shown(reqs, 1, cfg.ClientID)
+		if m.Permanent {
+			ex.Notes = append(ex.Notes, "permanent tokens: never refreshed")
+		} else {
+			if _, err := c.RefreshToken(ctx, tok); err != nil {
+				return nil, err
+			}
+			ex.RefreshRequest = shown(take(), 0, cfg.ClientID)
+		}
+	}
+	if m.RevokeURL != nil {
+		if err := c.Revoke(ctx, tok); err != nil {
+			return nil, err
+		}
+		ex.RevokeRequest = shown(take(), 0, cfg.ClientID)
+	}
+
+	ex.BaseURL = c.BaseURLFor(tok)
+	apiTok := &oauth2.Token{AccessToken: explainAccessToken}
+	if tok != nil {
+		apiTok = tok
+	}
+	method, target, ok := c.TestRequest(apiTok)
+	if !ok {
+		method, target = http.MethodGet, ex.BaseURL
+		if target == "" {
+			target = "https://api.example.com/"
+		}
+	}
+	req, err := http.NewRequestWithContext(ctx, method, target, nil)
+	if err != nil {
+		return nil, fmt.Errorf("API request %s %q: %w", method, target, err)
+	}
+	resp, err := c.HTTPClient(ctx, apiTok).Do(req)
+	if err != nil {
+		return nil, err
+	}
+	resp.Body.Close()
+	reqs := take()
+	ex.APIRequest = shown(reqs, len(reqs)-1, cfg.ClientID)
+	if ex.APIRequest != nil {
+		if m.API.InQuery {
+			u, _ := url.Parse(ex.APIRequest.URL)
+			ex.APIAuth = "?" + m.API.QueryKey + "=" + u.Query().Get(m.API.QueryKey)
+		} else {
+			ex.APIAuth = m.API.HeaderKey + ": " + ex.APIRequest.Headers[http.CanonicalHeaderKey(m.API.HeaderKey)]
+		}
+	}
+	return ex, nil
+}
+
+func hasCallback(m *model.Connector, name string) bool {
+	for _, f := range m.CallbackParams {
+		if f.Name == name || f.Path[0] == name {
+			return true
+		}
+	}
+	return false
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// cannedToken answers every request with a token response shaped as the connector
+// reads it (nested paths included), so the flow proceeds.
+func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
+	body := map[string]any{}
+	set := func(p runtime.Path, v any) {
+		if len(p) == 0 {
+			return
+		}
+		cur := body
+		for _, k := range p[:len(p)-1] {
+			next, ok := cur[k].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				cur[k] = next
+			}
+			cur = next
+		}
+		cur[p[len(p)-1]] = v
+	}
+	set(m.AccessToken, explainAccessToken)
+	if !m.Permanent {
+		set(m.RefreshToken, explainRefresh)
+		set(m.ExpiresIn, 3600)
+	}
+	set(m.TokenType, "Bearer")
+	fields := append([]runtime.Field(nil), m.Metadata...)
+	if m.Userinfo != nil {
+		fields = append(fields, m.Userinfo.Fields...)
+	}
+	for _, f := range fields {
+		set(f.Path, "METADATA_"+strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name)))
+	}
+	data, _ := json.Marshal(body)
+	return func(r *http.Request) *http.Response {
+		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
+	}
+}
+
+// shown returns request i of reqs as printed (nil when there is none), with the client
+// secret masked.
+func shown(reqs []reqrec.Request, i int, clientID string) *explainRequest {
+	if i < 0 || i >= len(reqs) {
+		return nil
+	}
+	r := reqs[i]
+	out := &explainRequest{Method: r.Method, URL: maskSecret(r.URL), Headers: map[string]string{}, Body: maskSecret(string(r.Body))}
+	for _, k := range reqrec.SortedKeys(r.Header) {
+		v := strings.Join(r.Header[k], ", ")
+		if k == "Authorization" {
+			v = maskBasic(v)
+		}
+		out.Headers[k] = maskSecret(v)
+	}
+	return out
+}
+
+func maskSecret(s string) string { return strings.ReplaceAll(s, explainSecret, explainMask) }
+
+// maskBasic shows an HTTP Basic value carrying the secret as what it encodes, masked:
+// `Basic base64("CLIENT_ID:********")`.
+func maskBasic(v string) string {
+	enc, ok := strings.CutPrefix(v, "Basic ")
+	if !ok {
+		return v
+	}
+	dec, err := base64.StdEncoding.DecodeString(enc)
+	if err != nil || !strings.Contains(string(dec), explainSecret) {
+		return v
+	}
+	return "Basic base64(" + maskSecret(string(dec)) + ")"
+}
+
+// printExplanation prints ex as text.
+func printExplanation(w io.Writer, ex *explanation) {
+	fmt.Fprintf(w, "Connector: %s (%s)\n", ex.Connector, ex.Grant)
+	if len(ex.Params) > 0 {
+		keys := make([]string, 0, len(ex.Params))
+		for k := range ex.Params {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		fmt.Fprintln(w, "Params:")
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %s = %v\n", k, ex.Params[k])
+		}
+	}
+	if ex.AuthorizeURL != "" {
+		fmt.Fprintf(w, "\nAuthorize URL:\n  %s\n", ex.AuthorizeURL)
+		if u, err := url.Parse(ex.AuthorizeURL); err == nil {
+			q := u.Query()
+			keys := make([]string, 0, len(q))
+			for k := range q {
+				keys = append(keys, k)
+			}
+			sort.Strings(keys)
+			for _, k := range keys {
+				fmt.Fprintf(w, "    %s = %q\n", k, q.Get(k))
+			}
+		}
+	}
+	if len(ex.Callback) > 0 {
+		fmt.Fprintln(w, "\nCallback values read:")
+		keys := make([]string, 0, len(ex.Callback))
+		for k := range ex.Callback {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %s = %s\n", k, ex.Callback[k])
+		}
+	}
+	printReq := func(title string, r *explainRequest) {
+		if r == nil {
+			return
+		}
+		fmt.Fprintf(w, "\n%s:\n  %s %s\n", title, r.Method, r.URL)
+		keys := make([]string, 0, len(r.Headers))
+		for k := range r.Headers {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			fmt.Fprintf(w, "  %s: %s\n", k, r.Headers[k])
+		}
+		if r.Body != "" {
+			fmt.Fprintf(w, "\n  %s\n", r.Body)
+		}
+	}
+	printReq("Token request", ex.TokenRequest)
+	printReq("Userinfo request", ex.UserinfoRequest)
+	printReq("Refresh request", ex.RefreshRequest)
+	printReq("Revoke request", ex.RevokeRequest)
+	fmt.Fprintf(w, "\nBase URL: %s\n", or(ex.BaseURL, "(none)"))
+	printReq("API request (token "+explainAccessToken+")", ex.APIRequest)
+	fmt.Fprintf(w, "\nAPI auth: %s\n", ex.APIAuth)
+	if len(ex.Deviations) > 0 {
+		fmt.Fprintln(w, "\nDeviations from RFC 6749:")
+		for _, d := range ex.Deviations {
+			fmt.Fprintf(w, "  - %s\n", d)
+		}
+	}
+	for _, n := range ex.Notes {
+		fmt.Fprintf(w, "\nNote: %s\n", n)
+	}
+}

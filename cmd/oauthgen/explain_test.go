@@ -1,0 +1,189 @@
+package main
+
+import (
+	"encoding/json"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/oauthgen/oauthgen/dynamic"
+)
+
+// explainJSON runs `oauthgen explain --json` and decodes its output.
+func explainJSON(t *testing.T, args ...string) map[string]any {
+	t.Helper()
+	code, out, errOut := runOauthgen(append([]string{"explain", "--json"}, args...)...)
+	if code != exitOK {
+		t.Fatalf("explain %v: exit %d\n%s", args, code, errOut)
+	}
+	var got map[string]any
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatalf("output is not JSON: %v\n%s", err, out)
+	}
+	for _, k := range []string{"authorize_url", "base_url", "token_request", "refresh_request", "api_auth"} {
+		if _, ok := got[k]; !ok {
+			t.Errorf("output has no %q", k)
+		}
+	}
+	if strings.Contains(out, explainSecret) {
+		t.Errorf("output carries the client secret stand-in unmasked:\n%s", out)
+	}
+	return got
+}
+
+func authorizeQuery(t *testing.T, ex map[string]any) url.Values {
+	t.Helper()
+	u, err := url.Parse(ex["authorize_url"].(string))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}
+
+func TestExplainHubSpotScope(t *testing.T) {
+	const file = "../../connectors/hubspot.json"
+	scope := authorizeQuery(t, explainJSON(t, file)).Get("scope")
+	if !strings.HasSuffix(scope, " tickets") {
+		t.Errorf("scope %q does not end in \"tickets\" with no trailing space", scope)
+	}
+	scope = authorizeQuery(t, explainJSON(t, file, "--param", "scope=content")).Get("scope")
+	if !strings.HasSuffix(scope, " tickets content") {
+		t.Errorf("with scope=content, scope %q does not end in \"tickets content\"", scope)
+	}
+}
+
+func TestExplainTikTok(t *testing.T) {
+	const file = "../../connectors/tiktok.json"
+	const business, sandbox = "https://business-api.tiktok.com/open_api/v1.2/", "https://sandbox-api.tiktok.com/open_api/v1.2/"
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, business},
+		{[]string{"--param", "environment=Production"}, business},
+		{[]string{"--param", "environment=Sandbox"}, sandbox},
+	} {
+		ex := explainJSON(t, append([]string{file, "--client-id", "my-app"}, tc.args...)...)
+		if got := ex["base_url"]; got != tc.want {
+			t.Errorf("%v: base_url %q, want %q", tc.args, got, tc.want)
+		}
+		q := authorizeQuery(t, ex)
+		if q.Get("app_id") != "my-app" || q.Has("client_id") {
+			t.Errorf("%v: authorize URL query %v: want app_id and no client_id", tc.args, q)
+		}
+		tr := ex["token_request"].(map[string]any)
+		var body map[string]string
+		if err := json.Unmarshal([]byte(tr["body"].(string)), &body); err != nil {
+			t.Fatalf("token request body is not JSON: %v", err)
+		}
+		if body["app_id"] != "my-app" || body["secret"] != explainMask || body["auth_code"] == "" {
+			t.Errorf("token request body %v: want app_id, masked secret, auth_code", body)
+		}
+	}
+}
+
+// HTTP Basic client authentication is shown decoded, with the secret masked.
+func TestExplainMasksBasicAuth(t *testing.T) {
+	ex := explainJSON(t, "../../connectors/spotify.json", "--client-id", "abc")
+	h := ex["token_request"].(map[string]any)["headers"].(map[string]any)
+	if got := h["Authorization"]; got != "Basic base64(abc:********)" {
+		t.Errorf("Authorization %q", got)
+	}
+}
+
+func TestExplainText(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/tiktok.json", "--state", "xyz", "--param", "environment=Sandbox")
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	for _, want := range []string{
+		"Connector: TikTok",
+		"state=xyz",
+		"Token request:\n  POST https://business-api.tiktok.com/open_api/v1.2/oauth2/access_token/\n",
+		`"secret":"********"`,
+		"Base URL: https://sandbox-api.tiktok.com/open_api/v1.2/",
+		"API auth: Authorization: Bearer ACCESS_TOKEN",
+		"the client id is sent as app_id",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, explainSecret) {
+		t.Error("output carries the secret stand-in")
+	}
+}
+
+// A value the connector reads from the callback is a placeholder unless given.
+func TestExplainCallbackValues(t *testing.T) {
+	ex := explainJSON(t, "../../connectors/zoho.json", "--callback", "accounts-server=https://accounts.zoho.eu")
+	if got := ex["token_request"].(map[string]any)["url"]; got != "https://accounts.zoho.eu/oauth/v2/token" {
+		t.Errorf("token URL %q", got)
+	}
+	code, _, errOut := runOauthgen("explain", "../../connectors/zoho.json", "--callback", "nope=x")
+	if code != exitInvalid || !strings.Contains(errOut, "--callback nope") {
+		t.Errorf("unknown callback value: exit %d, %q", code, errOut)
+	}
+}
+
+func TestExplainBadValues(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"../../connectors/tiktok.json", "--param", "environment=Staging"}, exitInvalid, `tiktok: environment "Staging" is not one of Production, Sandbox`},
+		{[]string{"../../connectors/tiktok.json", "--param", "region=EU"}, exitInvalid, `tiktok: unknown parameter "region"`},
+		{[]string{"../../connectors/okta.json"}, exitInvalid, "okta: domain is required"},
+		{[]string{"../../connectors/tiktok.json", "--client-id", ""}, exitInvalid, "tiktok: the client id is empty"},
+		{[]string{"../../connectors/nope.json"}, exitInvalid, "nope.json"},
+		{[]string{"../../connectors/tiktok.json", "--param", "environment"}, exitUsage, `--param "environment": want name=value`},
+		{[]string{"../../connectors/tiktok.json", "--param", "environment=Sandbox", "--param", "environment=Production"}, exitUsage, "given twice"},
+		{[]string{"../../connectors/tiktok.json", "--bogus"}, exitUsage, "unknown flag: --bogus"},
+		{[]string{}, exitUsage, "want one connector FILE"},
+		{[]string{"a.json", "b.json"}, exitUsage, "want one connector FILE"},
+	} {
+		code, out, errOut := runOauthgen(append([]string{"explain"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) {
+			t.Errorf("explain %v: exit %d, stderr %q; want exit %d and %q", tc.args, code, errOut, tc.code, tc.want)
+		}
+		if out != "" {
+			t.Errorf("explain %v: stdout %q", tc.args, out)
+		}
+	}
+	if code, out, _ := runOauthgen("explain", "--help"); code != exitOK || !strings.Contains(out, "Usage: oauthgen explain") {
+		t.Errorf("--help: exit %d, %q", code, out)
+	}
+}
+
+// Every catalog connector explains, with placeholder values for required fields.
+func TestExplainEveryConnector(t *testing.T) {
+	files, _ := filepath.Glob("../../connectors/*.json")
+	if len(files) < 25 {
+		t.Fatalf("%d connectors", len(files))
+	}
+	for _, f := range files {
+		m, err := dynamic.Load(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		args := []string{f}
+		for _, p := range m.Params {
+			if p.Required && p.Default == nil {
+				args = append(args, "--param", p.Name+"=example")
+			}
+		}
+		ex := explainJSON(t, args...)
+		tr, _ := ex["token_request"].(map[string]any)
+		if tr == nil || tr["url"] == "" {
+			t.Errorf("%s: no token request", f)
+		}
+		if ex["api_auth"] == "" {
+			t.Errorf("%s: no API auth", f)
+		}
+		if ex["grant"] == "authorization_code" && ex["authorize_url"] == "" {
+			t.Errorf("%s: no authorize URL", f)
+		}
+	}
+}
