@@ -3,7 +3,9 @@ package conformance
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -22,7 +24,6 @@ type fositeCase struct {
 	auth   runtime.ClientAuth
 	pkce   runtime.PKCE
 	grant  runtime.Grant
-	path   string // token endpoint path the client must use
 }
 
 var fositeCases = []fositeCase{
@@ -34,16 +35,22 @@ var fositeCases = []fositeCase{
 
 var fositeCC = fositeCase{name: "ClientCredentials", file: "fosite_cc.json", id: serviceID, secret: fositeSecret, auth: runtime.AuthHeader, grant: runtime.ClientCredentials}
 
-// fositeClient returns a runtime client for c against s.
-func fositeClient(t testing.TB, s *fositeServer, c fositeCase, opts ...runtime.Option) *runtime.Client {
-	t.Helper()
-	flow := fositeFlow(t, s, c)
-	return runtime.New(flow, runtime.Credentials{ClientID: c.id, ClientSecret: c.secret, RedirectURL: redirectURL}, opts...)
+// eachFosite runs f for every case in cases, in both modes (generated and dynamic).
+func eachFosite(t *testing.T, cases []fositeCase, f func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan)) {
+	s := newFositeServer(t)
+	for _, mode := range fositeModes {
+		for _, c := range cases {
+			t.Run(mode+"/"+c.name, func(t *testing.T) {
+				l := newLeakScan(t, fositeSecret)
+				f(t, s, c, mode, l)
+			})
+		}
+	}
 }
 
 // authorize runs the authorize step of c and returns the code and the PKCE exchange
 // options.
-func authorize(t testing.TB, cl *runtime.Client, c fositeCase, l *leakScan) (string, []oauth2.AuthCodeOption) {
+func authorize(t testing.TB, cl *fositeAPI, c fositeCase, l *leakScan) (string, []oauth2.AuthCodeOption) {
 	t.Helper()
 	state := runtime.NewState()
 	var authOpts, exOpts []oauth2.AuthCodeOption
@@ -53,12 +60,12 @@ func authorize(t testing.TB, cl *runtime.Client, c fositeCase, l *leakScan) (str
 		authOpts = append(authOpts, oauth2.VerifierOption(verifier))
 		exOpts = append(exOpts, oauth2.VerifierOption(verifier))
 	}
-	u := cl.AuthCodeURL(state, authOpts...)
+	u := cl.authCodeURL(state, authOpts...)
 	q := authorizeRedirect(t, u)
 	if !runtime.EqualState(q.Get("state"), state) {
 		t.Fatalf("callback state = %q, want %q", q.Get("state"), state)
 	}
-	code, err := cl.CodeFromCallback(q)
+	code, err := cl.codeFromCallback(q)
 	if err != nil {
 		t.Fatalf("CodeFromCallback: %v", err)
 	}
@@ -66,219 +73,279 @@ func authorize(t testing.TB, cl *runtime.Client, c fositeCase, l *leakScan) (str
 	return code, exOpts
 }
 
-func TestFositeAuthorizationCode(t *testing.T) {
-	s := newFositeServer(t)
-	for _, c := range fositeCases {
-		t.Run(c.name, func(t *testing.T) {
-			l := newLeakScan(t, fositeSecret)
-			ctx := context.Background()
-			cl := fositeClient(t, s, c)
-			l.value(cl)
-			before := len(s.Requests("/oauth2/token"))
-			code, exOpts := authorize(t, cl, c, l)
-			tok, err := cl.Exchange(ctx, code, exOpts...)
-			if err != nil {
-				l.err(err)
-				t.Fatalf("Exchange: %v", err)
-			}
-			l.secret(tok.AccessToken, tok.RefreshToken)
-			if !s.active(tok.AccessToken) {
-				t.Fatal("fosite does not accept the access token")
-			}
-			if tok.RefreshToken == "" || tok.TokenType != "bearer" || time.Until(tok.Expiry) < 50*time.Minute {
-				t.Fatalf("token: refresh set %v, type %q, expires in %v", tok.RefreshToken != "", tok.TokenType, time.Until(tok.Expiry))
-			}
-			// The request fosite saw: client authentication where the connector says.
-			reqs := s.Requests("/oauth2/token")[before:]
-			if len(reqs) != 1 {
-				t.Fatalf("token requests = %d, want 1", len(reqs))
-			}
-			r := reqs[0]
-			_, _, basic := (&http.Request{Header: r.Header}).BasicAuth()
-			switch c.auth {
-			case runtime.AuthHeader:
-				if !basic || r.Form.Has("client_secret") || r.Form.Has("client_id") {
-					t.Errorf("Basic auth: header %v, body has id %v secret %v", basic, r.Form.Has("client_id"), r.Form.Has("client_secret"))
-				}
-			case runtime.AuthBody:
-				if basic || r.Form.Get("client_id") != c.id || r.Form.Has("client_secret") != (c.secret != "") {
-					t.Errorf("body auth: header %v, body id %q, secret sent %v", basic, r.Form.Get("client_id"), r.Form.Has("client_secret"))
-				}
-			}
-			if (c.pkce != runtime.NoPKCE) != r.Form.Has("code_verifier") {
-				t.Errorf("code_verifier sent = %v, want %v", r.Form.Has("code_verifier"), c.pkce != runtime.NoPKCE)
-			}
-			if r.Form.Get("grant_type") != "authorization_code" || r.Form.Get("redirect_uri") != redirectURL {
-				t.Errorf("grant_type %q redirect_uri %q", r.Form.Get("grant_type"), r.Form.Get("redirect_uri"))
-			}
-
-			// invalid_grant on a reused code.
-			_, err = cl.Exchange(ctx, code, exOpts...)
+// login runs authorize and exchange and returns the token.
+func login(t testing.TB, cl *fositeAPI, c fositeCase, l *leakScan) *oauth2.Token {
+	t.Helper()
+	if c.grant == runtime.ClientCredentials {
+		tok, err := cl.token(context.Background())
+		if err != nil {
 			l.err(err)
-			wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-			if !runtime.IsInvalidGrant(err) {
-				t.Error("IsInvalidGrant(reused code) = false")
-			}
-		})
+			t.Fatalf("Token: %v", err)
+		}
+		l.secret(tok.AccessToken)
+		return tok
 	}
+	code, exOpts := authorize(t, cl, c, l)
+	tok, err := cl.exchange(context.Background(), code, exOpts...)
+	if err != nil {
+		l.err(err)
+		t.Fatalf("Exchange: %v", err)
+	}
+	l.secret(tok.AccessToken, tok.RefreshToken)
+	return tok
+}
+
+func TestFositeAuthorizationCode(t *testing.T) {
+	eachFosite(t, fositeCases, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ctx := context.Background()
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		l.value(cl.self)
+		before := len(s.Requests("/oauth2/token"))
+		code, exOpts := authorize(t, cl, c, l)
+		tok, err := cl.exchange(ctx, code, exOpts...)
+		if err != nil {
+			l.err(err)
+			t.Fatalf("Exchange: %v", err)
+		}
+		l.secret(tok.AccessToken, tok.RefreshToken)
+		if !s.active(tok.AccessToken) {
+			t.Fatal("fosite does not accept the access token")
+		}
+		if tok.RefreshToken == "" || tok.TokenType != "bearer" || time.Until(tok.Expiry) < 50*time.Minute {
+			t.Fatalf("token: refresh set %v, type %q, expires in %v", tok.RefreshToken != "", tok.TokenType, time.Until(tok.Expiry))
+		}
+		// The request fosite saw: client authentication where the connector says.
+		reqs := s.Requests("/oauth2/token")[before:]
+		if len(reqs) != 1 {
+			t.Fatalf("token requests = %d, want 1", len(reqs))
+		}
+		r := reqs[0]
+		_, _, basic := (&http.Request{Header: r.Header}).BasicAuth()
+		switch c.auth {
+		case runtime.AuthHeader:
+			if !basic || r.Form.Has("client_secret") || r.Form.Has("client_id") {
+				t.Errorf("Basic auth: header %v, body has id %v secret %v", basic, r.Form.Has("client_id"), r.Form.Has("client_secret"))
+			}
+		case runtime.AuthBody:
+			if basic || r.Form.Get("client_id") != c.id || r.Form.Has("client_secret") != (c.secret != "") {
+				t.Errorf("body auth: header %v, body id %q, secret sent %v", basic, r.Form.Get("client_id"), r.Form.Has("client_secret"))
+			}
+		}
+		if (c.pkce != runtime.NoPKCE) != r.Form.Has("code_verifier") {
+			t.Errorf("code_verifier sent = %v, want %v", r.Form.Has("code_verifier"), c.pkce != runtime.NoPKCE)
+		}
+		if r.Form.Get("grant_type") != "authorization_code" || r.Form.Get("redirect_uri") != redirectURL {
+			t.Errorf("grant_type %q redirect_uri %q", r.Form.Get("grant_type"), r.Form.Get("redirect_uri"))
+		}
+
+		// The token works on fosite's protected API, through the client's HTTPClient
+		// and through Verify (the connector's test_request).
+		resp, err := cl.httpClient(ctx, tok).Get(s.APIURL())
+		if err != nil {
+			l.err(err)
+			t.Fatalf("API call: %v", err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || !strings.Contains(string(body), `"client":"`+c.id+`"`) {
+			t.Errorf("API call: %d %s", resp.StatusCode, body)
+		}
+		if err := cl.verify(ctx, tok); err != nil {
+			l.err(err)
+			t.Errorf("Verify: %v", err)
+		}
+
+		// invalid_grant on a reused code.
+		_, err = cl.exchange(ctx, code, exOpts...)
+		l.err(err)
+		wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
+		if !runtime.IsInvalidGrant(err) {
+			t.Error("IsInvalidGrant(reused code) = false")
+		}
+	})
 }
 
 func TestFositeRefreshRotation(t *testing.T) {
-	s := newFositeServer(t)
-	for _, c := range fositeCases {
-		t.Run(c.name, func(t *testing.T) {
-			l := newLeakScan(t, fositeSecret)
-			ctx := context.Background()
-			cl := fositeClient(t, s, c)
-			code, exOpts := authorize(t, cl, c, l)
-			first, err := cl.Exchange(ctx, code, exOpts...)
-			if err != nil {
-				t.Fatalf("Exchange: %v", err)
-			}
-			l.secret(first.AccessToken, first.RefreshToken)
-			second, err := cl.RefreshToken(ctx, first)
-			if err != nil {
-				l.err(err)
-				t.Fatalf("RefreshToken: %v", err)
-			}
-			l.secret(second.AccessToken, second.RefreshToken)
-			if second.RefreshToken == "" || second.RefreshToken == first.RefreshToken {
-				t.Fatal("the refresh token was not rotated")
-			}
-			if second.AccessToken == first.AccessToken || !s.active(second.AccessToken) {
-				t.Fatal("the refreshed access token is not new and active")
-			}
-			if s.active(first.AccessToken) {
-				t.Error("fosite still accepts the first access token after rotation")
-			}
-			// The rotated-out refresh token is refused; fosite then revokes the whole
-			// chain, so the second token dies too (refresh token reuse detection).
-			_, err = cl.Refresh(ctx, first.RefreshToken)
+	eachFosite(t, fositeCases, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ctx := context.Background()
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		first := login(t, cl, c, l)
+		second, err := cl.refresh(ctx, first.RefreshToken)
+		if err != nil {
 			l.err(err)
-			wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-			// Refresh with the new one: fosite revoked it on reuse (RFC 6819 5.2.2.3),
-			// so this must be invalid_grant as well, never a token.
-			_, err = cl.Refresh(ctx, second.RefreshToken)
+			t.Fatalf("Refresh: %v", err)
+		}
+		l.secret(second.AccessToken, second.RefreshToken)
+		if second.RefreshToken == "" || second.RefreshToken == first.RefreshToken {
+			t.Fatal("the refresh token was not rotated")
+		}
+		if second.AccessToken == first.AccessToken || !s.active(second.AccessToken) {
+			t.Fatal("the refreshed access token is not new and active")
+		}
+		if s.active(first.AccessToken) {
+			t.Error("fosite still accepts the first access token after rotation")
+		}
+		// The rotated-out refresh token is refused, and fosite then revokes the whole
+		// chain (refresh token reuse detection, RFC 6819 5.2.2.3): the second refresh
+		// token is refused as well.
+		_, err = cl.refresh(ctx, first.RefreshToken)
+		l.err(err)
+		wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
+		_, err = cl.refresh(ctx, second.RefreshToken)
+		l.err(err)
+		wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
+	})
+}
+
+// TestFositeTokenSourceRotation: an expired token given to TokenSource is refreshed
+// once, the rotated token is kept in the store and passed to the hook, and the API
+// call made with it succeeds.
+func TestFositeTokenSourceRotation(t *testing.T) {
+	eachFosite(t, fositeCases, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ctx := context.Background()
+		store := &runtime.MemoryStore{}
+		var hooked []*oauth2.Token
+		cl := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"),
+			runtime.WithTokenHook(func(_ context.Context, tok *oauth2.Token) { hooked = append(hooked, tok) }))
+		first := login(t, cl, c, l)
+		expired := *first
+		expired.Expiry = time.Now().Add(-time.Minute)
+		if err := store.Save(ctx, "alice", first, &expired); err != nil {
+			t.Fatalf("store: %v", err)
+		}
+		before := len(s.Requests("/oauth2/token"))
+		resp, err := cl.httpClient(ctx, &expired).Get(s.APIURL())
+		if err != nil {
 			l.err(err)
-			wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-		})
-	}
+			t.Fatalf("API call: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("API call with a refreshed token: %d", resp.StatusCode)
+		}
+		if n := len(s.Requests("/oauth2/token")) - before; n != 1 {
+			t.Fatalf("%d token requests, want 1 refresh", n)
+		}
+		stored, err := store.Load(ctx, "alice")
+		if err != nil || stored.RefreshToken == first.RefreshToken || stored.AccessToken == first.AccessToken || !s.active(stored.AccessToken) {
+			t.Fatalf("store does not hold the rotated token (err %v)", err)
+		}
+		l.secret(stored.AccessToken, stored.RefreshToken)
+		if len(hooked) == 0 || hooked[len(hooked)-1].AccessToken != stored.AccessToken {
+			t.Error("the hook did not see the rotated token")
+		}
+	})
 }
 
 func TestFositeClientCredentials(t *testing.T) {
-	s := newFositeServer(t)
-	l := newLeakScan(t, fositeSecret)
-	ctx := context.Background()
-	cl := fositeClient(t, s, fositeCC)
-	tok, err := cl.Token(ctx)
-	if err != nil {
+	eachFosite(t, []fositeCase{fositeCC}, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ctx := context.Background()
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		l.value(cl.self)
+		before := len(s.Requests("/oauth2/token"))
+		tok := login(t, cl, c, l)
+		if !s.active(tok.AccessToken) || tok.RefreshToken != "" {
+			t.Fatalf("client credentials token: active %v, refresh token set %v", s.active(tok.AccessToken), tok.RefreshToken != "")
+		}
+		r := s.Requests("/oauth2/token")[before]
+		_, _, basic := (&http.Request{Header: r.Header}).BasicAuth()
+		if r.Form.Get("grant_type") != "client_credentials" || r.Form.Get("scope") != "read" || r.Form.Has("client_secret") || !basic {
+			t.Errorf("request: grant_type %q scope %q secret in body %v Basic %v", r.Form.Get("grant_type"), r.Form.Get("scope"), r.Form.Has("client_secret"), basic)
+		}
+		// The HTTP client gets its own token and calls the API.
+		resp, err := cl.httpClient(ctx, nil).Get(s.APIURL())
+		if err != nil {
+			l.err(err)
+			t.Fatalf("API call: %v", err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK {
+			t.Errorf("API call: %d", resp.StatusCode)
+		}
+		// A wrong secret is invalid_client (RFC 6749 5.2, HTTP 401).
+		l.secret("wrong-secret-0123456789")
+		bad := newFositeAPI(t, s, c, mode, "wrong-secret-0123456789")
+		_, err = bad.token(ctx)
 		l.err(err)
-		t.Fatalf("Token: %v", err)
-	}
-	l.secret(tok.AccessToken)
-	if !s.active(tok.AccessToken) || tok.RefreshToken != "" {
-		t.Fatalf("client credentials token: active %v, refresh token set %v", s.active(tok.AccessToken), tok.RefreshToken != "")
-	}
-	r := s.Requests("/oauth2/token")
-	if got := r[len(r)-1].Form; got.Get("grant_type") != "client_credentials" || got.Get("scope") != "read" || got.Has("client_secret") {
-		t.Errorf("request form = %v", got)
-	}
-	// A wrong secret is invalid_client (RFC 6749 5.2, HTTP 401).
-	bad := runtime.New(fositeFlow(t, s, fositeCC), runtime.Credentials{ClientID: serviceID, ClientSecret: "wrong-secret-0123456789"})
-	l.secret("wrong-secret-0123456789")
-	_, err = bad.Token(ctx)
-	l.err(err)
-	wantRetrieveError(t, err, "invalid_client", http.StatusUnauthorized)
+		wantRetrieveError(t, err, "invalid_client", http.StatusUnauthorized)
+	})
 }
 
 func TestFositeInvalidClient(t *testing.T) {
-	s := newFositeServer(t)
-	for _, c := range fositeCases[:3] { // the confidential clients
-		t.Run(c.name, func(t *testing.T) {
-			l := newLeakScan(t, fositeSecret, "not-the-secret-4242")
-			good := fositeClient(t, s, c)
-			code, exOpts := authorize(t, good, c, l)
-			wrong := c
-			wrong.secret = "not-the-secret-4242"
-			bad := fositeClient(t, s, wrong)
-			_, err := bad.Exchange(context.Background(), code, exOpts...)
-			l.err(err)
-			wantRetrieveError(t, err, "invalid_client", http.StatusUnauthorized)
-		})
-	}
+	eachFosite(t, fositeCases[:3], func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		l.secret("not-the-secret-4242")
+		good := newFositeAPI(t, s, c, mode, c.secret)
+		code, exOpts := authorize(t, good, c, l)
+		bad := newFositeAPI(t, s, c, mode, "not-the-secret-4242")
+		_, err := bad.exchange(context.Background(), code, exOpts...)
+		l.err(err)
+		wantRetrieveError(t, err, "invalid_client", http.StatusUnauthorized)
+	})
 }
 
 func TestFositePKCEMismatch(t *testing.T) {
-	s := newFositeServer(t)
-	for _, c := range []fositeCase{fositeCases[0], fositeCases[3]} {
-		t.Run(c.name, func(t *testing.T) {
-			l := newLeakScan(t, fositeSecret)
-			cl := fositeClient(t, s, c)
-			code, _ := authorize(t, cl, c, l)
-			other := oauth2.GenerateVerifier()
-			l.secret(other)
-			_, err := cl.Exchange(context.Background(), code, oauth2.VerifierOption(other))
-			l.err(err)
-			wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-			// Without any verifier: fosite wants one (invalid_grant as well).
-			code, _ = authorize(t, cl, c, l)
-			_, err = cl.Exchange(context.Background(), code)
-			l.err(err)
-			var re *oauth2.RetrieveError
-			if !errors.As(err, &re) || re.ErrorCode == "" {
-				t.Fatalf("missing verifier: err = %v, want a RetrieveError with a code", err)
-			}
-		})
-	}
+	eachFosite(t, []fositeCase{fositeCases[0], fositeCases[3]}, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		code, _ := authorize(t, cl, c, l)
+		other := oauth2.GenerateVerifier()
+		l.secret(other)
+		_, err := cl.exchange(context.Background(), code, oauth2.VerifierOption(other))
+		l.err(err)
+		wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
+		// Without any verifier, fosite refuses the exchange as well.
+		code, _ = authorize(t, cl, c, l)
+		_, err = cl.exchange(context.Background(), code)
+		l.err(err)
+		var re *oauth2.RetrieveError
+		if !errors.As(err, &re) || re.ErrorCode == "" {
+			t.Fatalf("missing verifier: err = %v, want a RetrieveError with a code", err)
+		}
+	})
 }
 
 func TestFositeRevocation(t *testing.T) {
-	s := newFositeServer(t)
-	for _, c := range append(fositeCases[:len(fositeCases):len(fositeCases)], fositeCC) {
-		t.Run(c.name, func(t *testing.T) {
-			l := newLeakScan(t, fositeSecret)
-			ctx := context.Background()
-			cl := fositeClient(t, s, c)
-			var tok *oauth2.Token
-			var err error
-			if c.grant == runtime.ClientCredentials {
-				tok, err = cl.Token(ctx)
-			} else {
-				code, exOpts := authorize(t, cl, c, l)
-				tok, err = cl.Exchange(ctx, code, exOpts...)
+	eachFosite(t, append(fositeCases[:len(fositeCases):len(fositeCases)], fositeCC), func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ctx := context.Background()
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		tok := login(t, cl, c, l)
+		if !s.active(tok.AccessToken) {
+			t.Fatal("token not active before revocation")
+		}
+		if err := cl.revoke(ctx, tok); err != nil {
+			l.err(err)
+			t.Fatalf("Revoke: %v", err)
+		}
+		// Revoking the refresh token revokes the grant's access token too
+		// (RFC 7009 2.1, as fosite does).
+		if s.active(tok.AccessToken) {
+			t.Error("access token still active after revocation")
+		}
+		before := len(s.Requests("/oauth2/token"))
+		err := cl.verify(ctx, tok)
+		l.err(err)
+		if c.grant == runtime.ClientCredentials {
+			// A 401 makes a client credentials client get a new token and retry.
+			if err != nil || len(s.Requests("/oauth2/token")) != before+1 {
+				t.Errorf("Verify with a revoked client credentials token: %v, %d token requests (want a renewal)", err, len(s.Requests("/oauth2/token"))-before)
 			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			l.secret(tok.AccessToken, tok.RefreshToken)
-			if !s.active(tok.AccessToken) {
-				t.Fatal("token not active before revocation")
-			}
-			if err := cl.Revoke(ctx, tok); err != nil {
-				l.err(err)
-				t.Fatalf("Revoke: %v", err)
-			}
-			// Revoking the refresh token revokes the grant's access token too
-			// (RFC 7009 2.1, as fosite does).
-			if s.active(tok.AccessToken) {
-				t.Error("access token still active after revocation")
-			}
-			if tok.RefreshToken != "" {
-				_, err = cl.RefreshToken(ctx, tok)
-				l.err(err)
-				wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-			}
-			// Revoking again is not an error (RFC 7009 2.2: invalid tokens are fine).
-			if err := cl.Revoke(ctx, tok); err != nil {
-				t.Errorf("second Revoke: %v", err)
-			}
-			reqs := s.Requests("/oauth2/revoke")
-			last := reqs[len(reqs)-1]
-			if last.Form.Get("token") == "" || last.Form.Get("token_type_hint") == "" {
-				t.Errorf("revocation form: token sent %v, hint %q", last.Form.Has("token"), last.Form.Get("token_type_hint"))
-			}
-		})
-	}
+		} else if err == nil {
+			t.Error("Verify accepts a revoked token whose grant is gone")
+		}
+		if tok.RefreshToken != "" {
+			_, err := cl.refresh(ctx, tok.RefreshToken)
+			l.err(err)
+			wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
+		}
+		// Revoking again is not an error (RFC 7009 2.2: invalid tokens are fine).
+		if err := cl.revoke(ctx, tok); err != nil {
+			t.Errorf("second Revoke: %v", err)
+		}
+		reqs := s.Requests("/oauth2/revoke")
+		last := reqs[len(reqs)-1]
+		if last.Form.Get("token") == "" || last.Form.Get("token_type_hint") == "" {
+			t.Errorf("revocation form: token sent %v, hint %q", last.Form.Has("token"), last.Form.Get("token_type_hint"))
+		}
+	})
 }
 
 // wantRetrieveError fails unless err wraps an *oauth2.RetrieveError with code and HTTP
