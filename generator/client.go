@@ -153,22 +153,24 @@ func (g *gen) newFunc() {
 	if g.readsRedirect {
 		client = append(client, field("redirectURL", jen.Id("cfg").Dot("RedirectURL")))
 	}
-	body = append(body, jen.Id("c").Op(":=").Op("&").Id("Client").Values(client...))
-	flowRef := jen.Op("&").Id("flow")
-	if len(g.newStmts) > 0 {
-		body = append(body, jen.Id("f").Op(":=").Id("flow"))
-		body = append(body, g.newStmts...)
-		flowRef = jen.Op("&").Id("f")
-	}
 	creds := jen.Qual(rt, "Credentials").Values(
 		field("ClientID", jen.Id("cfg").Dot("ClientID")),
 		field("ClientSecret", jen.Id("cfg").Dot("ClientSecret")),
 		field("RedirectURL", jen.Id("cfg").Dot("RedirectURL")),
 	)
-	body = append(body,
-		jen.Id("c").Dot("rc").Op("=").Qual(rt, "New").Call(flowRef, creds, jen.Id("opts").Op("...")),
-		jen.Return(jen.Id("c"), jen.Nil()),
-	)
+	if len(g.newStmts) == 0 {
+		// Nothing in the flow depends on cfg: every client shares the package's flow.
+		client = append([]jen.Code{field("rc", jen.Qual(rt, "New").Call(jen.Op("&").Id("flow"), creds, jen.Id("opts").Op("...")))}, client...)
+		body = append(body, jen.Return(jen.Op("&").Id("Client").Add(multi(client...)), jen.Nil()))
+	} else {
+		body = append(body, jen.Id("c").Op(":=").Op("&").Id("Client").Values(client...))
+		body = append(body, jen.Id("f").Op(":=").Id("flow"))
+		body = append(body, g.newStmts...)
+		body = append(body,
+			jen.Id("c").Dot("rc").Op("=").Qual(rt, "New").Call(jen.Op("&").Id("f"), creds, jen.Id("opts").Op("...")),
+			jen.Return(jen.Id("c"), jen.Nil()),
+		)
+	}
 	text := "New checks cfg and returns a client: the client id must be set"
 	if len(m.Params) > 0 {
 		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"

@@ -11,6 +11,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"go/format"
 	"path/filepath"
 	"strings"
 
@@ -47,7 +48,10 @@ func Generate(m *model.Connector, opts Options) ([]byte, error) {
 	if err := g.f.Render(&buf); err != nil {
 		return nil, fmt.Errorf("generator: %s: rendering: %w", m.Name, err)
 	}
-	out := buf.Bytes()
+	out, err := groupImports(buf.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("generator: %s: %w", m.Name, err)
+	}
 	if opts.ModulePath != "" && opts.ModulePath != DefaultModulePath {
 		out = bytes.ReplaceAll(out, []byte(`"`+DefaultModulePath+`/`), []byte(`"`+strings.TrimSuffix(opts.ModulePath, "/")+`/`))
 	}
@@ -70,4 +74,33 @@ func File(path string, opts Options) (pkg string, src []byte, err error) {
 	}
 	src, err = Generate(m, opts)
 	return m.Package, src, err
+}
+
+// groupImports puts the standard library imports of src before the others, with a
+// blank line between the two groups, as goimports does.
+func groupImports(src []byte) ([]byte, error) {
+	start := bytes.Index(src, []byte("\nimport (\n"))
+	if start < 0 {
+		return src, nil
+	}
+	start += len("\nimport (\n")
+	end := bytes.Index(src[start:], []byte("\n)\n"))
+	if end < 0 {
+		return src, nil
+	}
+	var std, other []string
+	for _, line := range strings.Split(string(src[start:start+end]), "\n") {
+		path := strings.Trim(line[strings.IndexByte(line, '"'):], `"`)
+		if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
+			other = append(other, line)
+		} else {
+			std = append(std, line)
+		}
+	}
+	if len(std) == 0 || len(other) == 0 {
+		return src, nil
+	}
+	block := strings.Join(std, "\n") + "\n\n" + strings.Join(other, "\n")
+	out := append(append(append([]byte{}, src[:start]...), block...), src[start+end:]...)
+	return format.Source(out)
 }

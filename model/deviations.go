@@ -60,7 +60,7 @@ func deviations(m *Connector) []string {
 		for _, f := range m.CallbackParams {
 			names = append(names, f.Path[0])
 		}
-		add("the callback's " + strings.Join(names, ", ") + " parameters are kept with the token")
+		add("the callback parameters " + strings.Join(names, ", ") + " are kept with the token")
 	}
 	if p := strings.Join(m.AccessToken, "."); p != "access_token" {
 		add("the access token is read from " + p)
@@ -75,7 +75,7 @@ func deviations(m *Connector) []string {
 		add("tokens without expires_in live " + strconv.Itoa(int(m.DefaultExpiresIn.Seconds())) + " seconds")
 	}
 	if len(m.Metadata) > 0 {
-		add("the token response's " + fieldNames(m.Metadata) + " are kept as token metadata")
+		add("the token response fields " + fieldNames(m.Metadata) + " are kept as token metadata")
 	}
 	if m.Permanent {
 		add("tokens are permanent and never refreshed")

@@ -12,16 +12,17 @@
 // Provider documentation: https://developers.asana.com/docs/oauth
 //
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
-// response's user_email, user_gid, user_name are kept as token metadata.
+// response fields user_email, user_gid, user_name are kept as token metadata.
 package asana
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -97,9 +98,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("asana: the client id is empty")
 	}
-	c := &Client{}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state. The flow

@@ -13,17 +13,18 @@
 // Provider documentation:
 // https://developers.miro.com/docs/getting-started-with-oauth
 //
-// Deviations from RFC 6749: the token response's team_id, user_id are kept as
-// token metadata.
+// Deviations from RFC 6749: the token response fields team_id, user_id are kept
+// as token metadata.
 package miro
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -95,9 +96,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("miro: the client id is empty")
 	}
-	c := &Client{}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.

@@ -14,18 +14,19 @@
 // Provider documentation: https://developers.notion.com/docs/authorization
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the token request body is JSON; the token response's bot_id,
-// workspace_id, workspace_name are kept as token metadata; API calls carry the
-// headers Notion-Version.
+// authentication; the token request body is JSON; the token response fields
+// bot_id, workspace_id, workspace_name are kept as token metadata; API calls
+// carry the headers Notion-Version.
 package notion
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -105,9 +106,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("notion: the client id is empty")
 	}
-	c := &Client{}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.

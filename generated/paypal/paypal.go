@@ -19,9 +19,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
-	"net/http"
 )
 
 // Name is the connector's display name.

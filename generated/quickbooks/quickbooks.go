@@ -14,17 +14,18 @@
 // https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the callback's realmId parameters are kept with the token.
+// authentication; the callback parameters realmId are kept with the token.
 package quickbooks
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -119,9 +120,10 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("quickbooks: environment %q is not one of Production, Sandbox", cfg.Params.Environment)
 	}
-	c := &Client{params: cfg.Params}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc:     runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+		params: cfg.Params,
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.

@@ -17,17 +17,18 @@
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm&type=5
 //
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
-// response's identity_url, instance_url are kept as token metadata.
+// response fields identity_url, instance_url are kept as token metadata.
 package salesforce
 
 import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.

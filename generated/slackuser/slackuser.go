@@ -16,16 +16,18 @@
 // Deviations from RFC 6749: the access token is read from
 // authed_user.access_token; the refresh token is read from
 // authed_user.refresh_token; the lifetime is read from authed_user.expires_in;
-// the token response's team_id, team_name, user_id are kept as token metadata.
+// the token response fields team_id, team_name, user_id are kept as token
+// metadata.
 package slackuser
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.

@@ -12,17 +12,18 @@
 //
 // Provider documentation: https://developers.strava.com/docs/authentication/
 //
-// Deviations from RFC 6749: the callback's scope parameters are kept with the
-// token; the token response's athlete_id are kept as token metadata.
+// Deviations from RFC 6749: the callback parameters scope are kept with the
+// token; the token response fields athlete_id are kept as token metadata.
 package strava
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -98,9 +99,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("strava: the client id is empty")
 	}
-	c := &Client{}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.

@@ -14,7 +14,7 @@
 //
 // Provider documentation: https://docs.stripe.com/connect/oauth-reference
 //
-// Deviations from RFC 6749: the token response's livemode,
+// Deviations from RFC 6749: the token response fields livemode,
 // stripe_publishable_key, stripe_user_id are kept as token metadata.
 package stripeconnect
 
@@ -22,10 +22,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.

@@ -16,10 +16,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -109,9 +110,10 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("tiktok: environment %q is not one of Production, Sandbox", cfg.Params.Environment)
 	}
-	c := &Client{params: cfg.Params}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc:     runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+		params: cfg.Params,
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.

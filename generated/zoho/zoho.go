@@ -15,19 +15,20 @@
 // Provider documentation:
 // https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html
 //
-// Deviations from RFC 6749: the callback's accounts-server, location parameters
-// are kept with the token; the token response's api_domain are kept as token
-// metadata; the API header value is "Zoho-oauthtoken {{token_format}}" with
-// token_format "{{token}}".
+// Deviations from RFC 6749: the callback parameters accounts-server, location
+// are kept with the token; the token response fields api_domain are kept as
+// token metadata; the API header value is "Zoho-oauthtoken {{token_format}}"
+// with token_format "{{token}}".
 package zoho
 
 import (
 	"context"
 	"errors"
-	"github.com/oauthgen/oauthgen/runtime"
-	"golang.org/x/oauth2"
 	"net/http"
 	"net/url"
+
+	"github.com/oauthgen/oauthgen/runtime"
+	"golang.org/x/oauth2"
 )
 
 // Name is the connector's display name.
@@ -106,9 +107,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("zoho: the client id is empty")
 	}
-	c := &Client{}
-	c.rc = runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return c, nil
+	return &Client{
+		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+	}, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.
