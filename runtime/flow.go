@@ -41,7 +41,15 @@ const (
 )
 
 // Path is a dot path into a JSON (or form-encoded) response, split at the dots:
-// Path{"data", "access_token"}.
+// Path{"data", "access_token"}. Each segment names a key of the current object; when
+// the current value is a JSON array instead, a segment that is a non-negative
+// decimal integer without sign or leading zeros ("0", "12", as in RFC 6901) is an
+// index into it, counted from 0: Path{"0", "id"} is the id of the first element of
+// [{"id":"a"}], and Path{"data", "items", "1", "name"} reads into a nested array.
+// An object is always looked up by key, so a key "0" of an object still works. A
+// missing key, an index past the end, any other segment on an array, or a segment
+// on a string, number, boolean or null finds nothing. In a form-encoded response
+// the whole path is also tried as one dotted key ("data.access_token").
 type Path []string
 
 // Vars are the values a template may read that are known only during a flow, not when

@@ -124,8 +124,11 @@ func FuzzParseTokenResponse(f *testing.F) {
 	f.Add(502, "text/html", "<html>")
 	c := New(&Flow{AccessToken: Path{"data", "access_token"}, Metadata: []Field{{Name: "m", Path: Path{"data", "x", "y"}}}}, Credentials{})
 	std := New(&Flow{}, Credentials{})
+	// Paths through arrays: the token in an element, metadata in nested arrays.
+	arr := New(&Flow{AccessToken: Path{"data", "0", "access_token"}, Metadata: []Field{{Name: "m", Path: Path{"data", "1", "x", "0"}}, {Name: "n", Path: Path{"0", "0"}}}}, Credentials{})
+	rootArr := New(&Flow{AccessToken: Path{"0", "access_token"}, ExpiresIn: Path{"1", "expires_in"}}, Credentials{})
 	f.Fuzz(func(t *testing.T, status int, ct, body string) {
-		for _, cl := range []*Client{c, std} {
+		for _, cl := range []*Client{c, std, arr, rootArr} {
 			p, _, err := parseBody(cl, status, ct, body)
 			if err == nil && (p == nil || p.tok.AccessToken == "") {
 				t.Fatal("success without an access token")

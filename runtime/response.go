@@ -86,27 +86,52 @@ func formRoot(body []byte) (any, error) {
 	return m, nil
 }
 
-// lookup follows p into v. In a form-encoded response (a flat map) a path is also
-// tried as one dotted key.
+// lookup follows p into v (see Path for the rules). In a form-encoded response (a
+// flat map) a path is also tried as one dotted key.
 func lookup(v any, p Path) (any, bool) {
 	cur := v
 	for i, k := range p {
-		m, ok := cur.(map[string]any)
-		if !ok {
-			return nil, false
-		}
-		next, ok := m[k]
-		if !ok {
-			if i == 0 && len(p) > 1 {
-				if x, ok := m[strings.Join(p, ".")]; ok {
-					return x, true
+		switch x := cur.(type) {
+		case map[string]any:
+			next, ok := x[k]
+			if !ok {
+				if i == 0 && len(p) > 1 {
+					if y, ok := x[strings.Join(p, ".")]; ok {
+						return y, true
+					}
 				}
+				return nil, false
 			}
+			cur = next
+		case []any:
+			n, ok := arrayIndex(k)
+			if !ok || n >= len(x) {
+				return nil, false
+			}
+			cur = x[n]
+		default:
 			return nil, false
 		}
-		cur = next
 	}
 	return cur, true
+}
+
+// arrayIndex reads a path segment as an index into a JSON array: a non-negative
+// decimal integer without sign or leading zeros ("0", "12"), as in a JSON Pointer
+// (RFC 6901).
+func arrayIndex(k string) (int, bool) {
+	if k == "" || len(k) > 9 || (len(k) > 1 && k[0] == '0') {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(k); i++ {
+		c := k[i]
+		if c < '0' || c > '9' {
+			return 0, false
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n, true
 }
 
 // parent returns the object that holds the value at p.
@@ -372,6 +397,9 @@ func isRFCError(root any) bool {
 
 // keysOf lists the top-level keys of a response (names only, never values).
 func keysOf(root any) string {
+	if a, ok := root.([]any); ok {
+		return "no fields: it is an array of length " + strconv.Itoa(len(a))
+	}
 	m, ok := root.(map[string]any)
 	if !ok || len(m) == 0 {
 		return "no fields"
