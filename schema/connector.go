@@ -184,7 +184,8 @@ type Config struct {
 	RequestMethod string `json:"request_method,omitempty" jsonschema:"enum=GET,enum=POST,default=POST"`
 
 	// AccessTokenPath is the dot path of the access token in the token response.
-	// Default: access_token.
+	// In this and the other dot paths, a segment that is a number (0, 1, ...) indexes
+	// into a JSON array: data.0.access_token. Default: access_token.
 	AccessTokenPath string `json:"access_token_path,omitempty" jsonschema:"default=access_token,example=data.access_token"`
 
 	// ExchangeRequestBodyType is the encoding of token request bodies: data
@@ -261,7 +262,7 @@ type Config struct {
 	RefreshBeforeExpiry int `json:"refresh_before_expiry,omitempty" jsonschema:"minimum=0,maximum=86400"`
 
 	// TokenMetadata maps a name to a dot path into the token response (instance_url,
-	// team.id). The values are kept with the token, get typed accessors, and are usable
+	// team.id, accounts.0.id: a number indexes into a JSON array). The values are kept with the token, get typed accessors, and are usable
 	// in templates as credentials.<name>.
 	TokenMetadata map[string]string `json:"token_metadata,omitempty"`
 }
@@ -271,8 +272,9 @@ type Userinfo struct {
 	// URL is the endpoint, called with GET and the new token (template).
 	URL string `json:"url" jsonschema:"minLength=1"`
 
-	// Metadata maps a name to a dot path into the response; the values join the token
-	// metadata.
+	// Metadata maps a name to a dot path into the response (email, 0.id: a number
+	// indexes into a JSON array, such as a list of accessible sites); the values join
+	// the token metadata.
 	Metadata map[string]string `json:"metadata,omitempty"`
 }
 
