@@ -94,7 +94,7 @@ func Check(outs []Output) []string {
 			out = append(out, fmt.Sprintf("%s: %v", o.Path, err))
 		case !bytes.Equal(old, o.Src):
 			n, first := diffLines(old, o.Src)
-			out = append(out, fmt.Sprintf("%s: stale: %d %s differ, first at line %d (regenerate from %s)", o.Path, n, plural(n), first, o.Connector))
+			out = append(out, fmt.Sprintf("%s: stale: %d %s, first at line %d (regenerate from %s)", o.Path, n, plural(n), first, o.Connector))
 		}
 	}
 	return out
@@ -102,9 +102,9 @@ func Check(outs []Output) []string {
 
 func plural(n int) string {
 	if n == 1 {
-		return "line"
+		return "line differs"
 	}
-	return "lines"
+	return "lines differ"
 }
 
 // diffLines counts the lines that differ between a and b position by position (a
