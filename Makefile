@@ -12,7 +12,7 @@ FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 FUZZ_TARGETS += ./jinja:FuzzParse
 FUZZ_TARGETS += ./conformance:FuzzTokenResponse ./conformance:FuzzGenerateCompile ./conformance:FuzzGenerateFields
 
-.PHONY: all generate test vet go-test editor-test fuzz bench tools
+.PHONY: all generate test vet go-test editor-test consumer-test fuzz bench tools
 
 all: generate test
 
@@ -24,7 +24,7 @@ generate:
 
 ## test: vet, the race-enabled Go tests (the schema staleness test and fuzz corpora
 ## included), and the editor test.
-test: vet go-test editor-test
+test: vet go-test editor-test consumer-test
 
 vet:
 	$(GO) vet ./...
@@ -34,6 +34,11 @@ go-test:
 
 editor-test: tools
 	cd editor && $(NODE) --test
+
+## consumer-test: examples/consumer (its own module) regenerates its client with
+## go generate; the checked-in output must not change, and its flow test must pass.
+consumer-test:
+	cd examples/consumer && $(GO) generate ./... && git diff --exit-code -- . && $(GO) vet ./... && $(GO) test -race ./...
 
 ## tools: install the editor test's npm packages from the lock file.
 tools:
