@@ -212,10 +212,11 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 		}
 	}
 	if m.Userinfo != nil {
-		c.Userinfo = map[string]any{"sub": "user-1"}
+		ui := map[string]any{"sub": "user-1"}
+		c.Userinfo = ui
 		for _, f := range m.Userinfo.Fields {
 			v := fakeValue("user", f.Name)
-			nest(c.Userinfo, f.Path, v)
+			nest(ui, f.Path, v)
 			fx.meta[f.Name] = v
 		}
 	}

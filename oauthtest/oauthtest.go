@@ -105,7 +105,11 @@ type Config struct {
 	APIQuery  string // when set, the token is expected in this query parameter instead
 	APIBase64 bool   // the part in place of {token} is base64 of the token
 
-	Userinfo map[string]any // userinfo answer (default {"sub":"user-1"})
+	// Userinfo is the userinfo endpoint's answer, encoded as JSON: an object
+	// (map[string]any), an array ([]any{map[string]any{"id": "site-1"}}, as Atlassian's
+	// accessible-resources and Xero's /connections answer) or any value encoding/json
+	// accepts. Default (nil): {"sub":"user-1"}.
+	Userinfo any
 
 	Latency time.Duration // added to every token request
 
@@ -818,7 +822,15 @@ func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request) {
 	if ui == nil {
 		ui = map[string]any{"sub": "user-1"}
 	}
-	writeJSON(w, http.StatusOK, ui)
+	body, err := json.Marshal(ui)
+	if err != nil {
+		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": "oauthtest: Config.Userinfo is not encodable as JSON: " + err.Error()})
+		return
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	w.Write(append(body, '\n'))
 }
 
 // api is the protected endpoint. It answers 401 for a missing, malformed, unknown or

@@ -259,6 +259,31 @@ func TestDeviations(t *testing.T) {
 				}
 			},
 		},
+		{
+			// Atlassian's accessible-resources and Xero's /connections answer an array.
+			name: "userinfo answering an array",
+			cfg: oauthtest.Config{Userinfo: []any{
+				map[string]any{"id": "cloud-1", "scopes": []any{"read:jira-work", "write:jira-work"}},
+				map[string]any{"id": "cloud-2", "0": "key"},
+			}},
+			flow: func(f *runtime.Flow, p *oauthtest.Provider) {
+				f.Userinfo = &runtime.Userinfo{URL: runtime.String(p.UserinfoURL()), Fields: []runtime.Field{
+					{Name: "cloud_id", Path: runtime.Path{"0", "id"}},
+					{Name: "second", Path: runtime.Path{"1", "id"}},
+					{Name: "scope", Path: runtime.Path{"0", "scopes", "1"}},
+					{Name: "key", Path: runtime.Path{"1", "0"}},
+					{Name: "third", Path: runtime.Path{"2", "id"}},
+					{Name: "by_name", Path: runtime.Path{"id"}},
+				}}
+			},
+			check: func(t *testing.T, p *oauthtest.Provider, reqs []oauthtest.Request, code string, tok *oauth2.Token) {
+				for k, want := range map[string]any{"cloud_id": "cloud-1", "second": "cloud-2", "scope": "write:jira-work", "key": "key", "third": nil, "by_name": nil} {
+					if got := tok.Extra(k); got != want {
+						t.Errorf("Extra(%s) = %#v, want %#v", k, got, want)
+					}
+				}
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
