@@ -14,7 +14,7 @@ import (
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// fixtures covers every catalog connector that the dynamic client can run today.
+// fixtures covers every catalog connector.
 // Each entry encodes the provider's documented quirks (see the connector's
 // description and docs_url).
 var fixtures = map[string]e2e.Fixture{
@@ -276,6 +276,60 @@ var fixtures = map[string]e2e.Fixture{
 			Userinfo: map[string]any{"dc": "us6", "api_endpoint": "https://us6.api.mailchimp.com", "accountname": "Acme", "login": map[string]any{"email": "a@example.com"}}},
 		Meta: map[string]string{"dc": "us6", "api_endpoint": "https://us6.api.mailchimp.com", "account_name": "Acme"},
 	},
+	"atlassian.json": {
+		// A JSON token request, rotating refresh tokens, and the cloud id of the first
+		// site in the array accessible-resources answers.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"scope": "read:jira-work read:jira-user offline_access"},
+			Userinfo: []any{
+				map[string]any{"id": "1324a887-45db-1bf4-1e99-ef0ff456d421", "url": "https://acme.atlassian.net", "name": "acme",
+					"scopes": []any{"read:jira-work", "read:jira-user"}, "avatarUrl": "https://site-admin-avatar-cdn.prod.public.atl-paas.net/avatars/240/flag.png"},
+				map[string]any{"id": "5a6e2c1b-0000-4000-8000-000000000002", "url": "https://other.atlassian.net", "name": "other",
+					"scopes": []any{"read:jira-work"}},
+			}},
+		Meta:    map[string]string{"cloud_id": "1324a887-45db-1bf4-1e99-ef0ff456d421", "site_url": "https://acme.atlassian.net"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"audience": "api.atlassian.com", "prompt": "consent", "response_type": "code", "scope": "read:jira-work read:jira-user offline_access"})
+			if r := e2e.FirstExchange(t, p); r.BodyType != "json" {
+				t.Errorf("exchange body %q, want json", r.BodyType)
+			}
+			for _, r := range p.RequestsTo("api") {
+				if r.URL != "/api/myself" {
+					t.Errorf("API call to %s, want /api/myself under the first site's cloud id", r.URL)
+				}
+			}
+		},
+	},
+	"xero.json": {
+		// HTTP Basic, 30-minute tokens, rotating refresh tokens, and the tenant of the
+		// first connection in the array GET /connections answers on every API call.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: 30 * time.Minute, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "scope": "openid profile email offline_access accounting.settings.read"},
+			Userinfo: []any{
+				map[string]any{"id": "e1eede29-f875-4a5d-8470-17f6a29a88b1", "authEventId": "d99ecdfe-391d-43d2-b834-17636ba90e8d",
+					"tenantId": "70784a63-d24b-46a9-a4db-0e70a274b056", "tenantType": "ORGANISATION", "tenantName": "Maple Florists",
+					"createdDateUtc": "2019-07-09T23:40:30.1833130", "updatedDateUtc": "2020-05-15T01:35:13.8491980"},
+				map[string]any{"id": "32587c85-a9b3-4306-ac30-b416e8f2c841", "tenantId": "e0da6937-de07-4a14-adee-37abfac298ce",
+					"tenantType": "ORGANISATION", "tenantName": "Second Org"},
+			}},
+		Meta:    map[string]string{"tenant_id": "70784a63-d24b-46a9-a4db-0e70a274b056", "tenant_name": "Maple Florists"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
+				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", r.HasBasic, r.Form["client_secret"] != "")
+			}
+			api := p.RequestsTo("api")
+			if len(api) == 0 {
+				t.Fatal("no API call")
+			}
+			for _, r := range api {
+				if got := r.Header.Get("Xero-Tenant-Id"); got != "70784a63-d24b-46a9-a4db-0e70a274b056" {
+					t.Errorf("API call xero-tenant-id = %q, want the first connection's tenantId", got)
+				}
+			}
+		},
+	},
 	"paypal.json": {
 		Params:   map[string]any{"environment": "Sandbox"},
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, ExpiresIn: 9 * time.Hour, NoRefreshToken: true},
@@ -283,12 +337,6 @@ var fixtures = map[string]e2e.Fixture{
 			e2e.WantParams(t, "token request", e2e.FirstExchange(t, p).Form, map[string]string{"grant_type": "client_credentials"})
 		},
 	},
-}
-
-// notYet lists the catalog connectors the end-to-end test cannot run yet, and why.
-var notYet = map[string]string{
-	"atlassian.json": "accessible-resources answers a JSON array: needs array indexes in runtime.Path (cloud_id = 0.id) and an array userinfo in oauthtest",
-	"xero.json":      "GET /connections answers a JSON array: needs array indexes in runtime.Path (tenant_id = 0.tenantId) and an array userinfo in oauthtest",
 }
 
 // TestCatalogEndToEnd runs each connector's whole flow with the dynamic client (the
@@ -303,9 +351,7 @@ func TestCatalogEndToEnd(t *testing.T) {
 	for _, name := range names {
 		fx, ok := fixtures[name]
 		if !ok {
-			if _, known := notYet[name]; !known {
-				t.Errorf("%s: no end-to-end fixture; add one to fixtures", name)
-			}
+			t.Errorf("%s: no end-to-end fixture; add one to fixtures", name)
 			continue
 		}
 		data, err := connectors.Files.ReadFile(name)
