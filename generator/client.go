@@ -74,7 +74,7 @@ func (g *gen) client() {
 	if g.readsRedirect {
 		fields = append(fields, jen.Id("redirectURL").String())
 	}
-	g.f.Comment("Client is an OAuth2 client for " + m.Name + ". It is safe for concurrent use.")
+	g.f.Add(doc("Client is an OAuth2 client for " + m.Name + ". It is safe for concurrent use."))
 	g.f.Type().Id("Client").Struct(fields...)
 	g.f.Line()
 }

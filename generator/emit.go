@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/dave/jennifer/jen"
 
@@ -64,8 +66,23 @@ func doc(text string) *jen.Statement {
 	return s
 }
 
+// clean makes connector text safe inside a // comment: invalid UTF-8 and control
+// characters other than newlines become spaces.
+func clean(text string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '\n' {
+			return r
+		}
+		if r == utf8.RuneError || unicode.IsControl(r) || r == '\u2028' || r == '\u2029' || r == '\ufeff' {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(text, " "))
+}
+
 // wrap splits text into lines of at most width bytes, keeping paragraphs (blank lines).
 func wrap(text string, width int) []string {
+	text = clean(text)
 	var out []string
 	for i, para := range strings.Split(text, "\n\n") {
 		if i > 0 {
@@ -296,7 +313,7 @@ func (g *gen) metadataType() {
 	}
 	var fields []jen.Code
 	for _, f := range mf {
-		fields = append(fields, jen.Id(f.goName).String().Comment("from "+f.from))
+		fields = append(fields, jen.Id(f.goName).String().Comment(strings.ReplaceAll(clean("from "+f.from), "\n", " ")))
 	}
 	g.f.Comment("TokenMetadata are the values kept with a token.")
 	g.f.Type().Id("TokenMetadata").Struct(fields...)

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"flag"
 	"go/format"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -89,5 +94,32 @@ func TestGoldenCompiles(t *testing.T) {
 	cmd := exec.Command(goTool, append([]string{"vet"}, pkgs...)...)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go vet of the generated packages: %v\n%s", err, strings.TrimSpace(string(out)))
+	}
+}
+
+// TestHostileText: connector text lands in comments and literals; control characters,
+// invalid UTF-8 and comment terminators must give valid Go all the same.
+func TestHostileText(t *testing.T) {
+	js := "{\"name\": \"Evil \\u0000 */ Name\\u2028\", \"description\": \"line\\nbreak \\u0007 \\\"quoted\\\" */\"," +
+		" \"oauth2\": {\"auth_form\": [{\"name\": \"x\", \"title\": \"T\\u0000\", \"info\": \"a\\u0000b */ c\", \"type\": \"select\", \"enum\": [\"a\\u0000\", \"*/\"]}]," +
+		" \"config\": {\"step1_authorize_url\": \"https://a.example/\", \"step3_access_url\": \"https://a.example/t\"," +
+		" \"token_metadata\": {\"m\": \"p\\u0000q\"}, \"extra_authorization_url\": {\"k\\u0000\": \"{{ x }}\"}}}}"
+	c, err := schema.Parse("evil.json", []byte(js))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := model.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Generate(m, Options{Source: "connectors/evil.json"})
+	if err != nil {
+		t.Fatalf("generate: %v", err)
+	}
+	if _, err := parser.ParseFile(token.NewFileSet(), "evil.go", src, parser.AllErrors); err != nil {
+		t.Fatalf("generated source does not parse: %v", err)
+	}
+	if bytes.ContainsRune(src, 0) {
+		t.Error("a NUL reached the source")
 	}
 }

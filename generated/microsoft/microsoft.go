@@ -73,7 +73,8 @@ var flow = runtime.Flow{
 	},
 }
 
-// Client is an OAuth2 client for Microsoft Entra ID. It is safe for concurrent use.
+// Client is an OAuth2 client for Microsoft Entra ID. It is safe for concurrent
+// use.
 type Client struct {
 	rc     *runtime.Client
 	params Params
