@@ -49,13 +49,16 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
 		return exitInvalid
 	}
-	outs, err := generator.Files(files, *out, ".", generator.Options{ModulePath: *module})
+	// Headers name connector files relative to the module root, whatever the working
+	// directory (go generate runs in the package's directory).
+	root, modPath, _ := findModule(".")
+	outs, err := generator.Files(files, *out, root, generator.Options{ModulePath: *module})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
 	if *registry != "" {
-		prefix, err := importPath(*out)
+		prefix, err := importPath(root, modPath, *out)
 		if err != nil {
 			fmt.Fprintf(stderr, "oauthgen generate: --test-registry: %v\n", err)
 			return exitInvalid
@@ -95,23 +98,41 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// importPath returns the import path of directory dir of the module in the working
-// directory.
-func importPath(dir string) (string, error) {
-	data, err := os.ReadFile("go.mod")
+// findModule returns the root directory of the module that holds dir and its module
+// path ("" and an error outside a module).
+func findModule(dir string) (root, modPath string, err error) {
+	d, err := filepath.Abs(dir)
+	if err != nil {
+		return "", "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
+		if err == nil {
+			return d, modfile.ModulePath(data), nil
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return "", "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
+		}
+		d = parent
+	}
+}
+
+// importPath returns the import path of directory dir of the module at root.
+func importPath(root, modPath, dir string) (string, error) {
+	if root == "" || modPath == "" {
+		return "", fmt.Errorf("the working directory is not inside a Go module with a module path")
+	}
+	abs, err := filepath.Abs(dir)
 	if err != nil {
 		return "", err
 	}
-	mod := modfile.ModulePath(data)
-	if mod == "" {
-		return "", fmt.Errorf("go.mod has no module path")
+	rel, err := filepath.Rel(root, abs)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return "", fmt.Errorf("%s is not inside the module at %s", dir, root)
 	}
-	rel := filepath.ToSlash(filepath.Clean(dir))
 	if rel == "." {
-		return mod, nil
+		return modPath, nil
 	}
-	if strings.HasPrefix(rel, "../") || filepath.IsAbs(dir) {
-		return "", fmt.Errorf("%s is not inside the module", dir)
-	}
-	return mod + "/" + rel, nil
+	return modPath + "/" + filepath.ToSlash(rel), nil
 }

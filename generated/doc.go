@@ -1,0 +1,7 @@
+// Package generated holds one typed OAuth2 client package per connector file in
+// connectors/, written by `oauthgen generate` (make generate, or go generate here).
+// Do not edit them: change the connector file and regenerate; a test fails when a
+// package is stale.
+package generated
+
+//go:generate go run ../cmd/oauthgen generate -q -o . --test-registry clients_test.go ../connectors/
