@@ -31,7 +31,7 @@ type command struct {
 }
 
 // commands lists the subcommands in the order --help shows them.
-var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd}
+var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd, &authorizeCmd}
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))

@@ -1,0 +1,305 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/oauthgen/oauthgen/oauthtest"
+	"github.com/oauthgen/oauthgen/runtime"
+)
+
+const (
+	cliClientID  = "cli-app"
+	cliSecret    = "cli-top-secret-value"
+	cliSecretEnv = "OAUTHGEN_TEST_CLIENT_SECRET"
+)
+
+// cli is one `oauthgen authorize` subprocess.
+type cli struct {
+	cmd     *exec.Cmd
+	stdout  bytes.Buffer
+	mu      sync.Mutex
+	stderr  strings.Builder
+	authURL chan string
+	done    chan error
+}
+
+// startAuthorize runs the built binary with args, the client secret in its environment.
+func startAuthorize(t *testing.T, bin string, args ...string) *cli {
+	t.Helper()
+	c := &cli{authURL: make(chan string, 1), done: make(chan error, 1)}
+	c.cmd = exec.Command(bin, append([]string{"authorize"}, args...)...)
+	c.cmd.Env = append(os.Environ(), cliSecretEnv+"="+cliSecret)
+	c.cmd.Stdout = &c.stdout
+	pipe, err := c.cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.cmd.Process.Kill() })
+	go func() {
+		sc := bufio.NewScanner(pipe)
+		sent := false
+		for sc.Scan() {
+			line := sc.Text()
+			c.mu.Lock()
+			c.stderr.WriteString(line + "\n")
+			c.mu.Unlock()
+			if u := strings.TrimSpace(line); !sent && strings.HasPrefix(u, "http") && strings.Contains(u, "state=") {
+				c.authURL <- u
+				sent = true
+			}
+		}
+		c.done <- c.cmd.Wait()
+	}()
+	return c
+}
+
+// waitURL returns the authorize URL the command printed on stderr.
+func (c *cli) waitURL(t *testing.T) string {
+	t.Helper()
+	select {
+	case u := <-c.authURL:
+		return u
+	case err := <-c.done:
+		t.Fatalf("authorize exited (%v) before printing a URL:\n%s", err, c.errText())
+	case <-time.After(30 * time.Second):
+		t.Fatalf("no authorize URL printed:\n%s", c.errText())
+	}
+	return ""
+}
+
+// wait returns the exit code.
+func (c *cli) wait(t *testing.T) int {
+	t.Helper()
+	select {
+	case err := <-c.done:
+		if err == nil {
+			return 0
+		}
+		if ee, ok := err.(*exec.ExitError); ok {
+			return ee.ExitCode()
+		}
+		t.Fatal(err)
+	case <-time.After(30 * time.Second):
+		t.Fatalf("authorize did not exit:\n%s", c.errText())
+	}
+	return -1
+}
+
+func (c *cli) errText() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.stderr.String()
+}
+
+// browse does what the browser does with the authorize URL: the fake provider
+// redirects to the command's loopback callback, which answers.
+func browse(t *testing.T, u string) *http.Response {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return resp
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// TestAuthorizeSubprocess builds oauthgen and drives `oauthgen authorize` as a user
+// would, against oauthtest: the printed authorize URL is opened, the provider redirects
+// to the command's callback server, and the command prints the token.
+func TestAuthorizeSubprocess(t *testing.T) {
+	bin := filepath.Join(t.TempDir(), "oauthgen")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	newProvider := func(t *testing.T) *oauthtest.Provider {
+		p := oauthtest.New(oauthtest.Config{ClientID: cliClientID, ClientSecret: cliSecret, ClientAuth: oauthtest.AuthBasic,
+			RequirePKCE: true, ExpiresIn: time.Hour})
+		t.Cleanup(p.Close)
+		return p
+	}
+	noSecret := func(t *testing.T, c *cli) {
+		t.Helper()
+		if strings.Contains(c.stdout.String(), cliSecret) || strings.Contains(c.errText(), cliSecret) {
+			t.Error("the client secret was printed")
+		}
+	}
+
+	t.Run("token on stdout", func(t *testing.T) {
+		p := newProvider(t)
+		port := freePort(t)
+		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--port", strconv.Itoa(port), "--timeout", "30s")
+		authURL := c.waitURL(t)
+		u, err := url.Parse(authURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		q := u.Query()
+		if want := "http://127.0.0.1:" + strconv.Itoa(port) + "/callback"; q.Get("redirect_uri") != want {
+			t.Errorf("redirect_uri %q, want %q", q.Get("redirect_uri"), want)
+		}
+		if q.Get("code_challenge") == "" || q.Get("code_challenge_method") != "S256" || q.Get("client_id") != cliClientID {
+			t.Errorf("authorize URL query %v: want the client id and an S256 challenge", q)
+		}
+		// A callback with another state is refused and the command keeps waiting.
+		if resp := browse(t, q.Get("redirect_uri")+"?code=forged&state=forged"); resp.StatusCode != http.StatusBadRequest {
+			t.Errorf("forged callback answered %s", resp.Status)
+		}
+		if resp := browse(t, authURL); resp.StatusCode != http.StatusOK {
+			t.Errorf("callback page %s", resp.Status)
+		}
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		tok, err := runtime.UnmarshalToken(c.stdout.Bytes())
+		if err != nil {
+			t.Fatalf("stdout is not a token: %v\n%s", err, c.stdout.String())
+		}
+		var raw map[string]any
+		if err := json.Unmarshal(c.stdout.Bytes(), &raw); err != nil || raw["access_token"] != tok.AccessToken {
+			t.Errorf("stdout JSON %v (%v)", raw, err)
+		}
+		if !strings.HasPrefix(tok.AccessToken, "access-") || tok.RefreshToken == "" || tok.Expiry.IsZero() {
+			t.Errorf("token %+v", tok)
+		}
+		st := p.Stats()
+		if st.Exchanges != 1 || st.APICalls != 1 {
+			t.Errorf("provider saw %d exchanges and %d API calls, want 1 and 1", st.Exchanges, st.APICalls)
+		}
+		if r, _ := p.LastRequest("token"); !r.HasBasic || r.Form["code_verifier"] == "" {
+			t.Errorf("exchange without Basic auth or verifier: %+v", r.Form)
+		}
+		if !strings.Contains(c.errText(), "Ignored a callback whose state does not match") || !strings.Contains(c.errText(), "Test request GET "+p.URL+"/api/me: OK") {
+			t.Errorf("stderr:\n%s", c.errText())
+		}
+		noSecret(t, c)
+	})
+
+	t.Run("output file", func(t *testing.T) {
+		p := newProvider(t)
+		out := filepath.Join(t.TempDir(), "token.json")
+		if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--output", out)
+		browse(t, c.waitURL(t))
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		if c.stdout.Len() != 0 {
+			t.Errorf("stdout %q, want nothing", c.stdout.String())
+		}
+		st, err := os.Stat(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Errorf("token file mode %v, want 0600", st.Mode().Perm())
+		}
+		data, _ := os.ReadFile(out)
+		if tok, err := runtime.UnmarshalToken(data); err != nil || tok.AccessToken == "" {
+			t.Errorf("token file: %v\n%s", err, data)
+		}
+		noSecret(t, c)
+	})
+
+	t.Run("provider refuses", func(t *testing.T) {
+		p := newProvider(t)
+		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL)
+		u, _ := url.Parse(c.waitURL(t))
+		q := u.Query()
+		browse(t, q.Get("redirect_uri")+"?error=access_denied&error_description=User+said+no&state="+url.QueryEscape(q.Get("state")))
+		if code := c.wait(t); code != exitInvalid {
+			t.Fatalf("exit %d, want %d", code, exitInvalid)
+		}
+		if !strings.Contains(c.errText(), "access_denied") || c.stdout.Len() != 0 {
+			t.Errorf("stderr:\n%s\nstdout: %q", c.errText(), c.stdout.String())
+		}
+		if p.Stats().Exchanges != 0 {
+			t.Error("a refused authorization was exchanged")
+		}
+	})
+
+	t.Run("client credentials", func(t *testing.T) {
+		p := newProvider(t)
+		c := startAuthorize(t, bin, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL)
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		tok, err := runtime.UnmarshalToken(c.stdout.Bytes())
+		if err != nil || tok.AccessToken == "" {
+			t.Fatalf("stdout: %v\n%s", err, c.stdout.String())
+		}
+		if st := p.Stats(); st.ClientCredentials != 1 || st.Authorizations != 0 || st.APICalls != 1 {
+			t.Errorf("stats %+v", st)
+		}
+		if strings.Contains(c.errText(), "Open this URL") {
+			t.Error("a client-credentials connector asked for the browser")
+		}
+		noSecret(t, c)
+	})
+}
+
+func TestAuthorizeUsage(t *testing.T) {
+	t.Setenv(cliSecretEnv, "")
+	for _, tc := range []struct {
+		args []string
+		code int
+		want string
+	}{
+		{[]string{"testdata/authorize/provider.json", "--client-secret-env", cliSecretEnv}, exitUsage, "--client-id is required"},
+		{[]string{"--client-id", "x"}, exitUsage, "want one connector FILE"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--port", "70000"}, exitUsage, "not a port number"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer"}, exitUsage, "want name=value"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--client-secret"}, exitUsage, "unknown flag: --client-secret"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--client-secret-env", cliSecretEnv}, exitInvalid, "environment variable " + cliSecretEnv + " (--client-secret-env) is empty or unset"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--timeout", "1s"}, exitInvalid, "issuer is required"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "not a url"}, exitUsage, "is not an absolute URL"},
+		{[]string{"testdata/authorize/nope.json", "--client-id", "x"}, exitInvalid, "nope.json"},
+	} {
+		code, out, errOut := runOauthgen(append([]string{"authorize"}, tc.args...)...)
+		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" {
+			t.Errorf("authorize %v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
+		}
+	}
+}
+
+// With no callback, the command gives up at --timeout.
+func TestAuthorizeTimeout(t *testing.T) {
+	code, _, errOut := runOauthgen("authorize", "testdata/authorize/provider.json", "--client-id", "x",
+		"--param", "issuer=http://127.0.0.1:1", "--timeout", "50ms")
+	if code != exitInvalid || !strings.Contains(errOut, "no callback received within the timeout") {
+		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
