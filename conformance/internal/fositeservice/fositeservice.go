@@ -13,9 +13,10 @@ package fositeservice
 import (
 	"context"
 	"errors"
+	"net/http"
+
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
-	"net/http"
 )
 
 // Name is the connector's display name.
