@@ -108,8 +108,9 @@ func templateError(ptr string, err error) error {
 // Scope returns the variables templates may read at place in connector c: every
 // auth_form field; client_id; redirect_url; state in the authorize URL; callback.<name>
 // for callback_params and credentials.<name> for token_metadata and userinfo metadata
-// where a token exists (token requests, API calls); token and token_format in the
-// header block.
+// where a token may exist (token requests, which include refresh and revocation, and
+// API calls; undefined before the exchange); token and token_format in the header
+// block.
 func Scope(c *schema.Connector, place schema.TemplatePlace) (jinja.Scope, error) {
 	params, err := resolveParams(c)
 	if err != nil {
@@ -142,7 +143,7 @@ func scope(c *schema.Connector, params []*Param, place schema.TemplatePlace) jin
 	for _, name := range sortedKeys(c.OAuth2.Config.TokenMetadata) {
 		add(jinja.Var{Name: PrefixCreds + name, Kind: jinja.String})
 	}
-	if ui := c.OAuth2.Config.Userinfo; ui != nil && place != schema.PlaceToken {
+	if ui := c.OAuth2.Config.Userinfo; ui != nil {
 		for _, name := range sortedKeys(ui.Metadata) {
 			add(jinja.Var{Name: PrefixCreds + name, Kind: jinja.String})
 		}
