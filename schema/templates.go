@@ -86,8 +86,7 @@ func (in *CheckInput) ErrorAt(pointer, msg string) *Error {
 	ptr := pointer
 	for {
 		if n := in.doc.root.lookup(ptr); n != nil {
-			e := in.doc.errorAt(n.start, pointer, msg)
-			return e
+			return in.doc.errorAt(n.start, pointer, msg)
 		}
 		i := strings.LastIndexByte(ptr, '/')
 		if i < 0 {
