@@ -41,7 +41,9 @@
 //
 // Responses may be JSON or form-encoded (by Content-Type, or by their first byte).
 // The access token, refresh token, expires_in (a number or a numeric string; also
-// "expires") and token_type are read at the flow's paths; DefaultExpiresIn applies
+// "expires") and token_type are read at the flow's paths (a Path indexes into JSON
+// arrays with numeric segments, 0.id, here as in metadata and userinfo fields);
+// DefaultExpiresIn applies
 // when the lifetime is missing. Token.Extra gives the fields of the object holding the
 // access token (numbers as float64, as with x/oauth2), each Metadata field and
 // userinfo field by its name (as a string, numbers exactly as sent), and each
