@@ -234,6 +234,8 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
 	}
+	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (StoreTokenSource for one token per end user, Transport, TokenVars).", "Runtime",
+		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.RevokeURL != nil {
 		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
