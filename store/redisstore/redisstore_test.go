@@ -160,3 +160,41 @@ func TestErrors(t *testing.T) {
 func TestReplicas(t *testing.T) {
 	storetest.Replicas(t, func(t testing.TB) storetest.Store { return open(t) })
 }
+
+// TestReleaseWakesWaiters checks the pub/sub path itself: a release in one
+// process signals the waiters registered in another, without polling.
+func TestReleaseWakesWaiters(t *testing.T) {
+	ctx := t.Context()
+	holder, waiter := open(t), open(t)
+	key := storetest.Key(t)
+	l, err := holder.Acquire(ctx, key, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wake := waiter.watch(ctx, key)
+	defer waiter.unwatch(key, wake)
+	// The subscription is confirmed once a message on the channel arrives; a save
+	// publishes one.
+	deadline := time.After(10 * time.Second)
+	for i := 0; ; i++ {
+		if err := l.Save(ctx, nil, storetest.Token("t"+string(rune('a'+i%26))+key)); err != nil && i == 0 {
+			t.Fatal(err)
+		}
+		select {
+		case <-wake:
+		case <-time.After(50 * time.Millisecond):
+			continue
+		case <-deadline:
+			t.Fatal("no save notification within 10s")
+		}
+		break
+	}
+	if err := l.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-wake:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the release did not wake the other process's waiter")
+	}
+}
