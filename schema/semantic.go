@@ -28,6 +28,30 @@ func (d *document) checkSemantics() {
 	d.checkConfig()
 	d.checkURLs()
 	d.checkTestRequest()
+	d.checkControlChars(d.root, "")
+}
+
+// checkControlChars reports strings holding control characters other than tab, line
+// feed and carriage return: they end up in URLs, headers and generated Go source,
+// where none of them belongs. The position is that of the character itself.
+func (d *document) checkControlChars(n *node, ptr string) {
+	switch n.kind {
+	case kindString:
+		for i, r := range n.str {
+			if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
+				d.errs = append(d.errs, d.errorAt(rawOffset(d.data, n.start, i), ptr, fmt.Sprintf("control character U+%04X is not allowed in a string", r)))
+				return
+			}
+		}
+	case kindObject:
+		for i, k := range n.kids {
+			d.checkControlChars(k, pointerJoin(ptr, n.keys[i]))
+		}
+	case kindArray:
+		for i, k := range n.kids {
+			d.checkControlChars(k, pointerJoin(ptr, strconv.Itoa(i)))
+		}
+	}
 }
 
 // checkName checks that the connector gets a valid Go package name.

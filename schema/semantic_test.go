@@ -143,6 +143,7 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
 			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
 		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
+		{"control character", connector(`"description": "ok\tok\nok \u0000 bad"`, ""), []string{`/description: control character U+0000 is not allowed in a string`}},
 		{"select with empty enum", `{"name": "S", "oauth2": {"auth_form": [{"name": "s", "type": "select", "enum": []}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
 			[]string{`/oauth2/auth_form/0/enum: must have at least 1 item(s)`}},
 	}

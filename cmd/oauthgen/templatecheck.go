@@ -2,6 +2,7 @@ package main
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
@@ -16,6 +17,16 @@ func init() { schema.SetTemplateChecker(checkTemplates) }
 // checkTemplates is the schema.TemplateChecker of oauthgen.
 func checkTemplates(in *schema.CheckInput) []*schema.Error {
 	var out []*schema.Error
+	// The auth_form must resolve into Params fields for the scopes to exist. When the
+	// file is otherwise valid, say why it does not (a clash of Go names, say); when it
+	// is not, the other problems explain it, and only template syntax is checked.
+	resolves := true
+	if _, err := model.Scope(in.Connector, schema.PlaceAPI); err != nil {
+		resolves = false
+		if in.Valid {
+			out = append(out, modelError(in, err))
+		}
+	}
 	scopes := map[schema.TemplatePlace]jinja.Scope{}
 	for _, ts := range in.Templates {
 		t, err := jinja.Parse(ts.Value)
@@ -28,26 +39,29 @@ func checkTemplates(in *schema.CheckInput) []*schema.Error {
 			}
 			continue
 		}
+		if !resolves {
+			continue
+		}
 		scope, ok := scopes[ts.Place]
 		if !ok {
-			scope, err = model.Scope(in.Connector, ts.Place)
-			if err != nil {
-				// The auth_form does not resolve: report it once (if the file has no
-				// other problem that explains it) and check syntax only.
-				if in.Valid && len(scopes) == 0 {
-					out = append(out, in.ErrorAt("/oauth2/auth_form", err.Error()))
-				}
-				scopes[ts.Place] = nil
-				continue
+			if scope, err = model.Scope(in.Connector, ts.Place); err != nil {
+				continue // reported above
 			}
 			scopes[ts.Place] = scope
-		}
-		if scope == nil {
-			continue
 		}
 		for _, je := range t.Check(scope) {
 			out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
 		}
 	}
 	return out
+}
+
+// modelError places an error of package model, which starts with the JSON pointer
+// it is about ("/oauth2/auth_form/1/name: ..."), at that value.
+func modelError(in *schema.CheckInput, err error) *schema.Error {
+	msg, ptr := err.Error(), "/oauth2/auth_form"
+	if p, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(p, "/") && !strings.Contains(p, " ") {
+		ptr, msg = p, rest
+	}
+	return in.ErrorAt(ptr, msg)
 }

@@ -157,3 +157,24 @@ func TestTopLevelUsage(t *testing.T) {
 		t.Errorf("unknown: %d %q", code, errOut)
 	}
 }
+
+// TestValidateReportsParamsClash checks that validate reports what the generator
+// would refuse (two auth_form names that become one Go field), at the second name.
+func TestValidateReportsParamsClash(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "clash.json")
+	src := `{
+  "name": "Clash",
+  "oauth2": {
+    "auth_form": [{ "name": "my_field" }, { "name": "myField" }],
+    "config": { "step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t" }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runOauthgen("validate", f)
+	want := f + `:4:53: /oauth2/auth_form/1/name: "my_field" and "myField" both become the Params field MyField` + "\n"
+	if code != exitInvalid || !strings.HasPrefix(errOut, want) {
+		t.Errorf("exit %d:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}
