@@ -127,6 +127,8 @@ func apiFaults() []apiFault {
 func TestFaultMatrixAPI(t *testing.T) {
 	flows := append(matrixFlows(t), matrixFlow{"hand: token in query", &runtime.Flow{Connector: "InQuery",
 		API: runtime.APIAuth{InQuery: true, QueryKey: "access_token", Value: runtime.Func(func(v *runtime.Vars) string { return v.Token })}}})
+	logs := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
+	captureLog(t, logs)
 	var rows [][4]string
 	for _, af := range apiFaults() {
 		t.Run(af.name, func(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -497,11 +498,16 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	var get func() (*oauth2.Token, error)
 	switch {
 	case flow.Grant == runtime.ClientCredentials:
-		get = cl.TokenSource(cctx, nil).Token
+		ts := cl.TokenSource(cctx, nil)
+		l.value(ts)
+		get = ts.Token
 	case flow.Permanent:
+		l.secret("fault-code-9a8b7c6d")
 		get = func() (*oauth2.Token, error) { return cl.Exchange(cctx, "fault-code-9a8b7c6d") }
 	default:
-		get = cl.TokenSource(cctx, old).Token
+		ts := cl.TokenSource(cctx, old)
+		l.value(ts)
+		get = ts.Token
 	}
 	n := max(fl.waiters, 1)
 	if flow.Permanent {
@@ -541,13 +547,31 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	return res
 }
 
+// captureLog sends the standard logger's output (the test servers', and any of ours)
+// to l for the secrets scan while the test runs.
+func captureLog(t *testing.T, l *leakScan) {
+	prev := log.Writer()
+	log.SetOutput(logSink{l})
+	t.Cleanup(func() { log.SetOutput(prev) })
+}
+
+type logSink struct{ l *leakScan }
+
+func (s logSink) Write(p []byte) (int, error) {
+	s.l.text(string(p))
+	return len(p), nil
+}
+
 func TestFaultMatrix(t *testing.T) {
 	flows := matrixFlows(t)
+	logs := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
+	captureLog(t, logs)
 	type row struct {
 		fault, outcome, store, leaks string
 		ok                           bool
 	}
 	var rows []row
+	var scanned int
 	for _, fl := range faults() {
 		t.Run(fl.name, func(t *testing.T) {
 			ignore := goleak.IgnoreCurrent()
@@ -607,6 +631,8 @@ func TestFaultMatrix(t *testing.T) {
 			if ls := l.leaks(); len(ls) > 0 {
 				leak += fmt.Sprintf(", %d secret(s) printed", len(ls))
 			}
+			n, _ := l.count()
+			scanned += n
 			var os []string
 			for o, n := range outcomes {
 				os = append(os, fmt.Sprintf("%s (%d)", o, n))
@@ -637,6 +663,7 @@ func TestFaultMatrix(t *testing.T) {
 			refresh++
 		}
 	}
-	t.Logf("fault matrix over %d connector flows (%d refresh through a TokenSource, %d client credentials, %d exchange of permanent-token connectors):%s",
-		len(flows), refresh, cc, exchange, b.String())
+	t.Logf("fault matrix over %d connector flows (%d refresh through a TokenSource, %d client credentials, %d exchange of permanent-token connectors); "+
+		"%d error texts, String() values and log lines scanned for the client secret, code and tokens:%s",
+		len(flows), refresh, cc, exchange, scanned, b.String())
 }
