@@ -11,6 +11,7 @@ FUZZ_TARGETS := ./schema:FuzzLoad ./cmd/oauthgen:FuzzValidate
 FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 FUZZ_TARGETS += ./jinja:FuzzParse
 FUZZ_TARGETS += ./conformance:FuzzTokenResponse ./conformance:FuzzGenerateCompile ./conformance:FuzzGenerateFields
+FUZZ_TARGETS += ./model:FuzzResolve
 
 .PHONY: all generate test vet go-test editor-test consumer-test fuzz bench tools
 
