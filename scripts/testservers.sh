@@ -135,8 +135,11 @@ start_pg() {
 	local port i
 	bindir=$(pg_bindir) || { log "postgresql not found"; return 1; }
 	if [ "$(id -u)" = 0 ] && ! id postgres >/dev/null 2>&1; then
-		log "no postgres system user to run postgresql as (it refuses to run as root)"
-		return 1
+		# postgresql refuses to run as root: it needs a user of its own.
+		if ! useradd --system --no-create-home --shell /usr/sbin/nologin postgres >/dev/null 2>&1; then
+			log "no postgres system user to run postgresql as, and useradd failed"
+			return 1
+		fi
 	fi
 	mkdir -p "$pg_dir" && chmod 700 "$pg_dir"
 	[ "$(id -u)" = 0 ] && chown postgres: "$pg_dir"
