@@ -1,0 +1,20 @@
+// Package difftest holds the differential test of generated and dynamic clients: for
+// every connector in connectors/, the generated package's client and the dynamic
+// client (package dynamic, the same connector interpreted at run time) run the same
+// flow — authorize URL, callback, exchange, metadata, base URL, test request, API call,
+// refresh, expiry, a 401 answered by one refresh and retry, revocation — against the
+// same deterministic fake provider, and every request they send must be identical byte
+// for byte (method, URL, headers, body), as must every token they return.
+//
+// The fake provider is a recording transport (internal/reqrec) that answers each
+// request with values derived from the connector's model, so nothing needs masking.
+// The end-to-end test in generated/ runs both clients against oauthtest playing each
+// provider's quirks; this one adds the exact comparison.
+//
+// clients_test.go maps each connector file to its generated package's New; it is
+// generated (generator.Registry) and a test fails when it is stale. Refresh it with
+//
+//	go generate ./internal/difftest
+package difftest
+
+//go:generate go test -run ^TestRegistryFresh$ -update .
