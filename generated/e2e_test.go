@@ -498,8 +498,7 @@ func (r *run) flow() *oauth2.Token {
 		if next.AccessToken == "" || next.AccessToken == tok.AccessToken {
 			t.Fatal("refresh gave no new access token")
 		}
-		if tr, ok := r.client.(tokenRefresher); ok {
-			_ = tr // RefreshToken keeps the metadata; Refresh(string) cannot
+		if _, ok := r.client.(tokenRefresher); ok { // Refresh(string) cannot keep the metadata
 			for k, want := range r.fx.meta {
 				if got, _ := next.Extra(k).(string); got != want {
 					t.Errorf("after refresh, metadata %s = %v, want %q", k, next.Extra(k), want)
@@ -507,11 +506,13 @@ func (r *run) flow() *oauth2.Token {
 			}
 		}
 		// Expiry: two hours later the token source renews before the API call.
-		before := r.refreshes()
-		r.now.Store(int64(2 * time.Hour))
-		r.callAPI(ctx, next, "after expiry")
-		if got := r.refreshes(); got != before+1 && r.baseURL(next) != "" {
-			t.Errorf("expired token: %d refresh requests, want 1", got-before)
+		if r.baseURL(next) != "" {
+			before := r.refreshes()
+			r.now.Store(int64(2 * time.Hour))
+			r.callAPI(ctx, next, "after expiry")
+			if got := r.refreshes(); got != before+1 {
+				t.Errorf("expired token: %d refresh requests, want 1", got-before)
+			}
 		}
 		last = next
 	}

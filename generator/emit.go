@@ -372,11 +372,7 @@ func (g *gen) binding(name string) (gocode.Binding, bool) {
 // its function to the helpers. inNew says the expression reads the client (c) and must
 // be set in New. fn names the function; what says what the template is, for its doc.
 func (g *gen) text(t *model.Template, fn, what string) (code jen.Code, inNew bool) {
-	return g.textWith(t, fn, what, g.binding)
-}
-
-func (g *gen) textWith(t *model.Template, fn, what string, bind func(string) (gocode.Binding, bool)) (jen.Code, bool) {
-	c, err := gocode.Compile(t.T, bind)
+	c, err := gocode.Compile(t.T, g.binding)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return jen.Null(), false
@@ -386,21 +382,27 @@ func (g *gen) textWith(t *model.Template, fn, what string, bind func(string) (go
 	}
 	fn = g.name(fn)
 	text := fmt.Sprintf("%s renders %s (%s).", fn, what, t.Pointer)
-	readsClient := t.ReadsClient()
-	switch {
-	case t.Class == model.Fixed:
-		g.helpers = append(g.helpers, doc(text).Line().
-			Func().Params(jen.Id("c").Op("*").Id("Client")).Id(fn).Params().String().Block(c.Body...))
-		return jen.Qual(rt, "String").Call(jen.Id("c").Dot(fn).Call()), true
-	case readsClient:
-		g.helpers = append(g.helpers, doc(text).Line().
-			Func().Params(jen.Id("c").Op("*").Id("Client")).Id(fn).Params(jen.Id("v").Op("*").Qual(rt, "Vars")).String().Block(c.Body...))
-		return jen.Qual(rt, "Func").Call(jen.Id("c").Dot(fn)), true
-	default:
-		g.helpers = append(g.helpers, doc(text).Line().
-			Func().Id(fn).Params(jen.Id("v").Op("*").Qual(rt, "Vars")).String().Block(c.Body...))
-		return jen.Qual(rt, "Func").Call(jen.Id(fn)), false
+	if t.Class == model.Fixed {
+		return jen.Qual(rt, "String").Call(g.helper(fn, text, true, false, c.Body).Call()), true
 	}
+	readsClient := t.ReadsClient()
+	return jen.Qual(rt, "Func").Call(g.helper(fn, text, readsClient, true, c.Body)), readsClient
+}
+
+// helper emits a template function returning string: a method of *Client when it
+// reads the client's values, with the parameter v *runtime.Vars when it reads values
+// of the flow. It returns the reference to the function (c.fn or fn).
+func (g *gen) helper(fn, text string, readsClient, takesVars bool, body []jen.Code) *jen.Statement {
+	sig, ref := jen.Func(), jen.Id(fn)
+	if readsClient {
+		sig, ref = sig.Params(jen.Id("c").Op("*").Id("Client")), jen.Id("c").Dot(fn)
+	}
+	var params []jen.Code
+	if takesVars {
+		params = append(params, jen.Id("v").Op("*").Qual(rt, "Vars"))
+	}
+	g.helpers = append(g.helpers, doc(text).Line().Add(sig).Id(fn).Params(params...).String().Block(body...))
+	return ref
 }
 
 // args compiles a list of args into a []runtime.Arg literal.
@@ -599,14 +601,7 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 		fn := g.name("tokenFormat")
 		text := fmt.Sprintf("%s renders the token format of API calls (%s).", fn, a.Format.Pointer)
 		formatReadsClient = a.Format.ReadsClient()
-		sig := jen.Func()
-		call := jen.Id(fn).Call(jen.Id("v"))
-		if formatReadsClient {
-			sig = sig.Params(jen.Id("c").Op("*").Id("Client"))
-			call = jen.Id("c").Dot(fn).Call(jen.Id("v"))
-		}
-		g.helpers = append(g.helpers, doc(text).Line().Add(sig).Id(fn).Params(jen.Id("v").Op("*").Qual(rt, "Vars")).String().Block(c.Body...))
-		tf = call
+		tf = g.helper(fn, text, formatReadsClient, true, c.Body).Call(jen.Id("v"))
 	}
 	if a.Encode {
 		pre = append(pre, jen.Id("tf").Op(":=").Qual("encoding/base64", "StdEncoding").Dot("EncodeToString").Call(jen.Index().Byte().Parens(tf)))
@@ -626,7 +621,7 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 	if c.IsConst {
 		return jen.Qual(rt, "String").Call(jen.Lit(c.Const)), false
 	}
-	what := "header"
+	var what string
 	if a.InQuery {
 		what = "query parameter " + strconv.Quote(a.QueryKey)
 	} else {
@@ -635,13 +630,5 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 	readsClient := formatReadsClient || a.Prefix.ReadsClient()
 	fn := g.name("apiValue")
 	text := fmt.Sprintf("%s renders the %s of API calls (%s).", fn, what, a.Prefix.Pointer)
-	body := append(pre, c.Body...)
-	if readsClient {
-		g.helpers = append(g.helpers, doc(text).Line().
-			Func().Params(jen.Id("c").Op("*").Id("Client")).Id(fn).Params(jen.Id("v").Op("*").Qual(rt, "Vars")).String().Block(body...))
-		return jen.Qual(rt, "Func").Call(jen.Id("c").Dot(fn)), true
-	}
-	g.helpers = append(g.helpers, doc(text).Line().
-		Func().Id(fn).Params(jen.Id("v").Op("*").Qual(rt, "Vars")).String().Block(body...))
-	return jen.Qual(rt, "Func").Call(jen.Id(fn)), false
+	return jen.Qual(rt, "Func").Call(g.helper(fn, text, readsClient, true, append(pre, c.Body...))), readsClient
 }

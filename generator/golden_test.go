@@ -98,15 +98,21 @@ func TestGoldenCompiles(t *testing.T) {
 }
 
 // TestHostileText: connector text lands in comments and literals; control characters,
-// invalid UTF-8 and comment terminators must give valid Go all the same.
+// invalid UTF-8 and comment terminators must give valid Go all the same, even when
+// the connector did not come through the loader (which rejects control characters).
 func TestHostileText(t *testing.T) {
-	js := "{\"name\": \"Evil \\u0000 */ Name\\u2028\", \"description\": \"line\\nbreak \\u0007 \\\"quoted\\\" */\"," +
-		" \"oauth2\": {\"auth_form\": [{\"name\": \"x\", \"title\": \"T\\u0000\", \"info\": \"a\\u0000b */ c\", \"type\": \"select\", \"enum\": [\"a\\u0000\", \"*/\"]}]," +
-		" \"config\": {\"step1_authorize_url\": \"https://a.example/\", \"step3_access_url\": \"https://a.example/t\"," +
-		" \"token_metadata\": {\"m\": \"p\\u0000q\"}, \"extra_authorization_url\": {\"k\\u0000\": \"{{ x }}\"}}}}"
-	c, err := schema.Parse("evil.json", []byte(js))
-	if err != nil {
-		t.Fatal(err)
+	c := &schema.Connector{
+		Name:        "Evil \x00 */ Name\u2028",
+		Description: "line\nbreak \a \"quoted\" */ \xff",
+		OAuth2: schema.OAuth2{
+			AuthForm: []schema.Field{{Name: "x", Title: "T\x00", Info: "a\x00b */ c", Type: schema.FieldSelect, Enum: []string{"a\x00", "*/"}}},
+			Config: schema.Config{
+				Step1AuthorizeURL:     "https://a.example/",
+				Step3AccessURL:        "https://a.example/t",
+				TokenMetadata:         map[string]string{"m": "p\x00q"},
+				ExtraAuthorizationURL: map[string]string{"k\x00": "{{ x }}"},
+			},
+		},
 	}
 	m, err := model.Resolve(c)
 	if err != nil {
