@@ -232,6 +232,27 @@ func TestAuthorizeSubprocess(t *testing.T) {
 		noSecret(t, c)
 	})
 
+	t.Run("registered redirect URL", func(t *testing.T) {
+		p := newProvider(t)
+		redirect := "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/oauth/cb"
+		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--redirect-url", redirect)
+		authURL := c.waitURL(t)
+		u, _ := url.Parse(authURL)
+		if got := u.Query().Get("redirect_uri"); got != redirect {
+			t.Errorf("redirect_uri %q, want %q", got, redirect)
+		}
+		if resp := browse(t, authURL); resp.StatusCode != http.StatusOK {
+			t.Errorf("callback page %s", resp.Status)
+		}
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		if r, _ := p.LastRequest("token"); r.Form["redirect_uri"] != redirect {
+			t.Errorf("exchange redirect_uri %q", r.Form["redirect_uri"])
+		}
+	})
+
 	t.Run("provider refuses", func(t *testing.T) {
 		p := newProvider(t)
 		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,

@@ -1,12 +1,11 @@
 // Package reqrec records the HTTP requests a client sends, byte for byte: an
-// http.RoundTripper that keeps each request's method, URL, headers and body, then
-// forwards the request (Next) or answers it itself (Respond). `oauthgen explain` uses
-// it to show what a connector would send without sending anything; the differential
-// test uses it to compare what generated and dynamic clients send.
+// http.RoundTripper that keeps each request's method, URL, headers and body and
+// answers it itself, sending nothing. `oauthgen explain` uses it to show what a
+// connector would send; the differential test (internal/difftest) uses it to compare
+// what generated and dynamic clients send.
 package reqrec
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"net/http"
@@ -48,19 +47,18 @@ func SortedKeys(h http.Header) []string {
 	return keys
 }
 
-// Recorder is an http.RoundTripper that records every request. It is safe for
-// concurrent use.
+// Recorder is an http.RoundTripper that records every request and answers it with
+// Respond. It is safe for concurrent use.
 type Recorder struct {
-	// Next sends the request on after it is recorded. When nil, Respond answers it.
-	Next http.RoundTripper
-	// Respond answers requests when Next is nil; nil answers 404 with an empty body.
+	// Respond answers each request; when it is nil or returns nil, the answer is 404
+	// with an empty body.
 	Respond func(r *http.Request) *http.Response
 
 	mu   sync.Mutex
 	reqs []Request
 }
 
-// RoundTrip records req and forwards or answers it.
+// RoundTrip records req and answers it.
 func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
 	if req.Body != nil {
@@ -74,14 +72,6 @@ func (rec *Recorder) RoundTrip(req *http.Request) (*http.Response, error) {
 	rec.mu.Lock()
 	rec.reqs = append(rec.reqs, Request{Method: req.Method, URL: req.URL.String(), Header: req.Header.Clone(), Body: body})
 	rec.mu.Unlock()
-	if rec.Next != nil {
-		r := req.Clone(req.Context())
-		r.Body = io.NopCloser(bytes.NewReader(body))
-		if body == nil {
-			r.Body = nil
-		}
-		return rec.Next.RoundTrip(r)
-	}
 	if rec.Respond != nil {
 		if resp := rec.Respond(req); resp != nil {
 			if resp.Request == nil {
