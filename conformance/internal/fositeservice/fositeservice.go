@@ -111,6 +111,12 @@ func (c *Client) HTTPClient(ctx context.Context) *http.Client {
 	return c.rc.HTTPClient(ctx, nil)
 }
 
+// Runtime returns the runtime client underneath, for what this package does not
+// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+func (c *Client) Runtime() *runtime.Client {
+	return c.rc
+}
+
 // Revoke revokes tok (its refresh token when it has one) at the provider (RFC
 // 7009).
 func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
