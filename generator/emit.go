@@ -285,12 +285,20 @@ type metaField struct {
 
 func (g *gen) metaFields() []metaField {
 	var out []metaField
-	seen := map[string]bool{}
+	seen := map[string]string{} // Go name -> value name
 	add := func(mf metaField) {
-		if !seen[mf.goName] {
-			seen[mf.goName] = true
-			out = append(out, mf)
+		if mf.goName == "" {
+			mf.goName = "Value"
 		}
+		base := mf.goName
+		for i := 2; seen[mf.goName] != ""; i++ {
+			if seen[mf.goName] == mf.name && !mf.callback {
+				return // the same value, named by token_metadata and userinfo
+			}
+			mf.goName = base + strconv.Itoa(i)
+		}
+		seen[mf.goName] = mf.name
+		out = append(out, mf)
 	}
 	for _, f := range g.m.Metadata {
 		add(metaField{model.GoName(f.Name), f.Name, "the token response at " + strings.Join(f.Path, "."), false})

@@ -129,3 +129,29 @@ func TestHostileText(t *testing.T) {
 		t.Error("a NUL reached the source")
 	}
 }
+
+// TestMetadataNames: values whose names give the same Go name get distinct fields; a
+// value named by both token_metadata and userinfo gets one.
+func TestMetadataNames(t *testing.T) {
+	c := &schema.Connector{Name: "Meta", OAuth2: schema.OAuth2{Config: schema.Config{
+		Step1AuthorizeURL: "https://a.example/", Step3AccessURL: "https://a.example/t",
+		TokenMetadata:     map[string]string{"team_id": "team.id"},
+		Userinfo:          &schema.Userinfo{URL: "https://a.example/me", Metadata: map[string]string{"teamId": "team", "team_id": "team.id"}},
+	}}}
+	m, err := model.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Generate(m, Options{Source: "meta.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`TeamID:  v.Credentials["team_id"]`, `TeamID2: v.Credentials["teamId"]`} {
+		if !bytes.Contains(src, []byte(want)) {
+			t.Errorf("Metadata lacks %s", want)
+		}
+	}
+	if bytes.Count(src, []byte(`v.Credentials["team_id"]`)) != 1 {
+		t.Error("team_id should have one field")
+	}
+}

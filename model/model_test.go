@@ -265,6 +265,7 @@ func TestGoName(t *testing.T) {
 	for in, want := range map[string]string{
 		"client_id": "ClientID", "accounts-server": "AccountsServer", "EU West": "EUWest",
 		"environment": "Environment", "2fa": "X2fa", "api_url": "APIURL", "Sandbox": "Sandbox", "": "",
+		"realmId": "RealmID", "teamId": "TeamID", "OAuth": "OAuth", "XMLHttp": "XMLHttp", "eu": "EU",
 	} {
 		if got := GoName(in); got != want {
 			t.Errorf("GoName(%q) = %q, want %q", in, got, want)

@@ -66,7 +66,7 @@ type Config struct {
 
 // TokenMetadata are the values kept with a token.
 type TokenMetadata struct {
-	RealmId string // from the callback's realmId parameter
+	RealmID string // from the callback's realmId parameter
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -198,7 +198,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 	v := c.rc.TokenVars(tok)
 	return TokenMetadata{
-		RealmId: v.Callback["realmId"],
+		RealmID: v.Callback["realmId"],
 	}
 }
 

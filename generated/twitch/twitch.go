@@ -91,7 +91,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	c := &Client{clientID: cfg.ClientID}
 	f := flow
 	f.API.Headers = []runtime.Arg{
-		{Key: "Client-Id", Value: runtime.String(c.apiHeaderClientId())},
+		{Key: "Client-Id", Value: runtime.String(c.apiHeaderClientID())},
 	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
@@ -160,8 +160,8 @@ func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
 }
 
-// apiHeaderClientId renders the API request header "Client-Id"
+// apiHeaderClientID renders the API request header "Client-Id"
 // (/header/extra_headers/Client-Id).
-func (c *Client) apiHeaderClientId() string {
+func (c *Client) apiHeaderClientID() string {
 	return c.clientID
 }
