@@ -10,13 +10,12 @@ import (
 	"time"
 
 	"golang.org/x/oauth2"
-
-	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// TestXOAuth2Parity runs oauth2.Config and our client against the same recording
-// server, for every response shape x/oauth2 itself handles, and requires equivalent
-// requests and equal tokens (or equal errors).
+// TestXOAuth2Parity runs oauth2.Config and our clients of the standard connectors
+// (generated and dynamic) against the same recording server, for every response shape
+// x/oauth2 itself handles, and requires equivalent requests and equal tokens (or equal
+// errors).
 func TestXOAuth2Parity(t *testing.T) {
 	const (
 		clientID = "parity-client"
@@ -50,77 +49,80 @@ func TestXOAuth2Parity(t *testing.T) {
 	}
 	type call struct {
 		name string
-		run  func(ctx context.Context, x *oauth2.Config, ours *runtime.Client) (xt, ot *oauth2.Token, xerr, oerr error)
+		run  func(ctx context.Context, x *oauth2.Config, ours *fositeAPI) (xt, ot *oauth2.Token, xerr, oerr error)
 	}
 	verifier := oauth2.GenerateVerifier()
 	calls := []call{
-		{"exchange", func(ctx context.Context, x *oauth2.Config, ours *runtime.Client) (*oauth2.Token, *oauth2.Token, error, error) {
+		{"exchange", func(ctx context.Context, x *oauth2.Config, ours *fositeAPI) (*oauth2.Token, *oauth2.Token, error, error) {
 			xt, xerr := x.Exchange(ctx, code)
-			ot, oerr := ours.Exchange(ctx, code)
+			ot, oerr := ours.exchange(ctx, code)
 			return xt, ot, xerr, oerr
 		}},
-		{"exchange-pkce", func(ctx context.Context, x *oauth2.Config, ours *runtime.Client) (*oauth2.Token, *oauth2.Token, error, error) {
+		{"exchange-pkce", func(ctx context.Context, x *oauth2.Config, ours *fositeAPI) (*oauth2.Token, *oauth2.Token, error, error) {
 			xt, xerr := x.Exchange(ctx, code, oauth2.VerifierOption(verifier))
-			ot, oerr := ours.Exchange(ctx, code, oauth2.VerifierOption(verifier))
+			ot, oerr := ours.exchange(ctx, code, oauth2.VerifierOption(verifier))
 			return xt, ot, xerr, oerr
 		}},
-		{"refresh", func(ctx context.Context, x *oauth2.Config, ours *runtime.Client) (*oauth2.Token, *oauth2.Token, error, error) {
+		{"refresh", func(ctx context.Context, x *oauth2.Config, ours *fositeAPI) (*oauth2.Token, *oauth2.Token, error, error) {
 			old := &oauth2.Token{AccessToken: "expired-at-0", RefreshToken: refresh, Expiry: time.Now().Add(-time.Hour)}
 			xt, xerr := x.TokenSource(ctx, old).Token()
-			ot, oerr := ours.RefreshToken(ctx, old)
+			ot, oerr := ours.refresh(ctx, refresh)
 			return xt, ot, xerr, oerr
 		}},
 	}
+	// The standard connectors: fosite_basic.json (HTTP Basic) and fosite_post.json
+	// (client id and secret in the body), generated and dynamic.
 	styles := []struct {
-		name string
-		x    oauth2.AuthStyle
-		ours runtime.ClientAuth
-	}{{"basic", oauth2.AuthStyleInHeader, runtime.AuthHeader}, {"body", oauth2.AuthStyleInParams, runtime.AuthBody}}
+		c fositeCase
+		x oauth2.AuthStyle
+	}{{fositeCases[1], oauth2.AuthStyleInHeader}, {fositeCases[2], oauth2.AuthStyleInParams}}
 
 	l := newLeakScan(t, secret, code, refresh, verifier)
 	for _, sh := range shapes {
-		for _, st := range styles {
-			for _, cl := range calls {
-				t.Run(sh.name+"/"+st.name+"/"+cl.name, func(t *testing.T) {
-					rec := &recorder{status: sh.status, ctype: sh.ctype, body: sh.body}
-					srv := httptest.NewServer(rec)
-					defer srv.Close()
-					x := &oauth2.Config{ClientID: clientID, ClientSecret: secret, RedirectURL: redirectURL,
-						Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/auth", TokenURL: srv.URL + "/token", AuthStyle: st.x}}
-					flow := &runtime.Flow{Connector: "Parity", AuthorizeURL: runtime.String(srv.URL + "/auth"),
-						TokenURL: runtime.String(srv.URL + "/token"), ClientAuth: st.ours}
-					ours := runtime.New(flow, runtime.Credentials{ClientID: clientID, ClientSecret: secret, RedirectURL: redirectURL})
-					ctx := context.Background()
-					xt, ot, xerr, oerr := cl.run(ctx, x, ours)
-					l.err(oerr)
+		for _, mode := range fositeModes {
+			for _, st := range styles {
+				for _, cl := range calls {
+					t.Run(sh.name+"/"+mode+"/"+st.c.name+"/"+cl.name, func(t *testing.T) {
+						rec := &recorder{status: sh.status, ctype: sh.ctype, body: sh.body}
+						srv := httptest.NewServer(rec)
+						defer srv.Close()
+						x := &oauth2.Config{ClientID: clientID, ClientSecret: secret, RedirectURL: redirectURL,
+							Endpoint: oauth2.Endpoint{AuthURL: srv.URL + "/oauth2/auth", TokenURL: srv.URL + "/oauth2/token", AuthStyle: st.x}}
+						c := st.c
+						c.id = clientID
+						ours := newFositeAPI(t, &fositeServer{Server: srv}, c, mode, secret)
+						ctx := context.Background()
+						xt, ot, xerr, oerr := cl.run(ctx, x, ours)
+						l.err(oerr)
 
-					// Equivalent requests.
-					if len(rec.reqs) != 2 {
-						t.Fatalf("server saw %d requests, want 2 (one each)", len(rec.reqs))
-					}
-					if d := diffRequests(rec.reqs[0], rec.reqs[1]); d != "" {
-						t.Errorf("requests differ (x/oauth2 vs ours): %s", d)
-					}
+						// Equivalent requests.
+						if len(rec.reqs) != 2 {
+							t.Fatalf("server saw %d requests, want 2 (one each)", len(rec.reqs))
+						}
+						if d := diffRequests(rec.reqs[0], rec.reqs[1]); d != "" {
+							t.Errorf("requests differ (x/oauth2 vs ours): %s", d)
+						}
 
-					// Equal outcomes.
-					if (xerr == nil) != (oerr == nil) {
-						t.Fatalf("x/oauth2 err = %v, ours = %v", xerr, oerr)
-					}
-					if xerr != nil {
-						var xre, ore *oauth2.RetrieveError
-						xIs, oIs := errors.As(xerr, &xre), errors.As(oerr, &ore)
-						if xIs != oIs {
-							t.Fatalf("RetrieveError: x/oauth2 %v (%v), ours %v (%v)", xIs, xerr, oIs, oerr)
+						// Equal outcomes.
+						if (xerr == nil) != (oerr == nil) {
+							t.Fatalf("x/oauth2 err = %v, ours = %v", xerr, oerr)
 						}
-						if xIs && (xre.ErrorCode != ore.ErrorCode || xre.ErrorDescription != ore.ErrorDescription || xre.ErrorURI != ore.ErrorURI || xre.Response.StatusCode != ore.Response.StatusCode) {
-							t.Errorf("RetrieveError differs:\n x/oauth2 %q %q %q %d\n ours     %q %q %q %d", xre.ErrorCode, xre.ErrorDescription, xre.ErrorURI, xre.Response.StatusCode, ore.ErrorCode, ore.ErrorDescription, ore.ErrorURI, ore.Response.StatusCode)
+						if xerr != nil {
+							var xre, ore *oauth2.RetrieveError
+							xIs, oIs := errors.As(xerr, &xre), errors.As(oerr, &ore)
+							if xIs != oIs {
+								t.Fatalf("RetrieveError: x/oauth2 %v (%v), ours %v (%v)", xIs, xerr, oIs, oerr)
+							}
+							if xIs && (xre.ErrorCode != ore.ErrorCode || xre.ErrorDescription != ore.ErrorDescription || xre.ErrorURI != ore.ErrorURI || xre.Response.StatusCode != ore.Response.StatusCode) {
+								t.Errorf("RetrieveError differs:\n x/oauth2 %q %q %q %d\n ours     %q %q %q %d", xre.ErrorCode, xre.ErrorDescription, xre.ErrorURI, xre.Response.StatusCode, ore.ErrorCode, ore.ErrorDescription, ore.ErrorURI, ore.Response.StatusCode)
+							}
+							return
 						}
-						return
-					}
-					if d := diffTokens(xt, ot, sh.expiresOnlyOurs); d != "" {
-						t.Errorf("tokens differ: %s", d)
-					}
-				})
+						if d := diffTokens(xt, ot, sh.expiresOnlyOurs); d != "" {
+							t.Errorf("tokens differ: %s", d)
+						}
+					})
+				}
 			}
 		}
 	}
