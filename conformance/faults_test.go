@@ -448,7 +448,11 @@ type runResult struct {
 // runFault runs one fault against one flow: a TokenSource over an expired token kept in
 // a store, called by fault.waiters goroutines at once.
 func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
-	var requests atomic.Int64
+	var requests, started atomic.Int64
+	callers := max(fl.waiters, 1)
+	if mf.flow.Permanent {
+		callers = 1 // concurrent exchanges are independent requests
+	}
 	var base string
 	var srv *httptest.Server
 	stopHandlers := func() {}
@@ -468,6 +472,11 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 		defer stop()
 		srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			requests.Add(1)
+			// With waiters, answer only when every caller has asked, so that none can
+			// arrive after the failed refresh is over, however slow the machine.
+			for deadline := time.Now().Add(5 * time.Second); started.Load() < int64(callers) && time.Now().Before(deadline); {
+				time.Sleep(time.Millisecond)
+			}
 			ctx, cancel := context.WithCancel(r.Context())
 			defer cancel()
 			defer context.AfterFunc(stopCtx, cancel)()
@@ -509,10 +518,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 		l.value(ts)
 		get = ts.Token
 	}
-	n := max(fl.waiters, 1)
-	if flow.Permanent {
-		n = 1 // concurrent exchanges are independent requests
-	}
+	n := callers
 	results := make([]runResult, n)
 	start := time.Now()
 	var wg sync.WaitGroup
@@ -520,6 +526,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			started.Add(1)
 			tok, err := get()
 			results[i] = runResult{err: err, tok: tok, elapsed: time.Since(start)}
 		}()
