@@ -12,8 +12,8 @@ import (
 // FuzzExplain runs `oauthgen explain` on any connector the loader accepts, with any
 // value for every auth_form field: model, interpreted templates and the runtime's
 // request building must never panic, and the client secret stand-in never appear
-// unmasked. Seeds: the catalog, with plain and awkward values (testdata/fuzz/FuzzExplain
-// holds more).
+// unmasked. Seeds: the catalog with plain and awkward values, and small connectors
+// in testdata/fuzz/FuzzExplain.
 func FuzzExplain(f *testing.F) {
 	files, _ := filepath.Glob("../../connectors/*.json")
 	for _, file := range files {
