@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/invopop/jsonschema"
@@ -44,6 +45,15 @@ func Generate(srcDir string) ([]byte, error) {
 	}
 	for k, v := range r.CommentMap {
 		r.CommentMap[k] = unwrap(v)
+	}
+	comments := r.CommentMap
+	r.CommentMap = nil
+	r.LookupComment = func(t reflect.Type, field string) string {
+		key := t.PkgPath() + "." + t.Name()
+		if field == "" {
+			return comments[key]
+		}
+		return keyedComment(t, field, comments[key+"."+field])
 	}
 	s := r.Reflect(&schema.Connector{})
 	if err := adjust(s); err != nil {
@@ -110,4 +120,22 @@ func unwrap(comment string) string {
 		paras[i] = strings.Join(strings.Fields(p), " ")
 	}
 	return strings.Join(paras, "\n\n")
+}
+
+// keyedComment makes a field's doc comment read from the file's point of view: a
+// comment that starts with the Go field name ("AccessTokenPath is ...") starts with
+// the JSON key instead ("access_token_path is ...").
+func keyedComment(t reflect.Type, field, comment string) string {
+	f, ok := t.FieldByName(field)
+	if !ok {
+		return comment
+	}
+	name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+	if name == "" || name == "-" {
+		return comment
+	}
+	if rest, ok := strings.CutPrefix(comment, field+" "); ok {
+		return name + " " + rest
+	}
+	return comment
 }

@@ -51,7 +51,7 @@ func TestSchemaContent(t *testing.T) {
 		return p
 	}
 	atp := prop("Config", "access_token_path")
-	if !strings.HasPrefix(atp["description"].(string), "AccessTokenPath is the dot path of the access token") || atp["default"] != "access_token" {
+	if !strings.HasPrefix(atp["description"].(string), "access_token_path is the dot path of the access token") || atp["default"] != "access_token" {
 		t.Errorf("access_token_path: %v", atp)
 	}
 	if ex := prop("Config", "alternative_client_id_key")["examples"].([]any); ex[0] != "app_id" {
