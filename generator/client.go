@@ -2,6 +2,7 @@ package generator
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 
 	"github.com/dave/jennifer/jen"
@@ -32,10 +33,17 @@ func (g *gen) valueMethod(t *model.Template) *valueMethod {
 		return nil
 	}
 	vm := &valueMethod{body: c.Body, konst: c.IsConst, value: c.Const, needsToken: t.Class == model.Runtime && !c.IsConst}
-	if vm.needsToken {
+	if vm.needsToken && mentions(vm.body, "v") {
 		vm.body = append([]jen.Code{jen.Id("v").Op(":=").Id("c").Dot("rc").Dot("TokenVars").Call(jen.Id("tok"))}, vm.body...)
 	}
 	return vm
+}
+
+// mentions reports whether the code of body uses the identifier id (a local that is
+// declared only when used: Go rejects unused locals).
+func mentions(body []jen.Code, id string) bool {
+	src := fmt.Sprintf("%#v", jen.Block(body...))
+	return regexp.MustCompile(`\b` + regexp.QuoteMeta(id) + `\b`).MatchString(src)
 }
 
 func ctxParam() jen.Code { return jen.Id("ctx").Qual("context", "Context") }

@@ -626,6 +626,9 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 		g.fail(fmt.Errorf("%s: compiling: %w", a.Prefix.Pointer, err))
 		return jen.Null(), false
 	}
+	if !mentions(c.Body, "tf") {
+		pre = nil // the prefix does not read token_format
+	}
 	if c.IsConst {
 		return jen.Qual(rt, "String").Call(jen.Lit(c.Const)), false
 	}

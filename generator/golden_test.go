@@ -155,3 +155,29 @@ func TestMetadataNames(t *testing.T) {
 		t.Error("team_id should have one field")
 	}
 }
+
+// TestUnusedLocals: templates whose variables fold away must not leave unused locals
+// (a compile error) in the generated code.
+func TestUnusedLocals(t *testing.T) {
+	c := &schema.Connector{Name: "Folded", BaseURL: "https://{{ region }}{% if false %}{{ credentials.x }}{% endif %}.api.example/",
+		OAuth2: schema.OAuth2{AuthForm: []schema.Field{{Name: "region", Type: schema.FieldText, Default: "eu"}}, Config: schema.Config{Step1AuthorizeURL: "https://a.example/", Step3AccessURL: "https://a.example/t",
+			TokenMetadata: map[string]string{"x": "x"}}},
+		Header: &schema.Header{Encode: true, TokenPrefix: "Bearer {{ token }}"},
+	}
+	m, err := model.Resolve(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := Generate(m, Options{Source: "folded.json"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{"BaseURL(tok *oauth2.Token) string {\n\tv :=", "tf :="} {
+		if bytes.Contains(src, []byte(bad)) {
+			t.Errorf("unused local %q in:\n%s", bad, src)
+		}
+	}
+	if !bytes.Contains(src, []byte(`return "Bearer " + v.Token`)) {
+		t.Error("the header value should read the token directly")
+	}
+}
