@@ -135,8 +135,8 @@ func TestHostileText(t *testing.T) {
 func TestMetadataNames(t *testing.T) {
 	c := &schema.Connector{Name: "Meta", OAuth2: schema.OAuth2{Config: schema.Config{
 		Step1AuthorizeURL: "https://a.example/", Step3AccessURL: "https://a.example/t",
-		TokenMetadata:     map[string]string{"team_id": "team.id"},
-		Userinfo:          &schema.Userinfo{URL: "https://a.example/me", Metadata: map[string]string{"teamId": "team", "team_id": "team.id"}},
+		TokenMetadata: map[string]string{"team_id": "team.id"},
+		Userinfo:      &schema.Userinfo{URL: "https://a.example/me", Metadata: map[string]string{"teamId": "team", "team_id": "team.id"}},
 	}}}
 	m, err := model.Resolve(c)
 	if err != nil {
