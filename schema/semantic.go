@@ -101,6 +101,7 @@ func (d *document) checkAuthForm() {
 				d.errValue(nameNode, ptr+"/name", "%q is reserved for %s; choose another name", name, what)
 			}
 		}
+		d.checkFieldHints(entry, ptr)
 		typ := "text"
 		typeNode := entry.get("type")
 		if s, ok := typeNode.text(); ok {
@@ -137,6 +138,22 @@ func (d *document) checkAuthForm() {
 			if !found {
 				d.errValue(def, ptr+"/default", "default %s is not one of enum: %s", preview(def), quoteList(allowed))
 			}
+		}
+	}
+}
+
+// fieldKeyList are the keys of an auth_form entry, sorted, for suggestions.
+var fieldKeyList = []string{"default", "enum", "hideInEmbed", "info", "name", "placeholder", "required", "title", "type"}
+
+// checkFieldHints reports auth_form keys that are not Field's own but look like a
+// misspelling of one: entries may carry UI hints, but "requried" is not one.
+func (d *document) checkFieldHints(entry *node, ptr string) {
+	for i, k := range entry.keys {
+		if fieldKeys[k] {
+			continue
+		}
+		if s := suggest(k, fieldKeyList); s != "" && entry.get(s) == nil {
+			d.errKey(entry.kids[i], pointerJoin(ptr, k), "unknown key %q; did you mean %q? (other keys are kept as UI hints, but this looks like a misspelling)", k, s)
 		}
 	}
 }

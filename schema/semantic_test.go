@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"sort"
 	"strings"
 	"testing"
 )
@@ -143,6 +144,8 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
 			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
 		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
+		{"misspelt auth_form key", `{"name": "M", "oauth2": {"auth_form": [{"name": "n", "requried": true, "tooltip": "x"}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
+			[]string{`/oauth2/auth_form/0/requried: unknown key "requried"; did you mean "required"?`}},
 		{"control character", connector(`"description": "ok\tok\nok \u0000 bad"`, ""), []string{`/description: control character U+0000 is not allowed in a string`}},
 		{"select with empty enum", `{"name": "S", "oauth2": {"auth_form": [{"name": "s", "type": "select", "enum": []}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
 			[]string{`/oauth2/auth_form/0/enum: must have at least 1 item(s)`}},
@@ -322,5 +325,28 @@ func TestErrorFormat(t *testing.T) {
 	}
 	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad" {
 		t.Errorf("got %q", got)
+	}
+}
+
+// TestFieldKeysMatchTheType keeps the auth_form key lists in step with Field's tags.
+func TestFieldKeysMatchTheType(t *testing.T) {
+	var tags []string
+	ft := reflect.TypeOf(Field{})
+	for i := 0; i < ft.NumField(); i++ {
+		if name, _, _ := strings.Cut(ft.Field(i).Tag.Get("json"), ","); name != "-" {
+			tags = append(tags, name)
+		}
+	}
+	sort.Strings(tags)
+	if !reflect.DeepEqual(tags, fieldKeyList) {
+		t.Errorf("Field's keys %q, fieldKeyList %q", tags, fieldKeyList)
+	}
+	if len(fieldKeys) != len(tags) {
+		t.Errorf("fieldKeys has %d keys, Field %d", len(fieldKeys), len(tags))
+	}
+	for _, k := range tags {
+		if !fieldKeys[k] {
+			t.Errorf("fieldKeys lacks %q", k)
+		}
 	}
 }
