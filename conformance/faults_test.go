@@ -63,6 +63,8 @@ type fault struct {
 	handler func(f *runtime.Flow) http.HandlerFunc
 	refused bool          // point the client at a closed port
 	timeout time.Duration // context deadline of the call (default 5s)
+	// cancelAfter cancels the call's context after this long (0: never).
+	cancelAfter time.Duration
 	waiters int           // concurrent callers of one TokenSource (default 1)
 	// check returns a problem with the outcome, or "". It sees the error (nil when a
 	// token was returned) and the token.
@@ -339,6 +341,12 @@ func faults() []fault {
 		wrongOK("expires", "1e300"),
 		wrongOK("expires", `{"s":1}`),
 		wrongOK("type", "7"),
+		{name: "wrong type error=123", handler: respond(400, "application/json", `{"error":123,"error_description":"x"}`), check: wantTokenErrorStatus(400)},
+		{name: "wrong type error={…}", handler: respond(400, "application/json", `{"error":{"code":"invalid_grant","message":"nested"}}`), check: wantTokenErrorStatus(400)},
+		{name: "wrong type error_description=[…]", handler: respond(400, "application/json", `{"error":"invalid_grant","error_description":[1,2]}`), check: wantStatus(400, "invalid_grant")},
+		{name: "wrong type metadata={…}", handler: metadataWrong, check: errorOrSane},
+		{name: "302 to a login page", handler: redirectToLogin, check: wantTokenError, maxRequests: 4},
+		{name: "context canceled mid-request", handler: hang, cancelAfter: 50 * time.Millisecond, check: wantIs(context.Canceled)},
 		{name: "root is an array", handler: respond(200, "application/json", `[{"access_token":"`+faultNewAT+`"}]`), check: wantTokenError},
 		{name: "root is a string", handler: respond(200, "application/json", `"`+faultNewAT+`"`), check: wantTokenError},
 		{name: "failing refresh, 20 waiters", handler: slowFail, waiters: 20, check: wantStatus(503, "temporarily_unavailable"), maxRequests: 1},
@@ -359,6 +367,50 @@ func notMangled(err error, tok *oauth2.Token, _ time.Duration) string {
 		return fmt.Sprintf("token silently changed to %q (server sent %q)", tok.AccessToken, badUTF8Token)
 	}
 	return ""
+}
+
+// wantTokenErrorStatus requires a TokenError for an HTTP answer with status.
+func wantTokenErrorStatus(status int) func(error, *oauth2.Token, time.Duration) string {
+	return func(err error, _ *oauth2.Token, _ time.Duration) string {
+		if p := typed(err); p != "" {
+			return p
+		}
+		var te *runtime.TokenError
+		errors.As(err, &te)
+		if te.StatusCode != status {
+			return fmt.Sprintf("TokenError.StatusCode %d, want %d", te.StatusCode, status)
+		}
+		return ""
+	}
+}
+
+// metadataWrong answers a good token whose metadata fields (token_metadata paths)
+// hold objects instead of strings.
+func metadataWrong(f *runtime.Flow) http.HandlerFunc {
+	access, refresh, expires, _ := tokenPaths(f)
+	root := map[string]any{}
+	for _, m := range f.Metadata {
+		setPath(root, m.Path, rawJSON(`{"unexpected":["object"]}`))
+	}
+	setPath(root, access, rawJSON(`"`+faultNewAT+`"`))
+	setPath(root, refresh, rawJSON(`"`+faultNewRT+`"`))
+	setPath(root, expires, rawJSON(`3600`))
+	var b bytes.Buffer
+	writeJSON(&b, root)
+	return respond(200, "application/json", b.String())(f)
+}
+
+// redirectToLogin answers token requests with a redirect to an HTML page, as a
+// misconfigured gateway does.
+func redirectToLogin(*runtime.Flow) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/login" {
+			w.Header().Set("Content-Type", "text/html")
+			io.WriteString(w, "<html><form>Sign in</form></html>")
+			return
+		}
+		http.Redirect(w, r, "/login", http.StatusFound)
+	}
 }
 
 func deadline(err error, _ *oauth2.Token, elapsed time.Duration) string {
@@ -408,6 +460,8 @@ func outcome(err error, tok *oauth2.Token) string {
 		parts = append(parts, s)
 	case errors.Is(err, context.DeadlineExceeded):
 		parts = append(parts, "DeadlineExceeded")
+	case errors.Is(err, context.Canceled):
+		parts = append(parts, "Canceled")
 	case errors.Is(err, syscall.ECONNREFUSED):
 		parts = append(parts, "ECONNREFUSED")
 	case errors.Is(err, syscall.ECONNRESET):
@@ -501,6 +555,12 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	}
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	if fl.cancelAfter > 0 {
+		var cancelNow context.CancelFunc
+		cctx, cancelNow = context.WithCancel(cctx)
+		defer cancelNow()
+		time.AfterFunc(fl.cancelAfter, cancelNow)
+	}
 	// The operation under fault: a refresh through a TokenSource; a client credentials
 	// request for those flows; an exchange for flows with permanent tokens, which never
 	// refresh.
