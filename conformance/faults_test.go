@@ -65,7 +65,7 @@ type fault struct {
 	timeout time.Duration // context deadline of the call (default 5s)
 	// cancelAfter cancels the call's context after this long (0: never).
 	cancelAfter time.Duration
-	waiters int           // concurrent callers of one TokenSource (default 1)
+	waiters     int // concurrent callers of one TokenSource (default 1)
 	// check returns a problem with the outcome, or "". It sees the error (nil when a
 	// token was returned) and the token.
 	check func(err error, tok *oauth2.Token, elapsed time.Duration) string
