@@ -3,6 +3,7 @@ package schema_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -133,5 +134,39 @@ func TestTikTokDecoded(t *testing.T) {
 	}
 	if c.GoPackage() != "tiktok" || c.CallbackSlug() != "tiktok" {
 		t.Errorf("package %q slug %q", c.GoPackage(), c.CallbackSlug())
+	}
+}
+
+// TestParseConcurrently runs loads in parallel (the compiled schema is shared), for
+// the race detector.
+func TestParseConcurrently(t *testing.T) {
+	good, err := os.ReadFile("../connectors/tiktok.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	bad, err := os.ReadFile("testdata/invalid/many_problems.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	errc := make(chan error, 16)
+	for i := 0; i < 8; i++ {
+		go func() {
+			_, err := schema.Parse("tiktok.json", good)
+			errc <- err
+		}()
+		go func() {
+			_, err := schema.Parse("bad.json", bad)
+			if err == nil {
+				err = errors.New("bad file accepted")
+			} else {
+				err = nil
+			}
+			errc <- err
+		}()
+	}
+	for i := 0; i < 16; i++ {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
 	}
 }
