@@ -26,6 +26,33 @@ func (f *flakyStore) Load(ctx context.Context, key string) (*oauth2.Token, error
 
 var errStoreDown = errors.New("store unreachable")
 
+// flakyLocker is a shared store (TokenStore and Locker, as the Redis and PostgreSQL
+// stores are) whose lease Save fails while failSaves is positive.
+type flakyLocker struct {
+	flakyStore
+}
+
+func (f *flakyLocker) Acquire(ctx context.Context, key string, ttl time.Duration) (runtime.Lease, error) {
+	l, err := f.mem.Acquire(ctx, key, ttl)
+	if err != nil {
+		return nil, err
+	}
+	return &flakyLease{Lease: l, f: &f.flakyStore}, nil
+}
+
+type flakyLease struct {
+	runtime.Lease
+	f *flakyStore
+}
+
+func (l *flakyLease) Save(ctx context.Context, prev, next *oauth2.Token) error {
+	l.f.saves.Add(1)
+	if l.f.failSaves.Add(-1) >= 0 {
+		return errStoreDown
+	}
+	return l.Lease.Save(ctx, prev, next)
+}
+
 func (f *flakyStore) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
 	f.saves.Add(1)
 	if f.failSaves.Add(-1) >= 0 {
@@ -40,27 +67,45 @@ func (f *flakyStore) Save(ctx context.Context, key string, prev, next *oauth2.To
 // thrown away, or the end user has to authorize again. After the store recovers, the
 // connection must still work.
 func TestFositeStoreFailsDuringRotation(t *testing.T) {
+	for _, shared := range []bool{false, true} {
+		name := "store"
+		if shared {
+			name = "locker"
+		}
+		t.Run(name, func(t *testing.T) { storeFailsDuringRotation(t, shared) })
+	}
+}
+
+func storeFailsDuringRotation(t *testing.T, shared bool) {
 	eachFosite(t, fositeCases[:1], func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
 		ctx := context.Background()
-		store := &flakyStore{}
+		var fl *flakyStore
+		var store runtime.TokenStore
+		if shared {
+			lk := &flakyLocker{}
+			fl, store = &lk.flakyStore, lk
+		} else {
+			fl = &flakyStore{}
+			store = fl
+		}
 		var hooked atomic.Int32
 		cl := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"),
 			runtime.WithTokenHook(func(context.Context, *oauth2.Token) { hooked.Add(1) }))
 		first := login(t, cl, c, l)
 		expired := *first
 		expired.Expiry = time.Now().Add(-time.Minute)
-		if err := store.mem.Save(ctx, "alice", first, &expired); err != nil {
+		if err := fl.mem.Save(ctx, "alice", first, &expired); err != nil {
 			t.Fatalf("store: %v", err)
 		}
 		hooked.Store(0)
 		ts := cl.tokenSource(ctx, nil)
-		store.failSaves.Store(1)
+		fl.failSaves.Store(1)
 		tok, err := ts.Token()
 		l.err(err)
 		if tok != nil {
 			l.secret(tok.AccessToken, tok.RefreshToken)
 		}
-		if store.saves.Load() == 0 {
+		if fl.saves.Load() == 0 {
 			t.Fatal("the refresh did not try to save the rotated token")
 		}
 		t.Logf("refresh while the store is down: token %v, hook calls %d, err: %v", tok != nil, hooked.Load(), err)
