@@ -36,7 +36,7 @@ func runAuthorize(args []string, stdout, stderr io.Writer) int {
 	secretEnv := fs.String("client-secret-env", "", "name of the environment variable holding the client secret (the secret is never taken from the command line)")
 	params := fs.StringArray("param", nil, "an auth_form value as name=value (repeatable)")
 	port := fs.Int("port", 0, "port of the loopback callback server on 127.0.0.1 (0: the --redirect-url's port, else a random one)")
-	redirect := fs.String("redirect-url", "", "redirect URL registered with the provider (default http://127.0.0.1:PORT/callback); its path is served on 127.0.0.1")
+	redirect := fs.String("redirect-url", "", "loopback redirect URL registered with the provider, such as http://localhost:8080/cb (default http://127.0.0.1:PORT/callback); its port and path are served on 127.0.0.1")
 	open := fs.Bool("open", false, "open the authorize URL in the browser")
 	output := fs.StringP("output", "o", "", "write the token JSON to this file (mode 0600) instead of stdout")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the whole flow")
@@ -160,12 +160,17 @@ func authorizeCode(ctx context.Context, name string, newClient func(redirectURL 
 		if err != nil || u.Scheme == "" || u.Host == "" {
 			return nil, nil, usageError{fmt.Errorf("--redirect-url %q is not an absolute URL", redirect)}
 		}
+		if u.Scheme != "http" || !isLoopback(u.Hostname()) || u.Port() == "" {
+			return nil, nil, usageError{fmt.Errorf("--redirect-url %q: this command serves the callback itself, so it must be http://127.0.0.1:PORT/..., http://localhost:PORT/... or http://[::1]:PORT/...", redirect)}
+		}
 		if u.Path != "" {
 			path = u.Path
 		}
-		if port == 0 && u.Port() != "" && isLoopback(u.Hostname()) {
-			port, _ = strconv.Atoi(u.Port())
+		rp, _ := strconv.Atoi(u.Port())
+		if port != 0 && port != rp {
+			return nil, nil, usageError{fmt.Errorf("--port %d and the --redirect-url's port %d differ", port, rp)}
 		}
+		port = rp
 	}
 	ln, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
 	if err != nil {

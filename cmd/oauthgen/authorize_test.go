@@ -308,6 +308,9 @@ func TestAuthorizeUsage(t *testing.T) {
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--timeout", "1s"}, exitInvalid, "issuer is required"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "not a url"}, exitUsage, "is not an absolute URL"},
 		{[]string{"testdata/authorize/nope.json", "--client-id", "x"}, exitInvalid, "nope.json"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "https://app.example.com/cb"}, exitUsage, "must be http://127.0.0.1:PORT/"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "http://127.0.0.1/cb"}, exitUsage, "must be http://127.0.0.1:PORT/"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "http://localhost:8080/cb", "--port", "8081"}, exitUsage, "--port 8081 and the --redirect-url's port 8080 differ"},
 	} {
 		code, out, errOut := runOauthgen(append([]string{"authorize"}, tc.args...)...)
 		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" {
