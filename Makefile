@@ -23,6 +23,8 @@ generate:
 	$(GO) run ./schema/gen -src schema -o schema/connector.schema.json
 	$(GO) run ./cmd/oauthgen validate --quiet connectors/
 	$(GO) run ./cmd/oauthgen generate --quiet -o generated --test-registry generated/clients_test.go connectors/
+	$(GO) generate ./internal/difftest
+	cd examples/consumer && $(GO) generate ./...
 
 ## test: vet, the race-enabled Go tests (the schema staleness test and fuzz corpora
 ## included), and the editor test.
