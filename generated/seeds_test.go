@@ -2,6 +2,7 @@ package generated_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -115,5 +116,23 @@ func TestHubSpot(t *testing.T) {
 		if !strings.HasSuffix(got, suffix) || !strings.HasPrefix(got, "communication_preferences.read_write ") {
 			t.Errorf("Params.Scope %q: scope %q, want it to end in %q", scope, got, suffix)
 		}
+	}
+}
+
+// TestNoSecretsPrinted: printing a generated Config or Client never shows the client
+// secret or the end user's values.
+func TestNoSecretsPrinted(t *testing.T) {
+	cfg := hubspot.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: hubspot.Params{Scope: "private-scope"}}
+	c, err := hubspot.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{fmt.Sprint(cfg), fmt.Sprintf("%#v", cfg), fmt.Sprintf("%+v", cfg), fmt.Sprint(c), fmt.Sprintf("%#v", c), fmt.Sprintf("%v", *c)} {
+		if strings.Contains(s, clientSecret) || strings.Contains(s, "private-scope") {
+			t.Errorf("printed a secret: %s", s)
+		}
+	}
+	if s := fmt.Sprint(c); !strings.Contains(s, "hubspot.Client{") {
+		t.Errorf("String: %s", s)
 	}
 }

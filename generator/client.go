@@ -242,6 +242,15 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
 	}
+	// String and GoString have value receivers so that printing a Client value does
+	// not show its fields (the end user's values) either.
+	g.f.Comment("String describes the client without its secrets.")
+	g.f.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
+		jen.Return(jen.Lit(m.Package+".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
+	g.f.Line()
+	g.f.Comment("GoString is like String: %#v never prints a secret.")
+	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
+	g.f.Line()
 	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (StoreTokenSource for one token per end user, Transport, TokenVars).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.RevokeURL != nil {

@@ -274,6 +274,15 @@ func (g *gen) config() {
 		jen.Id("Params").Id("Params"),
 	)
 	g.f.Line()
+	g.f.Comment("String describes cfg without the client secret and the end user's values.")
+	g.f.Func().Params(jen.Id("cfg").Id("Config")).Id("String").Params().String().Block(
+		jen.Return(jen.Lit(m.Package+".Config{ClientID: ").Op("+").Qual("strconv", "Quote").Call(jen.Id("cfg").Dot("ClientID")).
+			Op("+").Lit(", RedirectURL: ").Op("+").Qual("strconv", "Quote").Call(jen.Id("cfg").Dot("RedirectURL")).Op("+").Lit("}")),
+	)
+	g.f.Line()
+	g.f.Comment("GoString is like String: %#v never prints the client secret.")
+	g.f.Func().Params(jen.Id("cfg").Id("Config")).Id("GoString").Params().String().Block(jen.Return(jen.Id("cfg").Dot("String").Call()))
+	g.f.Line()
 }
 
 // metaFields lists the values kept with a token: token metadata, userinfo fields and
