@@ -246,7 +246,7 @@ func (g *gen) methods() {
 	// not show its fields (the end user's values) either.
 	g.f.Comment("String describes the client without its secrets.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
-		jen.Return(jen.Lit(m.Package+".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
+		jen.Return(jen.Lit(m.Package + ".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
 	g.f.Line()
 	g.f.Comment("GoString is like String: %#v never prints a secret.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
