@@ -167,6 +167,11 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		return reqs
 	}
 
+	for name := range callback {
+		if !hasCallback(m, name) {
+			return nil, fmt.Errorf("--callback %s: the connector reads no such callback value", name)
+		}
+	}
 	var tok *oauth2.Token
 	if m.Grant == runtime.ClientCredentials {
 		ex.Grant = "client_credentials"
@@ -174,7 +179,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		if err != nil {
 			return nil, err
 		}
-		ex.TokenRequest = shown(take(), 0, cfg.ClientID)
+		ex.TokenRequest = shown(take(), 0)
 		ex.Notes = append(ex.Notes, "client credentials: tokens are renewed with a new token request, not a refresh")
 	} else {
 		ex.Grant = "authorization_code"
@@ -198,32 +203,27 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 			ex.Callback[f.Path[0]] = v
 			q.Set(f.Path[0], v)
 		}
-		for name := range callback {
-			if ex.Callback == nil || !hasCallback(m, name) {
-				return nil, fmt.Errorf("--callback %s: the connector reads no such callback value", name)
-			}
-		}
 		tok, err = c.ExchangeCallback(ctx, q, pkce...)
 		if err != nil {
 			return nil, err
 		}
 		reqs := take()
-		ex.TokenRequest = shown(reqs, 0, cfg.ClientID)
-		ex.UserinfoRequest = shown(reqs, 1, cfg.ClientID)
+		ex.TokenRequest = shown(reqs, 0)
+		ex.UserinfoRequest = shown(reqs, 1)
 		if m.Permanent {
 			ex.Notes = append(ex.Notes, "permanent tokens: never refreshed")
 		} else {
 			if _, err := c.RefreshToken(ctx, tok); err != nil {
 				return nil, err
 			}
-			ex.RefreshRequest = shown(take(), 0, cfg.ClientID)
+			ex.RefreshRequest = shown(take(), 0)
 		}
 	}
 	if m.RevokeURL != nil {
 		if err := c.Revoke(ctx, tok); err != nil {
 			return nil, err
 		}
-		ex.RevokeRequest = shown(take(), 0, cfg.ClientID)
+		ex.RevokeRequest = shown(take(), 0)
 	}
 
 	ex.BaseURL = c.BaseURLFor(tok)
@@ -248,7 +248,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 	}
 	resp.Body.Close()
 	reqs := take()
-	ex.APIRequest = shown(reqs, len(reqs)-1, cfg.ClientID)
+	ex.APIRequest = shown(reqs, len(reqs)-1)
 	if ex.APIRequest != nil {
 		if m.API.InQuery {
 			u, _ := url.Parse(ex.APIRequest.URL)
@@ -316,7 +316,7 @@ func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
 
 // shown returns request i of reqs as printed (nil when there is none), with the client
 // secret masked.
-func shown(reqs []reqrec.Request, i int, clientID string) *explainRequest {
+func shown(reqs []reqrec.Request, i int) *explainRequest {
 	if i < 0 || i >= len(reqs) {
 		return nil
 	}

@@ -121,9 +121,11 @@ func TestExplainCallbackValues(t *testing.T) {
 	if got := ex["token_request"].(map[string]any)["url"]; got != "https://accounts.zoho.eu/oauth/v2/token" {
 		t.Errorf("token URL %q", got)
 	}
-	code, _, errOut := runOauthgen("explain", "../../connectors/zoho.json", "--callback", "nope=x")
-	if code != exitInvalid || !strings.Contains(errOut, "--callback nope") {
-		t.Errorf("unknown callback value: exit %d, %q", code, errOut)
+	for _, file := range []string{"zoho.json", "paypal.json"} {
+		code, _, errOut := runOauthgen("explain", "../../connectors/"+file, "--callback", "nope=x")
+		if code != exitInvalid || !strings.Contains(errOut, "--callback nope") {
+			t.Errorf("%s: unknown callback value: exit %d, %q", file, code, errOut)
+		}
 	}
 }
 
