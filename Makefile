@@ -24,6 +24,7 @@ generate:
 	$(GO) run ./cmd/oauthgen validate --quiet connectors/
 	$(GO) run ./cmd/oauthgen generate --quiet -o generated --test-registry generated/clients_test.go connectors/
 	$(GO) generate ./internal/difftest
+	$(GO) generate ./conformance
 	cd examples/consumer && $(GO) generate ./...
 
 ## test: vet, the race-enabled Go tests (the schema staleness test and fuzz corpora

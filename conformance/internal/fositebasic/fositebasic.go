@@ -15,6 +15,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -46,6 +47,16 @@ type Config struct {
 
 	// Params are the end user's values.
 	Params Params
+}
+
+// String describes cfg without the client secret and the end user's values.
+func (cfg Config) String() string {
+	return "fositebasic.Config{ClientID: " + strconv.Quote(cfg.ClientID) + ", RedirectURL: " + strconv.Quote(cfg.RedirectURL) + "}"
+}
+
+// GoString is like String: %#v never prints the client secret.
+func (cfg Config) GoString() string {
+	return cfg.String()
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -130,6 +141,16 @@ func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.Toke
 // needed).
 func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
 	return c.rc.HTTPClient(ctx, tok)
+}
+
+// String describes the client without its secrets.
+func (c Client) String() string {
+	return "fositebasic.Client{" + c.rc.String() + "}"
+}
+
+// GoString is like String: %#v never prints a secret.
+func (c Client) GoString() string {
+	return c.String()
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

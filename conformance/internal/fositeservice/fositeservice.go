@@ -14,6 +14,7 @@ import (
 	"context"
 	"errors"
 	"net/http"
+	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -45,6 +46,16 @@ type Config struct {
 
 	// Params are the end user's values.
 	Params Params
+}
+
+// String describes cfg without the client secret and the end user's values.
+func (cfg Config) String() string {
+	return "fositeservice.Config{ClientID: " + strconv.Quote(cfg.ClientID) + ", RedirectURL: " + strconv.Quote(cfg.RedirectURL) + "}"
+}
+
+// GoString is like String: %#v never prints the client secret.
+func (cfg Config) GoString() string {
+	return cfg.String()
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -109,6 +120,16 @@ func (c *Client) TokenSource(ctx context.Context) oauth2.TokenSource {
 // tokens.
 func (c *Client) HTTPClient(ctx context.Context) *http.Client {
 	return c.rc.HTTPClient(ctx, nil)
+}
+
+// String describes the client without its secrets.
+func (c Client) String() string {
+	return "fositeservice.Client{" + c.rc.String() + "}"
+}
+
+// GoString is like String: %#v never prints a secret.
+func (c Client) GoString() string {
+	return c.String()
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
