@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"net/url"
 	"strings"
 
 	"golang.org/x/oauth2"
 
+	"github.com/oauthgen/oauthgen/connectors"
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -65,4 +67,30 @@ func Example() {
 	// API call: 200 OK
 	// verify: <nil>
 	// fakeprovider: region "APAC" is not one of US, EU
+}
+
+// The end user's values select what the connector's templates render: TikTok's
+// environment picks the API host, and its authorize URL names the client app_id.
+func ExampleNew() {
+	data, err := connectors.Files.ReadFile("tiktok.json") // or a row of your database
+	if err != nil {
+		log.Fatal(err)
+	}
+	conn, err := dynamic.Parse("tiktok.json", data)
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, env := range []string{"Production", "Sandbox", "Staging"} {
+		c, err := dynamic.New(conn, dynamic.Config{ClientID: "my-app", Params: map[string]any{"environment": env}})
+		if err != nil {
+			fmt.Println(err)
+			continue
+		}
+		u, _ := url.Parse(c.AuthCodeURL("state-1"))
+		fmt.Println(c.BaseURL(), "app_id="+u.Query().Get("app_id"))
+	}
+	// Output:
+	// https://business-api.tiktok.com/open_api/v1.2/ app_id=my-app
+	// https://sandbox-api.tiktok.com/open_api/v1.2/ app_id=my-app
+	// tiktok: environment "Staging" is not one of Production, Sandbox
 }
