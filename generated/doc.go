@@ -4,4 +4,4 @@
 // package is stale.
 package generated
 
-//go:generate go run ../cmd/oauthgen generate -q -o . --test-registry clients_test.go ../connectors/
+//go:generate go run ../cmd/oauthgen generate -q --prune -o . --test-registry clients_test.go ../connectors/

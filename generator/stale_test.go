@@ -21,6 +21,13 @@ func TestGeneratedUpToDate(t *testing.T) {
 		t.Fatal(err)
 	}
 	outs = append(outs, Output{Connector: "(all)", Path: "../generated/clients_test.go", Src: reg})
+	orphans, err := Orphans("../generated", outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range orphans {
+		t.Errorf("%s is generated from no connector in connectors/; run make generate", o)
+	}
 	for _, s := range Check(outs) {
 		t.Errorf("%s; run make generate", s)
 	}

@@ -26,9 +26,10 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	module := fs.String("module-path", generator.DefaultModulePath, "module path of oauthgen, whose runtime package the generated code imports")
 	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
+	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
 	registry := fs.String("test-registry", "", "also write this test file: a map from connector file to a constructor of each generated client (for one end-to-end test over all of them; needs go.mod in the working directory)")
 	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] FILE|DIR...")
+		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] [--prune] FILE|DIR...")
 		fmt.Fprintln(w, "\nGenerates DIR/<package>/<package>.go for each connector file (a directory stands")
 		fmt.Fprintln(w, "for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale")
 		fmt.Fprintln(w, "output (--check), 2 usage error.")
@@ -70,8 +71,19 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		}
 		outs = append(outs, generator.Output{Connector: "(all)", Package: "generated_test", Path: *registry, Src: src})
 	}
+	var orphans []string
+	if *prune {
+		orphans, err = generator.Orphans(*out, outs)
+		if err != nil {
+			fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
+			return exitInvalid
+		}
+	}
 	if *check {
 		stale := generator.Check(outs)
+		for _, o := range orphans {
+			stale = append(stale, o+": generated from no connector given (removed or renamed): delete it")
+		}
 		for _, s := range stale {
 			fmt.Fprintln(stderr, s)
 		}
@@ -89,9 +101,16 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
 		return exitInvalid
 	}
+	if err := generator.RemoveOrphans(orphans); err != nil {
+		fmt.Fprintf(stderr, "oauthgen generate: %v\n", err)
+		return exitInvalid
+	}
 	if !*quiet {
 		for _, c := range changed {
 			fmt.Fprintf(stdout, "wrote %s\n", c)
+		}
+		for _, o := range orphans {
+			fmt.Fprintf(stdout, "removed %s (no connector given generates it)\n", o)
 		}
 		fmt.Fprintf(stdout, "%d %s generated, %d changed\n", len(outs), plural(len(outs), "package", "packages"), len(changed))
 	}

@@ -81,3 +81,40 @@ func TestGenerateErrors(t *testing.T) {
 		t.Error("an invalid connector produced output")
 	}
 }
+
+func TestGenerateOrphans(t *testing.T) {
+	dir := t.TempDir()
+	if code, _, errOut := runOauthgen("generate", "-q", "-o", dir, "../../connectors/tiktok.json", "../../connectors/hubspot.json"); code != exitOK {
+		t.Fatalf("exit %d %s", code, errOut)
+	}
+	// A hand-written package beside them is not the generator's to remove.
+	mine := filepath.Join(dir, "mine", "mine.go")
+	if err := os.MkdirAll(filepath.Dir(mine), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(mine, []byte("package mine\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	orphan := filepath.Join(dir, "hubspot", "hubspot.go")
+	// Without --prune, generating one connector leaves the others alone.
+	if code, _, _ := runOauthgen("generate", "-q", "-o", dir, "../../connectors/tiktok.json"); code != exitOK {
+		t.Fatal("generate one connector")
+	}
+	if _, err := os.Stat(orphan); err != nil {
+		t.Fatalf("generating one connector without --prune removed another: %v", err)
+	}
+	code, _, errOut := runOauthgen("generate", "--check", "--prune", "-o", dir, "../../connectors/tiktok.json")
+	if code != exitInvalid || !strings.Contains(errOut, orphan+": generated from no connector given") {
+		t.Errorf("--check with an orphan: exit %d\n%s", code, errOut)
+	}
+	code, out, _ := runOauthgen("generate", "--prune", "-o", dir, "../../connectors/tiktok.json")
+	if code != exitOK || !strings.Contains(out, "removed "+orphan) {
+		t.Errorf("generate with an orphan: exit %d\n%s", code, out)
+	}
+	if _, err := os.Stat(filepath.Dir(orphan)); err == nil {
+		t.Error("the orphan's directory is still there")
+	}
+	if _, err := os.Stat(mine); err != nil {
+		t.Errorf("a hand-written file was touched: %v", err)
+	}
+}
