@@ -74,7 +74,8 @@ type fault struct {
 	maxRequests int
 }
 
-// accessLeaf etc. return the paths the runtime reads, with its defaults.
+// tokenPaths returns the paths the runtime reads a token response at, with its
+// defaults (siblings of the access token).
 func tokenPaths(f *runtime.Flow) (access, refresh, expires, typ runtime.Path) {
 	access = f.AccessToken
 	if len(access) == 0 {
