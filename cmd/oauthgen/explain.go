@@ -49,11 +49,14 @@ type explainRequest struct {
 
 // explanation is what `oauthgen explain --json` prints.
 type explanation struct {
-	Connector       string            `json:"connector"`
-	Grant           string            `json:"grant"`
-	Params          map[string]any    `json:"params"`
-	AuthorizeURL    string            `json:"authorize_url"`
-	TokenRequest    *explainRequest   `json:"token_request"`
+	Connector    string          `json:"connector"`
+	Grant        string          `json:"grant"`
+	Params       map[string]any  `json:"params"`
+	AuthorizeURL string          `json:"authorize_url"`
+	TokenRequest *explainRequest `json:"token_request"`
+	// TokenFallback is the token request in the other encoding, sent once when the
+	// provider refuses the first (connectors with a fallback body type).
+	TokenFallback   *explainRequest   `json:"token_request_fallback,omitempty"`
 	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
 	RefreshRequest  *explainRequest   `json:"refresh_request"`
 	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
@@ -184,24 +187,12 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 	} else {
 		ex.Grant = "authorization_code"
 		ex.AuthorizeURL = maskSecret(c.AuthCodeURL(state, pkce...))
-		q := url.Values{}
-		if !m.WithoutCode {
-			q.Set(or(m.CodeKey, "code"), explainCode)
-		}
-		q.Set("state", state)
+		q := callbackQuery(m, state, callback)
 		for _, f := range m.CallbackParams {
-			v, ok := callback[f.Name]
-			if !ok {
-				v, ok = callback[f.Path[0]]
-			}
-			if !ok {
-				v = "CALLBACK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
-			}
 			if ex.Callback == nil {
 				ex.Callback = map[string]string{}
 			}
-			ex.Callback[f.Path[0]] = v
-			q.Set(f.Path[0], v)
+			ex.Callback[f.Path[0]] = q.Get(f.Path[0])
 		}
 		tok, err = c.ExchangeCallback(ctx, q, pkce...)
 		if err != nil {
@@ -218,6 +209,13 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 			}
 			ex.RefreshRequest = shown(take(), 0)
 		}
+	}
+	if m.FallbackBody != 0 && m.Method != http.MethodGet {
+		fb, err := fallbackRequest(m, cfg, state, callback, pkce)
+		if err != nil {
+			return nil, err
+		}
+		ex.TokenFallback = fb
 	}
 	if m.RevokeURL != nil {
 		if err := c.Revoke(ctx, tok); err != nil {
@@ -258,6 +256,60 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 	}
 	return ex, nil
+}
+
+// fallbackRequest runs the first token request once more against a provider that
+// refuses its body type (HTTP 415), and returns the request sent in the other encoding.
+func fallbackRequest(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string, pkce []oauth2.AuthCodeOption) (*explainRequest, error) {
+	token := cannedToken(m)
+	first := true
+	rec := &reqrec.Recorder{Respond: func(r *http.Request) *http.Response {
+		if first {
+			first = false
+			return reqrec.Response(r, http.StatusUnsupportedMediaType, "text/plain", "unsupported media type")
+		}
+		return token(r)
+	}}
+	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	if m.Grant == runtime.ClientCredentials {
+		_, err = c.Token(ctx)
+	} else {
+		_, err = c.ExchangeCallback(ctx, callbackQuery(m, state, callback), pkce...)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return shown(rec.Requests(), 1), nil
+}
+
+// callbackQuery is the callback explain plays: the code, the state and the callback
+// values the connector reads (placeholders unless given).
+func callbackQuery(m *model.Connector, state string, callback map[string]string) url.Values {
+	q := url.Values{}
+	if !m.WithoutCode {
+		q.Set(or(m.CodeKey, "code"), explainCode)
+	}
+	q.Set("state", state)
+	for _, f := range m.CallbackParams {
+		q.Set(f.Path[0], callbackValue(f, callback))
+	}
+	return q
+}
+
+// callbackValue is the value of callback field f: given by template name or query
+// parameter name, else a placeholder.
+func callbackValue(f runtime.Field, callback map[string]string) string {
+	if v, ok := callback[f.Name]; ok {
+		return v
+	}
+	if v, ok := callback[f.Path[0]]; ok {
+		return v
+	}
+	return "CALLBACK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
 }
 
 func hasCallback(m *model.Connector, name string) bool {
@@ -405,6 +457,7 @@ func printExplanation(w io.Writer, ex *explanation) {
 		}
 	}
 	printReq("Token request", ex.TokenRequest)
+	printReq("Token request if the provider refuses that body type (sent once)", ex.TokenFallback)
 	printReq("Userinfo request", ex.UserinfoRequest)
 	printReq("Refresh request", ex.RefreshRequest)
 	printReq("Revoke request", ex.RevokeRequest)

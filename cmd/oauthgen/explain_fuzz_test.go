@@ -40,7 +40,7 @@ func FuzzExplain(f *testing.F) {
 			}
 			return
 		}
-		for _, r := range []*explainRequest{ex.TokenRequest, ex.RefreshRequest, ex.RevokeRequest, ex.UserinfoRequest, ex.APIRequest} {
+		for _, r := range []*explainRequest{ex.TokenRequest, ex.TokenFallback, ex.RefreshRequest, ex.RevokeRequest, ex.UserinfoRequest, ex.APIRequest} {
 			if r == nil {
 				continue
 			}

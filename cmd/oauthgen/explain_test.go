@@ -83,6 +83,29 @@ func TestExplainTikTok(t *testing.T) {
 	}
 }
 
+// HubSpot sends JSON and falls back to a form once when the provider refuses JSON:
+// explain shows both requests.
+func TestExplainFallback(t *testing.T) {
+	ex := explainJSON(t, "../../connectors/hubspot.json")
+	first := ex["token_request"].(map[string]any)
+	fb, ok := ex["token_request_fallback"].(map[string]any)
+	if !ok {
+		t.Fatal("no token_request_fallback")
+	}
+	if got := first["headers"].(map[string]any)["Content-Type"]; got != "application/json" {
+		t.Errorf("first token request Content-Type %q", got)
+	}
+	if got := fb["headers"].(map[string]any)["Content-Type"]; got != "application/x-www-form-urlencoded" {
+		t.Errorf("fallback Content-Type %q", got)
+	}
+	if body := fb["body"].(string); !strings.Contains(body, "grant_type=authorization_code") || !strings.Contains(body, "client_secret=********") {
+		t.Errorf("fallback body %q", body)
+	}
+	if _, ok := explainJSON(t, "../../connectors/github.json")["token_request_fallback"]; ok {
+		t.Error("GitHub has no fallback body type, yet explain shows one")
+	}
+}
+
 // HTTP Basic client authentication is shown decoded, with the secret masked.
 func TestExplainMasksBasicAuth(t *testing.T) {
 	ex := explainJSON(t, "../../connectors/spotify.json", "--client-id", "abc")
