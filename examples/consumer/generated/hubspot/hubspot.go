@@ -149,12 +149,12 @@ func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client
 }
 
 // String describes the client without its secrets.
-func (c *Client) String() string {
+func (c Client) String() string {
 	return "hubspot.Client{" + c.rc.String() + "}"
 }
 
 // GoString is like String: %#v never prints a secret.
-func (c *Client) GoString() string {
+func (c Client) GoString() string {
 	return c.String()
 }
 
