@@ -256,3 +256,26 @@ func TestLoadErrors(t *testing.T) {
 		t.Errorf("undefined template variable: %v", err)
 	}
 }
+
+// A template error found while loading names the line and column of the character
+// inside the template string, as oauthgen validate does: the check belongs to the
+// model, not to the CLI.
+func TestParseReportsTemplateErrorsWithPosition(t *testing.T) {
+	data := []byte(`{
+  "name": "Broken",
+  "oauth2": {
+    "config": {
+      "step1_authorize_url": "https://example.com/auth",
+      "step3_access_url": "https://{{ nosuch }}.example.com/token"
+    }
+  }
+}`)
+	_, err := dynamic.Parse("broken.json", data)
+	if err == nil {
+		t.Fatal("Parse accepted a template with an undefined variable")
+	}
+	want := "broken.json:6:39: /oauth2/config/step3_access_url: template: "
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "nosuch") {
+		t.Fatalf("error = %q, want it to contain %q and the variable name", err, want)
+	}
+}

@@ -1,27 +1,28 @@
-package main
+package model
 
 import (
 	"errors"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja"
-	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-// Every command that loads connectors checks their templates: parsed by package
-// jinja, checked against the variables package model defines at each place, with
-// problems at the line and column of the character inside the template string.
+// Every program that resolves connectors (the CLI, dynamic clients) checks their
+// templates when it loads them: parsed by package jinja, checked against the
+// variables this package defines at each place, with problems at the line and column
+// of the character inside the template string. The hook lives in package schema
+// because schema cannot import jinja and model without an import cycle.
 func init() { schema.SetTemplateChecker(checkTemplates) }
 
-// checkTemplates is the schema.TemplateChecker of oauthgen.
+// checkTemplates is the schema.TemplateChecker installed by this package.
 func checkTemplates(in *schema.CheckInput) []*schema.Error {
 	var out []*schema.Error
 	// The auth_form must resolve into Params fields for the scopes to exist. When the
 	// file is otherwise valid, say why it does not (a clash of Go names, say); when it
 	// is not, the other problems explain it, and only template syntax is checked.
 	resolves := true
-	if _, err := model.Scope(in.Connector, schema.PlaceAPI); err != nil {
+	if _, err := Scope(in.Connector, schema.PlaceAPI); err != nil {
 		resolves = false
 		if in.Valid {
 			out = append(out, modelError(in, err))
@@ -44,7 +45,7 @@ func checkTemplates(in *schema.CheckInput) []*schema.Error {
 		}
 		scope, ok := scopes[ts.Place]
 		if !ok {
-			if scope, err = model.Scope(in.Connector, ts.Place); err != nil {
+			if scope, err = Scope(in.Connector, ts.Place); err != nil {
 				continue // reported above
 			}
 			scopes[ts.Place] = scope
@@ -56,7 +57,7 @@ func checkTemplates(in *schema.CheckInput) []*schema.Error {
 	return out
 }
 
-// modelError places an error of package model, which starts with the JSON pointer
+// modelError places an error of this package, which starts with the JSON pointer
 // it is about ("/oauth2/auth_form/1/name: ..."), at that value.
 func modelError(in *schema.CheckInput, err error) *schema.Error {
 	msg, ptr := err.Error(), "/oauth2/auth_form"
