@@ -295,16 +295,12 @@ func (c *Client) Metadata(tok *oauth2.Token) map[string]string {
 			out[name] = val
 		}
 	}
-	for _, f := range c.m.Metadata {
-		put(f.Name, v.Credentials[f.Name])
-	}
-	if ui := c.m.Userinfo; ui != nil {
-		for _, f := range ui.Fields {
-			put(f.Name, v.Credentials[f.Name])
+	for _, kv := range c.m.KeptValues() {
+		if kv.Callback {
+			put(kv.Name, v.Callback[kv.Name])
+		} else {
+			put(kv.Name, v.Credentials[kv.Name])
 		}
-	}
-	for _, f := range c.m.CallbackParams {
-		put(f.Name, v.Callback[f.Name])
 	}
 	return out
 }

@@ -285,40 +285,28 @@ func (g *gen) config() {
 	g.f.Line()
 }
 
-// metaFields lists the values kept with a token: token metadata, userinfo fields and
-// callback values.
+// metaField is a value kept with a token (model.KeptValue) with the name of its
+// field in the generated TokenMetadata struct.
 type metaField struct {
 	goName, name, from string
 	callback           bool
 }
 
+// metaFields gives each value the model keeps with a token a distinct Go name.
 func (g *gen) metaFields() []metaField {
 	var out []metaField
-	seen := map[string]string{} // Go name -> value name
-	add := func(mf metaField) {
-		if mf.goName == "" {
-			mf.goName = "Value"
+	taken := map[string]bool{}
+	for _, kv := range g.m.KeptValues() {
+		goName := model.GoName(kv.Name)
+		if goName == "" {
+			goName = "Value"
 		}
-		base := mf.goName
-		for i := 2; seen[mf.goName] != ""; i++ {
-			if seen[mf.goName] == mf.name && !mf.callback {
-				return // the same value, named by token_metadata and userinfo
-			}
-			mf.goName = base + strconv.Itoa(i)
+		base := goName
+		for i := 2; taken[goName]; i++ {
+			goName = base + strconv.Itoa(i)
 		}
-		seen[mf.goName] = mf.name
-		out = append(out, mf)
-	}
-	for _, f := range g.m.Metadata {
-		add(metaField{model.GoName(f.Name), f.Name, "the token response at " + strings.Join(f.Path, "."), false})
-	}
-	if ui := g.m.Userinfo; ui != nil {
-		for _, f := range ui.Fields {
-			add(metaField{model.GoName(f.Name), f.Name, "the userinfo response at " + strings.Join(f.Path, "."), false})
-		}
-	}
-	for _, f := range g.m.CallbackParams {
-		add(metaField{model.GoName(f.Name), f.Name, "the callback's " + f.Path[0] + " parameter", true})
+		taken[goName] = true
+		out = append(out, metaField{goName, kv.Name, kv.From, kv.Callback})
 	}
 	return out
 }

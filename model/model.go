@@ -10,6 +10,7 @@
 package model
 
 import (
+	"strings"
 	"time"
 
 	"github.com/oauthgen/oauthgen/jinja"
@@ -172,3 +173,36 @@ const (
 	PrefixCallback = "callback."
 	PrefixCreds    = "credentials."
 )
+
+// KeptValue is one value kept with a token: a token_metadata entry, a userinfo field
+// or a callback value.
+type KeptValue struct {
+	Name     string // template name (credentials.<name> or callback.<name>)
+	From     string // where the value comes from, in words, for documentation
+	Callback bool   // read from the callback query, not from a response
+}
+
+// KeptValues lists the values kept with a token in the order the generated
+// TokenMetadata struct and the dynamic client's Metadata present them: token
+// metadata, then userinfo fields, then callback values. A name given by both
+// token_metadata and userinfo is one value and is listed once.
+func (c *Connector) KeptValues() []KeptValue {
+	var out []KeptValue
+	seen := map[string]bool{}
+	for _, f := range c.Metadata {
+		seen[f.Name] = true
+		out = append(out, KeptValue{Name: f.Name, From: "the token response at " + strings.Join(f.Path, ".")})
+	}
+	if ui := c.Userinfo; ui != nil {
+		for _, f := range ui.Fields {
+			if !seen[f.Name] {
+				seen[f.Name] = true
+				out = append(out, KeptValue{Name: f.Name, From: "the userinfo response at " + strings.Join(f.Path, ".")})
+			}
+		}
+	}
+	for _, f := range c.CallbackParams {
+		out = append(out, KeptValue{Name: f.Name, From: "the callback's " + f.Path[0] + " parameter", Callback: true})
+	}
+	return out
+}
