@@ -498,6 +498,9 @@ type runResult struct {
 	requests int64
 	stored   *oauth2.Token
 	storeErr error
+	// recovered: once the provider is healthy again, a new client on the same store
+	// gets a token from what the store kept ("" when it did; else the problem).
+	recovered string
 }
 
 // runFault runs one fault against one flow: a TokenSource over an expired token kept in
@@ -612,7 +615,35 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 		srv.CloseClientConnections()
 		srv.Close()
 	}
+	if !flow.Permanent { // an exchange needs a new code; nothing to recover from
+		res.recovered = recoverFrom(mf, store, l)
+	}
 	return res
+}
+
+// recoverFrom points a new client with store at a healthy provider and asks for a token:
+// the store must still hold a token the connection can go on from.
+func recoverFrom(mf matrixFlow, store *runtime.MemoryStore, l *leakScan) string {
+	var healthy *httptest.Server
+	healthy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		respondToken(200, nil)(withTokenURL(mf.flow, healthy.URL))(w, r)
+	}))
+	defer healthy.Close()
+	tr := &http.Transport{}
+	defer tr.CloseIdleConnections()
+	cl := runtime.New(withTokenURL(mf.flow, healthy.URL), runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 5 * time.Second}), runtime.WithStore(store, faultStoreID))
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	tok, err := cl.TokenSource(ctx, nil).Token()
+	l.err(err)
+	switch {
+	case err != nil:
+		return err.Error()
+	case tok.AccessToken != faultNewAT:
+		return "not the healthy provider's token"
+	}
+	return ""
 }
 
 // captureLog sends the standard logger's output (the test servers', and any of ours)
@@ -689,6 +720,10 @@ func TestFaultMatrix(t *testing.T) {
 				default:
 					kept++
 				}
+				if r.recovered != "" {
+					t.Errorf("%s: no recovery once the provider is healthy again: %s", mf.name, r.recovered)
+					failed = true
+				}
 			}
 			leak := "none"
 			if err := goleak.Find(ignore); err != nil {
@@ -711,7 +746,7 @@ func TestFaultMatrix(t *testing.T) {
 	}
 	var b strings.Builder
 	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nFAULT\tOUTCOME (connectors)\tPREVIOUS TOKEN KEPT\tGOROUTINE/SECRET LEAKS\tRESULT\n")
+	fmt.Fprintf(tw, "\nFAULT\tOUTCOME (connectors)\tPREVIOUS TOKEN KEPT, RECOVERS\tGOROUTINE/SECRET LEAKS\tRESULT\n")
 	for _, r := range rows {
 		res := "ok"
 		if !r.ok {
