@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"testing"
 	"time"
 
@@ -197,4 +198,38 @@ func diffTokens(x, o *oauth2.Token, expiresOnlyOurs bool) string {
 		}
 	}
 	return ""
+}
+
+// TestXOAuth2ParityAuthCodeURL: the authorize URL of the standard connectors carries
+// the same parameters as oauth2.Config.AuthCodeURL's, with and without PKCE.
+func TestXOAuth2ParityAuthCodeURL(t *testing.T) {
+	s := &fositeServer{Server: httptest.NewServer(http.NotFoundHandler())}
+	defer s.Close()
+	verifier := oauth2.GenerateVerifier()
+	for _, mode := range fositeModes {
+		for _, c := range fositeCases[1:3] {
+			for _, pkce := range []bool{false, true} {
+				t.Run(fmt.Sprintf("%s/%s/pkce=%v", mode, c.name, pkce), func(t *testing.T) {
+					x := &oauth2.Config{ClientID: c.id, ClientSecret: c.secret, RedirectURL: redirectURL, Scopes: []string{"read", "offline"},
+						Endpoint: oauth2.Endpoint{AuthURL: s.AuthURL(), TokenURL: s.TokenURL()}}
+					ours := newFositeAPI(t, s, c, mode, c.secret)
+					var opts []oauth2.AuthCodeOption
+					if pkce {
+						opts = append(opts, oauth2.S256ChallengeOption(verifier))
+					}
+					xu, err1 := url.Parse(x.AuthCodeURL("state-abcdefgh", opts...))
+					ou, err2 := url.Parse(ours.authCodeURL("state-abcdefgh", opts...))
+					if err1 != nil || err2 != nil {
+						t.Fatal(err1, err2)
+					}
+					if xu.Scheme+xu.Host+xu.Path != ou.Scheme+ou.Host+ou.Path {
+						t.Errorf("endpoint %s vs %s", xu.Redacted(), ou.Redacted())
+					}
+					if fmt.Sprint(xu.Query()) != fmt.Sprint(ou.Query()) {
+						t.Errorf("query differs:\n x/oauth2 %v\n ours     %v", xu.Query(), ou.Query())
+					}
+				})
+			}
+		}
+	}
 }
