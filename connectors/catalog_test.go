@@ -14,7 +14,7 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-var update = flag.Bool("update", false, "rewrite the catalog table in README.md")
+var update = flag.Bool("update", false, "rewrite the catalog tables in README.md and ../README.md")
 
 // load returns every connector of the catalog by file name, validated.
 func load(t *testing.T) (names []string, conns map[string]*schema.Connector) {
@@ -83,36 +83,45 @@ func TestCatalogFiles(t *testing.T) {
 	}
 }
 
-// TestCatalogTable fails when the table in README.md does not match the files.
+// TestCatalogTable fails when the catalog table in this directory's README.md or in
+// the project's README.md does not match the files.
 func TestCatalogTable(t *testing.T) {
 	names, conns := load(t)
-	table := catalogTable(names, conns)
-	readme, err := os.ReadFile("README.md")
+	for readme, dir := range map[string]string{"README.md": "", "../README.md": "connectors/"} {
+		updateTable(t, readme, catalogTable(names, conns, dir))
+	}
+}
+
+// updateTable checks (with -update: rewrites) the table between the catalog markers
+// of the Markdown file path.
+func updateTable(t *testing.T, path, table string) {
+	t.Helper()
+	readme, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	const begin, end = "<!-- catalog:begin -->\n", "<!-- catalog:end -->\n"
 	i, j := bytes.Index(readme, []byte(begin)), bytes.Index(readme, []byte(end))
 	if i < 0 || j < i {
-		t.Fatalf("README.md lacks the %q and %q markers", strings.TrimSpace(begin), strings.TrimSpace(end))
+		t.Fatalf("%s lacks the %q and %q markers", path, strings.TrimSpace(begin), strings.TrimSpace(end))
 	}
-	current := string(readme[i+len(begin) : j])
-	if current == table {
+	if string(readme[i+len(begin):j]) == table {
 		return
 	}
 	if !*update {
-		t.Fatalf("the catalog table in connectors/README.md is stale; run: go test ./connectors -run TestCatalogTable -update")
+		t.Fatalf("the catalog table in %s is stale; run: go test ./connectors -run TestCatalogTable -update", path)
 	}
 	out := append([]byte{}, readme[:i+len(begin)]...)
 	out = append(out, table...)
 	out = append(out, readme[j:]...)
-	if err := os.WriteFile("README.md", out, 0o644); err != nil {
+	if err := os.WriteFile(path, out, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
 
-// catalogTable renders the Markdown table of the catalog.
-func catalogTable(names []string, conns map[string]*schema.Connector) string {
+// catalogTable renders the Markdown table of the catalog; file links are relative
+// to dir.
+func catalogTable(names []string, conns map[string]*schema.Connector, dir string) string {
 	var b strings.Builder
 	b.WriteString("| Provider | File | Flow | Notable quirks |\n")
 	b.WriteString("| --- | --- | --- | --- |\n")
@@ -122,7 +131,7 @@ func catalogTable(names []string, conns map[string]*schema.Connector) string {
 		if c.DocsURL != "" {
 			provider = "[" + provider + "](" + c.DocsURL + ")"
 		}
-		fmt.Fprintf(&b, "| %s | [%s](%s) | %s | %s |\n", provider, name, name, flowOf(c), mdEscape(strings.Join(quirks(c), "; ")))
+		fmt.Fprintf(&b, "| %s | [%s](%s) | %s | %s |\n", provider, name, dir+name, flowOf(c), mdEscape(strings.Join(quirks(c), "; ")))
 	}
 	return b.String()
 }
