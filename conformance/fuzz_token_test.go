@@ -23,6 +23,8 @@ import (
 const (
 	fuzzSecret = "fuzz-client-secret-0d9c8b7a"
 	fuzzCode   = "fuzz-auth-code-6f5e4d3c"
+	fuzzOldAT  = "fuzz-old-access-1b2c3d4e"
+	fuzzOldRT  = "fuzz-old-refresh-5f6a7b8c"
 )
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
@@ -43,6 +45,9 @@ func FuzzTokenResponse(f *testing.F) {
 	f.Add(uint16(200), "application/json", []byte(`{"access_token":"a","token_type":"Bearer","expires_in":3600,"refresh_token":"r"}`), uint8(0))
 	f.Add(uint16(200), "application/x-www-form-urlencoded", []byte(`access_token=a&scope=repo&token_type=bearer`), uint8(0))
 	f.Add(uint16(400), "application/json", []byte(`{"error":"invalid_grant","error_description":"code `+fuzzCode+` and secret `+fuzzSecret+`"}`), uint8(2))
+	f.Add(uint16(400), "application/json", []byte(`{"error":"invalid_grant","error_description":"refresh token `+fuzzOldRT+` revoked"}`), uint8(64))
+	f.Add(uint16(200), "application/json", []byte(`{"data":{"access_token":"n","open_id":"o-2"}}`), uint8(65))
+	f.Add(uint16(200), "application/json", []byte(`{"access_token":"cc","expires_in":60}`), uint8(128))
 	f.Fuzz(func(t *testing.T, status uint16, ctype string, body []byte, flowSel uint8) {
 		code := int(status)%500 + 100
 		flow := fuzzFlows[int(flowSel)%len(fuzzFlows)]
@@ -60,7 +65,25 @@ func FuzzTokenResponse(f *testing.F) {
 		fl.TokenURL = runtime.String("https://token.invalid/token")
 		cl := runtime.New(&fl, runtime.Credentials{ClientID: "fuzz-client", ClientSecret: fuzzSecret, RedirectURL: redirectURL},
 			runtime.WithHTTPClient(hc), runtime.WithMaxBodySize(64<<10))
-		tok, err := cl.Exchange(context.Background(), fuzzCode)
+		// The operation: an exchange, a refresh (which merges into the old token), or a
+		// client credentials request, chosen by the high bits of flowSel.
+		var tok *oauth2.Token
+		var err error
+		secrets := []string{fuzzSecret} // the values this operation sends
+		switch flowSel >> 6 {
+		case 1:
+			secrets = append(secrets, fuzzOldAT, fuzzOldRT)
+			old := (&oauth2.Token{AccessToken: fuzzOldAT, RefreshToken: fuzzOldRT, Expiry: time.Now().Add(-time.Minute)}).
+				WithExtra(map[string]any{"open_id": "o-1", "scope": "read"})
+			tok, err = cl.RefreshToken(context.Background(), old)
+		case 2:
+			fl.Grant = runtime.ClientCredentials
+			tok, err = runtime.New(&fl, runtime.Credentials{ClientID: "fuzz-client", ClientSecret: fuzzSecret},
+				runtime.WithHTTPClient(hc), runtime.WithMaxBodySize(64<<10)).Token(context.Background())
+		default:
+			secrets = append(secrets, fuzzCode)
+			tok, err = cl.Exchange(context.Background(), fuzzCode)
+		}
 		if calls > 2 {
 			t.Fatalf("%d token requests for one exchange (at most one fallback)", calls)
 		}
@@ -70,15 +93,18 @@ func FuzzTokenResponse(f *testing.F) {
 				t.Fatalf("error %T is not a *runtime.TokenError: %v", err, err)
 			}
 			msg := err.Error()
-			if strings.Contains(msg, fuzzSecret) || strings.Contains(msg, fuzzCode) {
-				t.Fatalf("error message repeats the secret or code: %q", msg)
+			var re *oauth2.RetrieveError
+			errors.As(err, &re)
+			for _, sec := range secrets {
+				if strings.Contains(msg, sec) {
+					t.Fatalf("error message repeats a secret it sent: %q", msg)
+				}
+				if re != nil && (strings.Contains(re.ErrorCode, sec) || strings.Contains(re.ErrorDescription, sec)) {
+					t.Fatalf("RetrieveError repeats a secret it sent: %q %q", re.ErrorCode, re.ErrorDescription)
+				}
 			}
 			if !utf8.ValidString(msg) {
 				t.Fatalf("error message is not UTF-8: %q", msg)
-			}
-			var re *oauth2.RetrieveError
-			if errors.As(err, &re) && (strings.Contains(re.ErrorDescription, fuzzSecret) || strings.Contains(re.ErrorDescription, fuzzCode)) {
-				t.Fatalf("RetrieveError.ErrorDescription repeats the secret or code")
 			}
 			return
 		}
