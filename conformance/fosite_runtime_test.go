@@ -371,3 +371,27 @@ func wantRetrieveError(t testing.TB, err error, code string, status int) {
 		t.Errorf("err is not a *runtime.TokenError with Code %q: %T", code, err)
 	}
 }
+
+// TestFositeAuthorizeError: when fosite refuses the authorization request (a scope the
+// client may not ask for), it redirects back with ?error=invalid_scope, and
+// CodeFromCallback reports it as a *runtime.CallbackError with that code.
+func TestFositeAuthorizeError(t *testing.T) {
+	eachFosite(t, fositeCases, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		var opts []oauth2.AuthCodeOption
+		if c.pkce != runtime.NoPKCE {
+			opts = append(opts, oauth2.S256ChallengeOption(oauth2.GenerateVerifier()))
+		}
+		opts = append(opts, oauth2.SetAuthURLParam("scope", "admin"))
+		q := authorizeRedirect(t, cl.authCodeURL(runtime.NewState(), opts...))
+		code, err := cl.codeFromCallback(q)
+		l.err(err)
+		var ce *runtime.CallbackError
+		if !errors.As(err, &ce) || code != "" {
+			t.Fatalf("CodeFromCallback(%v) = %q, %v; want a *runtime.CallbackError", q, code, err)
+		}
+		if ce.Code != "invalid_scope" || ce.Description == "" {
+			t.Errorf("CallbackError code %q description %q, want invalid_scope with a description", ce.Code, ce.Description)
+		}
+	})
+}
