@@ -22,8 +22,7 @@ all: generate test
 generate:
 	$(GO) run ./schema/gen -src schema -o schema/connector.schema.json
 	$(GO) run ./cmd/oauthgen validate --quiet connectors/
-	$(GO) run ./cmd/oauthgen generate --quiet --prune -o generated --test-registry generated/clients_test.go connectors/
-	$(GO) generate ./internal/difftest
+	$(GO) run ./cmd/oauthgen generate --quiet --prune -o generated --registry internal/registry/clients.go connectors/
 	$(GO) generate ./conformance
 	cd examples/consumer && $(GO) generate ./...
 

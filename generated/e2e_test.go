@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"reflect"
 	"regexp"
 	"sort"
 	"strings"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
@@ -31,45 +31,6 @@ const (
 	state        = "state-fixed-for-comparison"
 	verifier     = "verifier-fixed-for-comparison-0123456789abcdefghij"
 )
-
-// clientConfig is what the registry (clients_test.go) builds a generated client from.
-type clientConfig struct {
-	ClientID, ClientSecret, RedirectURL string
-
-	m      *model.Connector
-	params map[string]any // by auth_form name, typed as model.CheckParams returns them
-}
-
-// setParams fills a generated Params struct from cc.params, by the Go names the model
-// decided.
-func (cc clientConfig) setParams(dst any) error {
-	v := reflect.ValueOf(dst).Elem()
-	for _, p := range cc.m.Params {
-		val, ok := cc.params[p.Name]
-		if !ok {
-			continue
-		}
-		f := v.FieldByName(p.GoName)
-		if !f.IsValid() {
-			return fmt.Errorf("Params has no field %s", p.GoName)
-		}
-		switch x := val.(type) {
-		case string:
-			f.SetString(x)
-		case int:
-			f.SetInt(int64(x))
-		case bool:
-			if f.Kind() == reflect.Pointer {
-				f.Set(reflect.ValueOf(&x))
-			} else {
-				f.SetBool(x)
-			}
-		default:
-			return fmt.Errorf("%s: unexpected value type %T", p.Name, val)
-		}
-	}
-	return nil
-}
 
 // The method sets of generated clients, by what the connector calls for.
 type (
@@ -341,11 +302,11 @@ func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Co
 
 // generated builds the generated package's client.
 func (r *run) generated(file string) {
-	newClient, ok := clients[file]
+	newClient, ok := registry.Clients[file]
 	if !ok {
-		r.t.Fatalf("%s has no generated client in clients_test.go: run make generate", file)
+		r.t.Fatalf("%s has no generated client in internal/registry: run make generate", file)
 	}
-	c, err := newClient(clientConfig{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, m: r.m, params: r.fx.params}, r.opts...)
+	c, err := newClient(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: r.m, Params: r.fx.params}, r.opts...)
 	if err != nil {
 		r.t.Fatalf("New: %v", err)
 	}
@@ -559,12 +520,12 @@ func loadModel(t *testing.T, file string) *model.Connector {
 	return m
 }
 
-// TestEndToEnd runs every generated client (one per connector, from clients_test.go)
+// TestEndToEnd runs every generated client (one per connector, from internal/registry)
 // through its whole flow against oauthtest playing the connector's quirks, runs the
 // dynamic twin through the same flow, and requires the two to send identical requests.
 func TestEndToEnd(t *testing.T) {
-	files := make([]string, 0, len(clients))
-	for f := range clients {
+	files := make([]string, 0, len(registry.Clients))
+	for f := range registry.Clients {
 		files = append(files, f)
 	}
 	sort.Strings(files)

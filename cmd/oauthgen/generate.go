@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"go/token"
 	"io"
 	"os"
 	"path/filepath"
@@ -27,9 +28,9 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
-	registry := fs.String("test-registry", "", "also write this test file: a map from connector file to a constructor of each generated client (for one end-to-end test over all of them; needs go.mod in the working directory)")
+	registry := fs.String("registry", "", "also write this Go file: a map Clients from connector file to a constructor of each generated client (for one end-to-end test over all of them), in the package named after the file's directory, which must declare the type Config (see internal/registry); needs go.mod in the working directory")
 	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] [--prune] FILE|DIR...")
+		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] [--prune] [--registry FILE] FILE|DIR...")
 		fmt.Fprintln(w, "\nGenerates DIR/<package>/<package>.go for each connector file (a directory stands")
 		fmt.Fprintln(w, "for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale")
 		fmt.Fprintln(w, "output (--check), 2 usage error.")
@@ -61,15 +62,20 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	if *registry != "" {
 		prefix, err := importPath(root, modPath, *out)
 		if err != nil {
-			fmt.Fprintf(stderr, "oauthgen generate: --test-registry: %v\n", err)
+			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
 			return exitInvalid
 		}
-		src, err := generator.Registry(outs, prefix)
+		pkg, err := packageOf(*registry)
+		if err != nil {
+			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
+			return exitInvalid
+		}
+		src, err := generator.Registry(outs, prefix, pkg)
 		if err != nil {
 			fmt.Fprintln(stderr, err)
 			return exitInvalid
 		}
-		outs = append(outs, generator.Output{Connector: "(all)", Package: "generated_test", Path: *registry, Src: src})
+		outs = append(outs, generator.Output{Connector: "(all)", Package: pkg, Path: *registry, Src: src})
 	}
 	var orphans []string
 	if *prune {
@@ -135,6 +141,20 @@ func findModule(dir string) (root, modPath string, err error) {
 		}
 		d = parent
 	}
+}
+
+// packageOf returns the package name of the Go file at path: the name of its
+// directory.
+func packageOf(path string) (string, error) {
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", err
+	}
+	name := filepath.Base(filepath.Dir(abs))
+	if !token.IsIdentifier(name) {
+		return "", fmt.Errorf("%s: its directory name %q is not a Go package name", path, name)
+	}
+	return name, nil
 }
 
 // importPath returns the import path of directory dir of the module at root.

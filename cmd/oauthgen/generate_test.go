@@ -118,3 +118,17 @@ func TestGenerateOrphans(t *testing.T) {
 		t.Errorf("a hand-written file was touched: %v", err)
 	}
 }
+
+// The registry of the checked-in packages is up to date by the CLI's --check, and a
+// registry file whose directory is no package name is refused.
+func TestGenerateRegistry(t *testing.T) {
+	code, out, errOut := runOauthgen("generate", "--check", "--registry", "../../internal/registry/clients.go", "-o", "../../generated", "../../connectors/")
+	if code != exitOK || !strings.Contains(out, "generated files up to date") {
+		t.Errorf("--check with --registry: exit %d\n%s%s", code, out, errOut)
+	}
+	bad := filepath.Join(t.TempDir(), "my-registry", "clients.go")
+	code, _, errOut = runOauthgen("generate", "--check", "--registry", bad, "-o", "../../generated", "../../connectors/tiktok.json")
+	if code != exitInvalid || !strings.Contains(errOut, `--registry: `+bad+`: its directory name "my-registry" is not a Go package name`) {
+		t.Errorf("--registry in a directory that is no package name: exit %d\n%s", code, errOut)
+	}
+}

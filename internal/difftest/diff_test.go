@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
@@ -34,45 +35,6 @@ const (
 )
 
 var epoch = time.Date(2026, 3, 1, 12, 0, 0, 0, time.UTC)
-
-// clientConfig is what the registry (clients_test.go) builds a generated client from.
-type clientConfig struct {
-	ClientID, ClientSecret, RedirectURL string
-
-	m      *model.Connector
-	params map[string]any // typed as model.CheckParams returns them
-}
-
-// setParams fills a generated Params struct from cc.params by the Go names the model
-// decided.
-func (cc clientConfig) setParams(dst any) error {
-	v := reflect.ValueOf(dst).Elem()
-	for _, p := range cc.m.Params {
-		val, ok := cc.params[p.Name]
-		if !ok {
-			continue
-		}
-		f := v.FieldByName(p.GoName)
-		if !f.IsValid() {
-			return fmt.Errorf("Params has no field %s", p.GoName)
-		}
-		switch x := val.(type) {
-		case string:
-			f.SetString(x)
-		case int:
-			f.SetInt(int64(x))
-		case bool:
-			if f.Kind() == reflect.Pointer {
-				f.Set(reflect.ValueOf(&x))
-			} else {
-				f.SetBool(x)
-			}
-		default:
-			return fmt.Errorf("%s: value of type %T", p.Name, val)
-		}
-	}
-	return nil
-}
 
 // ops are a client's methods, as functions; nil when the client lacks one.
 type ops struct {
@@ -551,13 +513,13 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 	if len(files) < 25 {
 		t.Fatalf("%d connector files", len(files))
 	}
-	if len(clients) != len(files) {
-		t.Errorf("%d generated clients for %d connector files: run go generate ./internal/difftest", len(clients), len(files))
+	if len(registry.Clients) != len(files) {
+		t.Errorf("%d generated clients for %d connector files: run make generate", len(registry.Clients), len(files))
 	}
 	total := 0
 	for _, file := range files {
 		name := "connectors/" + filepath.Base(file)
-		newGen, ok := clients[name]
+		newGen, ok := registry.Clients[name]
 		if !ok {
 			t.Errorf("%s has no generated client", name)
 			continue
@@ -576,7 +538,7 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 				var gen ops
 				var genClient any
 				g := flow(t, m, func(opts ...runtime.Option) ops {
-					c, err := newGen(clientConfig{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, m: m, params: params}, opts...)
+					c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: params}, opts...)
 					if err != nil {
 						t.Fatalf("generated New: %v", err)
 					}

@@ -11,10 +11,7 @@
 // The end-to-end test in generated/ runs both clients against oauthtest playing each
 // provider's quirks; this one adds the exact comparison.
 //
-// clients_test.go maps each connector file to its generated package's New; it is
-// generated (generator.Registry) and a test fails when it is stale. Refresh it with
-//
-//	go generate ./internal/difftest
+// The generated clients come from internal/registry, which maps each connector file to
+// its generated package's New; it is generated with generated/ (make generate) and a
+// test in generator fails when it is stale.
 package difftest
-
-//go:generate go test -run ^TestRegistryFresh$ -update .

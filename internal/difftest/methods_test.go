@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/registry"
 )
 
 // Where one dynamic type cannot have the signature of every generated package, it
@@ -64,12 +65,12 @@ func signature(name string, t reflect.Type, skipRecv int) string {
 func TestDynamicHasEveryGeneratedMethod(t *testing.T) {
 	dyn := reflect.TypeOf(&dynamic.Client{})
 	seen := map[string]bool{}
-	for file, newGen := range clients {
+	for file, newGen := range registry.Clients {
 		m, err := dynamic.Load("../../" + file)
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := newGen(clientConfig{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, m: m, params: paramSets(m)[0]})
+		c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: paramSets(m)[0]})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}

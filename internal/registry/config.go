@@ -1,0 +1,74 @@
+// Package registry builds the client of every generated package in generated/ by
+// connector file, so that one test binary can run all of them: the end-to-end test in
+// generated/ and the differential test in internal/difftest both use it.
+//
+// clients.go is generated (generator.Registry) together with generated/ by
+// `make generate` (or go generate ./generated); a test in generator fails when it is
+// stale. This file is hand-written.
+package registry
+
+import (
+	"fmt"
+	"reflect"
+
+	"github.com/oauthgen/oauthgen/model"
+)
+
+// Config is what Clients builds a generated client from.
+type Config struct {
+	ClientID, ClientSecret, RedirectURL string
+
+	// Model is the connector's model: SetParams reads the Go names of its
+	// parameters from it.
+	Model *model.Connector
+	// Params are the auth_form values by name, typed as model.CheckParams returns
+	// them.
+	Params map[string]any
+}
+
+// SetParams fills dst, a pointer to a generated Params struct, from c.Params by the
+// Go field names the model decided.
+func (c Config) SetParams(dst any) error {
+	if c.Model == nil {
+		return fmt.Errorf("registry: Config has no Model to name the fields of %T", dst)
+	}
+	v := reflect.ValueOf(dst)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return fmt.Errorf("registry: SetParams needs a pointer to a Params struct, not %T", dst)
+	}
+	v = v.Elem()
+	for _, p := range c.Model.Params {
+		val, ok := c.Params[p.Name]
+		if !ok {
+			continue
+		}
+		f := v.FieldByName(p.GoName)
+		if !f.IsValid() {
+			return fmt.Errorf("Params has no field %s", p.GoName)
+		}
+		switch x := val.(type) {
+		case string:
+			if f.Kind() != reflect.String {
+				return fmt.Errorf("%s: a string for field %s of type %s", p.Name, p.GoName, f.Type())
+			}
+			f.SetString(x)
+		case int:
+			if !f.CanInt() {
+				return fmt.Errorf("%s: an int for field %s of type %s", p.Name, p.GoName, f.Type())
+			}
+			f.SetInt(int64(x))
+		case bool:
+			switch {
+			case f.Kind() == reflect.Bool:
+				f.SetBool(x)
+			case f.Type() == reflect.TypeFor[*bool]():
+				f.Set(reflect.ValueOf(&x))
+			default:
+				return fmt.Errorf("%s: a bool for field %s of type %s", p.Name, p.GoName, f.Type())
+			}
+		default:
+			return fmt.Errorf("%s: unexpected value type %T", p.Name, val)
+		}
+	}
+	return nil
+}
