@@ -216,6 +216,9 @@ func runAPIFault(t *testing.T, af apiFault, mf matrixFlow, l *leakScan) string {
 	defer tr.CloseIdleConnections()
 	store := &runtime.MemoryStore{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
+	if flow.Grant == runtime.ClientCredentials {
+		old.RefreshToken = "" // renewal is a new client credentials request
+	}
 	ctx := context.Background()
 	if err := store.Save(ctx, faultStoreID, nil, old); err != nil {
 		t.Error(err)

@@ -547,6 +547,9 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	tr := &http.Transport{}
 	store := &runtime.MemoryStore{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(-time.Minute)}
+	if mf.flow.Grant == runtime.ClientCredentials {
+		old.RefreshToken = "" // client credentials tokens come without one (RFC 6749 4.4.3)
+	}
 	ctx := context.Background()
 	if err := store.Save(ctx, faultStoreID, nil, old); err != nil {
 		return runResult{err: err}
@@ -646,6 +649,17 @@ func recoverFrom(mf matrixFlow, store *runtime.MemoryStore, l *leakScan) string 
 	return ""
 }
 
+// wantOp is the operation the matrix runs for f (see runFault).
+func wantOp(f *runtime.Flow) runtime.Op {
+	switch {
+	case f.Grant == runtime.ClientCredentials:
+		return runtime.OpClientCredentials
+	case f.Permanent:
+		return runtime.OpExchange
+	}
+	return runtime.OpRefresh
+}
+
 // captureLog sends the standard logger's output (the test servers', and any of ours)
 // to l for the secrets scan while the test runs.
 func captureLog(t *testing.T, l *leakScan) {
@@ -699,6 +713,11 @@ func TestFaultMatrix(t *testing.T) {
 					t.Errorf("%s: %s (outcome: %s)", mf.name, p, o)
 					failed = true
 				}
+				var te *runtime.TokenError
+				if errors.As(r.err, &te) && te.Op != wantOp(mf.flow) {
+					t.Errorf("%s: TokenError.Op = %q, want %q", mf.name, te.Op, wantOp(mf.flow))
+					failed = true
+				}
 				maxReq := fl.maxRequests
 				if maxReq == 0 {
 					maxReq = 2
@@ -711,7 +730,8 @@ func TestFaultMatrix(t *testing.T) {
 					failed = true
 				}
 				switch {
-				case r.err != nil && (r.storeErr != nil || r.stored == nil || r.stored.AccessToken != faultOldAT || r.stored.RefreshToken != faultOldRT):
+				case r.err != nil && (r.storeErr != nil || r.stored == nil || r.stored.AccessToken != faultOldAT ||
+					(r.stored.RefreshToken != faultOldRT && mf.flow.Grant != runtime.ClientCredentials)):
 					t.Errorf("%s: previous token lost from the store (err %v)", mf.name, r.storeErr)
 					failed = true
 				case r.err == nil && !mf.flow.Permanent && (r.stored == nil || r.stored.AccessToken != r.tok.AccessToken):
