@@ -186,6 +186,11 @@ func diffTokens(x, o *oauth2.Token, expiresOnlyOurs bool) string {
 	} else if d := x.Expiry.Sub(o.Expiry); d > 2*time.Second || d < -2*time.Second || x.Expiry.IsZero() != o.Expiry.IsZero() {
 		return fmt.Sprintf("expiry %v vs %v", x.Expiry, o.Expiry)
 	}
+	// x/oauth2 fills ExpiresIn from a JSON expires_in only (not from a form body);
+	// ours fills it whenever it knows the lifetime.
+	if x.ExpiresIn != 0 && x.ExpiresIn != o.ExpiresIn {
+		return fmt.Sprintf("ExpiresIn %d vs %d", x.ExpiresIn, o.ExpiresIn)
+	}
 	for _, k := range []string{"scope", "expires_in"} {
 		xv := x.Extra(k)
 		if xv == nil || xv == "" {
