@@ -16,6 +16,10 @@
 //	// point the client under test at p.AuthorizeURL(), p.TokenURL(), p.APIURL("/me")
 //	callback, err := p.Authorize(authURL) // what the browser would bring back
 //
+// A client built with a real provider's URLs (a generated package's client, for one)
+// needs no change: give it an http.Client whose Transport is p.Redirect(routes),
+// which sends the requests for those URLs to p's endpoints.
+//
 // Endpoints: /authorize, /token, /revoke, /userinfo, and /api/... (protected).
 package oauthtest
 
