@@ -214,36 +214,6 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 	return fx
 }
 
-// rewriter sends every request for one of the connector's real URLs to the fake
-// provider.
-type rewriter struct {
-	exact map[string]string // scheme://host/path -> fake URL
-	api   string            // the real API base URL, served by the fake /api/
-	p     *oauthtest.Provider
-	base  http.RoundTripper
-	t     *testing.T
-}
-
-func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
-	key := req.URL.Scheme + "://" + req.URL.Host + req.URL.Path
-	to, ok := rw.exact[key]
-	if !ok && rw.api != "" && strings.HasPrefix(key, rw.api) {
-		to, ok = rw.p.APIURL("/"+strings.TrimPrefix(key, rw.api)), true
-	}
-	if !ok {
-		rw.t.Errorf("request to a URL the connector does not declare: %s %s", req.Method, key)
-		return nil, fmt.Errorf("undeclared URL %s", key)
-	}
-	u, err := url.Parse(to)
-	if err != nil {
-		return nil, err
-	}
-	u.RawQuery = req.URL.RawQuery
-	r := req.Clone(req.Context())
-	r.URL, r.Host = u, u.Host
-	return rw.base.RoundTrip(r)
-}
-
 // run is one flow of one client against a fresh fake provider.
 type run struct {
 	t      *testing.T
@@ -270,16 +240,11 @@ func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Co
 	}
 	r.vals = model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
 	rv := &runtime.Vars{Credentials: fx.meta, Callback: fx.callback}
-	rw := &rewriter{exact: map[string]string{}, p: r.p, base: r.p.Client().Transport, t: t}
+	routes := map[string]string{}
 	route := func(tm *model.Template, to string) {
-		if tm == nil {
-			return
+		if tm != nil {
+			routes[m.Render(tm, r.vals, rv)] = to
 		}
-		u, err := url.Parse(m.Render(tm, r.vals, rv))
-		if err != nil || u.Host == "" {
-			t.Fatalf("rendered URL %q: %v", m.Render(tm, r.vals, rv), err)
-		}
-		rw.exact[u.Scheme+"://"+u.Host+u.Path] = to
 	}
 	route(m.TokenURL, r.p.TokenURL())
 	route(m.RefreshURL, r.p.TokenURL())
@@ -287,13 +252,20 @@ func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Co
 	if m.Userinfo != nil {
 		route(m.Userinfo.URL, r.p.UserinfoURL())
 	}
+	api := ""
 	if m.BaseURL != nil {
-		rw.api = m.Render(m.BaseURL, r.vals, rv)
+		api = m.Render(m.BaseURL, r.vals, rv)
+		routes[api+"*"] = r.p.APIURL("")
 	}
-	if m.TestRequest != nil && m.BaseURL == nil {
+	if m.TestRequest != nil && (m.BaseURL == nil || !strings.HasPrefix(m.Render(m.TestRequest.URL, r.vals, rv), api)) {
 		route(m.TestRequest.URL, r.p.APIURL("/test"))
-	} else if m.TestRequest != nil && !strings.HasPrefix(m.Render(m.TestRequest.URL, r.vals, rv), rw.api) {
-		route(m.TestRequest.URL, r.p.APIURL("/test"))
+	}
+	rw, err := r.p.Redirect(routes)
+	if err != nil {
+		t.Fatalf("%s: %v", m.Name, err)
+	}
+	rw.Unrouted = func(req *http.Request) {
+		t.Errorf("request to a URL the connector does not declare: %s %s://%s%s", req.Method, req.URL.Scheme, req.URL.Host, req.URL.Path)
 	}
 	clock := func() time.Time { return time.Now().Add(time.Duration(r.now.Load())) }
 	r.opts = []runtime.Option{runtime.WithHTTPClient(&http.Client{Transport: rw}), runtime.WithClock(clock)}

@@ -15,27 +15,19 @@ import (
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// toFake sends the requests for HubSpot's token endpoint and API to the fake provider.
-type toFake struct{ p *oauthtest.Provider }
-
-func (f toFake) RoundTrip(req *http.Request) (*http.Response, error) {
-	var to string
-	switch {
-	case req.URL.Host == "api.hubapi.com" && req.URL.Path == "/oauth/v1/token":
-		to = f.p.TokenURL()
-	case req.URL.Host == "api.hubapi.com":
-		to = f.p.APIURL(req.URL.Path)
-	default:
-		return nil, &url.Error{Op: req.Method, URL: req.URL.Redacted(), Err: http.ErrNotSupported}
-	}
-	u, err := url.Parse(to)
+// toFake sends the requests for HubSpot's authorize and token endpoints and API to
+// the fake provider.
+func toFake(t *testing.T, p *oauthtest.Provider) *oauthtest.Redirect {
+	t.Helper()
+	rt, err := p.Redirect(map[string]string{
+		"https://app.hubspot.com/oauth/authorize": p.AuthorizeURL(),
+		"https://api.hubapi.com/oauth/v1/token":   p.TokenURL(),
+		"https://api.hubapi.com/*":                p.APIURL(""),
+	})
 	if err != nil {
-		return nil, err
+		t.Fatal(err)
 	}
-	u.RawQuery = req.URL.RawQuery
-	r := req.Clone(req.Context())
-	r.URL, r.Host = u, u.Host
-	return f.p.Client().Transport.RoundTrip(r)
+	return rt
 }
 
 // The generated package of this module's own connector file runs HubSpot's flow
@@ -46,14 +38,16 @@ func TestHubSpotFlow(t *testing.T) {
 	p := oauthtest.New(oauthtest.Config{ClientID: "app-1", ClientSecret: "secret-1", AcceptJSON: true,
 		ExpiresIn: 30 * time.Minute, Rotation: oauthtest.KeepSame, Now: func() time.Time { return now }})
 	defer p.Close()
+	rt := toFake(t, p)
 	c, err := consumer.NewHubSpot("app-1", "secret-1", "https://app.example.com/cb", "content",
-		runtime.WithHTTPClient(&http.Client{Transport: toFake{p}}), runtime.WithClock(func() time.Time { return now }))
+		runtime.WithHTTPClient(&http.Client{Transport: rt}), runtime.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx := context.Background()
 	state := runtime.NewState()
-	real, err := url.Parse(c.AuthCodeURL(state))
+	authURL := c.AuthCodeURL(state)
+	real, err := url.Parse(authURL)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +57,11 @@ func TestHubSpotFlow(t *testing.T) {
 	if scope := real.Query().Get("scope"); !strings.HasSuffix(scope, " tickets content") {
 		t.Errorf("scope %q does not end in the extra scope", scope)
 	}
-	callback, err := p.Authorize(p.AuthorizeURL() + "?" + real.RawQuery)
+	fakeURL, err := rt.URL(authURL) // what the browser would open, at the fake provider
+	if err != nil {
+		t.Fatal(err)
+	}
+	callback, err := p.Authorize(fakeURL)
 	if err != nil {
 		t.Fatal(err)
 	}

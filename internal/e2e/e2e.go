@@ -2,14 +2,14 @@
 // connector interpreted through package model) against oauthtest playing the
 // provider: authorize URL, callback, exchange, token metadata, the connector's test
 // request, refresh, a 401 answered by one refresh and retry, and revocation. Every
-// request for one of the connector's real URLs is sent to the fake provider instead.
+// request for one of the connector's real URLs is sent to the fake provider instead
+// (oauthtest.Redirect).
 // It serves the catalog's and the importers' end-to-end tests.
 package e2e
 
 import (
 	"context"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -78,46 +78,6 @@ const (
 	RedirectURL  = "https://app.example.com/oauth/callback"
 )
 
-// rewriter sends every request for one of the connector's real URLs to the fake
-// provider instead.
-type rewriter struct {
-	exact map[string]string // scheme://host/path of a real endpoint -> fake endpoint URL
-	api   []string          // real API base URLs, served by the fake /api/
-	p     *oauthtest.Provider
-	base  http.RoundTripper
-	t     *testing.T
-}
-
-func (rw *rewriter) target(u *url.URL) (string, bool) {
-	key := u.Scheme + "://" + u.Host + u.Path
-	if to, ok := rw.exact[key]; ok {
-		return to, true
-	}
-	for _, b := range rw.api {
-		if strings.HasPrefix(key, b) {
-			return rw.p.APIURL(strings.TrimPrefix(key, b)), true
-		}
-	}
-	return "", false
-}
-
-func (rw *rewriter) RoundTrip(req *http.Request) (*http.Response, error) {
-	to, ok := rw.target(req.URL)
-	if !ok {
-		rw.t.Errorf("request to an URL the connector does not declare: %s %s", req.Method, req.URL.Redacted())
-		return nil, io.ErrUnexpectedEOF
-	}
-	u, err := url.Parse(to)
-	if err != nil {
-		return nil, err
-	}
-	u.RawQuery = req.URL.RawQuery
-	r := req.Clone(req.Context())
-	r.URL = u
-	r.Host = u.Host
-	return rw.base.RoundTrip(r)
-}
-
 // env is one connector's flow wired to a fake provider.
 type env struct {
 	m      *model.Connector
@@ -153,16 +113,11 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	p := oauthtest.New(cfg)
 
 	vars := &runtime.Vars{Callback: fx.CallbackVars, Credentials: fx.Meta}
-	rw := &rewriter{exact: map[string]string{}, p: p, base: p.Client().Transport, t: t}
+	routes := map[string]string{}
 	route := func(tmpl *model.Template, to string) {
-		if tmpl == nil {
-			return
+		if tmpl != nil {
+			routes[m.Render(tmpl, vals, vars)] = to
 		}
-		real, err := url.Parse(m.Render(tmpl, vals, vars))
-		if err != nil || real.Host == "" {
-			t.Fatalf("rendered URL %q: %v", m.Render(tmpl, vals, vars), err)
-		}
-		rw.exact[real.Scheme+"://"+real.Host+real.Path] = to
 	}
 	route(m.TokenURL, p.TokenURL())
 	route(m.RefreshURL, p.TokenURL())
@@ -173,7 +128,15 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	apiBase := ""
 	if m.BaseURL != nil {
 		apiBase = m.Render(m.BaseURL, vals, vars)
-		rw.api = append(rw.api, apiBase)
+		routes[apiBase+"*"] = p.APIURL("")
+	}
+	rw, err := p.Redirect(routes)
+	if err != nil {
+		p.Close()
+		t.Fatalf("%s: %v", name, err)
+	}
+	rw.Unrouted = func(r *http.Request) {
+		t.Errorf("request to an URL the connector does not declare: %s %s://%s%s", r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
 	}
 	hc := &http.Client{Transport: rw}
 	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc))
