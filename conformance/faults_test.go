@@ -47,7 +47,8 @@ type matrixFlow struct {
 	flow *runtime.Flow
 }
 
-// withTokenURL returns a copy of f whose token, refresh and API requests go to base.
+// withTokenURL returns a copy of f whose token and refresh requests go to base/token
+// (its userinfo request dropped; the tests that want one set it).
 func withTokenURL(f *runtime.Flow, base string) *runtime.Flow {
 	c := *f
 	c.TokenURL = runtime.String(base + "/token")
