@@ -3,9 +3,11 @@ package conformance
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -392,6 +394,56 @@ func TestFositeAuthorizeError(t *testing.T) {
 		}
 		if ce.Code != "invalid_scope" || ce.Description == "" {
 			t.Errorf("CallbackError code %q description %q, want invalid_scope with a description", ce.Code, ce.Description)
+		}
+	})
+}
+
+// countingTransport counts the requests it carries, by path.
+type countingTransport struct {
+	mu    sync.Mutex
+	paths map[string]int
+}
+
+func (c *countingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.mu.Lock()
+	c.paths[r.URL.Path]++
+	c.mu.Unlock()
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestFositeContextHTTPClient: every network call (exchange, refresh, API, Verify,
+// revocation) goes through the *http.Client the context carries under
+// oauth2.HTTPClient, the x/oauth2 convention.
+func TestFositeContextHTTPClient(t *testing.T) {
+	eachFosite(t, fositeCases[:1], func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
+		ct := &countingTransport{paths: map[string]int{}}
+		ctx := context.WithValue(context.Background(), oauth2.HTTPClient, &http.Client{Transport: ct, Timeout: 10 * time.Second})
+		cl := newFositeAPI(t, s, c, mode, c.secret)
+		code, exOpts := authorize(t, cl, c, l)
+		tok, err := cl.exchange(ctx, code, exOpts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.secret(tok.AccessToken, tok.RefreshToken)
+		next, err := cl.refresh(ctx, tok.RefreshToken)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l.secret(next.AccessToken, next.RefreshToken)
+		resp, err := cl.httpClient(ctx, next).Get(s.APIURL())
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if err := cl.verify(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		if err := cl.revoke(ctx, next); err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]int{"/oauth2/token": 2, "/api/me": 2, "/oauth2/revoke": 1}
+		if fmt.Sprint(ct.paths) != fmt.Sprint(want) {
+			t.Errorf("requests through the context's client = %v, want %v", ct.paths, want)
 		}
 	})
 }
