@@ -420,6 +420,69 @@ func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 	}
 }
 
+// downStore is a TokenStore (not a Locker) whose saves fail while down is set.
+type downStore struct {
+	mem  runtime.MemoryStore
+	down atomic.Bool
+}
+
+func (d *downStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
+	return d.mem.Load(ctx, key)
+}
+
+func (d *downStore) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
+	if d.down.Load() {
+		return errors.New("store unreachable")
+	}
+	return d.mem.Save(ctx, key, prev, next)
+}
+
+// A renewed token that the store cannot save is served, handed to the hook, and saved
+// once the store is back: with rotating refresh tokens, the token still in the store
+// is already spent.
+func TestStoreDownKeepsRenewedToken(t *testing.T) {
+	ctx := context.Background()
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate})
+	clk := newClock()
+	store := &downStore{}
+	old := expiredToken(p)
+	old.Expiry = clk.Now().Add(-time.Minute)
+	if err := store.mem.Save(ctx, "k", nil, old); err != nil {
+		t.Fatal(err)
+	}
+	var hooked atomic.Int32
+	c := newClient(p, stdFlow(p), runtime.WithStore(store, "k"), runtime.WithClock(clk.Now),
+		runtime.WithTokenHook(func(context.Context, *oauth2.Token) { hooked.Add(1) }))
+	ts := c.TokenSource(ctx, nil)
+
+	store.down.Store(true)
+	tok, err := ts.Token()
+	if err != nil {
+		t.Fatalf("refresh while the store is down: %v", err)
+	}
+	if tok.AccessToken == old.AccessToken || hooked.Load() != 1 {
+		t.Fatalf("got the old token or no hook call (hook calls %d)", hooked.Load())
+	}
+	if again, err := ts.Token(); err != nil || again.AccessToken != tok.AccessToken {
+		t.Fatalf("second call while down: %v, same token %v", err, err == nil && again.AccessToken == tok.AccessToken)
+	}
+	if stored, _ := store.Load(ctx, "k"); stored.AccessToken != old.AccessToken {
+		t.Fatal("the store changed while it was down")
+	}
+
+	store.down.Store(false)
+	clk.Add(2 * time.Second)
+	if again, err := ts.Token(); err != nil || again.AccessToken != tok.AccessToken {
+		t.Fatalf("after the store came back: %v", err)
+	}
+	if stored, _ := store.Load(ctx, "k"); stored.AccessToken != tok.AccessToken {
+		t.Fatal("the renewed token was not saved once the store came back")
+	}
+	if n := p.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes reached the provider, want 1", n)
+	}
+}
+
 func TestMemoryStoreCAS(t *testing.T) {
 	ctx := context.Background()
 	s := &runtime.MemoryStore{}

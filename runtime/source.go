@@ -19,6 +19,10 @@ const expiryDelta = 10 * time.Second
 // a failed refresh before it tries again.
 const retryFailedRefresh = 10 * time.Second
 
+// retryFailedSave is how long a TokenSource serves a renewed token that its store could
+// not save before it tries to save it again.
+const retryFailedSave = time.Second
+
 // entry is a token with everything API calls need, computed once per token.
 type entry struct {
 	tok       *oauth2.Token
@@ -27,6 +31,11 @@ type entry struct {
 	headers   []param   // extra API headers, canonical keys
 	query     string    // encoded query to add: extra query and, InQuery, the token
 	backoff   bool      // a renewal failed; no new attempt before refreshAt
+
+	// unsaved: the store could not save tok, which replaces savePrev there (nil: an
+	// empty store). The save is tried again at refreshAt.
+	unsaved  bool
+	savePrev *oauth2.Token
 }
 
 func (e *entry) fresh(now time.Time) bool {
@@ -137,6 +146,9 @@ func (c *Client) newEntry(tok *oauth2.Token) *entry {
 // With a store (WithStore) the token lives in the store: it is loaded from it, and a
 // renewal loads it again (another process may have renewed it), takes the store's
 // lease when the store is a Locker, renews, saves with compare-and-swap and releases.
+// A renewed token the store fails to save is not thrown away (with rotating refresh
+// tokens the stored one is already spent): it is served, handed to the token hook,
+// and saved again on later calls until the store takes it.
 type TokenSource struct {
 	c     *Client
 	ctx   context.Context
@@ -263,6 +275,11 @@ func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
 		cur = e.tok
 	}
 	if s.store != nil {
+		if e != nil && e.unsaved {
+			if n, done := s.saveAgain(e); done {
+				return n, nil
+			}
+		}
 		return s.renewStored(cur, forced)
 	}
 	if cur == nil {
@@ -404,11 +421,12 @@ func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error
 
 // conflict handles a failed save of next over prev: when another process stored a
 // token meanwhile, that one is used; when the lease expired but nobody saved, next is
-// saved with a plain compare-and-swap.
+// saved with a plain compare-and-swap; when the store is failing, next is kept
+// unsaved.
 func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, error) {
 	c, ctx := s.c, s.ctx
 	if !errors.Is(err, ErrConflict) {
-		return nil, c.storeError(err)
+		return s.keepUnsaved(prev, next), nil
 	}
 	latest, lerr := s.store.Load(ctx, s.key)
 	if lerr == nil && (prev == nil || latest.AccessToken != prev.AccessToken) {
@@ -418,8 +436,44 @@ func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, err
 		return nil, c.storeError(lerr)
 	}
 	if err := s.store.Save(ctx, s.key, prev, next); err != nil {
-		return nil, c.storeError(err)
+		if errors.Is(err, ErrConflict) {
+			return nil, c.storeError(err)
+		}
+		return s.keepUnsaved(prev, next), nil
 	}
 	c.newToken(ctx, prev, next)
 	return c.newEntry(next), nil
+}
+
+// keepUnsaved serves next, a renewed token the store failed to save. Throwing it away
+// would lose the connection for good with providers that rotate refresh tokens: the
+// provider has already spent the refresh token the store still holds. The token hook
+// sees next (so the application can keep it elsewhere), and the save is tried again on
+// a later call.
+func (s *TokenSource) keepUnsaved(prev, next *oauth2.Token) *entry {
+	s.c.newToken(s.ctx, prev, next)
+	return s.unsavedEntry(s.c.newEntry(next), prev)
+}
+
+// unsavedEntry marks e as not saved over prev yet, due for another save attempt soon.
+func (s *TokenSource) unsavedEntry(e *entry, prev *oauth2.Token) *entry {
+	e.unsaved, e.savePrev = true, prev
+	retry := s.c.now().Add(retryFailedSave)
+	if e.refreshAt.IsZero() || retry.Before(e.refreshAt) {
+		e.refreshAt = retry
+	}
+	return e
+}
+
+// saveAgain tries again to save the token of an unsaved entry. It reports done when
+// the result is final for this renewal: the token is still unsaved and still valid. In
+// every other case (saved, another process stored a token, or the token expired) the
+// caller goes on with the store protocol, which now sees the stored token.
+func (s *TokenSource) saveAgain(e *entry) (*entry, bool) {
+	err := s.store.Save(s.ctx, s.key, e.savePrev, e.tok)
+	if err == nil || errors.Is(err, ErrConflict) || s.c.expired(e.tok) {
+		return nil, false
+	}
+	n := *s.c.newEntry(e.tok)
+	return s.unsavedEntry(&n, e.savePrev), true
 }
