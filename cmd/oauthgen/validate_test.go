@@ -90,6 +90,7 @@ func TestValidateTemplates(t *testing.T) {
     "config": {
       "step1_authorize_url": "https://e.com/a",
       "step3_access_url": "https://e.com/t",
+      "token_refresh_url": "https://e.com/{{ subdomain | shout }}",
       "extra_authorization_url": { "scope": "a \"b\" {% for s in x %}{% endfor %}" }
     }
   }
@@ -99,14 +100,17 @@ func TestValidateTemplates(t *testing.T) {
 	}
 	code, _, errOut := runOauthgen("validate", f)
 	lines := strings.Split(strings.TrimSpace(errOut), "\n")
-	if code != exitInvalid || len(lines) != 3 {
+	if code != exitInvalid || len(lines) != 4 {
 		t.Fatalf("exit %d:\n%s", code, errOut)
 	}
 	if !strings.HasPrefix(lines[0], f+":3:27: /base_url: template: unknown variable 'subdomian'") {
 		t.Errorf("line 0: %s", lines[0])
 	}
-	if !strings.HasPrefix(lines[1], f+":9:57: /oauth2/config/extra_authorization_url/scope: template: unsupported tag 'for'") {
+	if !strings.HasPrefix(lines[1], f+":9:58: /oauth2/config/token_refresh_url: template: unknown filter 'shout'") {
 		t.Errorf("line 1: %s", lines[1])
+	}
+	if !strings.HasPrefix(lines[2], f+":10:57: /oauth2/config/extra_authorization_url/scope: template: unsupported tag 'for'") {
+		t.Errorf("line 2: %s", lines[2])
 	}
 }
 
