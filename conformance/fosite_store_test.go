@@ -89,7 +89,9 @@ func storeFailsDuringRotation(t *testing.T, shared bool) {
 			store = fl
 		}
 		var hooked atomic.Int32
-		cl := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"),
+		var offset atomic.Int64
+		clock := func() time.Time { return time.Now().Add(time.Duration(offset.Load())) }
+		cl := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"), runtime.WithClock(clock),
 			runtime.WithTokenHook(func(context.Context, *oauth2.Token) { hooked.Add(1) }))
 		first := login(t, cl, c, l)
 		expired := *first
@@ -109,7 +111,8 @@ func storeFailsDuringRotation(t *testing.T, shared bool) {
 			t.Fatal("the refresh did not try to save the rotated token")
 		}
 		t.Logf("refresh while the store is down: token %v, hook calls %d, err: %v", tok != nil, hooked.Load(), err)
-		// The store is back. The connection must still work.
+		// The store is back (a few seconds later). The connection must still work.
+		offset.Store(int64(5 * time.Second))
 		tok, err = ts.Token()
 		l.err(err)
 		if err != nil {
@@ -119,5 +122,27 @@ func storeFailsDuringRotation(t *testing.T, shared bool) {
 		if !s.active(tok.AccessToken) {
 			t.Fatal("the token after the store recovered is not active")
 		}
+		if hooked.Load() == 0 {
+			t.Error("the hook never saw the rotated token")
+		}
+		// And the store holds a token the connection can go on from: a new client on
+		// the same store (another replica, a restart) refreshes from it.
+		if stored, err := fl.mem.Load(ctx, "alice"); err != nil || stored.RefreshToken == first.RefreshToken {
+			t.Fatalf("the store still holds the rotated-out refresh token (err %v)", err)
+		}
+		other := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"))
+		if _, err := other.refresh(ctx, mustLoad(t, &fl.mem).RefreshToken); err != nil {
+			l.err(err)
+			t.Fatalf("a new client cannot refresh from the stored token: %v", err)
+		}
 	})
+}
+
+func mustLoad(t *testing.T, m *runtime.MemoryStore) *oauth2.Token {
+	t.Helper()
+	tok, err := m.Load(context.Background(), "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
 }
