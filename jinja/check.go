@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/oauthgen/oauthgen/internal/suggest"
 )
 
 // Kind is the type of a template variable.
@@ -285,13 +287,7 @@ func (c *checker) unknown(name string) string {
 	}
 	slices.Sort(names)
 	msg := fmt.Sprintf("unknown variable '%s'", name)
-	best, bestD := "", 1<<30
-	for _, n := range names {
-		if d := distance(name, n); d < bestD {
-			best, bestD = n, d
-		}
-	}
-	if best != "" && bestD <= max(2, len(name)/3) {
+	if best := suggest.Closest(name, names); best != "" {
 		msg += fmt.Sprintf(" (did you mean '%s'?)", best)
 	}
 	var children []string
@@ -307,25 +303,4 @@ func (c *checker) unknown(name string) string {
 		return msg + "; no variables are defined here"
 	}
 	return msg + "; defined here: " + strings.Join(names, ", ")
-}
-
-// distance is the Levenshtein distance between a and b.
-func distance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

@@ -5,6 +5,8 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+
+	"github.com/oauthgen/oauthgen/internal/suggest"
 )
 
 // The checks below express what the JSON Schema cannot. They read the parsed tree,
@@ -152,7 +154,7 @@ func (d *document) checkFieldHints(entry *node, ptr string) {
 		if fieldKeys[k] {
 			continue
 		}
-		if s := suggest(k, fieldKeyList); s != "" && entry.get(s) == nil {
+		if s := suggest.Closest(k, fieldKeyList); s != "" && entry.get(s) == nil {
 			d.errKey(entry.kids[i], pointerJoin(ptr, k), "unknown key %q; did you mean %q? (other keys are kept as UI hints, but this looks like a misspelling)", k, s)
 		}
 	}

@@ -10,6 +10,8 @@ import (
 	"sync"
 
 	"github.com/santhosh-tekuri/jsonschema/v5"
+
+	"github.com/oauthgen/oauthgen/internal/suggest"
 )
 
 // schemaURL names the embedded schema inside the validator.
@@ -222,7 +224,7 @@ func (d *document) reportLeaf(ve *jsonschema.ValidationError, kw string) {
 					cands = append(cands, s)
 				}
 			}
-			if s := suggest(n.str, cands); s != "" {
+			if s := suggest.Closest(n.str, cands); s != "" {
 				msg = fmt.Sprintf("%s is not allowed here; did you mean %q? (allowed: %s)", preview(n), s, quoteList(allowed))
 			}
 		}
@@ -287,7 +289,7 @@ func (d *document) reportUnknownKeys(n *node, ptr string, sch map[string]any) {
 		}
 		kid := n.kids[i]
 		p := pointerJoin(ptr, k)
-		switch s := suggest(k, allowed); {
+		switch s := suggest.Closest(k, allowed); {
 		case s != "" && !present[s]:
 			d.errKey(kid, p, "unknown key %q; did you mean %q?", k, s)
 		case len(allowed) <= 12:
