@@ -1,7 +1,8 @@
 // Package jinja parses, checks and renders the template subset of oauthgen connector
 // files, with the semantics of Python Jinja 3 in its default configuration (no
 // autoescape, no trim_blocks or lstrip_blocks, trailing newline dropped). It depends
-// only on the standard library. Package jinja/gocode compiles checked templates to Go.
+// only on the standard library (and the module's stdlib-only internal/suggest).
+// Package jinja/gocode compiles checked templates to Go.
 //
 // # The subset
 //
