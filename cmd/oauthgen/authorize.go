@@ -40,18 +40,13 @@ func runAuthorize(args []string, stdout, stderr io.Writer) int {
 	open := fs.Bool("open", false, "open the authorize URL in the browser")
 	output := fs.StringP("output", "o", "", "write the token JSON to this file (mode 0600) instead of stdout")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the whole flow")
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen authorize FILE --client-id ID --client-secret-env VAR [--param k=v]... [--port N] [--open] [--output FILE] [--timeout D]")
-		fmt.Fprintln(w, "\nRuns the connector's flow from a terminal: starts a callback server on 127.0.0.1,")
-		fmt.Fprintln(w, "prints the authorize URL (and opens it with --open), checks the state, exchanges")
-		fmt.Fprintln(w, "the code (with PKCE when the connector uses it), prints the token as JSON and runs")
-		fmt.Fprintln(w, "the connector's test request. Client-credentials connectors skip the browser.")
-		fmt.Fprintln(w, "Messages go to stderr; only the token goes to stdout.")
-		fmt.Fprintln(w, "Exit status: 0 ok, 1 the flow failed, 2 usage error.")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
+	usage := usageFor(fs, "authorize FILE --client-id ID --client-secret-env VAR [--param k=v]... [--port N] [--open] [--output FILE] [--timeout D]",
+		"Runs the connector's flow from a terminal: starts a callback server on 127.0.0.1,",
+		"prints the authorize URL (and opens it with --open), checks the state, exchanges",
+		"the code (with PKCE when the connector uses it), prints the token as JSON and runs",
+		"the connector's test request. Client-credentials connectors skip the browser.",
+		"Messages go to stderr; only the token goes to stdout.",
+		"Exit status: 0 ok, 1 the flow failed, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}

@@ -76,17 +76,12 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	redirect := fs.String("redirect-url", "https://app.example.com/oauth/callback", "redirect URL to show")
 	state := fs.String("state", "STATE", "state to put in the authorize URL")
 	asJSON := fs.Bool("json", false, "print a JSON object instead of text")
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen explain FILE [--param name=value]... [--client-id ID] [--redirect-url URL] [--state S] [--json]")
-		fmt.Fprintln(w, "\nShows what the connector does for these values: the authorize URL, the token")
-		fmt.Fprintln(w, "request (client secret masked), the refresh request, the base URL and how API")
-		fmt.Fprintln(w, "calls carry a token. Nothing is sent: a recording transport answers every request")
-		fmt.Fprintln(w, "with a made-up token.")
-		fmt.Fprintln(w, "Exit status: 0 ok, 1 invalid connector or values, 2 usage error.")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
+	usage := usageFor(fs, "explain FILE [--param name=value]... [--client-id ID] [--redirect-url URL] [--state S] [--json]",
+		"Shows what the connector does for these values: the authorize URL, the token",
+		"request (client secret masked), the refresh request, the base URL and how API",
+		"calls carry a token. Nothing is sent: a recording transport answers every request",
+		"with a made-up token.",
+		"Exit status: 0 ok, 1 invalid connector or values, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}

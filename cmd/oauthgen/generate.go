@@ -29,15 +29,10 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
 	registry := fs.String("registry", "", "also write this Go file: a map Clients from connector file to a constructor of each generated client (for one end-to-end test over all of them), in the package named after the file's directory, which must declare the type Config (see internal/registry); needs go.mod in the working directory")
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen generate [-o DIR] [--module-path P] [--check] [--prune] [--registry FILE] FILE|DIR...")
-		fmt.Fprintln(w, "\nGenerates DIR/<package>/<package>.go for each connector file (a directory stands")
-		fmt.Fprintln(w, "for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale")
-		fmt.Fprintln(w, "output (--check), 2 usage error.")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
+	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] [--registry FILE] FILE|DIR...",
+		"Generates DIR/<package>/<package>.go for each connector file (a directory stands",
+		"for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale",
+		"output (--check), 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}

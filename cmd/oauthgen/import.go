@@ -29,17 +29,12 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	from := fs.String("from", "", "source format: chiefonboarding or integration-app (required)")
 	name := fs.String("name", "", "display name of the connector (default: derived from the authorize URL's host)")
 	out := fs.StringP("output", "o", "", "write the connector to `FILE` instead of stdout")
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen import --from chiefonboarding|integration-app [--name N] [-o FILE] FILE")
-		fmt.Fprintln(w, "\nConverts the oauth object of a ChiefOnboarding integration manifest (JSON), or the")
-		fmt.Fprintln(w, "getOAuthConfig mapping of an Integration.app connector (YAML), into a connector file.")
-		fmt.Fprintln(w, "What cannot be mapped is reported on stderr as FILE: warning: path: what: why.")
-		fmt.Fprintln(w, "The result is validated before it is written.")
-		fmt.Fprintln(w, "Exit status: 0 written (warnings included), 1 unreadable or unusable input, 2 usage error.")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
+	usage := usageFor(fs, "import --from chiefonboarding|integration-app [--name N] [-o FILE] FILE",
+		"Converts the oauth object of a ChiefOnboarding integration manifest (JSON), or the",
+		"getOAuthConfig mapping of an Integration.app connector (YAML), into a connector file.",
+		"What cannot be mapped is reported on stderr as FILE: warning: path: what: why.",
+		"The result is validated before it is written.",
+		"Exit status: 0 written (warnings included), 1 unreadable or unusable input, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}

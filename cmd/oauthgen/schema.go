@@ -17,11 +17,9 @@ var schemaCmd = command{
 
 func runSchema(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("schema", pflag.ContinueOnError)
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen schema")
-		fmt.Fprintln(w, "\nPrints the JSON Schema (draft 2020-12) of connector files, the one")
-		fmt.Fprintln(w, "committed as schema/connector.schema.json, to stdout.")
-	}
+	usage := usageFor(fs, "schema",
+		"Prints the JSON Schema (draft 2020-12) of connector files, the one",
+		"committed as schema/connector.schema.json, to stdout.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}

@@ -23,15 +23,10 @@ var validateCmd = command{
 func runValidate(args []string, stdout, stderr io.Writer) int {
 	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
 	quiet := fs.BoolP("quiet", "q", false, "print nothing for valid files and no summary")
-	usage := func(w io.Writer) {
-		fmt.Fprintln(w, "Usage: oauthgen validate [flags] FILE|DIR...")
-		fmt.Fprintln(w, "\nValidates connector files; a directory stands for the *.json files in it.")
-		fmt.Fprintln(w, "Problems go to stderr as file:line:col: /json/pointer: message.")
-		fmt.Fprintln(w, "Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 usage error.")
-		fmt.Fprintln(w, "\nFlags:")
-		fs.SetOutput(w)
-		fs.PrintDefaults()
-	}
+	usage := usageFor(fs, "validate [flags] FILE|DIR...",
+		"Validates connector files; a directory stands for the *.json files in it.",
+		"Problems go to stderr as file:line:col: /json/pointer: message.",
+		"Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}
@@ -114,23 +109,4 @@ func plural(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-// parseFlags parses a command's flags. --help prints usage to stdout; a bad flag
-// prints pflag's message and usage to stderr. done is true when the command must
-// return code right away.
-func parseFlags(fs *pflag.FlagSet, args []string, usage func(io.Writer), stdout, stderr io.Writer) (code int, done bool) {
-	fs.SetOutput(stderr)
-	fs.Usage = func() {} // printed below, to the right stream
-	err := fs.Parse(args)
-	switch {
-	case err == nil:
-		return exitOK, false
-	case errors.Is(err, pflag.ErrHelp):
-		usage(stdout)
-		return exitOK, true
-	}
-	fmt.Fprintf(stderr, "oauthgen %s: %v\n", fs.Name(), err)
-	usage(stderr)
-	return exitUsage, true
 }
