@@ -422,7 +422,11 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 		t.RefreshToken, _ = v.(string)
 	}
 	if v, ok := lookup(root, c.typePath); ok {
-		t.TokenType, _ = v.(string)
+		// The token type only describes the token; bytes that are not UTF-8 in it are
+		// replaced rather than refusing a usable token (or storing one MarshalToken
+		// cannot encode).
+		tt, _ := v.(string)
+		t.TokenType = strings.ToValidUTF8(tt, "\uFFFD")
 	}
 	var secs int64
 	var found bool
