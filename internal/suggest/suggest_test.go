@@ -21,4 +21,3 @@ func TestClosest(t *testing.T) {
 		}
 	}
 }
-
