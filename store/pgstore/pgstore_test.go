@@ -126,31 +126,7 @@ func TestCipherKeepsTokensOutOfTheDatabase(t *testing.T) {
 }
 
 func TestCacheServesValidTokenAndYieldsToLease(t *testing.T) {
-	ctx := t.Context()
-	s := open(t, WithCache(time.Minute))
-	writer := open(t)
-	key := storetest.Key(t)
-	a, b := storetest.Token("a"), storetest.Token("b")
-	if err := writer.Save(ctx, key, nil, a); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
-		t.Fatalf("first Load: %v", err)
-	}
-	if err := writer.Save(ctx, key, a, b); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
-		t.Fatalf("cached Load did not serve the cached token: %v", err)
-	}
-	l, err := s.Acquire(ctx, key, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release(ctx)
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "b" {
-		t.Fatalf("Load after Acquire did not see the database: %v", err)
-	}
+	storetest.Cache(t, open(t, WithCache(time.Minute)), open(t))
 }
 
 func TestErrors(t *testing.T) {

@@ -104,33 +104,7 @@ func TestCipherKeepsTokensOutOfRedis(t *testing.T) {
 }
 
 func TestCacheServesValidTokenAndYieldsToLease(t *testing.T) {
-	ctx := t.Context()
-	s := open(t, WithCache(time.Minute))
-	writer := open(t)
-	key := storetest.Key(t)
-	a, b := storetest.Token("a"), storetest.Token("b")
-	if err := writer.Save(ctx, key, nil, a); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
-		t.Fatalf("first Load: %v", err)
-	}
-	// Another process replaces the token: the cache keeps serving the old one ...
-	if err := writer.Save(ctx, key, a, b); err != nil {
-		t.Fatal(err)
-	}
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "a" {
-		t.Fatalf("cached Load: got %v, %v; want the cached token", got != nil && got.AccessToken == "b", err)
-	}
-	// ... but the read after Acquire, which decides whether to refresh, sees Redis.
-	l, err := s.Acquire(ctx, key, time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer l.Release(ctx)
-	if got, err := s.Load(ctx, key); err != nil || got.AccessToken != "b" {
-		t.Fatalf("Load after Acquire did not see the store: %v", err)
-	}
+	storetest.Cache(t, open(t, WithCache(time.Minute)), open(t))
 }
 
 func TestErrors(t *testing.T) {

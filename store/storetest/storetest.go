@@ -409,3 +409,32 @@ func URL(t testing.TB, name string) string {
 	t.Fatalf("%s is not set but CI is: the servers must be started (scripts/testservers.sh)", name)
 	return ""
 }
+
+// Cache tests a store opened with its short read cache: cached serves the token it
+// read even after writer (another process) replaced it, but the read after Acquire,
+// which decides whether to refresh, goes to the server.
+func Cache(t *testing.T, cached, writer Store) {
+	ctx := t.Context()
+	key := Key(t)
+	a, b := Token("a"), Token("b")
+	if err := writer.Save(ctx, key, nil, a); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cached.Load(ctx, key); err != nil || got.AccessToken != "a" {
+		t.Fatalf("first Load: %v", err)
+	}
+	if err := writer.Save(ctx, key, a, b); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := cached.Load(ctx, key); err != nil || got.AccessToken != "a" {
+		t.Fatalf("cached Load: got the new token %v, %v; want the cached one", got != nil && got.AccessToken == "b", err)
+	}
+	l, err := cached.Acquire(ctx, key, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release(ctx)
+	if got, err := cached.Load(ctx, key); err != nil || got.AccessToken != "b" {
+		t.Fatalf("Load after Acquire did not see the server: %v", err)
+	}
+}
