@@ -301,3 +301,21 @@ func TestScope(t *testing.T) {
 		t.Errorf("env var %+v", v)
 	}
 }
+
+func TestJoinURL(t *testing.T) {
+	for _, tc := range []struct{ base, path, want string }{
+		{"https://x.com", "/me", "https://x.com/me"},
+		{"https://x.com", "me", "https://x.com/me"},
+		{"https://x.com/", "/me", "https://x.com/me"},
+		{"https://x.com/", "me", "https://x.com/me"},
+		{"https://x.com/v1//", "//me", "https://x.com/v1/me"},
+		{"{{ credentials.instance_url }}", "/services/me", "{{ credentials.instance_url }}/services/me"},
+		{"{{ credentials.instance_url }}", "services/me", "{{ credentials.instance_url }}/services/me"},
+		{"{{ credentials.instance_url }}/", "/services/me", "{{ credentials.instance_url }}/services/me"},
+		{"https://{{ subdomain }}.x.com", "/me", "https://{{ subdomain }}.x.com/me"},
+	} {
+		if got := joinURL(tc.base, tc.path); got != tc.want {
+			t.Errorf("joinURL(%q, %q) = %q, want %q", tc.base, tc.path, got, tc.want)
+		}
+	}
+}

@@ -281,15 +281,11 @@ func (r *resolver) resolve() (*Connector, error) {
 	return m, nil
 }
 
-// joinURL joins a base URL template and a path with exactly one slash.
+// joinURL joins a base URL template and a path with exactly one slash, whatever
+// either side carries: a base ending in "/" or in a template tag, a path with or
+// without its leading "/".
 func joinURL(base, path string) string {
-	if strings.HasSuffix(base, "/") || strings.HasSuffix(base, "}}") && strings.HasPrefix(path, "/") {
-		return base + strings.TrimPrefix(path, "/")
-	}
-	if strings.HasPrefix(path, "/") {
-		return base + path
-	}
-	return base + "/" + path
+	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
 // scopeArg returns the scope argument: extra_authorization_url.scope (or, for the
