@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -205,6 +206,18 @@ func TestNoSecretsInErrors(t *testing.T) {
 		var re *oauth2.RetrieveError
 		if errors.As(err, &re) {
 			texts = append(texts, re.Error(), string(re.Body), re.ErrorDescription, re.ErrorURI)
+			// The response an error carries must not lead back to the request that
+			// sent the secret and the code (headers, URL, replayable body).
+			if r := re.Response; r != nil {
+				if r.Request != nil {
+					t.Errorf("error %d carries the request that sent the secrets", i)
+				}
+				if r.Body != nil {
+					if b, _ := io.ReadAll(r.Body); len(b) > 0 {
+						texts = append(texts, string(b))
+					}
+				}
+			}
 		}
 		for _, text := range texts {
 			for what, v := range secretsToFind {

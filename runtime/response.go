@@ -300,6 +300,17 @@ func statusText(resp *http.Response) string {
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+// detached returns a copy of resp for an error value: without the request that
+// carried the client secret and the code (in its headers, URL or GetBody), and
+// without the body, which has been read (RetrieveError.Body holds it, cleaned).
+func detached(resp *http.Response) *http.Response {
+	r := *resp
+	r.Request = nil
+	r.Body = http.NoBody
+	r.TLS = nil
+	return &r
+}
+
 // parse turns a token endpoint answer into a token or a TokenError.
 func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed, bool, error) {
 	status := resp.StatusCode
@@ -311,7 +322,7 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	fail := func(code, desc, uri, problem string, keepBody, refused bool) (*parsed, bool, error) {
 		code = tc.sec.clean(code)
 		desc = tc.sec.clean(desc)
-		re := &oauth2.RetrieveError{Response: resp, ErrorCode: code, ErrorDescription: desc, ErrorURI: tc.sec.clean(uri)}
+		re := &oauth2.RetrieveError{Response: detached(resp), ErrorCode: code, ErrorDescription: desc, ErrorURI: tc.sec.clean(uri)}
 		if keepBody {
 			b := body
 			if len(b) > maxErrorBody {
