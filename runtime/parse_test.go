@@ -89,6 +89,23 @@ func TestParseResponses(t *testing.T) {
 	}
 }
 
+// A 200 text body that is a bare token parses as a form whose only key is the token;
+// the error names the missing field but never prints such a key.
+func TestMissingTokenErrorHidesOddKeys(t *testing.T) {
+	c := New(&Flow{Connector: "T"}, Credentials{})
+	const bare = "eyJhbGciOiJIUzI1NiJ9.SECRETTOKENVALUE=="
+	_, _, err := parseBody(c, 200, "text/plain", bare+"&scope=read")
+	if err == nil {
+		t.Fatal("a bare token body gave a token")
+	}
+	if strings.Contains(err.Error(), "SECRETTOKEN") {
+		t.Fatalf("error shows the token: %v", err)
+	}
+	if !strings.Contains(err.Error(), "fields scope, 1 not shown") {
+		t.Errorf("error does not describe the fields: %v", err)
+	}
+}
+
 func TestMergeToken(t *testing.T) {
 	old := (&oauth2.Token{AccessToken: "a1", RefreshToken: "r1"}).WithExtra(map[string]any{"shop": "s", "n": 1.0})
 	next := (&oauth2.Token{AccessToken: "a2"}).WithExtra(map[string]any{"n": 2.0})

@@ -416,14 +416,39 @@ func keysOf(root any) string {
 		return "no fields"
 	}
 	keys := make([]string, 0, len(m))
+	hidden := 0
 	for k := range m {
-		keys = append(keys, k)
+		if fieldName(k) {
+			keys = append(keys, k)
+		} else {
+			hidden++
+		}
 	}
 	sort.Strings(keys)
 	if len(keys) > 20 {
 		keys = append(keys[:20], "...")
 	}
+	if hidden > 0 {
+		// A body that is a bare token ("eyJ...==" sent as text) parses as a form whose
+		// only key is the token: keys that do not look like field names are counted,
+		// never printed.
+		keys = append(keys, strconv.Itoa(hidden)+" not shown")
+	}
 	return "fields " + strings.Join(keys, ", ")
+}
+
+// fieldName reports whether k looks like a field name that is safe to print in an
+// error: short, letters, digits, '_', '-' and '.'.
+func fieldName(k string) bool {
+	if k == "" || len(k) > 32 {
+		return false
+	}
+	for _, r := range k {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
 }
 
 // tokenFrom builds the token of a successful response.
