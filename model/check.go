@@ -54,6 +54,15 @@ func checkTemplates(in *schema.CheckInput) []*schema.Error {
 			out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
 		}
 	}
+	// A file that passes every check above must also resolve, or validate would call
+	// ok a file that generate and dynamic.Parse reject. Resolve stops at its first
+	// problem, and would repeat one of those reported above, so it runs only when
+	// there are none.
+	if in.Valid && resolves && len(out) == 0 {
+		if _, err := resolve(in.Connector); err != nil {
+			out = append(out, modelError(in, err))
+		}
+	}
 	return out
 }
 

@@ -26,12 +26,17 @@ func Resolve(c *schema.Connector) (*Connector, error) {
 	if c == nil {
 		return nil, errors.New("model: nil connector")
 	}
-	r := &resolver{c: c, cfg: &c.OAuth2.Config}
-	m, err := r.resolve()
+	m, err := resolve(c)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", nameOr(c.Name), err)
 	}
 	return m, nil
+}
+
+// resolve is Resolve for a non-nil connector; its error starts with the JSON pointer.
+func resolve(c *schema.Connector) (*Connector, error) {
+	r := &resolver{c: c, cfg: &c.OAuth2.Config}
+	return r.resolve()
 }
 
 func nameOr(s string) string {
@@ -311,11 +316,16 @@ func (r *resolver) scopeArg() (*Arg, error) {
 	case inExtra:
 		src, ptr = v, extraPtr
 	case len(cfg.Scopes) > 0:
+		for i, s := range cfg.Scopes {
+			if strings.Contains(s, "{") {
+				return nil, fmt.Errorf("%sscopes/%d: a scope contains '{'", conf, i)
+			}
+		}
+		if strings.Contains(cfg.ScopeSeparator, "{") {
+			return nil, fmt.Errorf("%sscope_separator: the separator contains '{'", conf)
+		}
 		src = strings.Join(cfg.Scopes, orDefault(cfg.ScopeSeparator, " "))
 		ptr = conf + "scopes"
-		if strings.Contains(src, "{") {
-			return nil, fmt.Errorf("%s: a scope contains '{'", ptr)
-		}
 	}
 	var alt *Param
 	for _, p := range r.m.Params {

@@ -182,3 +182,39 @@ func TestValidateReportsParamsClash(t *testing.T) {
 		t.Errorf("exit %d:\n%s\nwant:\n%s", code, errOut, want)
 	}
 }
+
+// TestValidateRunsResolve: a file that generate and dynamic.Parse reject (model.Resolve
+// fails) is not ok for validate either, and the problem is placed at its value.
+func TestValidateRunsResolve(t *testing.T) {
+	const head = `{
+  "name": "R",
+  "oauth2": {
+    "config": {
+      "step1_authorize_url": "https://e.com/a",
+      "step3_access_url": "https://e.com/t",
+`
+	tests := []struct{ name, src, want string }{
+		{"scope", head + `      "scopes": ["ok", "a{b"]
+    }
+  }
+}`, `:7:24: /oauth2/config/scopes/1: a scope contains '{'`},
+		{"token_format", head + `      "scopes": ["ok"]
+    }
+  },
+  "header": { "token_format": "x{{ token_format }}" }
+}`, `:10:31: /header/token_format: token_format cannot read itself`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(t.TempDir(), tc.name+".json")
+			if err := os.WriteFile(f, []byte(tc.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			code, _, errOut := runOauthgen("validate", f)
+			lines := strings.Split(strings.TrimSpace(errOut), "\n")
+			if code != exitInvalid || len(lines) != 2 || lines[0] != f+tc.want {
+				t.Errorf("exit %d:\n%s\nwant first line:\n%s", code, errOut, f+tc.want)
+			}
+		})
+	}
+}
