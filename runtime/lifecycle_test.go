@@ -551,3 +551,39 @@ func TestRejectedTokenWithFailingRefreshBacksOff(t *testing.T) {
 		t.Errorf("%d token requests, want 2", n)
 	}
 }
+
+// A token hook that panics during a renewal (and is recovered further up, as
+// net/http recovers handler panics) must not leave the source waiting forever for a
+// renewal that will never end.
+func TestPanickingHookDoesNotHangTheSource(t *testing.T) {
+	// The renewed token is lost with the panic, so the next call renews again: a
+	// provider that keeps the refresh token lets it succeed.
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame})
+	var panics atomic.Int32
+	c := newClient(p, stdFlow(p), runtime.WithTokenHook(func(context.Context, *oauth2.Token) {
+		if panics.Add(1) == 1 {
+			panic("hook failed")
+		}
+	}))
+	ts := c.TokenSource(context.Background(), expiredToken(p))
+	func() {
+		defer func() { _ = recover() }()
+		ts.Token()
+	}()
+	if panics.Load() != 1 {
+		t.Fatal("the hook was not called")
+	}
+	done := make(chan error, 1)
+	go func() {
+		_, err := ts.Token()
+		done <- err
+	}()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("Token after a panicking hook: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Token hangs after a renewal panicked")
+	}
+}

@@ -251,21 +251,27 @@ func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
 		<-f.done
 		return f.e, f.err
 	}
-	f := &flight{done: make(chan struct{})}
+	f := &flight{done: make(chan struct{}), err: errRenewalPanicked}
 	s.inflight = f
 	s.mu.Unlock()
 
+	// The renewal runs the application's code (the token hook, a store): should it
+	// panic, the flight still ends, or every later caller would wait forever.
+	defer func() {
+		s.mu.Lock()
+		if f.err == nil && f.e != nil {
+			s.cur.Store(f.e)
+		}
+		s.inflight = nil
+		s.mu.Unlock()
+		close(f.done)
+	}()
 	f.e, f.err = s.renew(e, rejected != nil)
-
-	s.mu.Lock()
-	if f.err == nil && f.e != nil {
-		s.cur.Store(f.e)
-	}
-	s.inflight = nil
-	s.mu.Unlock()
-	close(f.done)
 	return f.e, f.err
 }
+
+// errRenewalPanicked is what callers waiting on a renewal get when it panicked.
+var errRenewalPanicked = errors.New("oauthgen: the token renewal panicked")
 
 // renew obtains the token to use next.
 func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
