@@ -291,7 +291,7 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
 		}
 		wait := min(backoff, s.maxPoll)
-		backoff *= 2
+		backoff = min(2*backoff, s.maxPoll) // doubling without a cap overflows to 0: a busy loop
 		if d := time.Duration(left) * time.Millisecond; d < wait {
 			wait = d
 		}
