@@ -319,3 +319,29 @@ func TestJoinURL(t *testing.T) {
 		}
 	}
 }
+
+func TestCallbackParamsNames(t *testing.T) {
+	base := schema.Config{Step1AuthorizeURL: "https://a.example/auth", Step3AccessURL: "https://a.example/token"}
+	for _, tc := range []struct {
+		params []string
+		want   string // error; "" for none
+	}{
+		{[]string{"accounts-server", "location", "_x1"}, ""},
+		{[]string{"a-b", "a_b"}, `X: /oauth2/config/callback_params/1: "a-b" and "a_b" both become callback.a_b`},
+		{[]string{"x", "a.b", "a b"}, `X: /oauth2/config/callback_params/2: "a.b" and "a b" both become callback.a_b`},
+		{[]string{"a", ""}, `X: /oauth2/config/callback_params/1: the name is empty`},
+		{[]string{"1up"}, `X: /oauth2/config/callback_params/0: "1up" starts with a digit, so templates cannot read callback.1up`},
+	} {
+		cfg := base
+		cfg.CallbackParams = tc.params
+		m, err := Resolve(&schema.Connector{Name: "X", OAuth2: schema.OAuth2{Config: cfg}})
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("%q: %v", tc.params, err)
+		case tc.want == "" && len(m.CallbackParams) != len(tc.params):
+			t.Errorf("%q: fields %v", tc.params, m.CallbackParams)
+		case tc.want != "" && (err == nil || err.Error() != tc.want):
+			t.Errorf("%q: error %v, want %s", tc.params, err, tc.want)
+		}
+	}
+}

@@ -240,6 +240,9 @@ func (r *resolver) resolve() (*Connector, error) {
 	default:
 		return nil, fmt.Errorf("%spkce: %q is not S256 or plain", conf, cfg.PKCE)
 	}
+	if err := checkCallbackParams(cfg.CallbackParams); err != nil {
+		return nil, err
+	}
 	m.CallbackParams = callbackFields(cfg.CallbackParams)
 
 	m.AccessToken = splitPath(orDefault(cfg.AccessTokenPath, "access_token"))
@@ -407,6 +410,28 @@ func fields(m map[string]string) []runtime.Field {
 		out = append(out, runtime.Field{Name: k, Path: splitPath(m[k])})
 	}
 	return out
+}
+
+// checkCallbackParams makes sure every callback parameter gives its own template name
+// (callback.<name>) that templates can read: not empty, not starting with a digit, and
+// not the name another parameter gives ("a-b" and "a_b" both give callback.a_b).
+func checkCallbackParams(params []string) error {
+	const ptr = "/oauth2/config/callback_params/"
+	seen := map[string]string{}
+	for i, p := range params {
+		name := callbackName(p)
+		switch {
+		case p == "":
+			return fmt.Errorf("%s%d: the name is empty", ptr, i)
+		case name[0] >= '0' && name[0] <= '9':
+			return fmt.Errorf("%s%d: %q starts with a digit, so templates cannot read callback.%s", ptr, i, p, name)
+		}
+		if prev, dup := seen[name]; dup {
+			return fmt.Errorf("%s%d: %q and %q both become callback.%s", ptr, i, prev, p, name)
+		}
+		seen[name] = p
+	}
+	return nil
 }
 
 func callbackFields(params []string) []runtime.Field {

@@ -254,7 +254,9 @@ type Config struct {
 	// CallbackParams are query parameters captured from the callback (Zoho's
 	// accounts-server, Shopify's shop). They are kept with the token and usable in
 	// templates as callback.<name>, with characters other than letters, digits and
-	// underscores in the name replaced by underscores (callback.accounts_server).
+	// underscores in the name replaced by underscores (callback.accounts_server). A name
+	// may not be empty or start with a digit, and two names may not give the same
+	// template name ("a-b" and "a_b").
 	CallbackParams []string `json:"callback_params,omitempty" jsonschema:"uniqueItems=true,example=shop"`
 
 	// RefreshBeforeExpiry is how many seconds before expiry this connector refreshes.

@@ -218,3 +218,30 @@ func TestValidateRunsResolve(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateCallbackParams: callback parameters that give the same template name, or
+// none, are reported at the offending item.
+func TestValidateCallbackParams(t *testing.T) {
+	for _, tc := range []struct{ params, want string }{
+		{`["a-b", "a_b"]`, `:6:34: /oauth2/config/callback_params/1: "a-b" and "a_b" both become callback.a_b`},
+		{`["ok", ""]`, `:6:33: /oauth2/config/callback_params/1: the name is empty`},
+	} {
+		f := filepath.Join(t.TempDir(), "cb.json")
+		src := `{
+  "name": "CB",
+  "oauth2": {
+    "config": {
+      "step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t",
+      "callback_params": ` + tc.params + `
+    }
+  }
+}`
+		if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, _, errOut := runOauthgen("validate", f)
+		if lines := strings.Split(errOut, "\n"); code != exitInvalid || lines[0] != f+tc.want {
+			t.Errorf("exit %d:\n%s\nwant first line:\n%s", code, errOut, f+tc.want)
+		}
+	}
+}
