@@ -64,7 +64,9 @@ type Config struct {
 	RedirectURL  string
 	// Params are the end user's auth_form values by field name. Values may be typed
 	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
-	// connector does not define is an error.
+	// connector does not define is an error. A non-empty "client_id" or "client_secret"
+	// (the deprecated auth_form names for the end user's own application credentials)
+	// overrides ClientID or ClientSecret, for platforms that keep credentials per user.
 	Params map[string]any
 }
 
@@ -89,13 +91,28 @@ type Client struct {
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
-// (and the client secret when the connector requires it), defaults are applied to the
+// (and the client secret when the connector requires it), given in cfg or overridden by
+// the params client_id and client_secret (see Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
 // ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
 func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error) {
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
+	}
+	for _, o := range []struct {
+		name string
+		dst  *string
+	}{{"client_id", &cfg.ClientID}, {"client_secret", &cfg.ClientSecret}} {
+		switch v := cfg.Params[o.name].(type) {
+		case nil:
+		case string:
+			if v != "" {
+				*o.dst = v
+			}
+		default:
+			return nil, fmt.Errorf("%s: %s: want a string, got %T", m.Package, o.name, v)
+		}
 	}
 	if cfg.ClientID == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientIDMessage)

@@ -279,3 +279,52 @@ func TestParseReportsTemplateErrorsWithPosition(t *testing.T) {
 		t.Fatalf("error = %q, want it to contain %q and the variable name", err, want)
 	}
 }
+
+// The deprecated auth_form names client_id and client_secret carry the end user's own
+// application credentials: given in Params, they replace Config.ClientID and
+// Config.ClientSecret.
+func TestParamsOverrideClientCredentials(t *testing.T) {
+	p := oauthtest.New(oauthtest.Config{ClientID: "user-id", ClientSecret: "user-secret"})
+	defer p.Close()
+	m, err := dynamic.Parse("percreds.json", []byte(`{
+  "name": "Per User Creds",
+  "oauth2": {
+    "auth_form": [{ "name": "client_id" }, { "name": "client_secret", "type": "password", "required": true }],
+    "config": { "flow": "client_credentials", "step3_access_url": "`+p.TokenURL()+`" }
+  }
+}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	params := map[string]any{"client_id": "user-id", "client_secret": "user-secret"}
+	for name, cfg := range map[string]dynamic.Config{
+		"over the app's":   {ClientID: "app-id", ClientSecret: "app-secret", Params: params},
+		"in place of none": {Params: params},
+	} {
+		c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(p.Client()))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if _, err := c.Token(ctx); err != nil {
+			t.Errorf("%s: token with the user's credentials: %v", name, err)
+		}
+	}
+	// Empty values leave the application's credentials in place.
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret",
+		Params: map[string]any{"client_id": "", "client_secret": ""}}, runtime.WithHTTPClient(p.Client()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Token(ctx); err == nil {
+		t.Error("the app's credentials were accepted by a provider that knows only the user's")
+	}
+	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_secret": ""}}); err == nil ||
+		!strings.HasSuffix(err.Error(), ": "+model.ClientSecretMessage) {
+		t.Errorf("required client_secret missing: %v", err)
+	}
+	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "s", Params: map[string]any{"client_id": 7}}); err == nil ||
+		!strings.Contains(err.Error(), "client_id: want a string, got int") {
+		t.Errorf("non-string client_id: %v", err)
+	}
+}

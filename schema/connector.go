@@ -64,8 +64,12 @@ const (
 type Field struct {
 	// Name is the identifier of the field, used in templates. Unique within the connector.
 	// The deprecated names alternative_scope, client_id and client_secret are honoured:
-	// alternative_scope replaces the default scope, client_id and client_secret
-	// override the application's credentials.
+	// alternative_scope replaces the default scope. client_id and client_secret stand
+	// for the end user's own application credentials (platforms that keep them per
+	// user): a generated package has no Params field for them, the caller passes them
+	// as Config.ClientID and Config.ClientSecret; a dynamic client also reads them from
+	// Config.Params, where a non-empty value overrides Config.ClientID or
+	// Config.ClientSecret. A required client_secret makes the client secret mandatory.
 	Name string `json:"name" jsonschema:"pattern=^[A-Za-z_][A-Za-z0-9_]*$,example=environment"`
 
 	// Title is the label shown to the user; it becomes the Params field's doc comment.
