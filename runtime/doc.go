@@ -86,5 +86,7 @@
 // described at Locker, so replicas sharing a store refresh a token once.
 //
 // API calls through Transport carry the token as Flow.API says; a 401 or 403 renews
-// the token once and retries once.
+// the token once and retries once. A token that was itself renewed because of a
+// refusal is not renewed again for another one within 10 s, so an API that keeps
+// refusing (a missing scope) causes no refresh storm.
 package runtime

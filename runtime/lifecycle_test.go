@@ -87,8 +87,11 @@ func TestRotation(t *testing.T) {
 func TestNonRotationKeepsRefreshToken(t *testing.T) {
 	for _, rot := range []oauthtest.Rotation{oauthtest.Omit, oauthtest.KeepSame} {
 		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: rot})
-		c := newClient(p, stdFlow(p))
-		src := c.TokenSource(context.Background(), expiredToken(p))
+		clk := newClock()
+		c := newClient(p, stdFlow(p), runtime.WithClock(clk.Now))
+		old := expiredToken(p)
+		old.Expiry = clk.Now().Add(-time.Minute)
+		src := c.TokenSource(context.Background(), old)
 		first, _ := src.Token()
 		p.InvalidateAccessTokens()
 		for range 3 {
@@ -98,6 +101,9 @@ func TestNonRotationKeepsRefreshToken(t *testing.T) {
 			}
 			resp.Body.Close()
 			p.InvalidateAccessTokens()
+			// A token renewed because the API refused its predecessor is not renewed
+			// again for the same reason right away (see TestRepeatedRejectionRenewsOnce).
+			clk.Add(11 * time.Second)
 		}
 		last, _ := src.Token()
 		if last.RefreshToken != first.RefreshToken || last.AccessToken == first.AccessToken {
@@ -585,5 +591,41 @@ func TestPanickingHookDoesNotHangTheSource(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("Token hangs after a renewal panicked")
+	}
+}
+
+// An API that keeps refusing (a 403 for a scope the user did not grant, say) is not
+// fixed by new tokens: a burst of refused calls causes one renewal, not one per call.
+func TestRepeatedRejectionRenewsOnce(t *testing.T) {
+	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate})
+	clk := newClock()
+	c := newClient(p, stdFlow(p), runtime.WithClock(clk.Now))
+	tok := login(t, p, c)
+	p.Update(func(cfg *oauthtest.Config) {
+		cfg.APIFaults = []oauthtest.Fault{{Status: 403, Body: `{"error":"insufficient_scope"}`, Times: 100}}
+	})
+	hc := c.HTTPClient(context.Background(), tok)
+	for range 10 {
+		resp, err := hc.Get(p.APIURL("/a"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != 403 {
+			t.Fatalf("status %d, want the API's 403", resp.StatusCode)
+		}
+	}
+	if n := p.Stats().Refreshes; n != 1 {
+		t.Errorf("%d refreshes for 10 refused calls, want 1", n)
+	}
+	// Later, a refusal may again be cured by a new token.
+	clk.Add(11 * time.Second)
+	resp, err := hc.Get(p.APIURL("/a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if n := p.Stats().Refreshes; n != 2 {
+		t.Errorf("%d refreshes after the pause, want 2", n)
 	}
 }

@@ -36,6 +36,11 @@ type entry struct {
 	// empty store). The save is tried again at refreshAt.
 	unsaved  bool
 	savePrev *oauth2.Token
+
+	// rejectedRenewal: when the API's 401/403 forced this token's renewal. The API
+	// refusing it as well soon after is not fixed by another token (a 403 for a
+	// missing scope, say): no new renewal is forced before retryFailedRefresh.
+	rejectedRenewal time.Time
 }
 
 func (e *entry) fresh(now time.Time) bool {
@@ -217,7 +222,8 @@ func (s *TokenSource) entry() (*entry, error) {
 
 // Rejected tells the source that the API rejected tok (HTTP 401/403). Unless the
 // source already holds another token, it renews, and returns the new token; it returns
-// tok itself when tok cannot be renewed.
+// tok itself when tok cannot be renewed, or when tok was itself renewed for a
+// rejection less than 10 s ago (another token would not help).
 func (s *TokenSource) Rejected(tok *oauth2.Token) (*oauth2.Token, error) {
 	e := s.cur.Load()
 	if e == nil || e.tok != tok {
@@ -241,7 +247,8 @@ func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
 			s.mu.Unlock()
 			return e, nil
 		}
-		if rejected != nil && (e != rejected || e.backoff && s.c.now().Before(e.refreshAt)) {
+		if rejected != nil && (e != rejected || e.backoff && s.c.now().Before(e.refreshAt) ||
+			!e.rejectedRenewal.IsZero() && s.c.now().Before(e.rejectedRenewal.Add(retryFailedRefresh))) {
 			s.mu.Unlock()
 			return e, nil
 		}
@@ -267,6 +274,9 @@ func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
 		close(f.done)
 	}()
 	f.e, f.err = s.renew(e, rejected != nil)
+	if rejected != nil && f.err == nil && f.e != nil && f.e != e {
+		f.e.rejectedRenewal = s.c.now()
+	}
 	return f.e, f.err
 }
 

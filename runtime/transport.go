@@ -14,8 +14,9 @@ import (
 // headers and query parameters, and the default Content-Type on requests that have a
 // body and none. On a 401 or 403 answer it renews the token once and retries once: a
 // request body is replayed through GetBody, and a request with a body but no GetBody
-// is not retried; a second failure is returned as is. The caller's request is never
-// modified.
+// is not retried; a second failure is returned as is. A refusal of a token that was
+// renewed for a refusal less than 10 s ago is returned as is, without renewing. The
+// caller's request is never modified.
 type Transport struct {
 	c    *Client
 	src  *TokenSource       // ours: cached values, forced renewal
