@@ -59,7 +59,10 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 
 // Verify runs a cheap API request (the connector's test_request) with tok and
 // reports whether the credentials work: nil for a 2xx answer, else a *TokenError
-// (Op OpVerify) with the status. A 401/403 renews the token once, as API calls do.
+// (Op OpVerify) with the status. A 401/403 renews the token once, as API calls do; a
+// token renewed here reaches the application only through the token hook
+// (WithTokenHook) or the store (WithStore), so use one of them with rotating refresh
+// tokens.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url string) error {
 	if method == "" {
 		method = http.MethodGet

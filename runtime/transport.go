@@ -41,7 +41,11 @@ func (c *Client) Transport(src oauth2.TokenSource, base http.RoundTripper) *Tran
 
 // HTTPClient returns an *http.Client whose requests carry tok (renewed as needed). Its
 // transport and timeout are those of the client Exchange would use (the context's,
-// WithHTTPClient's, or a default with DefaultTimeout).
+// WithHTTPClient's, or a default with DefaultTimeout). Keep the client for as long as
+// tok is used: renewed tokens live in it and reach the application only through the
+// token hook (WithTokenHook) or the store (WithStore); a new client per request from
+// the same old tok would refresh again with a refresh token the provider may already
+// have rotated out.
 func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
 	return c.ClientFor(ctx, c.TokenSource(ctx, tok))
 }
