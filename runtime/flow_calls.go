@@ -180,7 +180,7 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 	if c.flow.Userinfo != nil {
 		tok, uerr = c.userinfo(ctx, tok)
 	}
-	c.newToken(ctx, nil, tok)
+	c.newToken(ctx, tok)
 	if c.opts.store != nil {
 		if err := c.saveNew(ctx, tok); err != nil && uerr == nil {
 			uerr = err
@@ -228,7 +228,7 @@ func (c *Client) RefreshToken(ctx context.Context, old *oauth2.Token) (*oauth2.T
 	if err != nil {
 		return nil, err
 	}
-	c.newToken(ctx, old, tok)
+	c.newToken(ctx, tok)
 	return tok, nil
 }
 
@@ -237,7 +237,7 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 		return nil, c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
 	}
 	v := c.varsOf(old)
-	tc := &tokenCall{op: OpRefresh, vars: v, old: old}
+	tc := &tokenCall{op: OpRefresh, vars: v}
 	u := c.flow.RefreshURL
 	if u.IsZero() {
 		u = c.flow.TokenURL
@@ -266,7 +266,7 @@ func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	c.newToken(ctx, nil, tok)
+	c.newToken(ctx, tok)
 	return tok, nil
 }
 
@@ -287,9 +287,9 @@ func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	return res.tok, nil
 }
 
-// newToken calls the hook with a new token and, for an exchange, saves it in the
-// configured store.
-func (c *Client) newToken(ctx context.Context, old, tok *oauth2.Token) {
+// newToken hands a new token to the token hook, if any. (Saving it in the store is
+// saveNew's and the TokenSource's job.)
+func (c *Client) newToken(ctx context.Context, tok *oauth2.Token) {
 	if c.opts.hook != nil {
 		c.opts.hook(ctx, tok)
 	}

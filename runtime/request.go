@@ -6,8 +6,6 @@ import (
 	"io"
 	"net/http"
 	"strings"
-
-	"golang.org/x/oauth2"
 )
 
 var (
@@ -23,7 +21,6 @@ type tokenCall struct {
 	params params
 	vars   *Vars
 	sec    secrets
-	old    *oauth2.Token // refresh: the token being refreshed
 }
 
 // addClientAuth adds the client id and secret as the flow says, unless the URL's

@@ -22,8 +22,7 @@ const maxErrorBody = 4 << 10
 
 // parsed is a successful token response.
 type parsed struct {
-	tok  *oauth2.Token
-	root any // the decoded response, for metadata paths
+	tok *oauth2.Token
 }
 
 type bodyKind uint8
@@ -397,7 +396,7 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	if bad {
 		return fail("", "", "", "the token in the response is not valid UTF-8 ("+statusText(resp)+")", false, true)
 	}
-	return &parsed{tok: c.tokenFrom(root, accessStr, tc), root: root}, false, nil
+	return &parsed{tok: c.tokenFrom(root, accessStr, tc)}, false, nil
 }
 
 func isRFCError(root any) bool {

@@ -312,7 +312,7 @@ func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
 	if err != nil {
 		return s.failed(e, cur, err)
 	}
-	c.newToken(s.ctx, cur, next)
+	c.newToken(s.ctx, next)
 	return c.newEntry(next), nil
 }
 
@@ -420,7 +420,7 @@ func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error
 		if err := lease.Save(ctx, stored, next); err != nil {
 			return s.conflict(stored, next, err)
 		}
-		c.newToken(ctx, stored, next)
+		c.newToken(ctx, next)
 		return c.newEntry(next), nil
 	}
 
@@ -431,7 +431,7 @@ func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error
 	if err := s.store.Save(ctx, s.key, stored, next); err != nil {
 		return s.conflict(stored, next, err)
 	}
-	c.newToken(ctx, stored, next)
+	c.newToken(ctx, next)
 	return c.newEntry(next), nil
 }
 
@@ -457,7 +457,7 @@ func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, err
 		}
 		return s.keepUnsaved(prev, next), nil
 	}
-	c.newToken(ctx, prev, next)
+	c.newToken(ctx, next)
 	return c.newEntry(next), nil
 }
 
@@ -467,7 +467,7 @@ func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, err
 // sees next (so the application can keep it elsewhere), and the save is tried again on
 // a later call.
 func (s *TokenSource) keepUnsaved(prev, next *oauth2.Token) *entry {
-	s.c.newToken(s.ctx, prev, next)
+	s.c.newToken(s.ctx, next)
 	return s.unsavedEntry(s.c.newEntry(next), prev)
 }
 
