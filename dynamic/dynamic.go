@@ -157,7 +157,8 @@ func (c *Client) errNo(what string) error {
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state. When the connector
-// uses PKCE, pass oauth2.VerifierOption(verifier) here and to Exchange. A
+// uses PKCE, pass oauth2.VerifierOption(verifier) here and to Exchange (or
+// ExchangeCallback). A
 // client-credentials connector has no authorize URL: the result is "".
 func (c *Client) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
 	if c.m.Grant != runtime.AuthorizationCode {
@@ -173,10 +174,15 @@ func (c *Client) CodeFromCallback(q url.Values) (string, error) {
 	return c.rc.CodeFromCallback(q)
 }
 
-// Exchange exchanges an authorization code for a token.
+// Exchange exchanges an authorization code for a token. When the connector's token
+// request reads callback values (model.Connector.ExchangeNeedsCallback) a code alone
+// is not enough: Exchange returns an error, use ExchangeCallback.
 func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	if c.m.Grant != runtime.AuthorizationCode {
 		return nil, c.errNo("the connector uses the client_credentials grant: use Token")
+	}
+	if c.m.ExchangeNeedsCallback {
+		return nil, c.errNo("the token request reads values of the callback query (callback_params): use ExchangeCallback")
 	}
 	return c.rc.Exchange(ctx, code, opts...)
 }
@@ -192,10 +198,15 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 	return c.rc.ExchangeCallback(ctx, q, opts...)
 }
 
-// Refresh gets a new token with a refresh token.
+// Refresh gets a new token with a refresh token. When the connector's refresh request
+// reads callback values (model.Connector.RefreshNeedsCallback) a refresh token alone
+// is not enough: Refresh returns an error, use RefreshToken.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	if err := c.canRefresh(); err != nil {
 		return nil, err
+	}
+	if c.m.RefreshNeedsCallback {
+		return nil, c.errNo("the refresh request reads values kept from the callback query (callback_params): use RefreshToken")
 	}
 	return c.rc.Refresh(ctx, refreshToken)
 }

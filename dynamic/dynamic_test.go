@@ -238,6 +238,19 @@ func TestMethodsTheConnectorLacks(t *testing.T) {
 	if _, err := pp.Exchange(ctx, "c"); err == nil || !strings.Contains(err.Error(), "client_credentials") {
 		t.Errorf("Exchange on a client-credentials connector: %v", err)
 	}
+	// Zoho's token URL is on the accounts server the callback names: a code or a
+	// refresh token alone cannot make the request (the generated package has neither
+	// Exchange nor Refresh).
+	zo, err := dynamic.New(catalog(t, "zoho.json"), dynamic.Config{ClientID: "id", ClientSecret: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := zo.Exchange(ctx, "c"); err == nil || !strings.Contains(err.Error(), "use ExchangeCallback") {
+		t.Errorf("Exchange on a token URL that reads the callback: %v", err)
+	}
+	if _, err := zo.Refresh(ctx, "r"); err == nil || !strings.Contains(err.Error(), "use RefreshToken") {
+		t.Errorf("Refresh on a token URL that reads the callback: %v", err)
+	}
 	hs, err := dynamic.New(catalog(t, "hubspot.json"), dynamic.Config{ClientID: "id"})
 	if err != nil {
 		t.Fatal(err)

@@ -37,9 +37,13 @@ type (
 	authCodeClient interface {
 		AuthCodeURL(string, ...oauth2.AuthCodeOption) string
 		CodeFromCallback(url.Values) (string, error)
-		Exchange(context.Context, string, ...oauth2.AuthCodeOption) (*oauth2.Token, error)
 		HTTPClient(context.Context, *oauth2.Token) *http.Client
 		TokenSource(context.Context, *oauth2.Token) oauth2.TokenSource
+	}
+	// codeExchanger: every authorization-code client but those whose token request
+	// reads callback values (model.Connector.ExchangeNeedsCallback).
+	codeExchanger interface {
+		Exchange(context.Context, string, ...oauth2.AuthCodeOption) (*oauth2.Token, error)
 	}
 	callbackExchanger interface {
 		ExchangeCallback(context.Context, url.Values, ...oauth2.AuthCodeOption) (*oauth2.Token, error)
@@ -283,6 +287,16 @@ func (r *run) generated(file string) {
 		r.t.Fatalf("New: %v", err)
 	}
 	r.client = c
+	// A code alone cannot make a token request that reads callback values (nor a
+	// refresh token alone such a refresh request): the client has no method that
+	// would try.
+	m := r.m
+	if _, ok := c.(codeExchanger); m.Grant == runtime.AuthorizationCode && ok == m.ExchangeNeedsCallback {
+		r.t.Errorf("has Exchange: %v; the token request reads callback values: %v", ok, m.ExchangeNeedsCallback)
+	}
+	if _, ok := c.(refresher); m.Grant == runtime.AuthorizationCode && !m.Permanent && ok == m.RefreshNeedsCallback {
+		r.t.Errorf("has Refresh: %v; the refresh request reads callback values: %v", ok, m.RefreshNeedsCallback)
+	}
 }
 
 // dynamic builds the dynamic twin with package dynamic.
@@ -393,7 +407,7 @@ func (r *run) flow() *oauth2.Token {
 			if cerr != nil {
 				t.Fatalf("callback: %v", cerr)
 			}
-			tok, err = c.Exchange(ctx, code, opts...)
+			tok, err = r.client.(codeExchanger).Exchange(ctx, code, opts...)
 		}
 		if err != nil {
 			t.Fatalf("exchange: %v", err)

@@ -54,7 +54,7 @@ func TestTikTok(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := flat.client.(authCodeClient).Exchange(context.Background(), q.Get("auth_code")); err == nil || !strings.Contains(err.Error(), "data.access_token") {
+	if _, err := flat.client.(codeExchanger).Exchange(context.Background(), q.Get("auth_code")); err == nil || !strings.Contains(err.Error(), "data.access_token") {
 		t.Errorf("flat response: %v, want an error naming data.access_token", err)
 	}
 

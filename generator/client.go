@@ -199,7 +199,11 @@ func (g *gen) methods() {
 	if m.Grant == runtime.AuthorizationCode {
 		text := "AuthCodeURL returns the URL to send the end user to, with state."
 		if m.PKCE != runtime.NoPKCE {
-			text += " The flow uses PKCE: pass oauth2.VerifierOption(verifier) (or oauth2.S256ChallengeOption) here and oauth2.VerifierOption(verifier) to Exchange."
+			exchange := "Exchange"
+			if m.ExchangeNeedsCallback {
+				exchange = "ExchangeCallback"
+			}
+			text += " The flow uses PKCE: pass oauth2.VerifierOption(verifier) (or oauth2.S256ChallengeOption) here and oauth2.VerifierOption(verifier) to " + exchange + "."
 		}
 		g.method(text, "AuthCodeURL", []jen.Code{jen.Id("state").String(), authOpts}, []jen.Code{jen.String()},
 			jen.Return(rc("AuthCodeURL", jen.Id("state"), jen.Id("opts").Op("..."))))
@@ -207,20 +211,31 @@ func (g *gen) methods() {
 			" parameter), or a *runtime.CallbackError when the provider reported an error.",
 			"CodeFromCallback", []jen.Code{jen.Id("q").Qual("net/url", "Values")}, []jen.Code{jen.String(), jen.Error()},
 			jen.Return(rc("CodeFromCallback", jen.Id("q"))))
-		g.method("Exchange exchanges an authorization code for a token.", "Exchange",
-			[]jen.Code{ctxParam(), jen.Id("code").String(), authOpts}, []jen.Code{tokPtr(), jen.Error()},
-			jen.Return(rc("Exchange", jen.Id("ctx"), jen.Id("code"), jen.Id("opts").Op("..."))))
+		// A token request that reads callback values cannot be made from a code alone:
+		// such a connector has ExchangeCallback only (it always has callback_params).
+		if !m.ExchangeNeedsCallback {
+			g.method("Exchange exchanges an authorization code for a token.", "Exchange",
+				[]jen.Code{ctxParam(), jen.Id("code").String(), authOpts}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("Exchange", jen.Id("ctx"), jen.Id("code"), jen.Id("opts").Op("..."))))
+		}
 		if len(m.CallbackParams) > 0 || m.WithoutCode {
 			g.method("ExchangeCallback reads the code and the values the connector keeps from the callback query q, and exchanges the code. Compare the state with runtime.EqualState first.",
 				"ExchangeCallback", []jen.Code{ctxParam(), jen.Id("q").Qual("net/url", "Values"), authOpts}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("ExchangeCallback", jen.Id("ctx"), jen.Id("q"), jen.Id("opts").Op("..."))))
 		}
 		if !m.Permanent {
-			g.method("Refresh gets a new token with a refresh token.", "Refresh",
-				[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
-				jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
-			if g.refreshReadsToken() || len(g.metaFields()) > 0 {
-				g.method("RefreshToken refreshes tok and keeps the values it carries (metadata, callback values) in the new token; prefer it to Refresh.", "RefreshToken",
+			// Likewise a refresh request that reads callback values needs the token that
+			// kept them: RefreshToken only.
+			refreshDoc := "RefreshToken refreshes tok and keeps the values it carries (metadata, callback values) in the new token; prefer it to Refresh."
+			if m.RefreshNeedsCallback {
+				refreshDoc = "RefreshToken refreshes tok with the callback values it kept, and keeps the values it carries (metadata, callback values) in the new token."
+			} else {
+				g.method("Refresh gets a new token with a refresh token.", "Refresh",
+					[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
+					jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
+			}
+			if m.RefreshNeedsCallback || g.refreshReadsToken() || len(g.metaFields()) > 0 {
+				g.method(refreshDoc, "RefreshToken",
 					[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
 					jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
 			}

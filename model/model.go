@@ -65,6 +65,17 @@ type Connector struct {
 	PKCE         runtime.PKCE
 
 	CallbackParams []runtime.Field // template name -> callback query parameter
+	// ExchangeNeedsCallback: the exchange's token request (token URL, exchange
+	// arguments or token request headers) reads callback.<name> values, so only
+	// ExchangeCallback, which reads them from the callback query, can make it (Zoho's
+	// token URL is on the accounts server the callback names). Generated packages
+	// have no Exchange then; the dynamic client's Exchange returns an error.
+	ExchangeNeedsCallback bool
+	// RefreshNeedsCallback: the refresh request (refresh URL, refresh arguments or
+	// token request headers) reads callback.<name> values, so only RefreshToken, with a
+	// token that kept them, can make it. Generated packages have no Refresh then; the
+	// dynamic client's Refresh returns an error.
+	RefreshNeedsCallback bool
 
 	AccessToken  runtime.Path
 	RefreshToken runtime.Path

@@ -345,3 +345,37 @@ func TestCallbackParamsNames(t *testing.T) {
 		}
 	}
 }
+
+// A token or refresh request that reads callback values cannot be made from a code or
+// a refresh token alone; the model says which.
+func TestNeedsCallback(t *testing.T) {
+	const ok = "https://a.example/token"
+	for _, tc := range []struct {
+		name                      string
+		cfg                       schema.Config
+		wantExchange, wantRefresh bool
+	}{
+		{"none", schema.Config{Step3AccessURL: ok, CallbackParams: []string{"shop"}}, false, false},
+		{"token url", schema.Config{Step3AccessURL: "{{ callback.shop }}/token"}, true, true},
+		{"token url, own refresh url", schema.Config{Step3AccessURL: "{{ callback.shop }}/token", TokenRefreshURL: ok}, true, false},
+		{"refresh url", schema.Config{Step3AccessURL: ok, TokenRefreshURL: ok + "?s={{ callback.shop }}"}, false, true},
+		{"exchange arg", schema.Config{Step3AccessURL: ok, ExtraAccessURL: map[string]string{"s": "{{ callback.shop }}"}}, true, false},
+		{"refresh arg", schema.Config{Step3AccessURL: ok, ExtraRefreshURL: map[string]string{"s": "{{ callback.shop }}"}}, false, true},
+		{"header", schema.Config{Step3AccessURL: ok, TokenRequestHeaders: map[string]string{"X-S": "{{ callback.shop }}"}}, true, true},
+		{"permanent", schema.Config{Step3AccessURL: "{{ callback.shop }}/token", NoRefreshToken: true}, true, false},
+	} {
+		cfg := tc.cfg
+		cfg.Step1AuthorizeURL = "https://a.example/auth"
+		cfg.CallbackParams = []string{"shop"}
+		m, err := Resolve(&schema.Connector{Name: "X", OAuth2: schema.OAuth2{Config: cfg}})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.name, err)
+		}
+		if m.ExchangeNeedsCallback != tc.wantExchange || m.RefreshNeedsCallback != tc.wantRefresh {
+			t.Errorf("%s: exchange %v refresh %v, want %v %v", tc.name, m.ExchangeNeedsCallback, m.RefreshNeedsCallback, tc.wantExchange, tc.wantRefresh)
+		}
+	}
+	if m := load(t, "../connectors/zoho.json"); !m.ExchangeNeedsCallback || !m.RefreshNeedsCallback {
+		t.Errorf("zoho: exchange %v refresh %v", m.ExchangeNeedsCallback, m.RefreshNeedsCallback)
+	}
+}

@@ -285,8 +285,37 @@ func (r *resolver) resolve() (*Connector, error) {
 	if r.err != nil {
 		return nil, r.err
 	}
+	if m.Grant == runtime.AuthorizationCode {
+		refreshURL := m.RefreshURL
+		if refreshURL == nil {
+			refreshURL = m.TokenURL
+		}
+		m.ExchangeNeedsCallback = readsCallback([]*Template{m.TokenURL}, m.ExchangeArgs, m.Headers)
+		m.RefreshNeedsCallback = !m.Permanent && readsCallback([]*Template{refreshURL}, m.RefreshArgs, m.Headers)
+	}
 	m.Deviations = deviations(m)
 	return m, nil
+}
+
+// readsCallback reports whether any of the templates, or the values of the args,
+// reads a callback.<name> value.
+func readsCallback(ts []*Template, args ...[]Arg) bool {
+	for _, as := range args {
+		for _, a := range as {
+			ts = append(ts, a.Value)
+		}
+	}
+	for _, t := range ts {
+		if t == nil {
+			continue
+		}
+		for _, n := range t.Names() {
+			if strings.HasPrefix(n, PrefixCallback) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // joinURL joins a base URL template and a path with exactly one slash, whatever

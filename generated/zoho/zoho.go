@@ -135,11 +135,6 @@ func (c *Client) CodeFromCallback(q url.Values) (string, error) {
 	return c.rc.CodeFromCallback(q)
 }
 
-// Exchange exchanges an authorization code for a token.
-func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	return c.rc.Exchange(ctx, code, opts...)
-}
-
 // ExchangeCallback reads the code and the values the connector keeps from the
 // callback query q, and exchanges the code. Compare the state with
 // runtime.EqualState first.
@@ -147,13 +142,8 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 	return c.rc.ExchangeCallback(ctx, q, opts...)
 }
 
-// Refresh gets a new token with a refresh token.
-func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
-	return c.rc.Refresh(ctx, refreshToken)
-}
-
-// RefreshToken refreshes tok and keeps the values it carries (metadata,
-// callback values) in the new token; prefer it to Refresh.
+// RefreshToken refreshes tok with the callback values it kept, and keeps the
+// values it carries (metadata, callback values) in the new token.
 func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	return c.rc.RefreshToken(ctx, tok)
 }
