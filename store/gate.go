@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"sync"
+	"time"
 )
 
 // Gate is a per-process mutex per key. A store takes it before it competes for the
@@ -23,8 +24,10 @@ type gateSlot struct {
 
 // Lock waits until the gate of key is free or handed over, or ctx is done. It
 // returns what the previous holder passed with Pass (nil when the gate was free
-// or unlocked). If ctx ends while a value is being passed to this caller, the
-// value goes on to the next waiter, or to drop when there is none.
+// or unlocked). If ctx ends while a value is being passed to this caller, a
+// *Passed lease goes on to the next waiter when LocalLease.Release would pass it
+// (counted as one more pass); any other value, or a lease that may not be passed,
+// goes to drop, and the gate is unlocked.
 func (g *Gate) Lock(ctx context.Context, key string, drop func(any)) (passed any, err error) {
 	g.mu.Lock()
 	if g.m == nil {
@@ -58,15 +61,25 @@ func (g *Gate) Lock(ctx context.Context, key string, drop func(any)) (passed any
 		}
 	}
 	g.mu.Unlock()
-	// Handed the gate meanwhile: pass it on.
+	// Handed the gate meanwhile: pass a lease on under the rules of
+	// LocalLease.Release, or drop it and free the gate.
 	v := <-ch
-	if v == nil || !g.Pass(key, v) {
-		if v != nil && drop != nil {
-			drop(v)
-		}
-		g.Unlock(key)
+	if p, ok := v.(*Passed); ok && g.passOn(key, *p) {
+		return nil, ctx.Err()
 	}
+	if v != nil && drop != nil {
+		drop(v)
+	}
+	g.Unlock(key)
 	return nil, ctx.Err()
+}
+
+// passOn passes lease p of key, counted once more, to the first waiter of key
+// when p has been passed fewer than MaxPasses times and has more than half its
+// TTL left, and reports whether it did.
+func (g *Gate) passOn(key string, p Passed) bool {
+	p.Passes++
+	return p.Passes <= MaxPasses && time.Until(p.Deadline) > p.TTL/2 && g.Pass(key, &p)
 }
 
 // Pass hands v to the first waiter of key, which then holds the gate, and reports

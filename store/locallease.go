@@ -53,9 +53,7 @@ func (l *LocalLease) Release(release func() error) error {
 	var err error
 	l.once.Do(func() {
 		l.timer.Stop()
-		next := l.p
-		next.Passes++
-		if next.Passes <= MaxPasses && time.Until(l.p.Deadline) > l.p.TTL/2 && l.gate.Pass(l.key, &next) {
+		if l.gate.passOn(l.key, l.p) {
 			return
 		}
 		err = release()

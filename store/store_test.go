@@ -270,3 +270,98 @@ func TestLocalLease(t *testing.T) {
 	}
 	g.Unlock("k")
 }
+
+// TestGateCancelledWaiterPassesOn hands a lease to a waiter whose ctx has just
+// ended: the waiter must pass it on under the rules of LocalLease.Release (one
+// more pass, MaxPasses, half the TTL left) or drop it.
+func TestGateCancelledWaiterPassesOn(t *testing.T) {
+	fresh := func(passes int) Passed {
+		return Passed{Fence: "f", Deadline: time.Now().Add(time.Minute), TTL: time.Minute, Passes: passes}
+	}
+	for _, tc := range []struct {
+		name     string
+		handed   Passed
+		wantNext int // Passes the next waiter gets; 0: the lease is dropped instead
+	}{
+		{"passed on, counted", fresh(3), 4},
+		{"MaxPasses reached", fresh(MaxPasses), 0},
+		{"under half the TTL left", Passed{Fence: "f", Deadline: time.Now().Add(10 * time.Second), TTL: time.Minute}, 0},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			// The race is won by the ctx case only when the waiter already sleeps in
+			// its select when ctx ends; retry until that happened.
+			for try := 0; ; try++ {
+				if try == 50 {
+					t.Fatal("the cancelled waiter never saw its ctx end before the hand-over")
+				}
+				var g Gate
+				g.Lock(context.Background(), "k", nil)
+				ctx, cancel := context.WithCancel(context.Background())
+				var dropped []*Passed
+				first := make(chan error, 1)
+				go func() {
+					_, err := g.Lock(ctx, "k", func(v any) { dropped = append(dropped, v.(*Passed)) })
+					first <- err
+				}()
+				waitWaiters(&g, "k", 1)
+				second := make(chan any, 1)
+				go func() {
+					v, _ := g.Lock(context.Background(), "k", nil)
+					second <- v
+				}()
+				waitWaiters(&g, "k", 2)
+				time.Sleep(time.Millisecond) // let the first waiter sleep in its select
+
+				// End the first waiter's ctx, then hand it the lease before it can
+				// take itself off the queue (it needs g.mu for that).
+				g.mu.Lock()
+				cancel()
+				s := g.m["k"]
+				w := s.waiters[0]
+				s.waiters = s.waiters[1:]
+				p := tc.handed
+				w <- &p
+				g.mu.Unlock()
+
+				if err := <-first; err == nil {
+					// Took the lease before seeing ctx end: not the case under test.
+					g.Unlock("k")
+					<-second
+					g.Unlock("k")
+					continue
+				}
+				v := <-second
+				if tc.wantNext == 0 {
+					if v != nil || len(dropped) != 1 || dropped[0].Fence != "f" {
+						t.Fatalf("next waiter got %v, dropped %v; want the lease dropped and nil passed", v, dropped)
+					}
+				} else {
+					next, ok := v.(*Passed)
+					if !ok || next.Fence != "f" || next.Passes != tc.wantNext || len(dropped) != 0 {
+						t.Fatalf("next waiter got %+v, dropped %v; want fence f with Passes %d", v, dropped, tc.wantNext)
+					}
+				}
+				g.Unlock("k")
+				if len(g.m) != 0 {
+					t.Fatal("gate still held after the last holder unlocked")
+				}
+				return
+			}
+		})
+	}
+}
+
+func waitWaiters(g *Gate, key string, n int) {
+	for {
+		g.mu.Lock()
+		got := 0
+		if s := g.m[key]; s != nil {
+			got = len(s.waiters)
+		}
+		g.mu.Unlock()
+		if got == n {
+			return
+		}
+		time.Sleep(100 * time.Microsecond)
+	}
+}
