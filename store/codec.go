@@ -10,20 +10,14 @@ import (
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// marshalToken and unmarshalToken are the one place where the encoding of a token
-// at rest is chosen: the runtime's lossless encoding, which keeps Extra values.
-var (
-	marshalToken   = runtime.MarshalToken
-	unmarshalToken = runtime.UnmarshalToken
-)
-
 // Encode returns the bytes a store keeps for t under key: the runtime's lossless
-// token encoding, sealed by c when c is not nil.
+// token encoding (runtime.MarshalToken, which keeps Extra values), sealed by c
+// when c is not nil.
 func Encode(c Cipher, key string, t *oauth2.Token) ([]byte, error) {
 	if t == nil {
 		return nil, fmt.Errorf("store: saving key %q: nil token", key)
 	}
-	b, err := marshalToken(t)
+	b, err := runtime.MarshalToken(t)
 	if err != nil {
 		return nil, fmt.Errorf("store: encoding token for key %q: %w", key, err)
 	}
@@ -46,7 +40,7 @@ func Decode(c Cipher, key string, b []byte) (*oauth2.Token, error) {
 		}
 		b = plain
 	}
-	t, err := unmarshalToken(b)
+	t, err := runtime.UnmarshalToken(b)
 	if err != nil {
 		return nil, fmt.Errorf("store: decoding token for key %q: stored bytes are not a token (%d bytes; sealed by a store with a cipher?)", key, len(b))
 	}

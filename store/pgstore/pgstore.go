@@ -354,10 +354,8 @@ func (s *Store) unwatch(key string, ch chan struct{}) {
 func (s *Store) listenLoop(ctx context.Context) {
 	defer close(s.done)
 	retry := 100 * time.Millisecond
-	for ctx.Err() == nil {
-		if err := s.listenOnce(ctx); err == nil || ctx.Err() != nil {
-			return
-		}
+	for {
+		s.listenOnce(ctx)
 		select {
 		case <-ctx.Done():
 			return
@@ -367,19 +365,21 @@ func (s *Store) listenLoop(ctx context.Context) {
 	}
 }
 
-func (s *Store) listenOnce(ctx context.Context) error {
+// listenOnce listens on one connection until it fails or ctx ends. Why it ended
+// does not matter: listenLoop retries until ctx ends either way.
+func (s *Store) listenOnce(ctx context.Context) {
 	conn, err := pgx.ConnectConfig(ctx, s.pool.Config().ConnConfig.Copy())
 	if err != nil {
-		return err
+		return
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+notifyChannel); err != nil {
-		return err
+		return
 	}
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
-			return err
+			return
 		}
 		s.mu.Lock()
 		for ch := range s.waiters[n.Payload] {
@@ -417,12 +417,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	}
 	if tag.RowsAffected() == 0 {
 		s.cache.Invalidate(l.key)
-		var held bool
-		if err := s.pool.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM oauthgen_leases
-WHERE key = $1 AND fence = $2 AND expires_at > clock_timestamp())`, l.key, l.local.Fence()).Scan(&held); err == nil && !held {
-			return fmt.Errorf("pgstore: saving key %q: lease expired or taken over: %w", l.key, runtime.ErrConflict)
-		}
-		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, runtime.ErrConflict)
+		return fmt.Errorf("pgstore: saving key %q under lease: the stored token is not the previous one, or the lease expired or was taken over: %w", l.key, runtime.ErrConflict)
 	}
 	s.cache.Set(l.key, next)
 	return nil

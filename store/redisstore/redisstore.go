@@ -4,8 +4,7 @@
 // Layout, per token key K under the prefix P (default "oauthgen:"):
 //
 //	P{K}        hash: t = encoded (optionally encrypted) token,
-//	                  h = SHA-256 of the access token (for compare-and-swap),
-//	                  v = version, incremented by every save
+//	                  h = SHA-256 of the access token (for compare-and-swap)
 //	P{K}:lease  string: the random fencing value of the lease holder, with a TTL
 //	P{K}:ch     pub/sub channel: "s" after a save, "r" after a release
 //
@@ -146,8 +145,8 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 // saveScript: KEYS[1] token hash; ARGV: previous fingerprint ("" = nothing
-// stored), next encoding, next fingerprint, channel. Returns the new version, or
-// 0 when the stored token is not the previous one.
+// stored), next encoding, next fingerprint, channel. Returns 1 when saved, 0 when
+// the stored token is not the previous one.
 var saveScript = redis.NewScript(`
 local cur = redis.call('HGET', KEYS[1], 'h')
 if ARGV[1] == '' then
@@ -155,16 +154,15 @@ if ARGV[1] == '' then
 elseif cur ~= ARGV[1] then
   return 0
 end
-local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
 redis.call('PUBLISH', ARGV[4], 's')
-return v
+return 1
 `)
 
 // leaseSaveScript: KEYS[1] token hash, KEYS[2] lease; ARGV: fencing value,
-// previous fingerprint, next encoding, next fingerprint, channel. Returns the new
-// version, 0 when the stored token is not the previous one, -1 when the lease is
-// no longer held with this fencing value.
+// previous fingerprint, next encoding, next fingerprint, channel. Returns 1 when
+// saved, 0 when the stored token is not the previous one, -1 when the lease is no
+// longer held with this fencing value.
 var leaseSaveScript = redis.NewScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 local cur = redis.call('HGET', KEYS[1], 'h')
@@ -173,10 +171,9 @@ if ARGV[2] == '' then
 elseif cur ~= ARGV[2] then
   return 0
 end
-local v = redis.call('HINCRBY', KEYS[1], 'v', 1)
 redis.call('HSET', KEYS[1], 't', ARGV[3], 'h', ARGV[4])
 redis.call('PUBLISH', ARGV[5], 's')
-return v
+return 1
 `)
 
 // acquireScript: KEYS[1] lease; ARGV: fencing value, TTL in ms. Returns 0 when
