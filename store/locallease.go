@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"sync"
 	"time"
 )
@@ -29,6 +30,31 @@ type LocalLease struct {
 
 	once  sync.Once
 	timer *time.Timer
+}
+
+// Acquire gives the caller the distributed lease of key for this process: it
+// waits for key's gate, then holds the lease the previous local holder passed on,
+// or else calls take to take the lease from the store, freeing the gate again when
+// take fails. drop frees a lease that was handed over just as ctx ended and may
+// not be passed on (see Lock). The errors are ctx's and take's, as they are.
+func (g *Gate) Acquire(ctx context.Context, key string, drop func(Passed), take func() (Passed, error)) (*LocalLease, error) {
+	passed, err := g.Lock(ctx, key, func(v any) {
+		if p, ok := v.(*Passed); ok {
+			drop(*p)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	if p, ok := passed.(*Passed); ok {
+		return g.Hold(key, *p), nil // passed on by the previous holder, still held
+	}
+	p, err := take()
+	if err != nil {
+		g.Unlock(key)
+		return nil, err
+	}
+	return g.Hold(key, p), nil
 }
 
 // Hold starts the local side of lease p of key, whose gate the caller holds.

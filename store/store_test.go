@@ -365,3 +365,59 @@ func waitWaiters(g *Gate, key string, n int) {
 		time.Sleep(100 * time.Microsecond)
 	}
 }
+
+func TestGateAcquire(t *testing.T) {
+	var g Gate
+	ctx := context.Background()
+	noDrop := func(Passed) { t.Error("dropped a lease") }
+	fresh := Passed{Fence: "f1", Deadline: time.Now().Add(time.Minute), TTL: time.Minute}
+
+	// A failed take gives its error as it is and frees the gate.
+	boom := errors.New("boom")
+	if _, err := g.Acquire(ctx, "k", noDrop, func() (Passed, error) { return Passed{}, boom }); !errors.Is(err, boom) {
+		t.Fatalf("Acquire with a failing take: %v, want boom", err)
+	}
+	if len(g.m) != 0 {
+		t.Fatal("a failed take left the gate held")
+	}
+
+	// A taken lease is held; the next caller gets it passed without a take.
+	l, err := g.Acquire(ctx, "k", noDrop, func() (Passed, error) { return fresh, nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Fence() != "f1" {
+		t.Fatalf("Acquire: fence %v, want f1", l.Fence())
+	}
+	got := make(chan *LocalLease)
+	go func() {
+		l2, err := g.Acquire(ctx, "k", noDrop, func() (Passed, error) {
+			t.Error("took a lease that was passed on")
+			return Passed{}, boom
+		})
+		if err != nil {
+			t.Error(err)
+		}
+		got <- l2
+	}()
+	waitWaiters(&g, "k", 1)
+	released := 0
+	l.Release(func() error { released++; return nil })
+	l2 := <-got
+	if l2 == nil || l2.Fence() != "f1" || l2.p.Passes != 1 || released != 0 {
+		t.Fatalf("second caller got %+v with %d releases; want f1 passed once", l2, released)
+	}
+	l2.Release(func() error { released++; return nil })
+	if released != 1 || len(g.m) != 0 {
+		t.Fatalf("%d releases, %d gates after the last Release; want 1 and 0", released, len(g.m))
+	}
+
+	// A caller whose ctx ends while it waits gets ctx's error and takes nothing.
+	l, _ = g.Acquire(ctx, "k", noDrop, func() (Passed, error) { return fresh, nil })
+	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
+	defer cancel()
+	if _, err := g.Acquire(short, "k", noDrop, func() (Passed, error) { return fresh, nil }); !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("Acquire on a held key: %v, want the deadline", err)
+	}
+	l.Release(func() error { return nil })
+}

@@ -243,24 +243,19 @@ func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (run
 	if ttl < time.Millisecond {
 		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
 	}
-	passed, err := s.gate.Lock(ctx, key, func(v any) { s.releaseLease(context.Background(), key, v.(*store.Passed).Fence.(int64)) })
+	local, err := s.gate.Acquire(ctx, key,
+		func(p store.Passed) { s.releaseLease(context.Background(), key, p.Fence.(int64)) },
+		func() (store.Passed, error) { return s.acquire(ctx, key, ttl) })
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
 	}
-	if p, ok := passed.(*store.Passed); ok {
-		// Handed over by the previous holder of this process, still held.
-		s.cache.Invalidate(key)
-		return &lease{s: s, key: key, local: s.gate.Hold(key, *p)}, nil
-	}
-	l, err := s.acquire(ctx, key, ttl)
-	if err != nil {
-		s.gate.Unlock(key)
-		return nil, err
-	}
-	return l, nil
+	// The decisive read after Acquire must see the database, not this process's cache.
+	s.cache.Invalidate(key)
+	return &lease{s: s, key: key, local: local}, nil
 }
 
-func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*lease, error) {
+// acquire takes the lease row of key, waiting while another process holds it.
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (store.Passed, error) {
 	var wake chan struct{}
 	defer func() {
 		if wake != nil {
@@ -273,12 +268,10 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 		var fence int64
 		err := s.pool.QueryRow(ctx, acquireSQL, key, s.holder, ttl.Milliseconds()).Scan(&fence)
 		if err == nil {
-			s.cache.Invalidate(key)
-			p := store.Passed{Fence: fence, Deadline: start.Add(ttl.Truncate(time.Millisecond)), TTL: ttl}
-			return &lease{s: s, key: key, local: s.gate.Hold(key, p)}, nil
+			return store.Passed{Fence: fence, Deadline: start.Add(ttl.Truncate(time.Millisecond)), TTL: ttl}, nil
 		}
 		if !errors.Is(err, pgx.ErrNoRows) {
-			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
+			return store.Passed{}, err
 		}
 		if wake == nil && s.listen {
 			// Register, then try once more at once: a release between the first
@@ -288,7 +281,7 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 		}
 		var left int64
 		if err := s.pool.QueryRow(ctx, leftSQL, key).Scan(&left); err != nil && !errors.Is(err, pgx.ErrNoRows) {
-			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, err)
+			return store.Passed{}, err
 		}
 		wait := min(backoff, s.maxPoll)
 		backoff = min(2*backoff, s.maxPoll) // doubling without a cap overflows to 0: a busy loop
@@ -303,7 +296,7 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("pgstore: acquiring lease of key %q: %w", key, ctx.Err())
+			return store.Passed{}, ctx.Err()
 		}
 		t.Stop()
 	}

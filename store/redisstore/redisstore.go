@@ -222,27 +222,22 @@ func (s *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (run
 	if ttl < time.Millisecond {
 		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: ttl %v is under 1ms", key, ttl)
 	}
-	passed, err := s.gate.Lock(ctx, key, func(v any) { s.releaseLease(context.Background(), key, v.(*store.Passed).Fence.(string)) })
+	local, err := s.gate.Acquire(ctx, key,
+		func(p store.Passed) { s.releaseLease(context.Background(), key, p.Fence.(string)) },
+		func() (store.Passed, error) { return s.acquire(ctx, key, ttl) })
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
 	}
-	if p, ok := passed.(*store.Passed); ok {
-		// Handed over by the previous holder of this process, still held in Redis.
-		s.cache.Invalidate(key)
-		return &lease{s: s, key: key, local: s.gate.Hold(key, *p)}, nil
-	}
-	l, err := s.acquire(ctx, key, ttl)
-	if err != nil {
-		s.gate.Unlock(key)
-		return nil, err
-	}
-	return l, nil
+	// The decisive read after Acquire must see Redis, not this process's cache.
+	s.cache.Invalidate(key)
+	return &lease{s: s, key: key, local: local}, nil
 }
 
-func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*lease, error) {
+// acquire takes the lease of key in Redis, waiting while another process holds it.
+func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (store.Passed, error) {
 	fence, err := newFence()
 	if err != nil {
-		return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
+		return store.Passed{}, err
 	}
 	ms := ttl.Milliseconds()
 	var wake chan struct{}
@@ -255,13 +250,10 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 		start := time.Now()
 		left, err := acquireScript.Run(ctx, s.rdb, []string{s.leaseKey(key)}, fence, ms).Int64()
 		if err != nil {
-			return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, err)
+			return store.Passed{}, err
 		}
 		if left == 0 {
-			// The decisive read after Acquire must see Redis, not this process's cache.
-			s.cache.Invalidate(key)
-			p := store.Passed{Fence: fence, Deadline: start.Add(time.Duration(ms) * time.Millisecond), TTL: ttl}
-			return &lease{s: s, key: key, local: s.gate.Hold(key, p)}, nil
+			return store.Passed{Fence: fence, Deadline: start.Add(time.Duration(ms) * time.Millisecond), TTL: ttl}, nil
 		}
 		if wake == nil {
 			// Subscribe, then try once more at once: a release between the first
@@ -281,7 +273,7 @@ func (s *Store) acquire(ctx context.Context, key string, ttl time.Duration) (*le
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return nil, fmt.Errorf("redisstore: acquiring lease of key %q: %w", key, ctx.Err())
+			return store.Passed{}, ctx.Err()
 		}
 		t.Stop()
 	}
