@@ -38,6 +38,28 @@ type fositeAPI struct {
 	verify           func(ctx context.Context, tok *oauth2.Token) error
 }
 
+// authCodeClient is the method set every generated authorization-code package in
+// conformance/internal has.
+type authCodeClient interface {
+	AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string
+	CodeFromCallback(q url.Values) (string, error)
+	Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error)
+	Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error)
+	TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource
+	HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client
+	Revoke(ctx context.Context, tok *oauth2.Token) error
+	Verify(ctx context.Context, tok *oauth2.Token) error
+}
+
+// authCodeAPI adapts the result of a generated package's New to fositeAPI.
+func authCodeAPI[C authCodeClient](g C, err error) (*fositeAPI, error) {
+	if err != nil {
+		return nil, err
+	}
+	return &fositeAPI{self: g, authCodeURL: g.AuthCodeURL, codeFromCallback: g.CodeFromCallback, exchange: g.Exchange,
+		refresh: g.Refresh, tokenSource: g.TokenSource, httpClient: g.HTTPClient, revoke: g.Revoke, verify: g.Verify}, nil
+}
+
 // fositeModes are the two ways a connector becomes a client.
 var fositeModes = []string{"generated", "dynamic"}
 
@@ -63,33 +85,13 @@ func newFositeAPI(t testing.TB, s *fositeServer, c fositeCase, mode, secret stri
 	)
 	switch c.file {
 	case "fosite.json":
-		var g *fosite.Client
-		g, err = fosite.New(fosite.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fosite.Params{Issuer: s.URL}}, opts...)
-		if err == nil {
-			api = &fositeAPI{self: g, authCodeURL: g.AuthCodeURL, codeFromCallback: g.CodeFromCallback, exchange: g.Exchange,
-				refresh: g.Refresh, tokenSource: g.TokenSource, httpClient: g.HTTPClient, revoke: g.Revoke, verify: g.Verify}
-		}
+		api, err = authCodeAPI(fosite.New(fosite.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fosite.Params{Issuer: s.URL}}, opts...))
 	case "fosite_basic.json":
-		var g *fositebasic.Client
-		g, err = fositebasic.New(fositebasic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositebasic.Params{Issuer: s.URL}}, opts...)
-		if err == nil {
-			api = &fositeAPI{self: g, authCodeURL: g.AuthCodeURL, codeFromCallback: g.CodeFromCallback, exchange: g.Exchange,
-				refresh: g.Refresh, tokenSource: g.TokenSource, httpClient: g.HTTPClient, revoke: g.Revoke, verify: g.Verify}
-		}
+		api, err = authCodeAPI(fositebasic.New(fositebasic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositebasic.Params{Issuer: s.URL}}, opts...))
 	case "fosite_post.json":
-		var g *fositepost.Client
-		g, err = fositepost.New(fositepost.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepost.Params{Issuer: s.URL}}, opts...)
-		if err == nil {
-			api = &fositeAPI{self: g, authCodeURL: g.AuthCodeURL, codeFromCallback: g.CodeFromCallback, exchange: g.Exchange,
-				refresh: g.Refresh, tokenSource: g.TokenSource, httpClient: g.HTTPClient, revoke: g.Revoke, verify: g.Verify}
-		}
+		api, err = authCodeAPI(fositepost.New(fositepost.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepost.Params{Issuer: s.URL}}, opts...))
 	case "fosite_public.json":
-		var g *fositepublic.Client
-		g, err = fositepublic.New(fositepublic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepublic.Params{Issuer: s.URL}}, opts...)
-		if err == nil {
-			api = &fositeAPI{self: g, authCodeURL: g.AuthCodeURL, codeFromCallback: g.CodeFromCallback, exchange: g.Exchange,
-				refresh: g.Refresh, tokenSource: g.TokenSource, httpClient: g.HTTPClient, revoke: g.Revoke, verify: g.Verify}
-		}
+		api, err = authCodeAPI(fositepublic.New(fositepublic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepublic.Params{Issuer: s.URL}}, opts...))
 	case "fosite_cc.json":
 		var g *fositeservice.Client
 		g, err = fositeservice.New(fositeservice.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositeservice.Params{Issuer: s.URL}}, opts...)
