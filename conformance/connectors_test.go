@@ -8,19 +8,14 @@ import (
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // resolveFile loads and resolves a connector file.
 func resolveFile(t testing.TB, path string) *model.Connector {
 	t.Helper()
-	c, err := schema.Load(path)
+	m, err := model.Load(path)
 	if err != nil {
 		t.Fatalf("load %s: %v", path, err)
-	}
-	m, err := model.Resolve(c)
-	if err != nil {
-		t.Fatalf("resolve %s: %v", path, err)
 	}
 	return m
 }

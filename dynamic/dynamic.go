@@ -25,36 +25,16 @@ import (
 
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
-// Load reads, validates and resolves the connector file at path. The result is
-// immutable and may serve any number of clients (New).
-func Load(path string) (*model.Connector, error) {
-	c, err := schema.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return resolve(path, c)
-}
+// Load reads the connector file at path and loads it completely with model.Load:
+// schema, templates and resolution, every problem at its line and column. The result
+// is immutable and may serve any number of clients (New).
+func Load(path string) (*model.Connector, error) { return model.Load(path) }
 
-// Parse validates and resolves connector data; name is the file name used in error
-// messages.
-func Parse(name string, data []byte) (*model.Connector, error) {
-	c, err := schema.Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return resolve(name, c)
-}
-
-func resolve(name string, c *schema.Connector) (*model.Connector, error) {
-	m, err := model.Resolve(c)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return m, nil
-}
+// Parse loads connector data completely with model.Parse; name is the file name used
+// in error messages.
+func Parse(name string, data []byte) (*model.Connector, error) { return model.Parse(name, data) }
 
 // Config holds the application's credentials and the end user's values, as the Config
 // of a generated package does.

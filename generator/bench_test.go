@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/model"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // synthesize returns n connector files made from the deviation fixtures and the seed
@@ -44,11 +43,7 @@ func synthesize(b *testing.B, n int) (names []string, data [][]byte) {
 }
 
 func load(name string, data []byte) (*model.Connector, error) {
-	c, err := schema.Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return model.Resolve(c)
+	return model.Parse(name, data)
 }
 
 // BenchmarkGenerate generates 500 connectors synthesized from the deviation fixtures

@@ -12,15 +12,44 @@ import (
 
 func load(t *testing.T, path string) *Connector {
 	t.Helper()
-	c, err := schema.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Resolve(c)
+	m, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestParseChecksEverything: a template with an unknown variable passes schema.Parse
+// (which checks no template) and fails Parse at the line and column of the variable;
+// so does a file that passes every check but does not resolve.
+func TestParseChecksEverything(t *testing.T) {
+	src := "{\"name\": \"X\", \"oauth2\": {\"config\": {\n" +
+		"  \"step1_authorize_url\": \"https://a.example/{{ tokn }}\",\n" +
+		"  \"step3_access_url\": \"https://a.example/t\"}}}"
+	if _, err := schema.Parse("x.json", []byte(src)); err != nil {
+		t.Fatalf("schema.Parse: %v", err)
+	}
+	_, err := Parse("x.json", []byte(src))
+	errs, ok := err.(schema.Errors)
+	if !ok || len(errs) != 1 {
+		t.Fatalf("Parse: %T %v", err, err)
+	}
+	if e := errs[0]; e.Line != 2 || e.Col != 48 || e.Pointer != "/oauth2/config/step1_authorize_url" || !strings.Contains(e.Msg, "tokn") {
+		t.Errorf("error %+v", e)
+	}
+	// Resolution problems are reported too: a PKCE method schema does not know of is
+	// caught by the JSON Schema; a scope with a brace only by Resolve.
+	src = `{"name": "X", "oauth2": {"config": {"step1_authorize_url": "https://a.example/", "step3_access_url": "https://a.example/t", "scopes": ["a{"]}}}`
+	if _, err := schema.Parse("x.json", []byte(src)); err != nil {
+		t.Fatalf("schema.Parse: %v", err)
+	}
+	_, err = Parse("x.json", []byte(src))
+	if errs, ok := err.(schema.Errors); !ok || len(errs) != 1 || errs[0].Pointer != "/oauth2/config/scopes/0" || errs[0].Line != 1 {
+		t.Errorf("Parse: %v", err)
+	}
+	if _, err := Parse("x.json", []byte(`{"name": "X", "oauth2": {"config": {"step1_authorize_url": "https://a.example/", "step3_access_url": "https://a.example/t"}}}`)); err != nil {
+		t.Errorf("valid file: %v", err)
+	}
 }
 
 func parse(t *testing.T, js string) (*Connector, error) {

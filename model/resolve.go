@@ -20,8 +20,12 @@ var reservedNames = map[string]bool{
 	"New": true, "TokenMetadata": true,
 }
 
-// Resolve makes every decision about connector c (which the loader has validated) and
-// returns the model. Its error names the JSON pointer of the problem.
+// Resolve makes every decision about connector c and returns the model: defaults
+// applied, auth_form fields given Go names, every template parsed and checked against
+// the variables of its place. It stops at the first problem, and its error names the
+// JSON pointer of the problem but no line and column: it is for connectors built in
+// Go. A connector file is loaded with Parse or Load, which also report every schema
+// and template problem at its line and column.
 func Resolve(c *schema.Connector) (*Connector, error) {
 	if c == nil {
 		return nil, errors.New("model: nil connector")

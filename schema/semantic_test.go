@@ -251,28 +251,29 @@ func TestTemplatesCollected(t *testing.T) {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
-// TestTemplateCheckerHook checks that the extension point runs and its errors join
-// the others.
-func TestTemplateCheckerHook(t *testing.T) {
-	defer SetTemplateChecker(nil)
-	var seen []string
-	var valid []bool
-	SetTemplateChecker(func(in *CheckInput) []*Error {
-		var out []*Error
-		valid = append(valid, in.Valid)
-		for _, tpl := range in.Templates {
-			seen = append(seen, tpl.Pointer)
-			if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
-				out = append(out, tpl.ErrorAt(i, "unsupported tag for (connector "+in.Connector.Name+")"))
-			}
-		}
-		out = append(out, in.ErrorAt("/oauth2/config/nothing/here", "placed at the nearest ancestor"))
-		return out
-	})
+// TestCheck checks what Check gives a loader that checks more: the templates, a way
+// to place a problem at any value, and Err, which joins its problems with the file's.
+func TestCheck(t *testing.T) {
 	src := connector(`"base_url": "https://e.com/{% for x in y %}{% endfor %}"`, `"zzz_unknown": 1`)
-	got := problems(t, src)
+	in := Check("t.json", []byte(src))
+	if in.Connector == nil || in.Connector.Name != "Test" {
+		t.Fatalf("connector %+v", in.Connector)
+	}
+	var seen []string
+	var more []*Error
+	for _, tpl := range in.Templates {
+		seen = append(seen, tpl.Pointer)
+		if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
+			more = append(more, tpl.ErrorAt(i, "unsupported tag for"))
+		}
+	}
+	more = append(more, in.ErrorAt("/oauth2/config/nothing/here", "placed at the nearest ancestor"))
+	var got []string
+	for _, e := range in.Err(more...).(Errors) {
+		got = append(got, e.Pointer+": "+e.Msg)
+	}
 	want := []string{
-		"/base_url: unsupported tag for (connector Test)",
+		"/base_url: unsupported tag for",
 		"/oauth2/config/nothing/here: placed at the nearest ancestor",
 		"/oauth2/config/zzz_unknown: unknown key",
 	}
@@ -284,16 +285,19 @@ func TestTemplateCheckerHook(t *testing.T) {
 			t.Errorf("problem %d: %q, want %q", i, got[i], want[i])
 		}
 	}
-	if len(seen) != 3 || len(valid) != 1 || valid[0] {
-		t.Errorf("checker saw %q, valid %v", seen, valid)
+	if len(seen) != 3 {
+		t.Errorf("templates %q", seen)
 	}
-	_, err := Parse("t.json", []byte(connector("", "")))
-	if err == nil || len(valid) != 2 || !valid[1] {
-		t.Errorf("valid file: %v, valid %v", err, valid)
+	ok := Check("t.json", []byte(connector("", "")))
+	if err := ok.Err(); len(ok.Errors) != 0 || err != nil {
+		t.Errorf("valid file: %v", err)
 	}
-	SetTemplateChecker(nil)
-	if _, err := Parse("t.json", []byte(connector("", ""))); err != nil {
-		t.Errorf("checker not removed: %v", err)
+	// Parse checks no template: an unknown variable is model.Parse's business.
+	if _, err := Parse("t.json", []byte(connector(`"base_url": "https://e.com/{{ tokn }}"`, ""))); err != nil {
+		t.Errorf("Parse checked a template: %v", err)
+	}
+	if bad := Check("t.json", []byte("[1]")); bad.Connector != nil || bad.Templates != nil || bad.Err() == nil {
+		t.Errorf("not an object: %+v", bad)
 	}
 }
 

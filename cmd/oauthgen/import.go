@@ -9,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/oauthgen/oauthgen/importer"
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -86,7 +87,7 @@ func runImport(args []string, stdout, stderr io.Writer) int {
 	if target == "" {
 		target = "<stdout>"
 	}
-	if _, err := schema.Parse(target, body); err != nil {
+	if _, err := model.Parse(target, body); err != nil {
 		fmt.Fprintf(stderr, "%s: the imported connector does not validate:\n%v\n", in, err)
 		return exitInvalid
 	}

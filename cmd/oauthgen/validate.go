@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -42,7 +43,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	bad, problems := 0, 0
 	for _, f := range files {
-		_, err := schema.Load(f)
+		_, err := model.Load(f)
 		var errs schema.Errors
 		switch {
 		case err == nil:

@@ -21,7 +21,6 @@ import (
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // Fixture is how the fake provider plays one connector's provider, and what the flow
@@ -93,13 +92,9 @@ type env struct {
 // client whose requests for the connector's URLs go to it. The caller closes env.p.
 func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	t.Helper()
-	sc, err := schema.Parse(name, data)
+	m, err := model.Parse(name, data)
 	if err != nil {
 		t.Fatal(err)
-	}
-	m, err := model.Resolve(sc)
-	if err != nil {
-		t.Fatalf("model: %v", err)
 	}
 	params, err := m.CheckParams(fx.Params)
 	if err != nil {
