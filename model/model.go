@@ -4,9 +4,11 @@
 // names and types, and every template parsed, checked against the variables of its
 // place, and classified by what it reads.
 //
-// Two consumers walk the same model: package generator, which emits Go code with the
-// templates compiled, and the dynamic client, which builds the same runtime.Flow with
-// the templates interpreted (Connector.Flow). Neither makes a decision of its own.
+// The model maps itself to runtime.Flow once (Connector.Static and Connector.Slots).
+// Two consumers read that mapping: package generator prints Static and compiles the
+// templates of the slots to Go, and the dynamic client copies Static and interprets
+// them (Connector.Flow). Neither makes a decision of its own. Load and Parse load a
+// connector file completely.
 package model
 
 import (
@@ -18,8 +20,10 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-// Connector is a connector with every decision made. Fields mirror runtime.Flow, with
-// templates in place of runtime.Text.
+// Connector is a connector with every decision made. Its fields say what was decided,
+// with every default spelled out and templates in place of runtime.Text; Static and
+// Slots are the same decisions in the form of runtime.Flow, made once (the mapping
+// is runtimeFlow) for the generator and the dynamic client alike.
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
@@ -92,6 +96,15 @@ type Connector struct {
 
 	BaseURL     *Template    // nil when the connector has no base_url
 	TestRequest *TestRequest // nil when the connector has none
+
+	// Static is the part of the connector's runtime.Flow that is the same for every
+	// client: every field but the template-valued ones, in the runtime's form (a value
+	// at the runtime's documented default is zero). Generated packages print it as
+	// their package-level flow; Flow copies it. Never modify it.
+	Static *runtime.Flow
+	// Slots are the template-valued fields of the runtime.Flow, in the order
+	// runtime.Flow declares them.
+	Slots []Slot
 
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").

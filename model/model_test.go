@@ -408,3 +408,67 @@ func TestNeedsCallback(t *testing.T) {
 		t.Errorf("zoho: exchange %v refresh %v", m.ExchangeNeedsCallback, m.RefreshNeedsCallback)
 	}
 }
+
+// TestStaticAndSlots: every template-valued field of runtime.Flow that a connector
+// sets is a slot, and no other field of Static holds a Text (a new flow field that
+// reads templates must get a slot in runtimeFlow). Flow fills the slots of a copy:
+// Static, which every client shares, is not modified.
+func TestStaticAndSlots(t *testing.T) {
+	m, err := Parse("x.json", []byte(`{"name": "X", "oauth2": {"config": {
+		"step1_authorize_url": "https://a.example/{{ client_id }}",
+		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
+		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
+		"extra_refresh_url": {"k": "v"},
+		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"}}}},
+		"header": {"extra_headers": {"X-A": "a"}, "extra_query": {"q": "1"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range m.Slots {
+		got = append(got, s.Field)
+	}
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL API.Value API.Headers API.Query"
+	if strings.Join(got, " ") != want {
+		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
+	}
+	// Every Text and []Arg field of runtime.Flow is among them (the connector sets
+	// them all), and Static leaves them zero.
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := range v.NumField() {
+			f, path := v.Field(i), prefix+v.Type().Field(i).Name
+			switch f.Type() {
+			case reflect.TypeFor[runtime.Text](), reflect.TypeFor[[]runtime.Arg]():
+				if !strings.Contains(" "+want+" ", " "+path+" ") {
+					t.Errorf("%s holds templates but is no slot", path)
+				}
+				if !f.IsZero() {
+					t.Errorf("Static.%s is set", path)
+				}
+				continue
+			}
+			switch {
+			case f.Kind() == reflect.Struct:
+				walk(f, path+".")
+			case f.Kind() == reflect.Pointer && !f.IsNil():
+				walk(f.Elem(), path+".")
+			}
+		}
+	}
+	walk(reflect.ValueOf(m.Static).Elem(), "")
+	a := m.Flow(Values{ClientID: "a"})
+	b := m.Flow(Values{ClientID: "b"})
+	if u := a.Userinfo.URL.Render(nil); u != "https://a.example/u/a" {
+		t.Errorf("userinfo URL %q", u)
+	}
+	if u := b.Userinfo.URL.Render(nil); u != "https://a.example/u/b" {
+		t.Errorf("userinfo URL %q", u)
+	}
+	if !m.Static.Userinfo.URL.IsZero() || len(m.Static.Userinfo.Fields) != 1 {
+		t.Errorf("Static.Userinfo modified: %+v", m.Static.Userinfo)
+	}
+	if a.Method != "" || a.Body != 0 || a.API.HeaderKey != "Authorization" || a.API.QueryKey != "" {
+		t.Errorf("runtime defaults not zero: method %q body %d header %q query %q", a.Method, a.Body, a.API.HeaderKey, a.API.QueryKey)
+	}
+}
