@@ -287,40 +287,13 @@ func (g *gen) config() {
 	g.f.Line()
 }
 
-// metaField is a value kept with a token (model.KeptValue) with the name of its
-// field in the generated TokenMetadata struct.
-type metaField struct {
-	goName, name, from string
-	callback           bool
-}
-
-// metaFields gives each value the model keeps with a token a distinct Go name.
-func (g *gen) metaFields() []metaField {
-	var out []metaField
-	taken := map[string]bool{}
-	for _, kv := range g.m.KeptValues() {
-		goName := model.GoName(kv.Name)
-		if goName == "" {
-			goName = "Value"
-		}
-		base := goName
-		for i := 2; taken[goName]; i++ {
-			goName = base + strconv.Itoa(i)
-		}
-		taken[goName] = true
-		out = append(out, metaField{goName, kv.Name, kv.From, kv.Callback})
-	}
-	return out
-}
-
 func (g *gen) metadataType() {
-	mf := g.metaFields()
-	if len(mf) == 0 {
+	if !g.m.Methods.Metadata {
 		return
 	}
 	var fields []jen.Code
-	for _, f := range mf {
-		fields = append(fields, jen.Id(f.goName).String().Comment(strings.ReplaceAll(clean("from "+f.from), "\n", " ")))
+	for _, kv := range g.m.KeptValues() {
+		fields = append(fields, jen.Id(kv.GoName).String().Comment(strings.ReplaceAll(clean("from "+kv.From), "\n", " ")))
 	}
 	g.f.Comment("TokenMetadata are the values kept with a token.")
 	g.f.Type().Id("TokenMetadata").Struct(fields...)

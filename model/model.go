@@ -97,6 +97,9 @@ type Connector struct {
 	BaseURL     *Template    // nil when the connector has no base_url
 	TestRequest *TestRequest // nil when the connector has none
 
+	// Methods are the methods of the connector's client.
+	Methods Methods
+
 	// Static is the part of the connector's runtime.Flow that is the same for every
 	// client: every field but the template-valued ones, in the runtime's form (a value
 	// at the runtime's documented default is zero). Generated packages print it as
@@ -202,6 +205,7 @@ const (
 // or a callback value.
 type KeptValue struct {
 	Name     string // template name (credentials.<name> or callback.<name>)
+	GoName   string // its field in the generated TokenMetadata struct, distinct
 	From     string // where the value comes from, in words, for documentation
 	Callback bool   // read from the callback query, not from a response
 }
@@ -228,5 +232,6 @@ func (c *Connector) KeptValues() []KeptValue {
 	for _, f := range c.CallbackParams {
 		out = append(out, KeptValue{Name: f.Name, From: "the callback's " + f.Path[0] + " parameter", Callback: true})
 	}
+	goNames(out)
 	return out
 }

@@ -472,3 +472,37 @@ func TestStaticAndSlots(t *testing.T) {
 		t.Errorf("runtime defaults not zero: method %q body %d header %q query %q", a.Method, a.Body, a.API.HeaderKey, a.API.QueryKey)
 	}
 }
+
+// TestMethods checks the method set and what a client that cannot make a call says.
+func TestMethods(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want Methods
+		// unsupported lists the calls the client cannot make.
+		unsupported []string
+	}{
+		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+			[]string{CallExchange, CallRefresh, CallToken, CallRevoke}},
+		{"paypal", Methods{Token: true, Verify: true, BaseURL: true},
+			[]string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallRevoke}},
+		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+			[]string{CallRefresh, CallRefreshToken, CallToken, CallRevoke}},
+	} {
+		m := load(t, "../connectors/"+tc.file+".json")
+		if m.Methods != tc.want {
+			t.Errorf("%s: methods %+v, want %+v", tc.file, m.Methods, tc.want)
+		}
+		var got []string
+		for _, call := range []string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallToken, CallRevoke, CallVerify} {
+			if m.Unsupported(call) != "" {
+				got = append(got, call)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.unsupported) {
+			t.Errorf("%s: unsupported %q, want %q", tc.file, got, tc.unsupported)
+		}
+	}
+	if m := load(t, "../connectors/zoho.json"); m.Unsupported("Nope") == "" {
+		t.Error("an unknown call is supported")
+	}
+}

@@ -297,6 +297,7 @@ func (r *resolver) resolve() (*Connector, error) {
 		m.ExchangeNeedsCallback = readsCallback([]*Template{m.TokenURL}, m.ExchangeArgs, m.Headers)
 		m.RefreshNeedsCallback = !m.Permanent && readsCallback([]*Template{refreshURL}, m.RefreshArgs, m.Headers)
 	}
+	m.Methods = m.methods()
 	m.Static, m.Slots = m.runtimeFlow()
 	m.Deviations = deviations(m)
 	return m, nil
