@@ -118,9 +118,11 @@ type APIAuth struct {
 	Query       []Arg  // added to every API request's query string
 }
 
-// Flow is a connector's OAuth2 flow with every decision already made. Generated code
-// declares one per connector; the dynamic package builds one from a connector file.
-// Slices of Arg are in the order their requests send them.
+// Flow is a connector's OAuth2 flow with every decision already made. Package model
+// builds it once per connector (its template-free part and the template-valued
+// fields): generated code declares it, the dynamic package copies it. A zero field
+// means the default its comment names, so generated code omits it. Slices of Arg are
+// in the order their requests send them.
 type Flow struct {
 	Connector string // display name, used in error messages
 	Grant     Grant
