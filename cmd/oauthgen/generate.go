@@ -2,13 +2,9 @@ package main
 
 import (
 	"fmt"
-	"go/token"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
-
-	"golang.org/x/mod/modfile"
 
 	"github.com/spf13/pflag"
 
@@ -28,8 +24,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
-	registry := fs.String("registry", "", "also write this Go file: a map Clients from connector file to a constructor of each generated client (for one end-to-end test over all of them), in the package named after the file's directory, which must declare the type Config (see internal/registry); needs go.mod in the working directory")
-	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] [--registry FILE] FILE|DIR...",
+	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] FILE|DIR...",
 		"Generates DIR/<package>/<package>.go for each connector file (a directory stands",
 		"for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale",
 		"output (--check), 2 usage error.")
@@ -48,29 +43,11 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	// Headers name connector files relative to the module root, whatever the working
 	// directory (go generate runs in the package's directory).
-	root, modPath, _ := findModule(".")
+	root, _ := findModule(".")
 	outs, err := generator.Files(files, *out, root, generator.Options{ModulePath: *module})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
-	}
-	if *registry != "" {
-		prefix, err := importPath(root, modPath, *out)
-		if err != nil {
-			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
-			return exitInvalid
-		}
-		pkg, err := packageOf(*registry)
-		if err != nil {
-			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
-			return exitInvalid
-		}
-		src, err := generator.Registry(outs, prefix, pkg)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitInvalid
-		}
-		outs = append(outs, generator.Output{Connector: "(all)", Package: pkg, Path: *registry, Src: src})
 	}
 	var orphans []string
 	if *prune {
@@ -118,55 +95,21 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// findModule returns the root directory of the module that holds dir and its module
-// path ("" and an error outside a module).
-func findModule(dir string) (root, modPath string, err error) {
+// findModule returns the root directory of the module that holds dir ("" and an
+// error outside a module).
+func findModule(dir string) (root string, err error) {
 	d, err := filepath.Abs(dir)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	for {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			return d, modfile.ModulePath(data), nil
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
+			return "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
 		}
 		d = parent
 	}
-}
-
-// packageOf returns the package name of the Go file at path: the name of its
-// directory.
-func packageOf(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
-	}
-	name := filepath.Base(filepath.Dir(abs))
-	if !token.IsIdentifier(name) {
-		return "", fmt.Errorf("%s: its directory name %q is not a Go package name", path, name)
-	}
-	return name, nil
-}
-
-// importPath returns the import path of directory dir of the module at root.
-func importPath(root, modPath, dir string) (string, error) {
-	if root == "" || modPath == "" {
-		return "", fmt.Errorf("the working directory is not inside a Go module with a module path")
-	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s is not inside the module at %s", dir, root)
-	}
-	if rel == "." {
-		return modPath, nil
-	}
-	return modPath + "/" + filepath.ToSlash(rel), nil
 }

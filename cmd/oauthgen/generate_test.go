@@ -65,7 +65,8 @@ func TestGenerateErrors(t *testing.T) {
 	if code, _, errOut := runOauthgen("generate"); code != exitUsage || !strings.Contains(errOut, "no FILE or DIR") {
 		t.Errorf("no args: exit %d %s", code, errOut)
 	}
-	if code, out, _ := runOauthgen("generate", "--help"); code != exitOK || !strings.Contains(out, "--check") {
+	// --registry, repository tooling, moved to internal/cmd/generate-registry.
+	if code, out, _ := runOauthgen("generate", "--help"); code != exitOK || !strings.Contains(out, "--check") || strings.Contains(out, "registry") {
 		t.Errorf("--help: exit %d %s", code, out)
 	}
 	dir := t.TempDir()
@@ -116,19 +117,5 @@ func TestGenerateOrphans(t *testing.T) {
 	}
 	if _, err := os.Stat(mine); err != nil {
 		t.Errorf("a hand-written file was touched: %v", err)
-	}
-}
-
-// The registry of the checked-in packages is up to date by the CLI's --check, and a
-// registry file whose directory is no package name is refused.
-func TestGenerateRegistry(t *testing.T) {
-	code, out, errOut := runOauthgen("generate", "--check", "--registry", "../../internal/registry/clients.go", "-o", "../../generated", "../../connectors/")
-	if code != exitOK || !strings.Contains(out, "generated files up to date") {
-		t.Errorf("--check with --registry: exit %d\n%s%s", code, out, errOut)
-	}
-	bad := filepath.Join(t.TempDir(), "my-registry", "clients.go")
-	code, _, errOut = runOauthgen("generate", "--check", "--registry", bad, "-o", "../../generated", "../../connectors/tiktok.json")
-	if code != exitInvalid || !strings.Contains(errOut, `--registry: `+bad+`: its directory name "my-registry" is not a Go package name`) {
-		t.Errorf("--registry in a directory that is no package name: exit %d\n%s", code, errOut)
 	}
 }
