@@ -15,6 +15,7 @@ import (
 	"os/exec"
 	goruntime "runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/spf13/pflag"
@@ -30,7 +31,9 @@ var authorizeCmd = command{
 	run:     runAuthorize,
 }
 
-func runAuthorize(args []string, stdout, stderr io.Writer) int {
+func runAuthorize(ctx context.Context, e *env, args []string) int {
+	// The callback server's handler writes to stderr too.
+	stdout, stderr := e.stdout, &syncWriter{w: e.stderr}
 	fs := pflag.NewFlagSet("authorize", pflag.ContinueOnError)
 	clientID := fs.String("client-id", "", "the application's client id (required)")
 	secretEnv := fs.String("client-secret-env", "", "name of the environment variable holding the client secret (the secret is never taken from the command line)")
@@ -73,7 +76,7 @@ func runAuthorize(args []string, stdout, stderr io.Writer) int {
 	}
 	secret := ""
 	if *secretEnv != "" {
-		secret = os.Getenv(*secretEnv)
+		secret = e.getenv(*secretEnv)
 		if secret == "" {
 			return fail(exitInvalid, "environment variable %s (--client-secret-env) is empty or unset", *secretEnv)
 		}
@@ -88,7 +91,7 @@ func runAuthorize(args []string, stdout, stderr io.Writer) int {
 		anyParams[k] = v
 	}
 	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: secret, Params: anyParams}
-	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
+	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 
 	var tok *oauth2.Token
@@ -225,7 +228,10 @@ func authorizeCode(ctx context.Context, name string, newClient func(redirectURL 
 	select {
 	case q = <-callbacks:
 	case <-ctx.Done():
-		return nil, nil, fmt.Errorf("no callback received within the timeout")
+		if errors.Is(ctx.Err(), context.Canceled) {
+			return nil, nil, errors.New("interrupted before a callback was received")
+		}
+		return nil, nil, errors.New("no callback received within the timeout")
 	}
 	if _, err := c.CodeFromCallback(q); err != nil {
 		return nil, nil, err
@@ -287,6 +293,18 @@ func writePrivate(path string, data []byte) error {
 		return err
 	}
 	return f.Close()
+}
+
+// syncWriter serializes writes to w.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.w.Write(p)
 }
 
 // redactQuery drops the query string of u, which may carry values the connector adds.

@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,57 +26,76 @@ const (
 	cliSecretEnv = "OAUTHGEN_TEST_CLIENT_SECRET"
 )
 
-// cli is one `oauthgen authorize` subprocess.
+// cli is one `oauthgen authorize` run in-process.
 type cli struct {
-	cmd     *exec.Cmd
-	stdout  bytes.Buffer
-	mu      sync.Mutex
-	stderr  strings.Builder
-	authURL chan string
-	done    chan error
+	stdout bytes.Buffer // read only after done is closed
+	stderr stderrWatch
+	code   int
+	done   chan struct{}
 }
 
-// startAuthorize runs the built binary with args, the client secret in its environment.
-func startAuthorize(t *testing.T, bin string, args ...string) *cli {
+// startAuthorize runs `oauthgen authorize args...` in a goroutine, with the client
+// secret in its environment. The test ends it (cancelling its context) and waits for
+// it when it is over.
+func startAuthorize(t *testing.T, args ...string) *cli {
 	t.Helper()
-	c := &cli{authURL: make(chan string, 1), done: make(chan error, 1)}
-	c.cmd = exec.Command(bin, append([]string{"authorize"}, args...)...)
-	c.cmd.Env = append(os.Environ(), cliSecretEnv+"="+cliSecret)
-	c.cmd.Stdout = &c.stdout
-	pipe, err := c.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.cmd.Process.Kill() })
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			c.mu.Lock()
-			c.stderr.WriteString(line + "\n")
-			c.mu.Unlock()
-			if u := strings.TrimSpace(line); !sent && strings.HasPrefix(u, "http") && strings.Contains(u, "state=") {
-				c.authURL <- u
-				sent = true
-			}
+	c := &cli{done: make(chan struct{})}
+	c.stderr.authURL = make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	getenv := func(k string) string {
+		if k == cliSecretEnv {
+			return cliSecret
 		}
-		c.done <- c.cmd.Wait()
+		return ""
+	}
+	go func() {
+		defer close(c.done)
+		c.code = run(ctx, append([]string{"authorize"}, args...), getenv, strings.NewReader(""), &c.stdout, &c.stderr)
 	}()
+	t.Cleanup(func() {
+		cancel()
+		<-c.done
+	})
 	return c
+}
+
+// stderrWatch records what the command writes to stderr and passes on the first
+// authorize URL it prints.
+type stderrWatch struct {
+	mu      sync.Mutex
+	text    strings.Builder
+	authURL chan string
+	sent    bool
+}
+
+func (w *stderrWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.text.Write(p)
+	lines := strings.Split(w.text.String(), "\n")
+	for _, line := range lines[:len(lines)-1] { // complete lines only
+		if u := strings.TrimSpace(line); !w.sent && strings.HasPrefix(u, "http") && strings.Contains(u, "state=") {
+			w.authURL <- u
+			w.sent = true
+		}
+	}
+	return len(p), nil
+}
+
+func (w *stderrWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
 }
 
 // waitURL returns the authorize URL the command printed on stderr.
 func (c *cli) waitURL(t *testing.T) string {
 	t.Helper()
 	select {
-	case u := <-c.authURL:
+	case u := <-c.stderr.authURL:
 		return u
-	case err := <-c.done:
-		t.Fatalf("authorize exited (%v) before printing a URL:\n%s", err, c.errText())
+	case <-c.done:
+		t.Fatalf("authorize exited (%d) before printing a URL:\n%s", c.code, c.errText())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("no authorize URL printed:\n%s", c.errText())
 	}
@@ -88,25 +106,15 @@ func (c *cli) waitURL(t *testing.T) string {
 func (c *cli) wait(t *testing.T) int {
 	t.Helper()
 	select {
-	case err := <-c.done:
-		if err == nil {
-			return 0
-		}
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		t.Fatal(err)
+	case <-c.done:
+		return c.code
 	case <-time.After(30 * time.Second):
 		t.Fatalf("authorize did not exit:\n%s", c.errText())
 	}
 	return -1
 }
 
-func (c *cli) errText() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.stderr.String()
-}
+func (c *cli) errText() string { return c.stderr.String() }
 
 // browse does what the browser does with the authorize URL: the fake provider
 // redirects to the command's loopback callback, which answers.
@@ -131,14 +139,10 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// TestAuthorizeSubprocess builds oauthgen and drives `oauthgen authorize` as a user
-// would, against oauthtest: the printed authorize URL is opened, the provider redirects
-// to the command's callback server, and the command prints the token.
-func TestAuthorizeSubprocess(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "oauthgen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+// TestAuthorizeFlow drives `oauthgen authorize` as a user would, against oauthtest:
+// the printed authorize URL is opened, the provider redirects to the command's
+// callback server, and the command prints the token.
+func TestAuthorizeFlow(t *testing.T) {
 	newProvider := func(t *testing.T) *oauthtest.Provider {
 		p := oauthtest.New(oauthtest.Config{ClientID: cliClientID, ClientSecret: cliSecret, ClientAuth: oauthtest.AuthBasic,
 			RequirePKCE: true, ExpiresIn: time.Hour})
@@ -155,7 +159,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 	t.Run("token on stdout", func(t *testing.T) {
 		p := newProvider(t)
 		port := freePort(t)
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--port", strconv.Itoa(port), "--timeout", "30s")
 		authURL := c.waitURL(t)
 		u, err := url.Parse(authURL)
@@ -209,7 +213,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 		if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--output", out)
 		browse(t, c.waitURL(t))
 		if code := c.wait(t); code != 0 {
@@ -235,7 +239,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 	t.Run("registered redirect URL", func(t *testing.T) {
 		p := newProvider(t)
 		redirect := "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/oauth/cb"
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--redirect-url", redirect)
 		authURL := c.waitURL(t)
 		u, _ := url.Parse(authURL)
@@ -255,7 +259,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 
 	t.Run("provider refuses", func(t *testing.T) {
 		p := newProvider(t)
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL)
 		u, _ := url.Parse(c.waitURL(t))
 		q := u.Query()
@@ -273,7 +277,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 
 	t.Run("client credentials", func(t *testing.T) {
 		p := newProvider(t)
-		c := startAuthorize(t, bin, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL)
 		if code := c.wait(t); code != 0 {
 			t.Fatalf("exit %d:\n%s", code, c.errText())
@@ -293,7 +297,6 @@ func TestAuthorizeSubprocess(t *testing.T) {
 }
 
 func TestAuthorizeUsage(t *testing.T) {
-	t.Setenv(cliSecretEnv, "")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -325,5 +328,17 @@ func TestAuthorizeTimeout(t *testing.T) {
 		"--param", "issuer=http://127.0.0.1:1", "--timeout", "50ms")
 	if code != exitInvalid || !strings.Contains(errOut, "no callback received within the timeout") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// An interrupt (the end of run's context) stops the wait and says so.
+func TestAuthorizeInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"authorize", "testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1"},
+		noEnv, strings.NewReader(""), &out, &errb)
+	if code != exitInvalid || !strings.Contains(errb.String(), "oauthgen authorize: interrupted before a callback was received\n") || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }

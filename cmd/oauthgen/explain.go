@@ -68,7 +68,8 @@ type explanation struct {
 	Notes           []string          `json:"notes,omitempty"`
 }
 
-func runExplain(args []string, stdout, stderr io.Writer) int {
+func runExplain(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
 	params := fs.StringArray("param", nil, "an auth_form value as name=value (repeatable)")
 	callback := fs.StringArray("callback", nil, "a callback value the connector reads, as name=value (repeatable; default a placeholder)")

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 
@@ -17,7 +17,8 @@ var generateCmd = command{
 	run:     runGenerate,
 }
 
-func runGenerate(args []string, stdout, stderr io.Writer) int {
+func runGenerate(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
 	out := fs.StringP("output", "o", "generated", "directory that receives <package>/<package>.go")
 	module := fs.String("module-path", generator.DefaultModulePath, "module path of oauthgen, whose runtime package the generated code imports")

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -20,7 +20,8 @@ var validateCmd = command{
 	run:     runValidate,
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) int {
+func runValidate(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
 	quiet := fs.BoolP("quiet", "q", false, "print nothing for valid files and no summary")
 	usage := usageFor(fs, "validate [flags] FILE|DIR...",

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,12 +12,15 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-// runOauthgen runs oauthgen in-process.
+// runOauthgen runs oauthgen in-process, with an empty environment and stdin.
 func runOauthgen(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = run(context.Background(), args, noEnv, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
+
+// noEnv is an environment without variables.
+func noEnv(string) string { return "" }
 
 func TestValidateConnectorsDir(t *testing.T) {
 	code, out, errOut := runOauthgen("validate", "../../connectors/")
