@@ -95,6 +95,9 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
+	if err := checkParamNames(m, pv); err != nil {
+		return fail(exitInvalid, "%s: %v", fs.Arg(0), err)
+	}
 	anyParams := map[string]any{}
 	for k, v := range pv {
 		anyParams[k] = v

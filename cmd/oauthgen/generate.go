@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/pflag"
 
@@ -27,8 +28,8 @@ func runGenerate(_ context.Context, e *env, args []string) int {
 	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
 	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] FILE|DIR...",
 		"Generates DIR/<package>/<package>.go for each connector file (a directory stands",
-		"for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale",
-		"output (--check), 2 usage error.")
+		"for the *.json files in it, *.schema.json excepted). Exit status: 0 ok, 1 invalid",
+		"connector or stale output (--check), 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}
@@ -67,7 +68,7 @@ func runGenerate(_ context.Context, e *env, args []string) int {
 			fmt.Fprintln(stderr, s)
 		}
 		if len(stale) > 0 {
-			fmt.Fprintf(stderr, "%d of %d generated %s out of date: run oauthgen generate (make generate)\n", len(stale), len(outs), plural(len(outs), "file", "files"))
+			fmt.Fprintf(stderr, "%d of %d generated %s out of date; to update, run: oauthgen generate %s\n", len(stale), len(outs), plural(len(outs), "file", "files"), shellJoin(withoutCheck(args)))
 			return exitInvalid
 		}
 		if !*quiet {
@@ -113,4 +114,32 @@ func findModule(dir string) (root string, err error) {
 		}
 		d = parent
 	}
+}
+
+// withoutCheck returns args without --check: the same generate command, writing.
+func withoutCheck(args []string) []string {
+	var out []string
+	for i, a := range args {
+		if a == "--" { // the rest are files
+			return append(out, args[i:]...)
+		}
+		if a != "--check" && !strings.HasPrefix(a, "--check=") {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// shellJoin joins args for a POSIX shell, single-quoting those with characters the
+// shell would read.
+func shellJoin(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@%+,") == "" {
+			quoted[i] = a
+			continue
+		}
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
+	}
+	return strings.Join(quoted, " ")
 }

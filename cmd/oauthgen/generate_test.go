@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,7 @@ func TestGenerateWriteAndCheck(t *testing.T) {
 	}
 	code, _, errOut = runOauthgen("generate", "--check", "-o", dir, src)
 	if code != exitInvalid || !strings.Contains(errOut, path+": stale: 1 line differs, first at line") ||
-		!strings.Contains(errOut, "1 of 1 generated file out of date") {
+		!strings.HasSuffix(errOut, "\n1 of 1 generated file out of date; to update, run: oauthgen generate -o "+dir+" "+src+"\n") {
 		t.Errorf("--check of a stale file: exit %d\n%s", code, errOut)
 	}
 	if got, _ := os.ReadFile(path); string(got) != stale {
@@ -117,5 +118,23 @@ func TestGenerateOrphans(t *testing.T) {
 	}
 	if _, err := os.Stat(mine); err != nil {
 		t.Errorf("a hand-written file was touched: %v", err)
+	}
+}
+
+// --check names the command that updates the files: the same arguments without
+// --check, quoted for a shell where needed; no Makefile of this repository.
+func TestGenerateCheckSaysWhatToRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gen out")
+	code, out, errOut := runOauthgen("generate", "--check", "-q", "--prune", "-o", dir, "../../connectors/tiktok.json")
+	want := filepath.Join(dir, "tiktok", "tiktok.go") + ": missing (generate it from ../../connectors/tiktok.json)\n" +
+		"1 of 1 generated file out of date; to update, run: oauthgen generate -q --prune -o '" + dir + "' ../../connectors/tiktok.json\n"
+	if code != exitInvalid || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+	if got := shellJoin([]string{"--check=x", "it's", "", "a b", "ok/path.json"}); got != `--check=x 'it'\''s' '' 'a b' ok/path.json` {
+		t.Errorf("shellJoin: %s", got)
+	}
+	if got := withoutCheck([]string{"--check", "-o", "x", "--check=true", "--", "--check"}); !reflect.DeepEqual(got, []string{"-o", "x", "--", "--check"}) {
+		t.Errorf("withoutCheck: %q", got)
 	}
 }
