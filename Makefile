@@ -23,7 +23,8 @@ all: generate test
 generate:
 	$(GO) run ./schema/gen -src schema -o schema/connector.schema.json
 	$(GO) run ./cmd/oauthgen validate --quiet connectors/
-	$(GO) run ./cmd/oauthgen generate --quiet --prune -o generated --registry internal/registry/clients.go connectors/
+	$(GO) run ./cmd/oauthgen generate --quiet --prune -o generated connectors/
+	$(GO) run ./internal/cmd/generate-registry
 	$(GO) generate ./conformance
 	cd examples/consumer && $(GO) generate ./...
 

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
 	"os"
 	"strings"
 
@@ -25,7 +25,8 @@ var importFormats = map[string]func([]byte) (*schema.Connector, []importer.Warni
 	"integration-app": importer.FromIntegrationApp,
 }
 
-func runImport(args []string, stdout, stderr io.Writer) int {
+func runImport(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("import", pflag.ContinueOnError)
 	from := fs.String("from", "", "source format: chiefonboarding or integration-app (required)")
 	name := fs.String("name", "", "display name of the connector (default: derived from the authorize URL's host)")

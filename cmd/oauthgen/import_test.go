@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"strings"
@@ -17,9 +16,7 @@ const (
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
-	return code, out.String(), errb.String()
+	return runOauthgen(args...)
 }
 
 func TestImportChiefOnboardingToStdout(t *testing.T) {
