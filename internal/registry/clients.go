@@ -3,11 +3,14 @@
 package registry
 
 import (
+	"github.com/oauthgen/oauthgen/generated/airtable"
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
+	"github.com/oauthgen/oauthgen/generated/calendly"
+	"github.com/oauthgen/oauthgen/generated/clickup"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/figma"
@@ -16,6 +19,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/google"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
+	"github.com/oauthgen/oauthgen/generated/linear"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
@@ -39,6 +43,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/webflow"
 	"github.com/oauthgen/oauthgen/generated/xero"
+	"github.com/oauthgen/oauthgen/generated/zendesk"
 	"github.com/oauthgen/oauthgen/generated/zoho"
 	"github.com/oauthgen/oauthgen/generated/zoom"
 	runtime "github.com/oauthgen/oauthgen/runtime"
@@ -46,6 +51,13 @@ import (
 
 // Clients builds the client of each generated package, by connector file.
 var Clients = map[string]func(Config, ...runtime.Option) (any, error){
+	"connectors/airtable.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return airtable.New(cfg, opts...)
+	},
 	"connectors/asana.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -80,6 +92,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return box.New(cfg, opts...)
+	},
+	"connectors/calendly.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := calendly.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return calendly.New(cfg, opts...)
+	},
+	"connectors/clickup.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return clickup.New(cfg, opts...)
 	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -136,6 +162,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return intercom.New(cfg, opts...)
+	},
+	"connectors/linear.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return linear.New(cfg, opts...)
 	},
 	"connectors/linkedin.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -297,6 +330,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return xero.New(cfg, opts...)
+	},
+	"connectors/zendesk.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return zendesk.New(cfg, opts...)
 	},
 	"connectors/zoho.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
