@@ -69,4 +69,99 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
 		},
 	},
+	"mondaycom.json": {
+		// Tokens valid until the app is uninstalled; the bare token in Authorization.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true, APIFormat: "{token}",
+			Extra: map[string]any{"scope": "me:read boards:read"}},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "me:read boards:read"})
+			for _, r := range p.RequestsTo("api") {
+				if r.Method != "POST" || r.URL != "/api/v2" {
+					t.Errorf("API call %s %s, want POST /api/v2", r.Method, r.URL)
+				}
+			}
+		},
+	},
+	"docusign.json": {
+		// HTTP Basic, PKCE, rotating refresh tokens, and the API host and account from
+		// the first account userinfo lists.
+		Params: map[string]any{"environment": "Developer"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, RequirePKCE: true, ExpiresIn: 8 * time.Hour, Rotation: oauthtest.Rotate,
+			Userinfo: map[string]any{"sub": "4799e5e9-1559-4915-9862-cf4713bbcacc", "name": "Ada Lovelace", "email": "ada@example.com",
+				"accounts": []any{
+					map[string]any{"account_id": "7fa1c4b7-0d6f-4a1e-9f5b-2d1f9b7c8a01", "is_default": true, "account_name": "Acme", "base_uri": "https://demo.docusign.net"},
+					map[string]any{"account_id": "1b2c3d4e-0000-4000-8000-000000000002", "is_default": false, "account_name": "Other", "base_uri": "https://na3.docusign.net"},
+				}}},
+		Meta:    map[string]string{"user_id": "4799e5e9-1559-4915-9862-cf4713bbcacc", "account_id": "7fa1c4b7-0d6f-4a1e-9f5b-2d1f9b7c8a01", "base_uri": "https://demo.docusign.net"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "signature extended"})
+			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
+				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", r.HasBasic, r.Form["client_secret"] != "")
+			}
+			for _, r := range p.RequestsTo("api") {
+				if r.URL != "/api/settings" {
+					t.Errorf("API call to %s, want /api/settings under the first account", r.URL)
+				}
+			}
+		},
+	},
+	"freshbooks.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: 12 * time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			if r := e2e.FirstExchange(t, p); r.BodyType != "json" {
+				t.Errorf("exchange body %q, want json", r.BodyType)
+			}
+		},
+	},
+	"harvest.json": {
+		// The account from GET /api/v2/accounts on every API call, with the required
+		// User-Agent.
+		Params: map[string]any{"user_agent": "Acme Sync (support@acme.example)"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 18 * time.Hour, Rotation: oauthtest.KeepSame,
+			Userinfo: map[string]any{
+				"user":     map[string]any{"id": 1782959, "first_name": "Ada", "last_name": "Lovelace", "email": "ada@example.com"},
+				"accounts": []any{map[string]any{"id": 123456, "name": "Acme", "product": "harvest"}, map[string]any{"id": 789012, "name": "Acme Forecast", "product": "forecast"}},
+			}},
+		Meta:    map[string]string{"account_id": "123456", "user_id": "1782959"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "harvest:all"})
+			api := p.RequestsTo("api")
+			if len(api) == 0 {
+				t.Fatal("no API call")
+			}
+			for _, r := range api {
+				if r.Header.Get("Harvest-Account-Id") != "123456" || r.Header.Get("User-Agent") != "Acme Sync (support@acme.example)" {
+					t.Errorf("API call Harvest-Account-Id %q, User-Agent %q", r.Header.Get("Harvest-Account-Id"), r.Header.Get("User-Agent"))
+				}
+			}
+		},
+	},
+	"basecamp.json": {
+		// Two-week tokens, the account from authorization.json in the API path, and the
+		// required User-Agent.
+		Params: map[string]any{"user_agent": "Acme Sync (support@acme.example)"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 14 * 24 * time.Hour, Rotation: oauthtest.KeepSame,
+			Userinfo: map[string]any{
+				"expires_at": "2026-02-16T12:00:00-06:00",
+				"identity":   map[string]any{"id": 9999999, "first_name": "Jason", "last_name": "Fried", "email_address": "jason@example.com"},
+				"accounts": []any{map[string]any{"product": "bc3", "id": 99999999, "name": "Honcho Design",
+					"href": "https://3.basecampapi.com/99999999", "app_href": "https://3.basecamp.com/99999999"}},
+			}},
+		Meta:    map[string]string{"account_id": "99999999", "identity_id": "9999999"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			api := p.RequestsTo("api")
+			if len(api) == 0 {
+				t.Fatal("no API call")
+			}
+			for _, r := range api {
+				if r.URL != "/api/my/profile.json" || r.Header.Get("User-Agent") != "Acme Sync (support@acme.example)" {
+					t.Errorf("API call %s with User-Agent %q", r.URL, r.Header.Get("User-Agent"))
+				}
+			}
+		},
+	},
 }

@@ -7,16 +7,20 @@ import (
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
 	"github.com/oauthgen/oauthgen/generated/auth0"
+	"github.com/oauthgen/oauthgen/generated/basecamp"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
 	"github.com/oauthgen/oauthgen/generated/calendly"
 	"github.com/oauthgen/oauthgen/generated/clickup"
 	"github.com/oauthgen/oauthgen/generated/discord"
+	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/figma"
+	"github.com/oauthgen/oauthgen/generated/freshbooks"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/google"
+	"github.com/oauthgen/oauthgen/generated/harvest"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/linear"
@@ -24,6 +28,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
 	"github.com/oauthgen/oauthgen/generated/miro"
+	"github.com/oauthgen/oauthgen/generated/mondaycom"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
 	"github.com/oauthgen/oauthgen/generated/paypal"
@@ -79,6 +84,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return auth0.New(cfg, opts...)
 	},
+	"connectors/basecamp.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return basecamp.New(cfg, opts...)
+	},
 	"connectors/bitbucket.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -114,6 +126,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return discord.New(cfg, opts...)
 	},
+	"connectors/docusign.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := docusign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return docusign.New(cfg, opts...)
+	},
 	"connectors/dropbox.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dropbox.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -127,6 +146,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return figma.New(cfg, opts...)
+	},
+	"connectors/freshbooks.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return freshbooks.New(cfg, opts...)
 	},
 	"connectors/github.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -148,6 +174,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return google.New(cfg, opts...)
+	},
+	"connectors/harvest.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return harvest.New(cfg, opts...)
 	},
 	"connectors/hubspot.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -197,6 +230,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return miro.New(cfg, opts...)
+	},
+	"connectors/mondaycom.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := mondaycom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return mondaycom.New(cfg, opts...)
 	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
