@@ -164,4 +164,56 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			}
 		},
 	},
+	"smartsheet.json": {
+		Params:   map[string]any{"region": "EU"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 604799 * time.Second, Rotation: oauthtest.KeepSame, TokenType: "bearer"},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "READ_SHEETS READ_USERS"})
+		},
+	},
+	"wrike.json": {
+		// The data centre's host comes with the token and names the API host.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame, TokenType: "bearer",
+			Extra: map[string]any{"host": "app-eu.wrike.com"}},
+		Meta:    map[string]string{"host": "app-eu.wrike.com"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "Default,wsReadOnly"})
+			for _, r := range p.RequestsTo("api") {
+				if r.URL != "/api/contacts?me=true" {
+					t.Errorf("API call to %s, want /api/contacts?me=true on the token's host", r.URL)
+				}
+			}
+		},
+	},
+	"todoist.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "data:read_write"})
+		},
+	},
+	"dropboxsign.json": {
+		// The token request repeats the authorize request's state; refreshes go to
+		// /oauth/token?refresh.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+			e2e.WantParams(t, "exchange", e2e.FirstExchange(t, p).Form, map[string]string{"state": auth.Get("state")})
+			reqs := p.RequestsTo("token")
+			if last := reqs[len(reqs)-1]; last.Form["grant_type"] != "refresh_token" || last.URL != "/token?refresh" {
+				t.Errorf("refresh %s with grant_type %q, want /token?refresh", last.URL, last.Form["grant_type"])
+			}
+		},
+	},
+	"pandadoc.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 31535999 * time.Second, Rotation: oauthtest.KeepSame,
+			Extra: map[string]any{"scope": "read write read+write"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "read write"})
+		},
+	},
 }

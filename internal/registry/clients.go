@@ -15,6 +15,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
+	"github.com/oauthgen/oauthgen/generated/dropboxsign"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/freshbooks"
 	"github.com/oauthgen/oauthgen/generated/github"
@@ -31,6 +32,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/mondaycom"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
+	"github.com/oauthgen/oauthgen/generated/pandadoc"
 	"github.com/oauthgen/oauthgen/generated/paypal"
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
@@ -39,14 +41,17 @@ import (
 	"github.com/oauthgen/oauthgen/generated/shopify"
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
+	"github.com/oauthgen/oauthgen/generated/smartsheet"
 	"github.com/oauthgen/oauthgen/generated/spotify"
 	"github.com/oauthgen/oauthgen/generated/strava"
 	"github.com/oauthgen/oauthgen/generated/stripeconnect"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/generated/todoist"
 	"github.com/oauthgen/oauthgen/generated/twitch"
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/webflow"
+	"github.com/oauthgen/oauthgen/generated/wrike"
 	"github.com/oauthgen/oauthgen/generated/xero"
 	"github.com/oauthgen/oauthgen/generated/zendesk"
 	"github.com/oauthgen/oauthgen/generated/zoho"
@@ -139,6 +144,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return dropbox.New(cfg, opts...)
+	},
+	"connectors/dropboxsign.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dropboxsign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dropboxsign.New(cfg, opts...)
 	},
 	"connectors/figma.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -252,6 +264,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return okta.New(cfg, opts...)
 	},
+	"connectors/pandadoc.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return pandadoc.New(cfg, opts...)
+	},
 	"connectors/paypal.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -308,6 +327,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return slackuser.New(cfg, opts...)
 	},
+	"connectors/smartsheet.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := smartsheet.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return smartsheet.New(cfg, opts...)
+	},
 	"connectors/spotify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -336,6 +362,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return tiktok.New(cfg, opts...)
 	},
+	"connectors/todoist.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := todoist.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return todoist.New(cfg, opts...)
+	},
 	"connectors/twitch.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := twitch.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -363,6 +396,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return webflow.New(cfg, opts...)
+	},
+	"connectors/wrike.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return wrike.New(cfg, opts...)
 	},
 	"connectors/xero.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
