@@ -216,4 +216,71 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "read write"})
 		},
 	},
+	"square.json": {
+		// JSON token requests; the lifetime only as expires_at, so the declared 30 days
+		// apply; the same refresh token comes back.
+		Params: map[string]any{"environment": "Sandbox"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, Rotation: oauthtest.KeepSame, TokenType: "bearer",
+			Extra: map[string]any{"expires_at": "2026-12-31T16:15:50Z", "merchant_id": "ML2PMZQ8XTAZ1", "short_lived": false}},
+		Meta:    map[string]string{"merchant_id": "ML2PMZQ8XTAZ1"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "MERCHANT_PROFILE_READ PAYMENTS_READ", "session": "false"})
+			if r := e2e.FirstExchange(t, p); r.BodyType != "json" {
+				t.Errorf("exchange body %q, want json", r.BodyType)
+			}
+		},
+	},
+	"ebay.json": {
+		// HTTP Basic; the scope repeated on refresh; no new refresh token.
+		Params: map[string]any{"environment": "Sandbox"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Omit, TokenType: "User Access Token",
+			Extra: map[string]any{"refresh_token_expires_in": 47304000}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			const scope = "https://api.ebay.com/oauth/api_scope https://api.ebay.com/oauth/api_scope/sell.account.readonly"
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": scope})
+			reqs := p.RequestsTo("token")
+			e2e.WantParams(t, "refresh", reqs[len(reqs)-1].Form, map[string]string{"grant_type": "refresh_token", "scope": scope})
+			if !reqs[0].HasBasic || reqs[0].Form["client_secret"] != "" {
+				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", reqs[0].HasBasic, reqs[0].Form["client_secret"] != "")
+			}
+		},
+	},
+	"etsy.json": {
+		// PKCE, rotating refresh tokens, and x-api-key on every API call.
+		Params:   map[string]any{"api_key": "1aa2bb33cc44dd55ee66ff77:s3cr3t"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "email_r shops_r", "code_challenge_method": "S256"})
+			api := p.RequestsTo("api")
+			if len(api) == 0 {
+				t.Fatal("no API call")
+			}
+			for _, r := range api {
+				if got := r.Header.Get("X-Api-Key"); got != "1aa2bb33cc44dd55ee66ff77:s3cr3t" {
+					t.Errorf("API call x-api-key = %q", got)
+				}
+			}
+		},
+	},
+	"loginwithamazon.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame, TokenType: "bearer"},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "profile"})
+		},
+	},
+	"facebook.json": {
+		// A GET token request with the credentials in the query; a 60-day token without
+		// a refresh token.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, Method: "GET", ExpiresIn: 60 * 24 * time.Hour, NoRefreshToken: true, TokenType: "bearer"},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "public_profile,email"})
+			if r := e2e.FirstExchange(t, p); r.Method != "GET" || r.Form["client_secret"] != e2e.ClientSecret {
+				t.Errorf("exchange %s, secret in query %v; want GET with the credentials in the query", r.Method, r.Form["client_secret"] != "")
+			}
+		},
+	},
 }

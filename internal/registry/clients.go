@@ -16,6 +16,9 @@ import (
 	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/dropboxsign"
+	"github.com/oauthgen/oauthgen/generated/ebay"
+	"github.com/oauthgen/oauthgen/generated/etsy"
+	"github.com/oauthgen/oauthgen/generated/facebook"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/freshbooks"
 	"github.com/oauthgen/oauthgen/generated/github"
@@ -26,6 +29,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/linear"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
+	"github.com/oauthgen/oauthgen/generated/loginwithamazon"
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
 	"github.com/oauthgen/oauthgen/generated/miro"
@@ -43,6 +47,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/slackuser"
 	"github.com/oauthgen/oauthgen/generated/smartsheet"
 	"github.com/oauthgen/oauthgen/generated/spotify"
+	"github.com/oauthgen/oauthgen/generated/square"
 	"github.com/oauthgen/oauthgen/generated/strava"
 	"github.com/oauthgen/oauthgen/generated/stripeconnect"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
@@ -152,6 +157,27 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return dropboxsign.New(cfg, opts...)
 	},
+	"connectors/ebay.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return ebay.New(cfg, opts...)
+	},
+	"connectors/etsy.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := etsy.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return etsy.New(cfg, opts...)
+	},
+	"connectors/facebook.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return facebook.New(cfg, opts...)
+	},
 	"connectors/figma.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -221,6 +247,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return linkedin.New(cfg, opts...)
+	},
+	"connectors/loginwithamazon.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := loginwithamazon.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return loginwithamazon.New(cfg, opts...)
 	},
 	"connectors/mailchimp.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := mailchimp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -340,6 +373,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return spotify.New(cfg, opts...)
+	},
+	"connectors/square.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := square.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return square.New(cfg, opts...)
 	},
 	"connectors/strava.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
