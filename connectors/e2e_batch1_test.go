@@ -283,4 +283,64 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			}
 		},
 	},
+	"instagram.json": {
+		// A one-hour token without a refresh token; the user id is a 64-bit number.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, NoRefreshToken: true, TokenType: "-",
+			Extra: map[string]any{"user_id": int64(17841405793187218), "permissions": "instagram_business_basic"}},
+		Meta: map[string]string{"user_id": "17841405793187218"},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "instagram_business_basic"})
+		},
+	},
+	"pinterest.json": {
+		// HTTP Basic and continuous refresh: a new refresh token on every refresh.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: 30 * 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Extra: map[string]any{"response_type": "authorization_code", "refresh_token_expires_in": 31536000, "scope": "boards:read,pins:read,user_accounts:read"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "boards:read,pins:read,user_accounts:read"})
+			r := e2e.FirstExchange(t, p)
+			e2e.WantParams(t, "exchange", r.Form, map[string]string{"continuous_refresh": "true", "client_secret": "-"})
+			if !r.HasBasic {
+				t.Error("exchange without HTTP Basic")
+			}
+		},
+	},
+	"snapchat.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 30 * time.Minute, Rotation: oauthtest.KeepSame,
+			Extra: map[string]any{"scope": "snapchat-marketing-api"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "snapchat-marketing-api"})
+		},
+	},
+	"fitbit.json": {
+		// PKCE with HTTP Basic, single-use refresh tokens, the user id with the token,
+		// RFC 7009 revocation.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, RequirePKCE: true, ExpiresIn: 8 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"user_id": "GGNJL9", "scope": "activity profile"}},
+		Meta:    map[string]string{"user_id": "GGNJL9"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "activity profile", "code_challenge_method": "S256"})
+			if r, ok := p.LastRequest("revoke"); !ok || !r.HasBasic {
+				t.Errorf("revocation sent %v, with Basic %v; want Basic", ok, r.HasBasic)
+			}
+		},
+	},
+	"withings.json": {
+		// The token fields nested under body, beside status; action=requesttoken on
+		// the exchange and on every refresh; rotating refresh tokens.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AccessTokenPath: "body.access_token", ExpiresIn: 3 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"status": 0}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "user.info,user.metrics,user.activity"})
+			for _, r := range p.RequestsTo("token") {
+				if r.Form["action"] != "requesttoken" {
+					t.Errorf("%s token request without action=requesttoken", r.Form["grant_type"])
+				}
+			}
+		},
+	},
 }

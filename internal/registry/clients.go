@@ -20,12 +20,14 @@ import (
 	"github.com/oauthgen/oauthgen/generated/etsy"
 	"github.com/oauthgen/oauthgen/generated/facebook"
 	"github.com/oauthgen/oauthgen/generated/figma"
+	"github.com/oauthgen/oauthgen/generated/fitbit"
 	"github.com/oauthgen/oauthgen/generated/freshbooks"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/google"
 	"github.com/oauthgen/oauthgen/generated/harvest"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
+	"github.com/oauthgen/oauthgen/generated/instagram"
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/linear"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
@@ -38,6 +40,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/okta"
 	"github.com/oauthgen/oauthgen/generated/pandadoc"
 	"github.com/oauthgen/oauthgen/generated/paypal"
+	"github.com/oauthgen/oauthgen/generated/pinterest"
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
@@ -46,6 +49,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
 	"github.com/oauthgen/oauthgen/generated/smartsheet"
+	"github.com/oauthgen/oauthgen/generated/snapchat"
 	"github.com/oauthgen/oauthgen/generated/spotify"
 	"github.com/oauthgen/oauthgen/generated/square"
 	"github.com/oauthgen/oauthgen/generated/strava"
@@ -56,6 +60,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/webflow"
+	"github.com/oauthgen/oauthgen/generated/withings"
 	"github.com/oauthgen/oauthgen/generated/wrike"
 	"github.com/oauthgen/oauthgen/generated/xero"
 	"github.com/oauthgen/oauthgen/generated/zendesk"
@@ -185,6 +190,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return figma.New(cfg, opts...)
 	},
+	"connectors/fitbit.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := fitbit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return fitbit.New(cfg, opts...)
+	},
 	"connectors/freshbooks.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -226,6 +238,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return hubspot.New(cfg, opts...)
+	},
+	"connectors/instagram.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := instagram.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return instagram.New(cfg, opts...)
 	},
 	"connectors/intercom.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := intercom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -311,6 +330,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return paypal.New(cfg, opts...)
 	},
+	"connectors/pinterest.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := pinterest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return pinterest.New(cfg, opts...)
+	},
 	"connectors/pipedrive.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pipedrive.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -366,6 +392,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return smartsheet.New(cfg, opts...)
+	},
+	"connectors/snapchat.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := snapchat.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return snapchat.New(cfg, opts...)
 	},
 	"connectors/spotify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -436,6 +469,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return webflow.New(cfg, opts...)
+	},
+	"connectors/withings.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := withings.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return withings.New(cfg, opts...)
 	},
 	"connectors/wrike.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
