@@ -343,4 +343,67 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			}
 		},
 	},
+	"oura.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer"},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "personal daily"})
+		},
+	},
+	"canva.json": {
+		// PKCE with HTTP Basic, single-use refresh tokens, revocation with Basic.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, RequirePKCE: true, ExpiresIn: 4 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"scope": "profile:read design:meta:read"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "profile:read design:meta:read", "code_challenge_method": "S256"})
+			if r, ok := p.LastRequest("revoke"); !ok || !r.HasBasic || r.Form["token_type_hint"] != "refresh_token" {
+				t.Errorf("revocation sent %v, Basic %v, hint %q; want the refresh token with Basic", ok, r.HasBasic, r.Form["token_type_hint"])
+			}
+		},
+	},
+	"adobe.json": {
+		// Comma-separated scopes, refresh tokens revoked once used, x-api-key with the
+		// client id on API calls.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Extra: map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "openid,AdobeID,offline_access"})
+			for _, r := range p.RequestsTo("api") {
+				if got := r.Header.Get("X-Api-Key"); got != e2e.ClientID {
+					t.Errorf("API call x-api-key = %q, want the client id", got)
+				}
+			}
+		},
+	},
+	"digitalocean.json": {
+		// 30-day tokens; the user and team under info.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 30 * 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Extra: map[string]any{"scope": "read", "info": map[string]any{"name": "Sammy the Shark", "email": "sammy@example.com", "uuid": "e028b1b918853eca7fba208a9d7e9d29a6e93c57",
+				"team": map[string]any{"uuid": "0c1d2a3b-4c5d-6e7f-8a9b-0c1d2a3b4c5d", "name": "Acme"}}}},
+		Meta:    map[string]string{"user_uuid": "e028b1b918853eca7fba208a9d7e9d29a6e93c57", "user_email": "sammy@example.com", "user_name": "Sammy the Shark"},
+		Refresh: true,
+	},
+	"heroku.json": {
+		// Eight-hour tokens, a permanent refresh token, the user id with the token, and
+		// the Platform API version in Accept.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 28799 * time.Second, Rotation: oauthtest.KeepSame,
+			Extra: map[string]any{"user_id": "01234567-89ab-cdef-0123-456789abcdef", "session_nonce": "2bf3ec81-2f3d-4a9d-a8e2-1f0e1d2c3b4a"}},
+		Meta:    map[string]string{"user_id": "01234567-89ab-cdef-0123-456789abcdef"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			for _, r := range p.RequestsTo("api") {
+				if got := r.Header.Get("Accept"); got != "application/vnd.heroku+json; version=3" {
+					t.Errorf("API call Accept = %q", got)
+				}
+			}
+		},
+	},
+	"netlify.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true, TokenType: "bearer"},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+		},
+	},
 }

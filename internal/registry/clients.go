@@ -3,6 +3,7 @@
 package registry
 
 import (
+	"github.com/oauthgen/oauthgen/generated/adobe"
 	"github.com/oauthgen/oauthgen/generated/airtable"
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
@@ -11,7 +12,9 @@ import (
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
 	"github.com/oauthgen/oauthgen/generated/calendly"
+	"github.com/oauthgen/oauthgen/generated/canva"
 	"github.com/oauthgen/oauthgen/generated/clickup"
+	"github.com/oauthgen/oauthgen/generated/digitalocean"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
@@ -26,6 +29,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/google"
 	"github.com/oauthgen/oauthgen/generated/harvest"
+	"github.com/oauthgen/oauthgen/generated/heroku"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/instagram"
 	"github.com/oauthgen/oauthgen/generated/intercom"
@@ -36,8 +40,10 @@ import (
 	"github.com/oauthgen/oauthgen/generated/microsoft"
 	"github.com/oauthgen/oauthgen/generated/miro"
 	"github.com/oauthgen/oauthgen/generated/mondaycom"
+	"github.com/oauthgen/oauthgen/generated/netlify"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
+	"github.com/oauthgen/oauthgen/generated/oura"
 	"github.com/oauthgen/oauthgen/generated/pandadoc"
 	"github.com/oauthgen/oauthgen/generated/paypal"
 	"github.com/oauthgen/oauthgen/generated/pinterest"
@@ -71,6 +77,13 @@ import (
 
 // Clients builds the client of each generated package, by connector file.
 var Clients = map[string]func(Config, ...runtime.Option) (any, error){
+	"connectors/adobe.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := adobe.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return adobe.New(cfg, opts...)
+	},
 	"connectors/airtable.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -127,12 +140,26 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return calendly.New(cfg, opts...)
 	},
+	"connectors/canva.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := canva.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return canva.New(cfg, opts...)
+	},
 	"connectors/clickup.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return clickup.New(cfg, opts...)
+	},
+	"connectors/digitalocean.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return digitalocean.New(cfg, opts...)
 	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -232,6 +259,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return harvest.New(cfg, opts...)
 	},
+	"connectors/heroku.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return heroku.New(cfg, opts...)
+	},
 	"connectors/hubspot.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -302,6 +336,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return mondaycom.New(cfg, opts...)
 	},
+	"connectors/netlify.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := netlify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return netlify.New(cfg, opts...)
+	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -315,6 +356,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return okta.New(cfg, opts...)
+	},
+	"connectors/oura.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := oura.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return oura.New(cfg, opts...)
 	},
 	"connectors/pandadoc.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
