@@ -284,10 +284,9 @@ var batch1Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"instagram.json": {
-		// A one-hour token without a refresh token; the user id is a 64-bit number.
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, NoRefreshToken: true, TokenType: "-",
-			Extra: map[string]any{"user_id": int64(17841405793187218), "permissions": "instagram_business_basic"}},
-		Meta: map[string]string{"user_id": "17841405793187218"},
+		// The token under data.0 (oauthtest nests it in objects, which the path reads
+		// by key first), no expires_in, no refresh token.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AccessTokenPath: "data.0.access_token", NoRefreshToken: true, TokenType: "-"},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "instagram_business_basic"})
 		},

@@ -6,19 +6,22 @@
 // Instagram API with Instagram Login (Business Login for professional
 // accounts). Users authorize on www.instagram.com; the code is exchanged at
 // api.instagram.com/oauth/access_token with the app id and secret in a form
-// body for a short-lived token (one hour) and the Instagram user id, kept as
-// token metadata. Permissions are comma-separated instagram_business_* scopes.
-// There is no refresh token: the 60-day long-lived token (GET
-// graph.instagram.com/access_token with grant_type=ig_exchange_token) and its
-// renewal (ig_refresh_token) are made with the access token instead, which the
-// format cannot express, so they are left out. API calls go to
-// graph.instagram.com.
+// body for a short-lived token (one hour, not stated in the response) and the
+// Instagram-scoped user id, kept as token metadata; the documented response
+// wraps both in a one-element data array (some clients report a flat object,
+// which a single token path cannot also accept). Permissions are
+// comma-separated instagram_business_* scopes. There is no refresh token: the
+// 60-day long-lived token (GET graph.instagram.com/access_token with
+// grant_type=ig_exchange_token) and its renewal (ig_refresh_token) are made
+// with the access token instead, which the format cannot express, so they are
+// left out. API calls go to graph.instagram.com.
 //
 // Provider documentation:
 // https://developers.facebook.com/documentation/instagram-platform/instagram-api-with-instagram-login/business-login
 //
-// Deviations from RFC 6749: the token response fields user_id are kept as token
-// metadata.
+// Deviations from RFC 6749: the access token is read from data.0.access_token;
+// tokens without expires_in live 3600 seconds; the token response fields
+// user_id are kept as token metadata.
 package instagram
 
 import (
@@ -27,6 +30,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -68,7 +72,7 @@ func (cfg Config) GoString() string {
 
 // TokenMetadata are the values kept with a token.
 type TokenMetadata struct {
-	UserID string // from the token response at user_id
+	UserID string // from the token response at data.0.user_id
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -86,13 +90,14 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:  runtime.Path{"data", "0", "access_token"},
+	RefreshToken: runtime.Path{"data", "0", "refresh_token"},
+	ExpiresIn:    runtime.Path{"data", "0", "expires_in"},
+	TokenType:    runtime.Path{"data", "0", "token_type"},
 	Metadata: []runtime.Field{
-		{Name: "user_id", Path: runtime.Path{"user_id"}},
+		{Name: "user_id", Path: runtime.Path{"data", "0", "user_id"}},
 	},
+	DefaultExpiresIn: 3600 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
