@@ -3,26 +3,50 @@
 package registry
 
 import (
+	"github.com/oauthgen/oauthgen/generated/adobe"
+	"github.com/oauthgen/oauthgen/generated/airtable"
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
 	"github.com/oauthgen/oauthgen/generated/auth0"
+	"github.com/oauthgen/oauthgen/generated/basecamp"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
+	"github.com/oauthgen/oauthgen/generated/calendly"
+	"github.com/oauthgen/oauthgen/generated/canva"
+	"github.com/oauthgen/oauthgen/generated/clickup"
+	"github.com/oauthgen/oauthgen/generated/digitalocean"
 	"github.com/oauthgen/oauthgen/generated/discord"
+	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
+	"github.com/oauthgen/oauthgen/generated/dropboxsign"
+	"github.com/oauthgen/oauthgen/generated/ebay"
+	"github.com/oauthgen/oauthgen/generated/etsy"
+	"github.com/oauthgen/oauthgen/generated/facebook"
 	"github.com/oauthgen/oauthgen/generated/figma"
+	"github.com/oauthgen/oauthgen/generated/fitbit"
+	"github.com/oauthgen/oauthgen/generated/freshbooks"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/google"
+	"github.com/oauthgen/oauthgen/generated/harvest"
+	"github.com/oauthgen/oauthgen/generated/heroku"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
+	"github.com/oauthgen/oauthgen/generated/instagram"
 	"github.com/oauthgen/oauthgen/generated/intercom"
+	"github.com/oauthgen/oauthgen/generated/linear"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
+	"github.com/oauthgen/oauthgen/generated/loginwithamazon"
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
 	"github.com/oauthgen/oauthgen/generated/miro"
+	"github.com/oauthgen/oauthgen/generated/mondaycom"
+	"github.com/oauthgen/oauthgen/generated/netlify"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
+	"github.com/oauthgen/oauthgen/generated/oura"
+	"github.com/oauthgen/oauthgen/generated/pandadoc"
 	"github.com/oauthgen/oauthgen/generated/paypal"
+	"github.com/oauthgen/oauthgen/generated/pinterest"
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
@@ -30,15 +54,22 @@ import (
 	"github.com/oauthgen/oauthgen/generated/shopify"
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
+	"github.com/oauthgen/oauthgen/generated/smartsheet"
+	"github.com/oauthgen/oauthgen/generated/snapchat"
 	"github.com/oauthgen/oauthgen/generated/spotify"
+	"github.com/oauthgen/oauthgen/generated/square"
 	"github.com/oauthgen/oauthgen/generated/strava"
 	"github.com/oauthgen/oauthgen/generated/stripeconnect"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/generated/todoist"
 	"github.com/oauthgen/oauthgen/generated/twitch"
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/webflow"
+	"github.com/oauthgen/oauthgen/generated/withings"
+	"github.com/oauthgen/oauthgen/generated/wrike"
 	"github.com/oauthgen/oauthgen/generated/xero"
+	"github.com/oauthgen/oauthgen/generated/zendesk"
 	"github.com/oauthgen/oauthgen/generated/zoho"
 	"github.com/oauthgen/oauthgen/generated/zoom"
 	runtime "github.com/oauthgen/oauthgen/runtime"
@@ -46,6 +77,20 @@ import (
 
 // Clients builds the client of each generated package, by connector file.
 var Clients = map[string]func(Config, ...runtime.Option) (any, error){
+	"connectors/adobe.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := adobe.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return adobe.New(cfg, opts...)
+	},
+	"connectors/airtable.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return airtable.New(cfg, opts...)
+	},
 	"connectors/asana.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -67,6 +112,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return auth0.New(cfg, opts...)
 	},
+	"connectors/basecamp.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return basecamp.New(cfg, opts...)
+	},
 	"connectors/bitbucket.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -81,12 +133,47 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return box.New(cfg, opts...)
 	},
+	"connectors/calendly.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := calendly.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return calendly.New(cfg, opts...)
+	},
+	"connectors/canva.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := canva.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return canva.New(cfg, opts...)
+	},
+	"connectors/clickup.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return clickup.New(cfg, opts...)
+	},
+	"connectors/digitalocean.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return digitalocean.New(cfg, opts...)
+	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return discord.New(cfg, opts...)
+	},
+	"connectors/docusign.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := docusign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return docusign.New(cfg, opts...)
 	},
 	"connectors/dropbox.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dropbox.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -95,12 +182,54 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return dropbox.New(cfg, opts...)
 	},
+	"connectors/dropboxsign.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dropboxsign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dropboxsign.New(cfg, opts...)
+	},
+	"connectors/ebay.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return ebay.New(cfg, opts...)
+	},
+	"connectors/etsy.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := etsy.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return etsy.New(cfg, opts...)
+	},
+	"connectors/facebook.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return facebook.New(cfg, opts...)
+	},
 	"connectors/figma.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return figma.New(cfg, opts...)
+	},
+	"connectors/fitbit.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := fitbit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return fitbit.New(cfg, opts...)
+	},
+	"connectors/freshbooks.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return freshbooks.New(cfg, opts...)
 	},
 	"connectors/github.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -123,12 +252,33 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return google.New(cfg, opts...)
 	},
+	"connectors/harvest.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return harvest.New(cfg, opts...)
+	},
+	"connectors/heroku.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return heroku.New(cfg, opts...)
+	},
 	"connectors/hubspot.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return hubspot.New(cfg, opts...)
+	},
+	"connectors/instagram.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := instagram.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return instagram.New(cfg, opts...)
 	},
 	"connectors/intercom.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := intercom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -137,12 +287,26 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return intercom.New(cfg, opts...)
 	},
+	"connectors/linear.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return linear.New(cfg, opts...)
+	},
 	"connectors/linkedin.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return linkedin.New(cfg, opts...)
+	},
+	"connectors/loginwithamazon.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := loginwithamazon.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return loginwithamazon.New(cfg, opts...)
 	},
 	"connectors/mailchimp.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := mailchimp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -165,6 +329,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return miro.New(cfg, opts...)
 	},
+	"connectors/mondaycom.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := mondaycom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return mondaycom.New(cfg, opts...)
+	},
+	"connectors/netlify.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := netlify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return netlify.New(cfg, opts...)
+	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -179,12 +357,33 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return okta.New(cfg, opts...)
 	},
+	"connectors/oura.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := oura.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return oura.New(cfg, opts...)
+	},
+	"connectors/pandadoc.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return pandadoc.New(cfg, opts...)
+	},
 	"connectors/paypal.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return paypal.New(cfg, opts...)
+	},
+	"connectors/pinterest.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := pinterest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return pinterest.New(cfg, opts...)
 	},
 	"connectors/pipedrive.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pipedrive.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -235,12 +434,33 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return slackuser.New(cfg, opts...)
 	},
+	"connectors/smartsheet.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := smartsheet.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return smartsheet.New(cfg, opts...)
+	},
+	"connectors/snapchat.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := snapchat.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return snapchat.New(cfg, opts...)
+	},
 	"connectors/spotify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return spotify.New(cfg, opts...)
+	},
+	"connectors/square.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := square.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return square.New(cfg, opts...)
 	},
 	"connectors/strava.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -262,6 +482,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return tiktok.New(cfg, opts...)
+	},
+	"connectors/todoist.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := todoist.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return todoist.New(cfg, opts...)
 	},
 	"connectors/twitch.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := twitch.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -291,12 +518,33 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return webflow.New(cfg, opts...)
 	},
+	"connectors/withings.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := withings.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return withings.New(cfg, opts...)
+	},
+	"connectors/wrike.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return wrike.New(cfg, opts...)
+	},
 	"connectors/xero.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return xero.New(cfg, opts...)
+	},
+	"connectors/zendesk.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return zendesk.New(cfg, opts...)
 	},
 	"connectors/zoho.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
