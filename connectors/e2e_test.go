@@ -2,6 +2,7 @@ package connectors_test
 
 import (
 	"errors"
+	"maps"
 	"net/url"
 	"sort"
 	"strings"
@@ -338,6 +339,8 @@ var fixtures = map[string]e2e.Fixture{
 		},
 	},
 }
+
+func init() { maps.Copy(fixtures, batch2Fixtures) }
 
 // TestCatalogEndToEnd runs each connector's whole flow with the dynamic client (the
 // connector file interpreted through package model) against oauthtest playing the

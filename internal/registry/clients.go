@@ -8,11 +8,13 @@ import (
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
+	close1 "github.com/oauthgen/oauthgen/generated/close"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
+	"github.com/oauthgen/oauthgen/generated/gong"
 	"github.com/oauthgen/oauthgen/generated/google"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
@@ -22,11 +24,13 @@ import (
 	"github.com/oauthgen/oauthgen/generated/miro"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
+	"github.com/oauthgen/oauthgen/generated/outreach"
 	"github.com/oauthgen/oauthgen/generated/paypal"
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
 	"github.com/oauthgen/oauthgen/generated/salesforce"
+	"github.com/oauthgen/oauthgen/generated/salesloft"
 	"github.com/oauthgen/oauthgen/generated/shopify"
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
@@ -37,6 +41,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/twitch"
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
+	"github.com/oauthgen/oauthgen/generated/vercel"
 	"github.com/oauthgen/oauthgen/generated/webflow"
 	"github.com/oauthgen/oauthgen/generated/xero"
 	"github.com/oauthgen/oauthgen/generated/zoho"
@@ -81,6 +86,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return box.New(cfg, opts...)
 	},
+	"connectors/close.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := close1.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return close1.New(cfg, opts...)
+	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -115,6 +127,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return gitlab.New(cfg, opts...)
+	},
+	"connectors/gong.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gong.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gong.New(cfg, opts...)
 	},
 	"connectors/google.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := google.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -179,6 +198,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return okta.New(cfg, opts...)
 	},
+	"connectors/outreach.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := outreach.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return outreach.New(cfg, opts...)
+	},
 	"connectors/paypal.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -213,6 +239,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return salesforce.New(cfg, opts...)
+	},
+	"connectors/salesloft.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := salesloft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return salesloft.New(cfg, opts...)
 	},
 	"connectors/shopify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -283,6 +316,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return typeform.New(cfg, opts...)
+	},
+	"connectors/vercel.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := vercel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return vercel.New(cfg, opts...)
 	},
 	"connectors/webflow.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}

@@ -1,0 +1,58 @@
+package connectors_test
+
+import (
+	"net/url"
+	"testing"
+	"time"
+
+	"github.com/oauthgen/oauthgen/internal/e2e"
+	"github.com/oauthgen/oauthgen/oauthtest"
+)
+
+// batch2Fixtures covers the second batch of catalog connectors (issue 16, item 6).
+// Each entry plays the provider's documented quirks: see the connector's
+// description and docs_url.
+var batch2Fixtures = map[string]e2e.Fixture{
+	"vercel.json": {
+		// Sign in with Vercel: PKCE, hour-long tokens, refresh tokens rotated on use.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "scope": "openid email profile offline_access"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "openid email profile offline_access", "code_challenge_method": "S256"})
+		},
+	},
+	"gong.json": {
+		// Basic client auth, day-long tokens, single-use refresh tokens, and the
+		// customer's API host in the token response.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"api_base_url_for_customer": "https://us-14321.api.gong.io", "scope": "api:users:read api:calls:read:basic"}},
+		Meta:    map[string]string{"api_base_url_for_customer": "https://us-14321.api.gong.io"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
+				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", r.HasBasic, r.Form["client_secret"] != "")
+			}
+		},
+	},
+	"outreach.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "users.read accounts.read prospects.read"})
+		},
+	},
+	"salesloft.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+		},
+	},
+	"close.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"user_id": "user_8Hk2", "organization_id": "orga_3nV7", "scope": "all.full_access offline_access"}},
+		Meta:    map[string]string{"user_id": "user_8Hk2", "organization_id": "orga_3nV7"},
+		Refresh: true,
+	},
+}
