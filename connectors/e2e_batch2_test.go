@@ -55,4 +55,50 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		Meta:    map[string]string{"user_id": "user_8Hk2", "organization_id": "orga_3nV7"},
 		Refresh: true,
 	},
+	"copper.json": {
+		// Permanent tokens; every API call also names the developer API application.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, NoRefreshToken: true, Extra: map[string]any{"scope": "developer/v1/all"}},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "developer/v1/all"})
+			for _, r := range p.RequestsTo("api") {
+				if got := r.Header.Get("X-PW-Application"); got != "developer_api" {
+					t.Errorf("API call X-PW-Application = %q, want developer_api", got)
+				}
+			}
+		},
+	},
+	"attio.json": {
+		// Non-expiring workspace tokens, no refresh token, no scope parameter.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+		},
+	},
+	"front.json": {
+		// Basic client auth; the lifetime comes as an absolute expires_at, which the
+		// connector does not read, so default_expires_in gives the token its hour.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"expires_at": 1767225600}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
+				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", r.HasBasic, r.Form["client_secret"] != "")
+			}
+		},
+	},
+	"helpscout.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 48 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer"},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+		},
+	},
+	"constantcontact.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"scope": "account_read contact_data offline_access"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "account_read contact_data offline_access", "code_challenge_method": "S256"})
+		},
+	},
 }

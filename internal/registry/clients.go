@@ -5,17 +5,22 @@ package registry
 import (
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
+	"github.com/oauthgen/oauthgen/generated/attio"
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
 	close1 "github.com/oauthgen/oauthgen/generated/close"
+	"github.com/oauthgen/oauthgen/generated/constantcontact"
+	"github.com/oauthgen/oauthgen/generated/copper"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/figma"
+	"github.com/oauthgen/oauthgen/generated/front"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/gong"
 	"github.com/oauthgen/oauthgen/generated/google"
+	"github.com/oauthgen/oauthgen/generated/helpscout"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
@@ -65,6 +70,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return atlassian.New(cfg, opts...)
 	},
+	"connectors/attio.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := attio.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return attio.New(cfg, opts...)
+	},
 	"connectors/auth0.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -93,6 +105,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return close1.New(cfg, opts...)
 	},
+	"connectors/constantcontact.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := constantcontact.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return constantcontact.New(cfg, opts...)
+	},
+	"connectors/copper.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := copper.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return copper.New(cfg, opts...)
+	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -113,6 +139,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return figma.New(cfg, opts...)
+	},
+	"connectors/front.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := front.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return front.New(cfg, opts...)
 	},
 	"connectors/github.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -141,6 +174,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return google.New(cfg, opts...)
+	},
+	"connectors/helpscout.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return helpscout.New(cfg, opts...)
 	},
 	"connectors/hubspot.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
