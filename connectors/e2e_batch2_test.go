@@ -101,4 +101,65 @@ var batch2Fixtures = map[string]e2e.Fixture{
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "account_read contact_data offline_access", "code_challenge_method": "S256"})
 		},
 	},
+	"klaviyo.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"code_challenge_method": "S256", "scope": "accounts:read profiles:read"})
+			for _, r := range p.RequestsTo("api") {
+				if r.Header.Get("Revision") == "" {
+					t.Error("API call without the revision header")
+				}
+			}
+		},
+	},
+	"keap.json": {
+		// The refresh wants HTTP Basic; the exchange reads the body: both are sent.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBoth, AcceptForm: true, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Extra: map[string]any{"scope": "full|abc123.infusionsoft.com"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "full"})
+			for _, r := range p.RequestsTo("token") {
+				if !r.HasBasic || r.Form["client_secret"] != e2e.ClientSecret {
+					t.Errorf("%s token request: Basic %v, secret in body %v; want both", r.Form["grant_type"], r.HasBasic, r.Form["client_secret"] != "")
+				}
+			}
+		},
+	},
+	"wix.json": {
+		// Client credentials for one app instance, in a JSON body; the bare token on API calls.
+		Params:   map[string]any{"instance_id": "3f9c2a4e-1b7d-4c0e-9a55-2e6f1d8b7c10"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: 4 * time.Hour, NoRefreshToken: true, APIFormat: "{token}"},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			r := e2e.FirstExchange(t, p)
+			if r.BodyType != "json" {
+				t.Errorf("token request body %q, want json", r.BodyType)
+			}
+			e2e.WantParams(t, "token request", r.Form, map[string]string{"grant_type": "client_credentials", "instance_id": "3f9c2a4e-1b7d-4c0e-9a55-2e6f1d8b7c10"})
+		},
+	},
+	"squarespace.json": {
+		// JSON token requests with Basic auth, no expires_in (default_expires_in gives
+		// the documented 30 minutes), rotating refresh tokens, a User-Agent everywhere.
+		Params: map[string]any{"user_agent": "AcmeSync/1.0"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptJSON: true, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"access_token_expires_at": 1767225600.5, "refresh_token_expires_at": 1767830400.5, "session_id": "s-1"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"access_type": "offline", "scope": "website.orders.read,website.products.read"})
+			for _, r := range p.Requests() {
+				if r.Endpoint != "authorize" && r.Header.Get("User-Agent") != "AcmeSync/1.0" {
+					t.Errorf("%s request User-Agent = %q", r.Endpoint, r.Header.Get("User-Agent"))
+				}
+			}
+		},
+	},
+	"surveymonkey.json": {
+		// Permanent tokens from the EU data center, which names itself in access_url.
+		Params: map[string]any{"region": "EU"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, NoRefreshToken: true, TokenType: "bearer",
+			Extra: map[string]any{"access_url": "https://api.eu.surveymonkey.com", "expires_in": 0}},
+		Meta: map[string]string{"access_url": "https://api.eu.surveymonkey.com"},
+	},
 }

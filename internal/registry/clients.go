@@ -23,6 +23,8 @@ import (
 	"github.com/oauthgen/oauthgen/generated/helpscout"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
+	"github.com/oauthgen/oauthgen/generated/keap"
+	"github.com/oauthgen/oauthgen/generated/klaviyo"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
@@ -40,14 +42,17 @@ import (
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
 	"github.com/oauthgen/oauthgen/generated/spotify"
+	"github.com/oauthgen/oauthgen/generated/squarespace"
 	"github.com/oauthgen/oauthgen/generated/strava"
 	"github.com/oauthgen/oauthgen/generated/stripeconnect"
+	"github.com/oauthgen/oauthgen/generated/surveymonkey"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
 	"github.com/oauthgen/oauthgen/generated/twitch"
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/vercel"
 	"github.com/oauthgen/oauthgen/generated/webflow"
+	"github.com/oauthgen/oauthgen/generated/wix"
 	"github.com/oauthgen/oauthgen/generated/xero"
 	"github.com/oauthgen/oauthgen/generated/zoho"
 	"github.com/oauthgen/oauthgen/generated/zoom"
@@ -196,6 +201,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return intercom.New(cfg, opts...)
 	},
+	"connectors/keap.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := keap.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return keap.New(cfg, opts...)
+	},
+	"connectors/klaviyo.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return klaviyo.New(cfg, opts...)
+	},
 	"connectors/linkedin.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -315,6 +334,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return spotify.New(cfg, opts...)
 	},
+	"connectors/squarespace.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := squarespace.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return squarespace.New(cfg, opts...)
+	},
 	"connectors/strava.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -328,6 +354,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return stripeconnect.New(cfg, opts...)
+	},
+	"connectors/surveymonkey.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := surveymonkey.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return surveymonkey.New(cfg, opts...)
 	},
 	"connectors/tiktok.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := tiktok.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -370,6 +403,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return webflow.New(cfg, opts...)
+	},
+	"connectors/wix.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := wix.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return wix.New(cfg, opts...)
 	},
 	"connectors/xero.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
