@@ -162,4 +162,35 @@ var batch2Fixtures = map[string]e2e.Fixture{
 			Extra: map[string]any{"access_url": "https://api.eu.surveymonkey.com", "expires_in": 0}},
 		Meta: map[string]string{"access_url": "https://api.eu.surveymonkey.com"},
 	},
+	"eventbrite.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, NoRefreshToken: true, TokenType: "bearer"},
+	},
+	"ringcentral.json": {
+		// Basic, PKCE, hour-long tokens, week-long refresh tokens replaced on refresh.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"refresh_token_expires_in": 604800, "scope": "ReadAccounts", "owner_id": "230919004", "endpoint_id": "9_jyBQQzQqKZrq9mGBnqgA"}},
+		Meta:    map[string]string{"owner_id": "230919004", "endpoint_id": "9_jyBQQzQqKZrq9mGBnqgA"},
+		Refresh: true,
+	},
+	"dialpad.json": {
+		Params: map[string]any{"environment": "Sandbox"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, RequirePKCE: true, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "offline_access", "code_challenge_method": "S256"})
+		},
+	},
+	"aircall.json": {
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true, TokenType: "bearer"},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "public_api"})
+		},
+	},
+	"webex.json": {
+		// 14-day access tokens; the refresh token stays the same until its 90 days end.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, RequirePKCE: true, ExpiresIn: 14 * 24 * time.Hour, Rotation: oauthtest.KeepSame,
+			Extra: map[string]any{"refresh_token_expires_in": 7776000}},
+		Refresh: true,
+	},
 }

@@ -3,6 +3,7 @@
 package registry
 
 import (
+	"github.com/oauthgen/oauthgen/generated/aircall"
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
 	"github.com/oauthgen/oauthgen/generated/attio"
@@ -12,8 +13,10 @@ import (
 	close1 "github.com/oauthgen/oauthgen/generated/close"
 	"github.com/oauthgen/oauthgen/generated/constantcontact"
 	"github.com/oauthgen/oauthgen/generated/copper"
+	"github.com/oauthgen/oauthgen/generated/dialpad"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
+	"github.com/oauthgen/oauthgen/generated/eventbrite"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/front"
 	"github.com/oauthgen/oauthgen/generated/github"
@@ -36,6 +39,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
+	"github.com/oauthgen/oauthgen/generated/ringcentral"
 	"github.com/oauthgen/oauthgen/generated/salesforce"
 	"github.com/oauthgen/oauthgen/generated/salesloft"
 	"github.com/oauthgen/oauthgen/generated/shopify"
@@ -51,6 +55,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
 	"github.com/oauthgen/oauthgen/generated/vercel"
+	"github.com/oauthgen/oauthgen/generated/webex"
 	"github.com/oauthgen/oauthgen/generated/webflow"
 	"github.com/oauthgen/oauthgen/generated/wix"
 	"github.com/oauthgen/oauthgen/generated/xero"
@@ -61,6 +66,13 @@ import (
 
 // Clients builds the client of each generated package, by connector file.
 var Clients = map[string]func(Config, ...runtime.Option) (any, error){
+	"connectors/aircall.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := aircall.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return aircall.New(cfg, opts...)
+	},
 	"connectors/asana.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -124,6 +136,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return copper.New(cfg, opts...)
 	},
+	"connectors/dialpad.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dialpad.New(cfg, opts...)
+	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -137,6 +156,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return dropbox.New(cfg, opts...)
+	},
+	"connectors/eventbrite.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return eventbrite.New(cfg, opts...)
 	},
 	"connectors/figma.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -292,6 +318,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return reddit.New(cfg, opts...)
 	},
+	"connectors/ringcentral.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := ringcentral.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return ringcentral.New(cfg, opts...)
+	},
 	"connectors/salesforce.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -396,6 +429,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return vercel.New(cfg, opts...)
+	},
+	"connectors/webex.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := webex.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return webex.New(cfg, opts...)
 	},
 	"connectors/webflow.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
