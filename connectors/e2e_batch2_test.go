@@ -193,4 +193,68 @@ var batch2Fixtures = map[string]e2e.Fixture{
 			Extra: map[string]any{"refresh_token_expires_in": 7776000}},
 		Refresh: true,
 	},
+	"gotoconnect.json": {
+		// Basic client auth; a refresh answer repeats no refresh token.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, ExpiresIn: time.Hour, Rotation: oauthtest.Omit,
+			Extra: map[string]any{"principal": "ada@example.com", "scope": "users.v1.lines.read calls.v2.initiate"}},
+		Meta:    map[string]string{"principal": "ada@example.com"},
+		Refresh: true,
+	},
+	"dynamics365.json": {
+		// Entra ID for one Dataverse environment: its URL is the scope's resource and
+		// the API host; the scope is repeated in exchange and refresh.
+		Params:   map[string]any{"organization": "contoso", "region": "crm4", "tenant": "contoso.onmicrosoft.com"},
+		Provider: oauthtest.Config{RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			const scope = "https://contoso.crm4.dynamics.com/user_impersonation offline_access"
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": scope, "response_mode": "query"})
+			e2e.WantParams(t, "exchange", e2e.FirstExchange(t, p).Form, map[string]string{"scope": scope})
+			reqs := p.RequestsTo("token")
+			e2e.WantParams(t, "refresh", reqs[len(reqs)-1].Form, map[string]string{"grant_type": "refresh_token", "scope": scope})
+			for _, r := range p.RequestsTo("api") {
+				if r.Header.Get("OData-Version") != "4.0" {
+					t.Error("API call without OData-Version: 4.0")
+				}
+			}
+		},
+	},
+	"netsuite.json": {
+		// Basic, PKCE; refresh answers carry no new refresh token (the first one ends
+		// seven days after the grant); the callback names the account in company.
+		Params: map[string]any{"account_id": "1234567-sb1"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Omit,
+			CallbackArgs: map[string]string{"company": "1234567_SB1", "role": "3", "entity": "4622"},
+			Extra:        map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}},
+		CallbackVars: map[string]string{"company": "1234567_SB1"},
+		Refresh:      true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "rest_webservices", "code_challenge_method": "S256"})
+		},
+	},
+	"sage.json": {
+		// Five-minute access tokens, single-use refresh tokens.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, ExpiresIn: 5 * time.Minute, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"refresh_token_expires_in": 2678400, "scope": "full_access", "requested_by_id": "3fa7c7f4-5a6b-4c2d-8e9f-0a1b2c3d4e5f"}},
+		Meta:    map[string]string{"requested_by_id": "3fa7c7f4-5a6b-4c2d-8e9f-0a1b2c3d4e5f"},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"filter": "apiv3.1", "scope": "full_access"})
+		},
+	},
+	"gusto.json": {
+		// Demo environment; single-use refresh tokens; refresh repeats redirect_uri.
+		Params:   map[string]any{"environment": "Demo"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			reqs := p.RequestsTo("token")
+			e2e.WantParams(t, "refresh", reqs[len(reqs)-1].Form, map[string]string{"grant_type": "refresh_token", "redirect_uri": e2e.RedirectURL})
+			for _, r := range p.RequestsTo("api") {
+				if r.Header.Get("X-Gusto-API-Version") == "" {
+					t.Error("API call without X-Gusto-API-Version")
+				}
+			}
+		},
+	},
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/dialpad"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
+	"github.com/oauthgen/oauthgen/generated/dynamics365"
 	"github.com/oauthgen/oauthgen/generated/eventbrite"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/front"
@@ -23,6 +24,8 @@ import (
 	"github.com/oauthgen/oauthgen/generated/gitlab"
 	"github.com/oauthgen/oauthgen/generated/gong"
 	"github.com/oauthgen/oauthgen/generated/google"
+	"github.com/oauthgen/oauthgen/generated/gotoconnect"
+	"github.com/oauthgen/oauthgen/generated/gusto"
 	"github.com/oauthgen/oauthgen/generated/helpscout"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
@@ -32,6 +35,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
 	"github.com/oauthgen/oauthgen/generated/miro"
+	"github.com/oauthgen/oauthgen/generated/netsuite"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
 	"github.com/oauthgen/oauthgen/generated/outreach"
@@ -40,6 +44,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
 	"github.com/oauthgen/oauthgen/generated/ringcentral"
+	"github.com/oauthgen/oauthgen/generated/sage"
 	"github.com/oauthgen/oauthgen/generated/salesforce"
 	"github.com/oauthgen/oauthgen/generated/salesloft"
 	"github.com/oauthgen/oauthgen/generated/shopify"
@@ -157,6 +162,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return dropbox.New(cfg, opts...)
 	},
+	"connectors/dynamics365.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dynamics365.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dynamics365.New(cfg, opts...)
+	},
 	"connectors/eventbrite.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -205,6 +217,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return google.New(cfg, opts...)
+	},
+	"connectors/gotoconnect.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gotoconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gotoconnect.New(cfg, opts...)
+	},
+	"connectors/gusto.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gusto.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gusto.New(cfg, opts...)
 	},
 	"connectors/helpscout.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -269,6 +295,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return miro.New(cfg, opts...)
 	},
+	"connectors/netsuite.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := netsuite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return netsuite.New(cfg, opts...)
+	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -324,6 +357,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return ringcentral.New(cfg, opts...)
+	},
+	"connectors/sage.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := sage.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return sage.New(cfg, opts...)
 	},
 	"connectors/salesforce.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
