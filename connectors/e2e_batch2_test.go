@@ -257,4 +257,61 @@ var batch2Fixtures = map[string]e2e.Fixture{
 			}
 		},
 	},
+	"deel.json": {
+		// Basic client auth; API calls add the client id in x-client-id.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, ExpiresIn: 30 * 24 * time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"scope": "contracts:read organizations:read"}},
+		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			for _, r := range p.RequestsTo("api") {
+				if got := r.Header.Get("X-Client-Id"); got != e2e.ClientID {
+					t.Errorf("API call x-client-id = %q, want the client id", got)
+				}
+			}
+		},
+	},
+	"lever.json": {
+		// Auth0-served: audience in the authorize URL, rotating refresh tokens; sandbox hosts.
+		Params:   map[string]any{"environment": "Sandbox"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"audience": "https://api.sandbox.lever.co/v1/", "scope": "offline_access users:read:admin"})
+		},
+	},
+	"bamboohr.json": {
+		// JSON token requests under the company's subdomain; the endpoint URLs carry
+		// their own request= query parameter.
+		Params:   map[string]any{"company_domain": "acme"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:  true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"request": "authorize", "scope": "offline_access employee"})
+			if r := e2e.FirstExchange(t, p); r.BodyType != "json" || r.Form["request"] != "token" {
+				t.Errorf("exchange body %q, request=%q; want json with request=token", r.BodyType, r.Form["request"])
+			}
+		},
+	},
+	"yahoo.json": {
+		// Basic client auth, hour-long tokens, the same refresh token back on refresh.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, ExpiresIn: time.Hour, Rotation: oauthtest.KeepSame, TokenType: "bearer",
+			Extra:    map[string]any{"xoauth_yahoo_guid": "JT4FACLQZI2OCE", "id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"},
+			Userinfo: map[string]any{"sub": "FSVIDUW3D7FSVIDUW3D72F2F", "email": "ada@yahoo.com", "name": "Ada"}},
+		Meta:    map[string]string{"yahoo_guid": "JT4FACLQZI2OCE", "subject": "FSVIDUW3D7FSVIDUW3D72F2F", "email": "ada@yahoo.com"},
+		Refresh: true,
+	},
+	"keycloak.json": {
+		Params: map[string]any{"host": "sso.example.com", "realm": "acme"},
+		Provider: oauthtest.Config{RequirePKCE: true, ExpiresIn: 5 * time.Minute, Rotation: oauthtest.Rotate,
+			Extra:    map[string]any{"refresh_expires_in": 0, "id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "session_state": "5d1f", "scope": "openid profile email offline_access"},
+			Userinfo: map[string]any{"sub": "f1d3c2b4-7a6e-4b8f-9c0d-1e2f3a4b5c6d", "preferred_username": "ada"}},
+		Meta:    map[string]string{"subject": "f1d3c2b4-7a6e-4b8f-9c0d-1e2f3a4b5c6d", "username": "ada"},
+		Refresh: true,
+	},
+	"servicenow.json": {
+		// Form body with the client credentials; the refresh token is returned again.
+		Params:   map[string]any{"instance": "acme"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, ExpiresIn: 30 * time.Minute, Rotation: oauthtest.KeepSame, Extra: map[string]any{"scope": "useraccount"}},
+		Refresh:  true,
+	},
 }

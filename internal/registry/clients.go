@@ -8,11 +8,13 @@ import (
 	"github.com/oauthgen/oauthgen/generated/atlassian"
 	"github.com/oauthgen/oauthgen/generated/attio"
 	"github.com/oauthgen/oauthgen/generated/auth0"
+	"github.com/oauthgen/oauthgen/generated/bamboohr"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
 	close1 "github.com/oauthgen/oauthgen/generated/close"
 	"github.com/oauthgen/oauthgen/generated/constantcontact"
 	"github.com/oauthgen/oauthgen/generated/copper"
+	"github.com/oauthgen/oauthgen/generated/deel"
 	"github.com/oauthgen/oauthgen/generated/dialpad"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
@@ -30,7 +32,9 @@ import (
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/keap"
+	"github.com/oauthgen/oauthgen/generated/keycloak"
 	"github.com/oauthgen/oauthgen/generated/klaviyo"
+	"github.com/oauthgen/oauthgen/generated/lever"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
 	"github.com/oauthgen/oauthgen/generated/mailchimp"
 	"github.com/oauthgen/oauthgen/generated/microsoft"
@@ -47,6 +51,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/sage"
 	"github.com/oauthgen/oauthgen/generated/salesforce"
 	"github.com/oauthgen/oauthgen/generated/salesloft"
+	"github.com/oauthgen/oauthgen/generated/servicenow"
 	"github.com/oauthgen/oauthgen/generated/shopify"
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
@@ -64,6 +69,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/webflow"
 	"github.com/oauthgen/oauthgen/generated/wix"
 	"github.com/oauthgen/oauthgen/generated/xero"
+	"github.com/oauthgen/oauthgen/generated/yahoo"
 	"github.com/oauthgen/oauthgen/generated/zoho"
 	"github.com/oauthgen/oauthgen/generated/zoom"
 	runtime "github.com/oauthgen/oauthgen/runtime"
@@ -106,6 +112,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return auth0.New(cfg, opts...)
 	},
+	"connectors/bamboohr.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := bamboohr.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return bamboohr.New(cfg, opts...)
+	},
 	"connectors/bitbucket.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -140,6 +153,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return copper.New(cfg, opts...)
+	},
+	"connectors/deel.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := deel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return deel.New(cfg, opts...)
 	},
 	"connectors/dialpad.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -260,12 +280,26 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return keap.New(cfg, opts...)
 	},
+	"connectors/keycloak.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return keycloak.New(cfg, opts...)
+	},
 	"connectors/klaviyo.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return klaviyo.New(cfg, opts...)
+	},
+	"connectors/lever.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := lever.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return lever.New(cfg, opts...)
 	},
 	"connectors/linkedin.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -378,6 +412,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return salesloft.New(cfg, opts...)
+	},
+	"connectors/servicenow.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := servicenow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return servicenow.New(cfg, opts...)
 	},
 	"connectors/shopify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -497,6 +538,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return xero.New(cfg, opts...)
+	},
+	"connectors/yahoo.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := yahoo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return yahoo.New(cfg, opts...)
 	},
 	"connectors/zoho.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
