@@ -43,10 +43,14 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"salesloft.json": {
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Rotate},
-		Refresh:  true,
+		// The callback's context and scope go back in the exchange.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 2 * time.Hour, Rotation: oauthtest.Rotate,
+			CallbackArgs: map[string]string{"context": "/users/1234", "scope": "people.r cadences.r"}},
+		CallbackVars: map[string]string{"context": "/users/1234", "scope": "people.r cadences.r"},
+		Refresh:      true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
+			e2e.WantParams(t, "exchange", e2e.FirstExchange(t, p).Form, map[string]string{"context": "/users/1234", "scope": "people.r cadences.r"})
 		},
 	},
 	"close.json": {

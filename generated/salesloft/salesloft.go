@@ -5,13 +5,15 @@
 //
 // Salesloft REST API v2 with the authorization code flow at
 // accounts.salesloft.com: client credentials in the body, no scope parameter
-// (the app's scopes apply), access tokens of two hours and a refresh token that
-// is replaced on every refresh.
+// (the app's scopes apply); the callback's context and scope are repeated in
+// the exchange; access tokens of two hours and a refresh token that is replaced
+// on every refresh.
 //
 // Provider documentation:
 // https://developers.salesloft.com/docs/platform/api-basics/oauth-authentication/
 //
-// The flow follows RFC 6749 without deviation.
+// Deviations from RFC 6749: the callback parameters context, scope are kept
+// with the token.
 package salesloft
 
 import (
@@ -59,6 +61,12 @@ func (cfg Config) GoString() string {
 	return cfg.String()
 }
 
+// TokenMetadata are the values kept with a token.
+type TokenMetadata struct {
+	Context string // from the callback's context parameter
+	Scope   string // from the callback's scope parameter
+}
+
 // flow is the part of the flow that is the same for every client.
 var flow = runtime.Flow{
 	Connector:    Name,
@@ -69,9 +77,15 @@ var flow = runtime.Flow{
 	TokenURL: runtime.String("https://accounts.salesloft.com/oauth/token"),
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
+		{Key: "context", Value: runtime.Func(exchangeContext)},
+		{Key: "scope", Value: runtime.Func(exchangeScope)},
 	},
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
+	},
+	CallbackParams: []runtime.Field{
+		{Name: "context", Path: runtime.Path{"context"}},
+		{Name: "scope", Path: runtime.Path{"scope"}},
 	},
 	AccessToken:  runtime.Path{"access_token"},
 	RefreshToken: runtime.Path{"refresh_token"},
@@ -111,14 +125,22 @@ func (c *Client) CodeFromCallback(q url.Values) (string, error) {
 	return c.rc.CodeFromCallback(q)
 }
 
-// Exchange exchanges an authorization code for a token.
-func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	return c.rc.Exchange(ctx, code, opts...)
+// ExchangeCallback reads the code and the values the connector keeps from the
+// callback query q, and exchanges the code. Compare the state with
+// runtime.EqualState first.
+func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
+	return c.rc.ExchangeCallback(ctx, q, opts...)
 }
 
 // Refresh gets a new token with a refresh token.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// RefreshToken refreshes tok and keeps the values it carries (metadata,
+// callback values) in the new token; prefer it to Refresh.
+func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
+	return c.rc.RefreshToken(ctx, tok)
 }
 
 // TokenSource returns a source of fresh tokens starting from tok, renewed
@@ -158,6 +180,27 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", "https://api.salesloft.com/v2/me")
+}
+
+// Metadata returns the values kept with tok.
+func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
+	v := c.rc.TokenVars(tok)
+	return TokenMetadata{
+		Context: v.Callback["context"],
+		Scope:   v.Callback["scope"],
+	}
+}
+
+// exchangeContext renders the token request parameter "context"
+// (/oauth2/config/extra_access_url/context).
+func exchangeContext(v *runtime.Vars) string {
+	return v.Callback["context"]
+}
+
+// exchangeScope renders the token request parameter "scope"
+// (/oauth2/config/extra_access_url/scope).
+func exchangeScope(v *runtime.Vars) string {
+	return v.Callback["scope"]
 }
 
 // apiValue renders the Authorization header of API calls
