@@ -7,7 +7,7 @@
 // development): an admin picks one company on the consent screen; client
 // credentials in the body, and refresh requests repeat the redirect_uri; access
 // tokens last two hours and the refresh token is single-use. Calls name the API
-// version in X-Gusto-API-Version; RFC 7009 revocation.
+// version in X-Gusto-API-Version.
 //
 // Provider documentation: https://docs.gusto.com/app-integrations/docs/oauth2
 //
@@ -121,7 +121,6 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
-	f.RevokeURL = runtime.String(c.revokeURL())
 	f.RefreshArgs = []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 		{Key: "redirect_uri", Value: runtime.String(c.refreshRedirectURI())},
@@ -180,12 +179,6 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
-// Revoke revokes tok (its refresh token when it has one) at the provider (RFC
-// 7009).
-func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
-	return c.rc.Revoke(ctx, tok)
-}
-
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	if c.params.Environment == EnvironmentDemo {
@@ -214,14 +207,6 @@ func (c *Client) tokenURL() string {
 		return "https://api.gusto-demo.com/oauth/token"
 	}
 	return "https://api.gusto.com/oauth/token"
-}
-
-// revokeURL renders the revocation URL (/oauth2/config/revoke_url).
-func (c *Client) revokeURL() string {
-	if c.params.Environment == EnvironmentDemo {
-		return "https://api.gusto-demo.com/oauth/revoke"
-	}
-	return "https://api.gusto.com/oauth/revoke"
 }
 
 // refreshRedirectURI renders the refresh request parameter "redirect_uri"

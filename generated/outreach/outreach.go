@@ -5,8 +5,8 @@
 //
 // Outreach REST API (JSON:API) with the standard authorization code flow at
 // api.outreach.io: client credentials in the body, space-separated scopes,
-// access tokens of two hours with a refresh token that is replaced on refresh;
-// API bodies use application/vnd.api+json.
+// access tokens of two hours renewed with the refresh token; API bodies use
+// application/vnd.api+json.
 //
 // Provider documentation: https://developers.outreach.io/api/oauth/
 //
