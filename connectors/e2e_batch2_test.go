@@ -286,9 +286,11 @@ var batch2Fixtures = map[string]e2e.Fixture{
 	"bamboohr.json": {
 		// JSON token requests under the company's subdomain; the endpoint URLs carry
 		// their own request= query parameter.
-		Params:   map[string]any{"company_domain": "acme"},
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
-		Refresh:  true,
+		Params: map[string]any{"company_domain": "acme"},
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
+			Extra: map[string]any{"companyDomain": "acme", "id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}},
+		Meta:    map[string]string{"company": "acme"},
+		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"request": "authorize", "scope": "offline_access employee"})
 			if r := e2e.FirstExchange(t, p); r.BodyType != "json" || r.Form["request"] != "token" {

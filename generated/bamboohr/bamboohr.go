@@ -6,14 +6,15 @@
 // BambooHR API with OAuth 2.0: the company's bamboohr.com subdomain is part of
 // every URL (authorize.php?request=authorize, token.php?request=token,
 // /api/v1/); the token request is JSON (form as fallback) with the client
-// credentials in the body; offline_access yields a refresh token. Scopes are
-// set on the app and repeated in the request.
+// credentials in the body; offline_access yields a refresh token; the token
+// response names the company in companyDomain. Scopes are set on the app and
+// repeated in the request.
 //
 // Provider documentation:
 // https://documentation.bamboohr.com/docs/getting-started
 //
 // Deviations from RFC 6749: the token request body is JSON (form as a
-// fallback).
+// fallback); the token response fields company are kept as token metadata.
 package bamboohr
 
 import (
@@ -66,6 +67,11 @@ func (cfg Config) GoString() string {
 	return cfg.String()
 }
 
+// TokenMetadata are the values kept with a token.
+type TokenMetadata struct {
+	Company string // from the token response at companyDomain
+}
+
 // flow is the part of the flow that is the same for every client.
 var flow = runtime.Flow{
 	Connector: Name,
@@ -85,6 +91,9 @@ var flow = runtime.Flow{
 	RefreshToken: runtime.Path{"refresh_token"},
 	ExpiresIn:    runtime.Path{"expires_in"},
 	TokenType:    runtime.Path{"token_type"},
+	Metadata: []runtime.Field{
+		{Name: "company", Path: runtime.Path{"companyDomain"}},
+	},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -138,6 +147,12 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 	return c.rc.Refresh(ctx, refreshToken)
 }
 
+// RefreshToken refreshes tok and keeps the values it carries (metadata,
+// callback values) in the new token; prefer it to Refresh.
+func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
+	return c.rc.RefreshToken(ctx, tok)
+}
+
 // TokenSource returns a source of fresh tokens starting from tok, renewed
 // before they expire.
 func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
@@ -175,6 +190,14 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Metadata returns the values kept with tok.
+func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
+	v := c.rc.TokenVars(tok)
+	return TokenMetadata{
+		Company: v.Credentials["company"],
+	}
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
