@@ -8,8 +8,7 @@
 // refresh; access tokens last an hour; client credentials in the body. The
 // sandbox has its own authorization host, audience and API host.
 //
-// Provider documentation:
-// https://hire.lever.co/developer/documentation#authentication
+// Provider documentation: https://hire.lever.co/developer/oauth
 //
 // The flow follows RFC 6749 without deviation.
 package lever

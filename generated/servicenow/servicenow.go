@@ -10,7 +10,7 @@
 // again on refresh.
 //
 // Provider documentation:
-// https://www.servicenow.com/docs/bundle/zurich-platform-security/page/administer/security/concept/c_OAuthAuthorizationCodeFlow.html
+// https://www.servicenow.com/docs/r/zurich/platform-security/authentication/c_OAuthAuthorizationCodeFlow.html
 //
 // The flow follows RFC 6749 without deviation.
 package servicenow
