@@ -305,6 +305,10 @@ var batch2Fixtures = map[string]e2e.Fixture{
 			Userinfo: map[string]any{"sub": "FSVIDUW3D7FSVIDUW3D72F2F", "email": "ada@yahoo.com", "name": "Ada"}},
 		Meta:    map[string]string{"yahoo_guid": "JT4FACLQZI2OCE", "subject": "FSVIDUW3D7FSVIDUW3D72F2F", "email": "ada@yahoo.com"},
 		Refresh: true,
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			reqs := p.RequestsTo("token")
+			e2e.WantParams(t, "refresh", reqs[len(reqs)-1].Form, map[string]string{"grant_type": "refresh_token", "redirect_uri": e2e.RedirectURL})
+		},
 	},
 	"keycloak.json": {
 		Params: map[string]any{"host": "sso.example.com", "realm": "acme"},

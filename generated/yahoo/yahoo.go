@@ -5,9 +5,10 @@
 //
 // Yahoo (OpenID Connect) with the authorization code flow at
 // api.login.yahoo.com: request_auth and get_token endpoints, HTTP Basic client
-// auth; access tokens last an hour and the long-lived refresh token is returned
-// again on refresh; the token response carries xoauth_yahoo_guid and an
-// id_token; the userinfo endpoint names the user.
+// auth, and refresh requests repeat the redirect_uri; access tokens last an
+// hour and the long-lived refresh token is returned again on refresh; the token
+// response carries xoauth_yahoo_guid and an id_token; the userinfo endpoint
+// names the user.
 //
 // Provider documentation:
 // https://developer.yahoo.com/oauth2/guide/flows_authcode/
@@ -83,9 +84,6 @@ var flow = runtime.Flow{
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
-	RefreshArgs: []runtime.Arg{
-		{Key: "grant_type", Value: runtime.String("refresh_token")},
-	},
 	AccessToken:  runtime.Path{"access_token"},
 	RefreshToken: runtime.Path{"refresh_token"},
 	ExpiresIn:    runtime.Path{"expires_in"},
@@ -109,7 +107,8 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for Yahoo. It is safe for concurrent use.
 type Client struct {
-	rc *runtime.Client
+	rc          *runtime.Client
+	redirectURL string
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -117,9 +116,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("yahoo: the client id is empty")
 	}
-	return &Client{
-		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
-	}, nil
+	c := &Client{redirectURL: cfg.RedirectURL}
+	f := flow
+	f.RefreshArgs = []runtime.Arg{
+		{Key: "grant_type", Value: runtime.String("refresh_token")},
+		{Key: "redirect_uri", Value: runtime.String(c.refreshRedirectURI())},
+	}
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	return c, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.
@@ -197,6 +201,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		Email:     v.Credentials["email"],
 		Subject:   v.Credentials["subject"],
 	}
+}
+
+// refreshRedirectURI renders the refresh request parameter "redirect_uri"
+// (/oauth2/config/extra_refresh_url/redirect_uri).
+func (c *Client) refreshRedirectURI() string {
+	return c.redirectURL
 }
 
 // apiValue renders the Authorization header of API calls
