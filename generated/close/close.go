@@ -6,7 +6,8 @@
 // Close CRM with OAuth apps: the user picks an organization on the consent
 // screen; the form-encoded exchange at api.close.com returns an hour-long
 // access token, a single-use refresh token (rotated on every refresh) and the
-// user_id and organization_id it was granted for.
+// user_id and organization_id it was granted for. RFC 7009 revocation at
+// /oauth2/revoke/.
 //
 // Provider documentation:
 // https://developer.close.com/api/overview/oauth-authentication
@@ -74,7 +75,8 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("all.full_access offline_access")},
 	},
-	TokenURL: runtime.String("https://api.close.com/oauth2/token/"),
+	TokenURL:  runtime.String("https://api.close.com/oauth2/token/"),
+	RevokeURL: runtime.String("https://api.close.com/oauth2/revoke/"),
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -165,6 +167,12 @@ func (c Client) GoString() string {
 // wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok (its refresh token when it has one) at the provider (RFC
+// 7009).
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
