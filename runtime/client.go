@@ -212,23 +212,6 @@ func (c *Client) connector() string {
 	return c.flow.Connector
 }
 
-func orSibling(p, access Path, name string) Path {
-	if len(p) > 0 {
-		return p
-	}
-	return sibling(access, name)
-}
-
-func sibling(p Path, name string) Path {
-	s := make(Path, len(p))
-	copy(s, p)
-	if len(s) == 0 {
-		return Path{name}
-	}
-	s[len(s)-1] = name
-	return s
-}
-
 func quote(s string) string { return strconv.Quote(s) }
 
 func redacted(s string) string {
