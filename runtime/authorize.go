@@ -97,9 +97,9 @@ func (c *Client) codeKey() string {
 	return c.flow.CodeKey
 }
 
-// CallbackValues returns the flow's CallbackParams read from a callback query, by
+// callbackValues returns the flow's CallbackParams read from a callback query, by
 // template name (nil when the flow has none).
-func (c *Client) CallbackValues(q url.Values) map[string]string {
+func (c *Client) callbackValues(q url.Values) map[string]string {
 	if len(c.flow.CallbackParams) == 0 {
 		return nil
 	}

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/oauthgen/oauthgen/oauthtest"
@@ -105,15 +104,15 @@ func ExampleTokenError() {
 	// 40001 Invalid auth_code
 }
 
-// ExampleClient_Transport adds a token to requests of an existing HTTP client.
-func ExampleClient_Transport() {
+// ExampleClient_HTTPClient makes API calls with a token, carried as the flow's API
+// says, over the transport of the client given by WithHTTPClient.
+func ExampleClient_HTTPClient() {
 	p := oauthtest.New(oauthtest.Config{APIHeader: "X-Access-Token", APIFormat: "{token}"})
 	defer p.Close()
 	flow := &runtime.Flow{Connector: "Example", TokenURL: runtime.String(p.TokenURL()),
 		API: runtime.APIAuth{HeaderKey: "X-Access-Token", Value: runtime.Func(func(v *runtime.Vars) string { return v.Token })}}
-	c := runtime.New(flow, runtime.Credentials{ClientID: "id"})
-	src := c.TokenSource(context.Background(), &oauth2.Token{AccessToken: p.IssueToken().AccessToken})
-	hc := &http.Client{Transport: c.Transport(src, p.Client().Transport)}
+	c := runtime.New(flow, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(p.Client()))
+	hc := c.HTTPClient(context.Background(), &oauth2.Token{AccessToken: p.IssueToken().AccessToken})
 	resp, err := hc.Get(p.APIURL("/me"))
 	if err != nil {
 		panic(err)

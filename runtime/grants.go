@@ -16,7 +16,7 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 	if err != nil {
 		return nil, err
 	}
-	return c.exchange(ctx, code, &Vars{State: q.Get("state"), Callback: c.CallbackValues(q)}, opts)
+	return c.exchange(ctx, code, &Vars{State: q.Get("state"), Callback: c.callbackValues(q)}, opts)
 }
 
 // Exchange exchanges an authorization code for a token (authorization_code grant),
@@ -29,12 +29,6 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 // token and a *TokenError (Op OpStore). The token hook is called in both cases.
 func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	return c.exchange(ctx, code, &Vars{}, opts)
-}
-
-// ExchangeWithCallback is Exchange with callback values (by template name) for the
-// flow's templates; they are kept in the token.
-func (c *Client) ExchangeWithCallback(ctx context.Context, code string, callback map[string]string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	return c.exchange(ctx, code, &Vars{Callback: callback}, opts)
 }
 
 func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oauth2.AuthCodeOption) (*oauth2.Token, error) {
@@ -99,7 +93,7 @@ func (c *Client) RefreshToken(ctx context.Context, old *oauth2.Token) (*oauth2.T
 
 func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
 	if old == nil || old.RefreshToken == "" {
-		return nil, c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
+		return nil, c.newTokenError(OpRefresh, 0, "", "", errNoRefreshToken.Error(), errNoRefreshToken)
 	}
 	v := c.varsOf(old)
 	tc := &tokenCall{op: OpRefresh, vars: v}

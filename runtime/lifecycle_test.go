@@ -95,7 +95,7 @@ func TestNonRotationKeepsRefreshToken(t *testing.T) {
 		first, _ := src.Token()
 		p.InvalidateAccessTokens()
 		for range 3 {
-			resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/a"))
+			resp, err := runtime.ClientFor(context.Background(), c, src).Get(p.APIURL("/a"))
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("rotation %d: %v", rot, err)
 			}
@@ -139,7 +139,7 @@ func TestPermanentTokens(t *testing.T) {
 		}
 		// A 401 does not cause a refresh attempt either.
 		p.InvalidateAccessTokens()
-		resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/x"))
+		resp, err := runtime.ClientFor(context.Background(), c, src).Get(p.APIURL("/x"))
 		if err != nil || resp.StatusCode != 401 {
 			t.Fatalf("want the 401 back: %v", err)
 		}
@@ -183,8 +183,10 @@ func TestShortLivedTokens(t *testing.T) {
 	if n := p.Stats().Refreshes; n != 1 {
 		t.Errorf("%d refreshes after new token", n)
 	}
-	// Window option caps at half the lifetime.
-	c2 := newClient(p, stdFlow(p), runtime.WithClock(clk.Now), runtime.WithRefreshBefore(time.Hour))
+	// The flow's window is capped at half the lifetime.
+	f2 := stdFlow(p)
+	f2.RefreshBefore = time.Hour
+	c2 := newClient(p, f2, runtime.WithClock(clk.Now))
 	t2 := &oauth2.Token{AccessToken: "x", RefreshToken: "y", Expiry: clk.Now().Add(100 * time.Second), ExpiresIn: 120}
 	if got, _ := c2.TokenSource(context.Background(), t2).Token(); got != t2 {
 		t.Error("window not capped at half the lifetime")

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -64,15 +65,14 @@ func (m *MemoryStore) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// String describes the store without its tokens.
-func (m *MemoryStore) String() string {
+// Format prints the store without its tokens, under every verb (and without
+// reading its maps unlocked, as fmt would).
+func (m *MemoryStore) Format(f fmt.State, verb rune) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return "runtime.MemoryStore{" + itoa(int64(len(m.tokens))) + " tokens}"
+	n := len(m.tokens)
+	m.mu.Unlock()
+	formatRedacted(f, verb, "runtime.MemoryStore{"+itoa(int64(n))+" tokens}")
 }
-
-// GoString is like String.
-func (m *MemoryStore) GoString() string { return m.String() }
 
 func (m *MemoryStore) clock() time.Time {
 	if m.now != nil {

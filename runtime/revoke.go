@@ -15,7 +15,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 		return c.newTokenError(OpRevoke, 0, "", "", "the connector has no revocation endpoint", nil)
 	}
 	if tok == nil || (tok.AccessToken == "" && tok.RefreshToken == "") {
-		return c.newTokenError(OpRevoke, 0, "", "", "no token to revoke", ErrNoToken)
+		return c.newTokenError(OpRevoke, 0, "", "", "no token to revoke", errNoToken)
 	}
 	v := c.varsOf(tok)
 	tc := &tokenCall{op: OpRevoke, vars: v, url: c.flow.RevokeURL.Render(v)}

@@ -35,7 +35,7 @@ func (c *Client) storeError(err error) error {
 }
 
 // renewStored is renew with a store, following the protocol of Locker.
-func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error) {
+func (s *tokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error) {
 	c, ctx := s.c, s.ctx
 	stored, err := s.store.Load(ctx, s.key)
 	switch {
@@ -53,7 +53,7 @@ func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error
 				return nil, c.storeError(err)
 			}
 		} else if c.flow.Grant != ClientCredentials {
-			return nil, c.newTokenError(OpRefresh, 0, "", "", "no token stored and none given", ErrNoToken)
+			return nil, c.newTokenError(OpRefresh, 0, "", "", "no token stored and none given", errNoToken)
 		}
 	case err != nil:
 		return nil, c.storeError(err)
@@ -112,7 +112,7 @@ func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error
 // token meanwhile, that one is used; when the lease expired but nobody saved, next is
 // saved with a plain compare-and-swap; when the store is failing, next is kept
 // unsaved.
-func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, error) {
+func (s *tokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, error) {
 	c, ctx := s.c, s.ctx
 	if !errors.Is(err, ErrConflict) {
 		return s.keepUnsaved(prev, next), nil
@@ -139,13 +139,13 @@ func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, err
 // provider has already spent the refresh token the store still holds. The token hook
 // sees next (so the application can keep it elsewhere), and the save is tried again on
 // a later call.
-func (s *TokenSource) keepUnsaved(prev, next *oauth2.Token) *entry {
+func (s *tokenSource) keepUnsaved(prev, next *oauth2.Token) *entry {
 	s.c.newToken(s.ctx, next)
 	return s.unsavedEntry(s.c.newEntry(next), prev)
 }
 
 // unsavedEntry marks e as not saved over prev yet, due for another save attempt soon.
-func (s *TokenSource) unsavedEntry(e *entry, prev *oauth2.Token) *entry {
+func (s *tokenSource) unsavedEntry(e *entry, prev *oauth2.Token) *entry {
 	e.unsaved, e.savePrev = true, prev
 	retry := s.c.now().Add(retryFailedSave)
 	if e.refreshAt.IsZero() || retry.Before(e.refreshAt) {
@@ -158,7 +158,7 @@ func (s *TokenSource) unsavedEntry(e *entry, prev *oauth2.Token) *entry {
 // the result is final for this renewal: the token is still unsaved and still valid. In
 // every other case (saved, another process stored a token, or the token expired) the
 // caller goes on with the store protocol, which now sees the stored token.
-func (s *TokenSource) saveAgain(e *entry) (*entry, bool) {
+func (s *tokenSource) saveAgain(e *entry) (*entry, bool) {
 	err := s.store.Save(s.ctx, s.key, e.savePrev, e.tok)
 	if err == nil || errors.Is(err, ErrConflict) || s.c.expired(e.tok) {
 		return nil, false

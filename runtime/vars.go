@@ -1,14 +1,15 @@
 package runtime
 
-import "golang.org/x/oauth2"
+import (
+	"fmt"
 
-// String describes v without the access token.
-func (v Vars) String() string {
-	return "runtime.Vars{State: " + redacted(v.State) + ", Callback: " + itoa(int64(len(v.Callback))) + " values, Credentials: " + itoa(int64(len(v.Credentials))) + " values, Token: " + redacted(v.Token) + "}"
+	"golang.org/x/oauth2"
+)
+
+// Format prints v without the access token and the state, under every verb.
+func (v Vars) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, "runtime.Vars{State: "+redacted(v.State)+", Callback: "+itoa(int64(len(v.Callback)))+" values, Credentials: "+itoa(int64(len(v.Credentials)))+" values, Token: "+redacted(v.Token)+"}")
 }
-
-// GoString is like String: %#v never prints the token.
-func (v Vars) GoString() string { return v.String() }
 
 // varsOf returns the template values a token carries: its metadata and callback
 // values.

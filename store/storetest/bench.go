@@ -26,7 +26,6 @@ type RoundTrips func() int64
 // connection in memory does: no round trip at all.
 func BenchValidToken(b *testing.B, open Open, trips RoundTrips) {
 	ctx := context.Background()
-	c := runtime.New(replicaFlow("http://127.0.0.1:1/token"), runtime.Credentials{ClientID: replicaID})
 	key := Key(b)
 	tok := Token("valid-" + key)
 	s := open(b)
@@ -37,18 +36,23 @@ func BenchValidToken(b *testing.B, open Open, trips RoundTrips) {
 	if err := mem.Save(ctx, key, nil, tok); err != nil {
 		b.Fatal(err)
 	}
+	// One client per store, bound to the connection's key.
+	clients := map[runtime.TokenStore]*runtime.Client{}
+	for _, st := range []runtime.TokenStore{s, mem} {
+		clients[st] = runtime.New(replicaFlow("http://127.0.0.1:1/token"), runtime.Credentials{ClientID: replicaID}, runtime.WithStore(st, key))
+	}
 	perRequest := func(st runtime.TokenStore) {
-		if _, err := c.StoreTokenSource(ctx, nil, st, key).Token(); err != nil {
+		if _, err := clients[st].TokenSource(ctx, nil).Token(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	ts := c.StoreTokenSource(ctx, nil, s, key)
+	ts := clients[s].TokenSource(ctx, nil)
 	longLived := func(runtime.TokenStore) {
 		if _, err := ts.Token(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	memTS := c.StoreTokenSource(ctx, nil, mem, key)
+	memTS := clients[mem].TokenSource(ctx, nil)
 	memLongLived := func(runtime.TokenStore) {
 		if _, err := memTS.Token(); err != nil {
 			b.Fatal(err)
@@ -130,7 +134,7 @@ func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters
 	var refreshes atomic.Int32
 	t0 := time.Now()
 	c := runtime.New(replicaFlow(p.TokenURL()), runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret},
-		runtime.WithHTTPClient(p.Client()),
+		runtime.WithHTTPClient(p.Client()), runtime.WithStore(st, key),
 		runtime.WithTokenHook(func(context.Context, *oauth2.Token) {
 			refreshes.Add(1)
 			got.Store(int64(time.Since(t0)))
@@ -140,7 +144,7 @@ func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters
 	var last atomic.Int64
 	var failed atomic.Int32
 	for range waiters {
-		ts := c.StoreTokenSource(ctx, expired, st, key)
+		ts := c.TokenSource(ctx, expired)
 		wg.Go(func() {
 			<-gate
 			if _, err := ts.Token(); err != nil {
