@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 	"golang.org/x/oauth2"
 )
 
@@ -67,7 +68,7 @@ func ExampleClient_TokenSource() {
 	p := oauthtest.New(oauthtest.Config{ExpiresIn: time.Hour})
 	defer p.Close()
 	flow := &runtime.Flow{Connector: "Example", TokenURL: runtime.String(p.TokenURL())}
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	c := runtime.New(flow, runtime.Credentials{ClientID: "id", ClientSecret: "secret"},
 		runtime.WithHTTPClient(p.Client()),
 		runtime.WithStore(store, "user-42"),

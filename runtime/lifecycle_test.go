@@ -14,6 +14,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 	"golang.org/x/oauth2"
 )
 
@@ -368,7 +369,7 @@ func TestAPIAuthFormats(t *testing.T) {
 func TestStoreSharedByReplicas(t *testing.T) {
 	for _, locker := range []bool{true, false} {
 		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, Latency: 10 * time.Millisecond})
-		var store runtime.TokenStore = &runtime.MemoryStore{}
+		var store runtime.TokenStore = &memstore.Store{}
 		if !locker {
 			store = casOnly{store}
 		}
@@ -412,7 +413,7 @@ type casOnly struct{ runtime.TokenStore }
 
 func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := expiredToken(p)
 	p.Update(func(cfg *oauthtest.Config) {
 		cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}}
@@ -430,7 +431,7 @@ func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 
 // downStore is a TokenStore (not a Locker) whose saves fail while down is set.
 type downStore struct {
-	mem  runtime.MemoryStore
+	mem  memstore.Store
 	down atomic.Bool
 }
 
@@ -488,53 +489,6 @@ func TestStoreDownKeepsRenewedToken(t *testing.T) {
 	}
 	if n := p.Stats().Refreshes; n != 1 {
 		t.Errorf("%d refreshes reached the provider, want 1", n)
-	}
-}
-
-func TestMemoryStoreCAS(t *testing.T) {
-	ctx := context.Background()
-	s := &runtime.MemoryStore{}
-	a, b, c := &oauth2.Token{AccessToken: "a"}, &oauth2.Token{AccessToken: "b"}, &oauth2.Token{AccessToken: "c"}
-	if _, err := s.Load(ctx, "k"); !errors.Is(err, runtime.ErrNotFound) {
-		t.Error(err)
-	}
-	if err := s.Save(ctx, "k", nil, a); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Save(ctx, "k", nil, b); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("save over existing with nil prev: %v", err)
-	}
-	if err := s.Save(ctx, "k", c, b); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("stale prev: %v", err)
-	}
-	if err := s.Save(ctx, "k", a, b); err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Acquire(ctx, "k", 50*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A second holder waits until the first releases or expires.
-	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
-	defer cancel()
-	if _, err := s.Acquire(short, "k", time.Second); err == nil {
-		t.Error("lease taken twice")
-	}
-	time.Sleep(60 * time.Millisecond)
-	l2, err := s.Acquire(ctx, "k", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Save(ctx, b, c); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("expired lease saved: %v", err)
-	}
-	if err := l2.Save(ctx, b, c); err != nil {
-		t.Error(err)
-	}
-	l.Release(ctx)
-	l2.Release(ctx)
-	if got, _ := s.Load(ctx, "k"); got != c {
-		t.Error("wrong token stored")
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // RoundTrips returns how many commands or queries the stores under benchmark
@@ -32,7 +33,7 @@ func BenchValidToken(b *testing.B, open Open, trips RoundTrips) {
 	if err := s.Save(ctx, key, nil, tok); err != nil {
 		b.Fatal(err)
 	}
-	mem := &runtime.MemoryStore{}
+	mem := &memstore.Store{}
 	if err := mem.Save(ctx, key, nil, tok); err != nil {
 		b.Fatal(err)
 	}
@@ -99,7 +100,7 @@ func BenchHandOff(b *testing.B, open Open, waiters int) {
 	p := oauthtest.New(oauthtest.Config{ClientID: replicaID, ClientSecret: replicaSecret, Rotation: oauthtest.Rotate, ExpiresIn: time.Hour})
 	defer p.Close()
 	s := open(b)
-	mem := &runtime.MemoryStore{}
+	mem := &memstore.Store{}
 	var sumOurs, sumBase, totOurs, totBase time.Duration
 	b.ResetTimer()
 	for range b.N {
