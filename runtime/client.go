@@ -129,7 +129,8 @@ type Client struct {
 }
 
 // New returns a Client for flow (which must not be changed afterwards) and the
-// application credentials creds.
+// application credentials creds. Generated packages and package dynamic call it
+// (see the package doc, the Flow contract); applications call theirs.
 func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	c := &Client{flow: flow, creds: creds}
 	c.opts.maxBody = defaultMaxBodySize

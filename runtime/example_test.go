@@ -14,7 +14,8 @@ import (
 )
 
 // Example runs a whole flow with TikTok's deviations against the fake provider:
-// renamed keys, a JSON body and a nested token.
+// renamed keys, a JSON body and a nested token. The examples spell out the Flow and
+// call New, as a generated package does; an application calls that package's New.
 func Example() {
 	p := oauthtest.New(oauthtest.Config{
 		ClientID: "app", ClientSecret: "s3cret",
