@@ -108,8 +108,9 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 // a token is renewed (default 30 s). A holder that dies frees the key after it.
 func WithLeaseTTL(d time.Duration) Option { return func(o *options) { o.leaseTTL = d } }
 
-// Client runs one connector's flow for one OAuth2 application. It is safe for
-// concurrent use. Generated and dynamic clients wrap one.
+// Client runs one connector's flow for one OAuth2 application (and, with WithStore,
+// for one end-user connection). It is safe for concurrent use. Generated and dynamic
+// clients wrap one.
 type Client struct {
 	flow  *Flow
 	creds Credentials

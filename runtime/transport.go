@@ -24,9 +24,13 @@ type transport struct {
 	base http.RoundTripper
 }
 
-// HTTPClient returns an *http.Client whose requests carry tok (renewed as needed). Its
+// HTTPClient returns an *http.Client for API calls whose requests carry tok, renewed
+// as needed (with WithStore, the stored token; tok may then be nil). Requests get the
+// token as the flow's API says, with its extra headers, query parameters and default
+// Content-Type, and are never modified themselves; a 401 or 403 answer renews the
+// token once and retries once (a request with a body needs GetBody for that). Its
 // transport and timeout are those of the client Exchange would use (the context's,
-// WithHTTPClient's, or a default with DefaultTimeout). Keep the client for as long as
+// WithHTTPClient's, or one with a 30 s timeout). Keep the client for as long as
 // tok is used: renewed tokens live in it and reach the application only through the
 // token hook (WithTokenHook) or the store (WithStore); a new client per request from
 // the same old tok would refresh again with a refresh token the provider may already
