@@ -20,6 +20,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // The API half of the fault matrix: a valid token, and faults on the API endpoint
@@ -214,7 +215,7 @@ func runAPIFault(t *testing.T, af apiFault, mf matrixFlow, l *leakScan) string {
 	flow.Permanent = false // a 401 may renew
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
 	if flow.Grant == runtime.ClientCredentials {
 		old.RefreshToken = "" // renewal is a new client credentials request

@@ -24,6 +24,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // The fault matrix: every fault on the token endpoint (and the API) against every
@@ -546,7 +547,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	}
 	flow := withTokenURL(mf.flow, base)
 	tr := &http.Transport{}
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(-time.Minute)}
 	if mf.flow.Grant == runtime.ClientCredentials {
 		old.RefreshToken = "" // client credentials tokens come without one (RFC 6749 4.4.3)
@@ -627,7 +628,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 
 // recoverFrom points a new client with store at a healthy provider and asks for a token:
 // the store must still hold a token the connection can go on from.
-func recoverFrom(mf matrixFlow, store *runtime.MemoryStore, l *leakScan) string {
+func recoverFrom(mf matrixFlow, store *memstore.Store, l *leakScan) string {
 	var healthy *httptest.Server
 	healthy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondToken(200, nil)(withTokenURL(mf.flow, healthy.URL))(w, r)

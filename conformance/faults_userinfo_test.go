@@ -16,6 +16,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // TestFaultMatrixUserinfo: for every connector with a userinfo request, faults on
@@ -95,7 +96,7 @@ func runUserinfoFault(t *testing.T, mf matrixFlow, h http.HandlerFunc, timeout t
 	flow.Userinfo = &runtime.Userinfo{URL: runtime.String(srv.URL + "/userinfo"), Fields: mf.flow.Userinfo.Fields}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
 	if timeout == 0 {

@@ -61,8 +61,8 @@ type replicaResult struct {
 // with that test selected, to play the replicas, and in those processes Replicas
 // plays one replica instead of running the test.
 //
-// AllExpired: 4 OS processes x 50 goroutines, each goroutine with its own
-// runtime.TokenSource holding the same expired token, against an oauthtest
+// AllExpired: 4 OS processes x 50 goroutines, each goroutine with its own token
+// source (Client.TokenSource) holding the same expired token, against an oauthtest
 // provider that rotates refresh tokens and rejects reuse. Exactly one refresh may
 // reach the provider, none may get invalid_grant, every caller must get the new
 // token, and the store must hold it.
@@ -93,7 +93,7 @@ func replica(t *testing.T, role string, open Open) {
 		Expiry:       time.Now().Add(-time.Hour),
 	}
 	creds := runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret}
-	opts := []runtime.Option{runtime.WithLeaseTTL(ttl)}
+	opts := []runtime.Option{runtime.WithStore(s, key), runtime.WithLeaseTTL(ttl)}
 	if role == "victim" {
 		// The victim's token request never leaves: it says so and waits to be killed.
 		opts = append(opts, runtime.WithHTTPClient(&http.Client{Transport: stall{}}))
@@ -103,7 +103,7 @@ func replica(t *testing.T, role string, open Open) {
 	defer cancel()
 
 	if role == "victim" {
-		_, err := c.StoreTokenSource(ctx, expired, s, key).Token()
+		_, err := c.TokenSource(ctx, expired).Token()
 		fmt.Printf("VICTIM-SURVIVED %v\n", err)
 		return
 	}
@@ -116,7 +116,7 @@ func replica(t *testing.T, role string, open Open) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			tok, err := c.StoreTokenSource(ctx, expired, s, key).Token()
+			tok, err := c.TokenSource(ctx, expired).Token()
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

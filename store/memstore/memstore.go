@@ -1,17 +1,24 @@
-package runtime
+// Package memstore is an in-memory runtime.TokenStore and runtime.Locker, for one
+// process and for tests. The stores shared between processes are redisstore and
+// pgstore; all three pass the storetest suite.
+package memstore
 
 import (
 	"context"
+	"fmt"
+	"io"
+	"strconv"
 	"sync"
 	"time"
 
+	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
 )
 
-// MemoryStore is an in-memory TokenStore and Locker, for one process and for tests.
-// Its zero value is ready to use. Tokens are stored as given and must not be modified
+// Store is an in-memory runtime.TokenStore and runtime.Locker: one refresh per token
+// within the process. Its zero value is ready to use. Tokens are stored as given and must not be modified
 // afterwards (the runtime never modifies a token).
-type MemoryStore struct {
+type Store struct {
 	mu     sync.Mutex
 	tokens map[string]*oauth2.Token
 	leases map[string]*memLease
@@ -20,34 +27,34 @@ type MemoryStore struct {
 }
 
 var _ interface {
-	TokenStore
-	Locker
-} = (*MemoryStore)(nil)
+	runtime.TokenStore
+	runtime.Locker
+} = (*Store)(nil)
 
-// Load returns the token stored under key, or ErrNotFound.
-func (m *MemoryStore) Load(ctx context.Context, key string) (*oauth2.Token, error) {
+// Load returns the token stored under key, or runtime.ErrNotFound.
+func (m *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	t, ok := m.tokens[key]
 	if !ok {
-		return nil, ErrNotFound
+		return nil, runtime.ErrNotFound
 	}
 	return t, nil
 }
 
 // Save stores next under key if the stored token is still prev (by access token;
-// prev nil: nothing stored), else returns ErrConflict.
-func (m *MemoryStore) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
+// prev nil: nothing stored), else returns runtime.ErrConflict.
+func (m *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	return m.saveLocked(key, prev, next)
 }
 
-func (m *MemoryStore) saveLocked(key string, prev, next *oauth2.Token) error {
+func (m *Store) saveLocked(key string, prev, next *oauth2.Token) error {
 	cur, ok := m.tokens[key]
 	switch {
 	case prev == nil && ok, prev != nil && !ok, prev != nil && cur.AccessToken != prev.AccessToken:
-		return ErrConflict
+		return runtime.ErrConflict
 	}
 	if m.tokens == nil {
 		m.tokens = map[string]*oauth2.Token{}
@@ -57,24 +64,29 @@ func (m *MemoryStore) saveLocked(key string, prev, next *oauth2.Token) error {
 }
 
 // Delete removes the token stored under key.
-func (m *MemoryStore) Delete(ctx context.Context, key string) error {
+func (m *Store) Delete(ctx context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.tokens, key)
 	return nil
 }
 
-// String describes the store without its tokens.
-func (m *MemoryStore) String() string {
+// Format prints the store without its tokens, under every verb (and without
+// reading its maps unlocked, as fmt would).
+func (m *Store) Format(f fmt.State, verb rune) {
 	m.mu.Lock()
-	defer m.mu.Unlock()
-	return "runtime.MemoryStore{" + itoa(int64(len(m.tokens))) + " tokens}"
+	n := len(m.tokens)
+	m.mu.Unlock()
+	s := "memstore.Store{" + strconv.Itoa(n) + " tokens}"
+	switch verb {
+	case 'v', 's':
+		io.WriteString(f, s)
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+	}
 }
 
-// GoString is like String.
-func (m *MemoryStore) GoString() string { return m.String() }
-
-func (m *MemoryStore) clock() time.Time {
+func (m *Store) clock() time.Time {
 	if m.now != nil {
 		return m.now()
 	}
@@ -82,14 +94,14 @@ func (m *MemoryStore) clock() time.Time {
 }
 
 type memLease struct {
-	m       *MemoryStore
+	m       *Store
 	key     string
 	expires time.Time
 }
 
 // Acquire waits until the lease for key is free (or expired) or ctx is done, and
 // takes it for ttl.
-func (m *MemoryStore) Acquire(ctx context.Context, key string, ttl time.Duration) (Lease, error) {
+func (m *Store) Acquire(ctx context.Context, key string, ttl time.Duration) (runtime.Lease, error) {
 	for {
 		m.mu.Lock()
 		l := m.leases[key]
@@ -131,7 +143,7 @@ func (l *memLease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	l.m.mu.Lock()
 	defer l.m.mu.Unlock()
 	if !l.held() {
-		return ErrConflict
+		return runtime.ErrConflict
 	}
 	return l.m.saveLocked(l.key, prev, next)
 }
