@@ -46,11 +46,18 @@ func (p *Provider) validAccessLocked(tok string) bool {
 }
 
 func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request) {
-	p.record("userinfo", r)
-	cfg := p.config()
+	rec := p.record("userinfo", r)
+	p.mu.Lock()
+	cfg := p.cfg
+	p.stats.Userinfo++
+	f := p.nextFault(cfg.UserinfoFaults, &p.uiFault)
+	p.mu.Unlock()
+	if f != nil {
+		writeFault(w, r, rec, f)
+		return
+	}
 	tok := p.tokenOf(cfg, r)
 	p.mu.Lock()
-	p.stats.Userinfo++
 	ok := p.validAccessLocked(tok)
 	p.mu.Unlock()
 	if !ok {

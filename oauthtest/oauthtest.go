@@ -104,9 +104,10 @@ type Config struct {
 
 	Latency time.Duration // added to every token request
 
-	TokenFaults  []Fault // injected answers of the token endpoint, used in order
-	RevokeFaults []Fault // injected answers of the revocation endpoint
-	APIFaults    []Fault // injected answers of the API endpoint
+	TokenFaults    []Fault // injected answers of the token endpoint, used in order
+	RevokeFaults   []Fault // injected answers of the revocation endpoint
+	UserinfoFaults []Fault // injected answers of the userinfo endpoint
+	APIFaults      []Fault // injected answers of the API endpoint
 
 	Now func() time.Time // clock for expiry checks (default time.Now)
 }
@@ -168,6 +169,7 @@ type Provider struct {
 	apiFault int // index of the next API fault
 	tokFault int
 	revFault int
+	uiFault  int
 	faultUse map[*Fault]int
 }
 
