@@ -40,7 +40,9 @@ type Key struct {
 }
 
 // String shows the key's id only.
-func (k Key) String() string { return "store.Key{ID: " + strconv.FormatUint(uint64(k.ID), 10) + ", Secret: redacted}" }
+func (k Key) String() string {
+	return "store.Key{ID: " + strconv.FormatUint(uint64(k.ID), 10) + ", Secret: redacted}"
+}
 
 // Format prints String for every verb (%d or %x of the struct would otherwise
 // print the secret's bytes).
