@@ -256,3 +256,39 @@ func TestNothingSecretPrinted(t *testing.T) {
 		}
 	}
 }
+
+// BenchmarkCodec: what sealing adds to a save (Encode and the fingerprints of
+// prev and next) and to a load (Decode), for a token of the usual size.
+func BenchmarkCodec(b *testing.B) {
+	tok := token(strings.Repeat("a", 200))
+	keys, err := store.NewKeyring(store.Key{ID: 2, Secret: storetest.Secret(2)}, store.Key{ID: 1, Secret: storetest.Secret(1)})
+	if err != nil {
+		b.Fatal(err)
+	}
+	for _, v := range []struct {
+		name string
+		keys *store.Keyring
+	}{{"sealed", keys}, {"clear", nil}} {
+		name := v.name
+		c, err := store.NewCodec(v.keys, v.keys == nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		rec, _ := c.Encode("user/1", tok)
+		b.Run(name+"/save", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := c.Encode("user/1", tok); err != nil {
+					b.Fatal(err)
+				}
+				_, _ = c.Fingerprint(tok), c.Fingerprints(tok)
+			}
+		})
+		b.Run(name+"/load", func(b *testing.B) {
+			for b.Loop() {
+				if _, err := c.Decode("user/1", rec); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
