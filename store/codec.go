@@ -46,10 +46,16 @@ var ErrNotAuthentic = errors.New("record does not authenticate (altered, moved f
 // Codec turns tokens into the records a store keeps and back: sealed under the
 // current key of a Keyring, or in clear when the store's user chose so. It also
 // computes the fingerprints by which the stores compare tokens (compare-and-swap)
-// without reading the records. A Codec is safe for concurrent use.
+// without reading the records. Build one with NewCodec: the zero Codec encodes
+// nothing (it must not mean "in clear" by omission). A Codec is safe for
+// concurrent use.
 type Codec struct {
-	keys *Keyring // nil: records in clear
+	keys      *Keyring // nil: records in clear, when plaintext
+	plaintext bool
 }
+
+// errZeroCodec is the error of every use of a Codec not built by NewCodec.
+var errZeroCodec = errors.New("store: Codec not built by NewCodec: it has neither keys nor the plaintext opt-out")
 
 // NewCodec returns the codec of a store given keys, or given plaintext (its user
 // chose to keep tokens in clear); exactly one of the two must be given. The
@@ -59,7 +65,7 @@ func NewCodec(keys *Keyring, plaintext bool) (*Codec, error) {
 	case keys != nil && plaintext:
 		return nil, errors.New("both WithKeys and WithPlaintextTokens given: choose one")
 	case plaintext:
-		return &Codec{}, nil
+		return &Codec{plaintext: true}, nil
 	case keys == nil || keys.current == nil:
 		return nil, errors.New("no keys to seal tokens with: give WithKeys(keyring) (see store.NewKeyring) " +
 			"so that tokens are encrypted at rest, or WithPlaintextTokens() to keep refresh tokens in clear")
@@ -68,11 +74,14 @@ func NewCodec(keys *Keyring, plaintext bool) (*Codec, error) {
 }
 
 // Plaintext reports whether the codec keeps records in clear.
-func (c *Codec) Plaintext() bool { return c.keys == nil }
+func (c *Codec) Plaintext() bool { return c.plaintext }
 
 // Encode returns the record that keeps t under store key key: sealed under the
 // current key, or in clear.
 func (c *Codec) Encode(key string, t *oauth2.Token) ([]byte, error) {
+	if c.keys == nil && !c.plaintext {
+		return nil, errZeroCodec
+	}
 	if t == nil {
 		return nil, fmt.Errorf("store: saving key %q: nil token", key)
 	}
@@ -112,6 +121,9 @@ func associatedData(header []byte, key string) []byte {
 // under an older key of the keyring opens; the next Save seals it under the
 // current one. Its errors name the key and the key id, never the content.
 func (c *Codec) Decode(key string, rec []byte) (*oauth2.Token, error) {
+	if c.keys == nil && !c.plaintext {
+		return nil, errZeroCodec
+	}
 	if len(rec) > 0 && rec[0] == '{' {
 		return nil, fmt.Errorf("store: reading key %q: the record has no version header (written by an oauthgen from before versioned records); connect again to replace it", key)
 	}
@@ -194,7 +206,10 @@ func fingerprint(k *sealKey, t *oauth2.Token) string {
 
 // String says how the codec keeps records, naming key ids only.
 func (c *Codec) String() string {
-	if c == nil || c.keys == nil {
+	switch {
+	case c == nil || c.keys == nil && !c.plaintext:
+		return "store.Codec{unusable: not built by NewCodec}"
+	case c.keys == nil:
 		return "store.Codec{in clear}"
 	}
 	return "store.Codec{sealed: " + c.keys.String() + "}"

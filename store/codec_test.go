@@ -83,6 +83,15 @@ func TestNewCodec(t *testing.T) {
 	if !codec(t, nil).Plaintext() || codec(t, storetest.Keyring(t, 1)).Plaintext() {
 		t.Fatal("Plaintext reports the wrong mode")
 	}
+	// The zero Codec does not fall back to keeping tokens in clear.
+	var zero store.Codec
+	if rec, err := zero.Encode("k", token("at-zero")); err == nil || rec != nil {
+		t.Fatalf("the zero Codec encoded a token (%d bytes)", len(rec))
+	}
+	plainRec, _ := codec(t, nil).Encode("k", token("at-zero"))
+	if _, err := zero.Decode("k", plainRec); err == nil || !strings.Contains(err.Error(), "NewCodec") {
+		t.Fatalf("the zero Codec decoding: err = %v", err)
+	}
 }
 
 func TestCodecRoundTrip(t *testing.T) {
