@@ -121,8 +121,9 @@ func WithKeys(keys *store.Keyring) Option { return func(s *Store) { s.keys = key
 
 // WithPlaintextTokens keeps tokens, refresh tokens included, in clear in the
 // database: whoever reads it, a backup or a replica can use them. It is the
-// explicit opt-out of encryption, for tests or data that the database itself
-// protects; a store with keys refuses the records it writes.
+// explicit opt-out of encryption, for tests, or where the database's own
+// encryption and access control are judged enough; a store with keys refuses the
+// records it writes.
 func WithPlaintextTokens() Option { return func(s *Store) { s.plaintext = true } }
 
 // WithCache serves Load from memory for ttl after a read or a save by this

@@ -83,8 +83,9 @@ func WithKeys(keys *store.Keyring) Option { return func(s *Store) { s.keys = key
 
 // WithPlaintextTokens keeps tokens, refresh tokens included, in clear in Redis:
 // whoever reads the database, a snapshot or a replica can use them. It is the
-// explicit opt-out of encryption, for tests or data that Redis itself protects;
-// a store with keys refuses the records it writes.
+// explicit opt-out of encryption, for tests, or where access to Redis and its
+// snapshots is judged protection enough; a store with keys refuses the records
+// it writes.
 func WithPlaintextTokens() Option { return func(s *Store) { s.plaintext = true } }
 
 // WithCache serves Load from memory for ttl after a read or a save by this
