@@ -22,8 +22,9 @@ import (
 	"github.com/oauthgen/oauthgen/store"
 )
 
-// Secret returns the test secret of key id: derived from the id, so that every
-// process and store handle of a test agrees on it.
+// Secret returns the test secret of key id, for tests only: derived from the id
+// (and thus public), so that every process and store handle of a test agrees on
+// it.
 func Secret(id uint32) []byte {
 	sum := sha256.Sum256([]byte("storetest key " + strconv.FormatUint(uint64(id), 10)))
 	return sum[:]
