@@ -122,7 +122,7 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
 		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
-			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
+			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, select, url`}},
 		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
 		{"misspelt auth_form key", `{"name": "M", "oauth2": {"auth_form": [{"name": "n", "requried": true, "tooltip": "x"}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
 			[]string{`/oauth2/auth_form/0/requried: unknown key "requried"; did you mean "required"?`}},
