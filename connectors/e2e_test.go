@@ -374,7 +374,10 @@ func TestCatalogEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) { e2e.Run(t, name, data, fx) })
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			t.Parallel() // the device grant waits between polls
+			e2e.Run(t, name, data, fx)
+		})
 	}
 	for name := range fixtures {
 		if _, err := connectors.Files.ReadFile(name); err != nil {

@@ -51,6 +51,9 @@ type Connector struct {
 	TokenURL   *Template
 	RefreshURL *Template // nil: TokenURL
 	RevokeURL  *Template // nil: no revocation
+	// DeviceAuthURL is the RFC 8628 device authorization endpoint; nil: no device grant.
+	DeviceAuthURL *Template
+	DeviceArgs    []Arg // the scope of the device authorization request
 
 	Method       string // "POST" or "GET"
 	Body         runtime.BodyType

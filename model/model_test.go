@@ -418,6 +418,7 @@ func TestStaticAndSlots(t *testing.T) {
 		"step1_authorize_url": "https://a.example/{{ client_id }}",
 		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
 		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
+		"device_authorization_url": "https://a.example/d", "scopes": ["s"],
 		"extra_refresh_url": {"k": "v"},
 		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"},
 			"select": {"key": "url", "value": "{{ client_id }}"}}}},
@@ -429,7 +430,7 @@ func TestStaticAndSlots(t *testing.T) {
 	for _, s := range m.Slots {
 		got = append(got, s.Field)
 	}
-	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query"
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
 	}

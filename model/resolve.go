@@ -231,6 +231,12 @@ func (r *resolver) endpoints() {
 	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
 		m.RefreshURL = r.tmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
 	}
+	if cfg.DeviceAuthorizationURL != "" {
+		m.DeviceAuthURL = r.tmpl(conf+"device_authorization_url", schema.PlaceToken, cfg.DeviceAuthorizationURL)
+		if r.scope != nil {
+			m.DeviceArgs = []Arg{*r.scope}
+		}
+	}
 	if cfg.RevokeURL != "" {
 		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}

@@ -79,6 +79,8 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	text("TokenURL", c.TokenURL, "tokenURL", "the token URL")
 	text("RefreshURL", c.RefreshURL, "refreshURL", "the refresh URL")
 	text("RevokeURL", c.RevokeURL, "revokeURL", "the revocation URL")
+	text("DeviceAuthURL", c.DeviceAuthURL, "deviceAuthURL", "the device authorization URL")
+	args("DeviceArgs", c.DeviceArgs, "device", "the device authorization request parameter")
 	args("Headers", c.Headers, "tokenHeader", "the token request header")
 	args("ExchangeArgs", c.ExchangeArgs, "exchange", "the token request parameter")
 	args("RefreshArgs", c.RefreshArgs, "refresh", "the refresh request parameter")

@@ -142,6 +142,9 @@ type Flow struct {
 	RefreshURL Text // zero: TokenURL
 	RevokeURL  Text // zero: no revocation
 
+	DeviceAuthURL Text  // RFC 8628 device authorization endpoint; zero: no device grant
+	DeviceArgs    []Arg // scope of the device authorization request
+
 	Method       string   // "POST" (zero) or "GET"
 	Body         BodyType // zero: Form
 	FallbackBody BodyType // tried once when Body is refused; zero: none

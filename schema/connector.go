@@ -248,6 +248,14 @@ type Config struct {
 	// RevokeURL is the RFC 7009 token revocation endpoint (template).
 	RevokeURL string `json:"revoke_url,omitempty"`
 
+	// DeviceAuthorizationURL is the device authorization endpoint of RFC 8628
+	// (template). With it, clients also offer the device authorization grant
+	// (DeviceAuth, then DeviceAccessToken polling the token endpoint), for devices
+	// without a browser and for terminals: the user enters a code on another device.
+	// The request carries the client id and the scope; tokens are refreshed as the
+	// authorization code flow's are.
+	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty" jsonschema:"example=https://github.com/login/device/code"`
+
 	// Userinfo is a GET made with the new token after an exchange; the named fields of
 	// its response join the token metadata (account id, e-mail).
 	Userinfo *Userinfo `json:"userinfo,omitempty"`

@@ -11,7 +11,9 @@
 // token, so they are kept as permanent; GitHub App user tokens that expire
 // after eight hours come with expires_in and a refresh token and are refreshed
 // normally. The scope parameter is space-separated. API calls must send a
-// User-Agent and should ask for the versioned media type.
+// User-Agent and should ask for the versioned media type. The device flow (RFC
+// 8628, device_authorization_url) must be enabled in the app's settings; GitHub
+// answers its polling errors with HTTP 200.
 //
 // Provider documentation:
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
@@ -73,7 +75,11 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("read:user user:email")},
 	},
-	TokenURL: runtime.String("https://github.com/login/oauth/access_token"),
+	TokenURL:      runtime.String("https://github.com/login/oauth/access_token"),
+	DeviceAuthURL: runtime.String("https://github.com/login/device/code"),
+	DeviceArgs: []runtime.Arg{
+		{Key: "scope", Value: runtime.String("read:user user:email")},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -130,6 +136,18 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 // Refresh gets a new token with a refresh token.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// DeviceAuth starts the device authorization grant (RFC 8628): show the user
+// the returned UserCode and VerificationURI, then call DeviceAccessToken.
+func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
+	return c.rc.DeviceAuth(ctx)
+}
+
+// DeviceAccessToken polls the token endpoint with da's device code until the
+// user authorized or denied the request, da expired, or ctx is done.
+func (c *Client) DeviceAccessToken(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	return c.rc.DeviceAccessToken(ctx, da)
 }
 
 // TokenSource returns a source of fresh tokens starting from tok, renewed

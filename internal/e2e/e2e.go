@@ -115,6 +115,7 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	route(m.TokenURL, p.TokenURL())
 	route(m.RefreshURL, p.TokenURL())
 	route(m.RevokeURL, p.RevokeURL())
+	route(m.DeviceAuthURL, p.DeviceURL())
 	if m.Userinfo != nil {
 		route(m.Userinfo.URL, p.UserinfoURL())
 	}
@@ -248,6 +249,9 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		}
 	}
 	callAPI(tok, "after the exchange")
+	if m.Methods.Device {
+		defer device(t, e) // after fx.Check, which reads the requests of the code flow
+	}
 	defer func() {
 		if fx.Check != nil && !t.Failed() {
 			fx.Check(t, authQuery, p)
@@ -295,6 +299,32 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 }
 
 type oauth2Token = oauth2.Token
+
+// device runs the device authorization grant: the user code is issued by the device
+// endpoint, one poll is answered authorization_pending (the provider's interval is
+// 1 s), the next gives a token with the connector's metadata.
+func device(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	e.p.Update(func(c *oauthtest.Config) { c.DevicePending = 1 })
+	da, err := e.client.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("device authorization: %v", err)
+	}
+	if da.UserCode == "" || da.VerificationURI == "" {
+		t.Fatalf("device authorization %+v", da)
+	}
+	tok, err := e.client.DeviceAccessToken(ctx, da)
+	if err != nil {
+		t.Fatalf("device access token: %v", err)
+	}
+	if tok.AccessToken == "" {
+		t.Fatal("device grant: no access token")
+	}
+	if st := e.p.Stats(); st.DeviceCodes != 1 || st.DevicePolls != 2 {
+		t.Errorf("device grant: %d codes, %d polls; want 1 and 2 (one pending)", st.DeviceCodes, st.DevicePolls)
+	}
+}
 
 // scalar renders a token Extra value as the flow renders metadata.
 func scalar(v any) string {
