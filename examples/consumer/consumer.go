@@ -2,12 +2,14 @@
 // connector file (connectors/hubspot.json), generates a typed client package from it
 // with go generate, and builds its HubSpot client with that package.
 //
-// Regenerate after editing the connector file:
+// Regenerate after editing the connector file (oauthgen is a tool of this module:
+// go.mod's tool directive), and the schema editors read after upgrading oauthgen:
 //
 //	go generate ./...
+//	go tool oauthgen schema > connectors/connector.schema.json
 package consumer
 
-//go:generate go run github.com/oauthgen/oauthgen/cmd/oauthgen generate -o generated connectors/hubspot.json
+//go:generate go tool oauthgen generate -o generated ./connectors
 
 import (
 	"example.com/consumer/generated/hubspot"
