@@ -186,8 +186,10 @@ type APIAuth struct {
 
 // TestRequest is the cheap API call that proves the credentials work.
 type TestRequest struct {
-	Method string    // GET unless configured
-	URL    *Template // test_request.url, or base_url joined with test_request.path
+	Method  string    // GET unless configured
+	URL     *Template // test_request.url, or base_url joined with test_request.path
+	Body    *Template // test_request.body; nil: none
+	Headers []Arg     // test_request.headers, sorted by key
 }
 
 // Variable names that are not auth_form fields.

@@ -381,6 +381,10 @@ func (r *resolver) testRequest() {
 	default:
 		r.fail("/test_request", "neither url nor path is set")
 	}
+	if tr.Body != "" {
+		t.Body = r.tmpl("/test_request/body", schema.PlaceAPI, tr.Body)
+	}
+	t.Headers = r.args("/test_request/headers", schema.PlaceAPI, tr.Headers)
 	r.m.TestRequest = t
 }
 

@@ -84,6 +84,10 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TestBody: runtime.String("{\"query\": \"{ viewer { id } }\"}"),
+	TestHeaders: []runtime.Arg{
+		{Key: "Content-Type", Value: runtime.String("application/json")},
+	},
 }
 
 // Client is an OAuth2 client for Linear. It is safe for concurrent use.
