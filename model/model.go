@@ -29,7 +29,10 @@ type Connector struct {
 
 	Name         string // display name
 	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	// CallbackSlug is the redirect path segment Locoia builds from the name (lower-cased,
+	// spaces as %20), for platforms whose registered redirect URLs follow Locoia's
+	// convention; generated packages do not declare it (docs/decisions.md).
+	CallbackSlug string
 	Description  string
 	DocsURL      string
 

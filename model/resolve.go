@@ -16,7 +16,7 @@ import (
 // reservedNames are the exported identifiers every generated package declares; a
 // select type or enum constant never takes one of them.
 var reservedNames = map[string]bool{
-	"Name": true, "CallbackSlug": true, "Params": true, "Config": true, "Client": true,
+	"Name": true, "Params": true, "Config": true, "Client": true,
 	"New": true, "TokenMetadata": true,
 }
 
