@@ -2,13 +2,14 @@
 // connector file (connectors/hubspot.json), generates a typed client package from it
 // with go generate, and builds its HubSpot client with that package.
 //
-// Regenerate after editing the connector file (oauthgen is a tool of this module:
-// go.mod's tool directive), and the schema editors read after upgrading oauthgen:
+// Regenerate after editing the connector file or upgrading oauthgen (a tool of this
+// module: go.mod's tool directive); the first line rewrites the schema editors
+// check connectors/*.json against:
 //
 //	go generate ./...
-//	go tool oauthgen schema > connectors/connector.schema.json
 package consumer
 
+//go:generate sh -c "go tool oauthgen schema > connectors/connector.schema.json"
 //go:generate go tool oauthgen generate -o generated ./connectors
 
 import (
