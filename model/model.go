@@ -27,8 +27,8 @@ import (
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
-	Name         string // display name
-	Package      string // Go package name
+	Name    string // display name
+	Package string // Go package name
 	// CallbackSlug is the redirect path segment Locoia builds from the name (lower-cased,
 	// spaces as %20), for platforms whose registered redirect URLs follow Locoia's
 	// convention; generated packages do not declare it (docs/decisions.md).
