@@ -27,9 +27,12 @@ import (
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
-	Name         string // display name
-	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	Name    string // display name
+	Package string // Go package name
+	// CallbackSlug is the redirect path segment Locoia builds from the name (lower-cased,
+	// spaces as %20), for platforms whose registered redirect URLs follow Locoia's
+	// convention; generated packages do not declare it (docs/decisions.md).
+	CallbackSlug string
 	Description  string
 	DocsURL      string
 
@@ -195,8 +198,10 @@ type APIAuth struct {
 
 // TestRequest is the cheap API call that proves the credentials work.
 type TestRequest struct {
-	Method string    // GET unless configured
-	URL    *Template // test_request.url, or base_url joined with test_request.path
+	Method  string    // GET unless configured
+	URL     *Template // test_request.url, or base_url joined with test_request.path
+	Body    *Template // test_request.body; nil: none
+	Headers []Arg     // test_request.headers, sorted by key
 }
 
 // Variable names that are not auth_form fields.
