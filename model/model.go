@@ -29,7 +29,7 @@ type Connector struct {
 
 	Name         string // display name
 	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	CallbackSlug string // redirect path segment: schema.Connector.CallbackSlug, always one safe segment
 	Description  string
 	DocsURL      string
 

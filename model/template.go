@@ -65,7 +65,7 @@ type TemplateError struct {
 
 // Error returns "pointer: offset N: message".
 func (e *TemplateError) Error() string {
-	return e.Pointer + ": template: " + (&jinja.Error{Offset: e.Offset, Msg: e.Msg}).Error()
+	return schema.Printable(e.Pointer) + ": template: " + (&jinja.Error{Offset: e.Offset, Msg: e.Msg}).Error()
 }
 
 // parseTemplate parses src, checks it against scope and classifies it.

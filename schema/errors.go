@@ -3,7 +3,9 @@ package schema
 import (
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // Error is one problem of a connector file, with the position of the value (or, for
@@ -23,12 +25,27 @@ type Error struct {
 }
 
 // Error formats the problem as "file:line:col: /json/pointer: message"; syntax
-// errors, which have no pointer, as "file:line:col: message".
+// errors, which have no pointer, as "file:line:col: message". The pointer is written
+// with Printable: its keys come from the file and may hold anything.
 func (e *Error) Error() string {
 	if e.Pointer == "" {
 		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, e.Pointer, e.Msg)
+	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, Printable(e.Pointer), e.Msg)
+}
+
+// Printable returns text from a connector file (a JSON pointer, a key) as a message may
+// show it: unchanged when every character is printable and none is a double quote or
+// a backslash, else quoted as a Go string literal, the way messages quote values
+// (strconv.Quote, fmt's %q), so that no escape sequence reaches a terminal and no
+// invisible character hides in a message.
+func Printable(s string) string {
+	for _, r := range s {
+		if r == '"' || r == '\\' || r == utf8.RuneError || !strconv.IsPrint(r) {
+			return strconv.Quote(s)
+		}
+	}
+	return s
 }
 
 // Errors are all the problems of one connector file, in file order.
