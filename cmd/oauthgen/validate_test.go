@@ -50,6 +50,7 @@ func TestValidateBrokenFiles(t *testing.T) {
 		{"http_token_url.json", []string{dir + `http_token_url.json:6:27: /oauth2/config/step3_access_url: uses http:// on the public host "api.example.com": use https (http is allowed only for localhost, 127.0.0.1 and [::1])`}},
 		{"duplicate_auth_form.json", []string{dir + `duplicate_auth_form.json:6:17: /oauth2/auth_form/1/name: duplicate auth_form name "subdomain" (first at line 5); names must be unique`}},
 		{"wrong_type.json", []string{dir + `wrong_type.json:7:42: /oauth2/config/client_id_and_secret_in_headers: must be a boolean, not a string ("yes")`}},
+		{"enum_wrong_type.json", []string{dir + `enum_wrong_type.json:7:15: /oauth2/config/pkce: must be "S256" or "plain", not a boolean (true)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
