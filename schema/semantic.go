@@ -297,8 +297,10 @@ func checkURL(s string) string {
 	host := rest
 	if i := strings.IndexAny(host, "/?#"); i >= 0 {
 		host = host[:i]
-	} else if len(lit) < len(s) {
-		// The host continues into a template expression: it cannot be known here.
+	} else if len(lit) < len(s) && !strings.HasSuffix(host, ":") {
+		// The host continues into a template expression: it cannot be known here. A
+		// template right after "host:" is the port ("http://127.0.0.1:{{ port }}/"):
+		// the host is literal, and checked below.
 		return "http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https"
 	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {

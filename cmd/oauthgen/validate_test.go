@@ -282,3 +282,29 @@ func TestValidateDirSkipsSchema(t *testing.T) {
 		t.Errorf("only a schema: exit %d, stderr %q, want %q", code, errOut, want)
 	}
 }
+
+// TestValidateLoopbackPort: http with a literal loopback host is accepted when only the
+// port is a template; a host that continues into a template is not.
+func TestValidateLoopbackPort(t *testing.T) {
+	const ok = "../../schema/testdata/valid/loopback_port.json"
+	code, out, errOut := runOauthgen("validate", ok)
+	if want := ok + ": ok\n1 file valid\n"; code != exitOK || out != want || errOut != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want stdout %q", code, out, errOut, want)
+	}
+	f := filepath.Join(t.TempDir(), "host.json")
+	src := `{
+  "name": "Loopback",
+  "oauth2": {
+    "auth_form": [{ "name": "port", "type": "number", "default": 8080 }],
+    "config": { "step1_authorize_url": "https://e.com/a", "step3_access_url": "http://127.0.0.1{{ port }}/token" }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runOauthgen("validate", f)
+	want := f + ":5:79: /oauth2/config/step3_access_url: http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https\n1 of 1 file invalid, 1 problem\n"
+	if code != exitInvalid || errOut != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}
