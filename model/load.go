@@ -73,11 +73,10 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 		t, err := jinja.Parse(ts.Value)
 		if err != nil {
 			var je *jinja.Error
-			if errors.As(err, &je) {
-				out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
-			} else {
-				out = append(out, ts.ErrorAt(0, "template: "+err.Error()))
+			if !errors.As(err, &je) {
+				je = &jinja.Error{Msg: err.Error()}
 			}
+			out = append(out, ts.ErrorAt(je.Offset, templateMsg(nil, ts.Place, nil, je)))
 			continue
 		}
 		if !resolves {
@@ -91,7 +90,7 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 			scopes[ts.Place] = scope
 		}
 		for _, je := range t.Check(scope) {
-			out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
+			out = append(out, ts.ErrorAt(je.Offset, templateMsg(t, ts.Place, scope, je)))
 		}
 	}
 	// A file that passes every check above must also resolve. Resolve stops at its

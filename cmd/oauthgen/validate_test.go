@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -306,5 +308,36 @@ func TestValidateLoopbackPort(t *testing.T) {
 	want := f + ":5:79: /oauth2/config/step3_access_url: http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https\n1 of 1 file invalid, 1 problem\n"
 	if code != exitInvalid || errOut != want {
 		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files of testdata/validate")
+
+// TestValidateGolden runs validate on each file of testdata/validate and compares its
+// exit status, stdout and stderr with the file's golden output (go test -update
+// rewrites them).
+func TestValidateGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/validate/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures (%v)", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, out, errOut := runOauthgen("validate", f)
+			got := fmt.Sprintf("exit %d\n-- stdout --\n%s-- stderr --\n%s", code, out, errOut)
+			golden := strings.TrimSuffix(f, ".json") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("validate %s:\n got:\n%s\nwant:\n%s", f, got, want)
+			}
+		})
 	}
 }
