@@ -28,3 +28,31 @@ func TestResolveTemplateHints(t *testing.T) {
 		}
 	}
 }
+
+// TestWarnings: Parse returns the connector with its warnings, each at its line and
+// column; fields read by a template of the model's own making (the scope, the test
+// request URL) and the deprecated client credentials fields are not reported.
+func TestWarnings(t *testing.T) {
+	src := `{"name": "W", "base_url": "https://e.com/",
+"oauth2": {"auth_form": [{"name": "alternative_scope"}, {"name": "unused"}, {"name": "client_id"}, {"name": "team"}, {"name": "also_unused", "type": "checkbox"}],
+"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}},
+"test_request": {"path": "teams/{{ team }}"}}`
+	m, err := Parse("w.json", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `w.json:2:57: warning: /oauth2/auth_form/1: field "unused" is read by no template: the value the end user gives goes nowhere; use it in a template or remove it
+w.json:2:118: warning: /oauth2/auth_form/4: field "also_unused" is read by no template: the value the end user gives goes nowhere; use it in a template or remove it`
+	if got := m.Warnings.Error(); got != want {
+		t.Errorf("warnings:\n%s\nwant:\n%s", got, want)
+	}
+	for _, w := range m.Warnings {
+		if !w.Warning {
+			t.Errorf("not marked a warning: %v", w)
+		}
+	}
+	r, err := Resolve(m.Source)
+	if err != nil || r.Warnings != nil {
+		t.Errorf("Resolve: %v, warnings %v", err, r.Warnings)
+	}
+}

@@ -112,6 +112,12 @@ type Connector struct {
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
+
+	// Warnings are the problems of the connector file that do not stop it from
+	// working (an auth_form field that no template reads), in file order, each with
+	// its line and column and Warning set. Parse and Load set them; Resolve, for
+	// connectors built in Go, does not.
+	Warnings schema.Errors
 }
 
 // Param is one auth_form field with its Go name and type decided.

@@ -22,16 +22,28 @@ type Error struct {
 	Pointer string
 	// Msg says what is wrong, and how to fix it when that is known.
 	Msg string
+	// Warning marks a problem that does not stop the file from working (an auth_form
+	// field that no template reads): model.Load returns warnings with the connector,
+	// in Connector.Warnings, never as its error.
+	Warning bool
 }
 
 // Error formats the problem as "file:line:col: /json/pointer: message"; syntax
-// errors, which have no pointer, as "file:line:col: message". The pointer is written
-// with Printable: its keys come from the file and may hold anything.
+// errors, which have no pointer, as "file:line:col: message"; a warning as
+// "file:line:col: warning: /json/pointer: message". The pointer is written with
+// Printable: its keys come from the file and may hold anything.
 func (e *Error) Error() string {
-	if e.Pointer == "" {
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s:%d:%d: ", e.File, e.Line, e.Col)
+	if e.Warning {
+		b.WriteString("warning: ")
 	}
-	return fmt.Sprintf("%s:%d:%d: %s: %s", e.File, e.Line, e.Col, Printable(e.Pointer), e.Msg)
+	if e.Pointer != "" {
+		b.WriteString(Printable(e.Pointer))
+		b.WriteString(": ")
+	}
+	b.WriteString(e.Msg)
+	return b.String()
 }
 
 // Printable returns text from a connector file (a JSON pointer, a key) as a message may

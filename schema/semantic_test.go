@@ -317,8 +317,9 @@ func TestErrorFormat(t *testing.T) {
 	es := Errors{
 		{File: "f.json", Line: 1, Col: 2, Msg: "invalid JSON: x"},
 		{File: "f.json", Line: 3, Col: 4, Pointer: "/a/b", Msg: "bad"},
+		{File: "f.json", Line: 5, Col: 6, Pointer: "/c", Msg: "odd", Warning: true},
 	}
-	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad" {
+	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad\nf.json:5:6: warning: /c: odd" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -341,3 +341,14 @@ func TestValidateGolden(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateQuietKeepsWarnings: --quiet drops the ok lines and the summary, not the
+// warnings; warnings do not change the exit status.
+func TestValidateQuietKeepsWarnings(t *testing.T) {
+	const f = "testdata/validate/unused_field.json"
+	code, out, errOut := runOauthgen("validate", "-q", f, "../../connectors/tiktok.json")
+	want := f + `:8:7: warning: /oauth2/auth_form/2: field "workspace" is read by no template: the value the end user gives goes nowhere; use it in a template or remove it` + "\n"
+	if code != exitOK || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+}
