@@ -42,8 +42,44 @@ func (e *Error) Error() string {
 		b.WriteString(Printable(e.Pointer))
 		b.WriteString(": ")
 	}
-	b.WriteString(e.Msg)
+	b.WriteString(escapeHidden(e.Msg))
 	return b.String()
+}
+
+// escapeHidden writes every character of msg that Printable would quote, but the
+// double quote and the backslash, as its Go escape (\x1b, \u202e): a message quotes
+// the values it shows, yet one may echo file text (a template's source) as it is,
+// and must stay one line with nothing hidden.
+func escapeHidden(msg string) string {
+	if !hasHidden(msg) {
+		return msg
+	}
+	var b strings.Builder
+	for i, r := range msg {
+		switch {
+		case r == utf8.RuneError:
+			if _, size := utf8.DecodeRuneInString(msg[i:]); size == 1 {
+				fmt.Fprintf(&b, `\x%02x`, msg[i])
+				continue
+			}
+			b.WriteRune(r)
+		case !strconv.IsPrint(r):
+			q := strconv.QuoteRune(r)
+			b.WriteString(q[1 : len(q)-1])
+		default:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
+func hasHidden(s string) bool {
+	for _, r := range s {
+		if r == utf8.RuneError || !strconv.IsPrint(r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Printable returns text from a connector file (a JSON pointer, a key) as a message may

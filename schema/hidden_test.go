@@ -87,6 +87,12 @@ func TestPrintable(t *testing.T) {
 	if got, want := e.Error(), `f.json:1:2: "/k\x1b]0;pwned\a": bad`; got != want {
 		t.Errorf("got %s, want %s", got, want)
 	}
+	// A message that echoes file text as it is (a template's source) has its hidden
+	// characters escaped; the quoted values of a message are left as they are.
+	e = &Error{File: "f.json", Line: 1, Col: 2, Pointer: "/p", Msg: "unexpected string 'a\x1b[2J\u202e\n\xff' \"q\\\"\""}
+	if got, want := e.Error(), `f.json:1:2: /p: unexpected string 'a\x1b[2J\u202e\n\xff' "q\""`; got != want {
+		t.Errorf("got %s, want %s", got, want)
+	}
 }
 
 // TestCallbackSlugIsOneSafeSegment: whatever the name, the slug is one path segment

@@ -352,3 +352,37 @@ func TestValidateQuietKeepsWarnings(t *testing.T) {
 		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
 	}
 }
+
+// TestValidateOutputHidesNothing: a file whose keys and template strings carry terminal
+// escapes and bidi controls gets them reported, and none reaches the terminal: the
+// output holds no control or format character but the line feeds between problems.
+func TestValidateOutputHidesNothing(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "hostile.json")
+	src := `{
+  "name": "Hostile",
+  "header": { "extra_headers": { "X-\u001b]0;owned\u0007": "v" } },
+  "oauth2": {
+    "config": {
+      "step1_authorize_url": "https://e.com/a{{ client_id 'x\u001b[2J\u202e' }}",
+      "step3_access_url": "https://e.com/t"
+    }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runOauthgen("validate", f)
+	want := f + `:3:37: "/header/extra_headers/X-\x1b]0;owned\a": control character U+001B is not allowed in a key
+` + f + `:6:59: /oauth2/config/step1_authorize_url: template: unexpected string 'x\x1b[2J\u202e': expected the end of the tag (see docs/templates.md)
+` + f + `:6:61: /oauth2/config/step1_authorize_url: control character U+001B is not allowed in a string
+1 of 1 file invalid, 3 problems
+`
+	if code != exitInvalid || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+	for _, r := range errOut {
+		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x202e) {
+			t.Errorf("stderr holds %U", r)
+		}
+	}
+}
