@@ -267,7 +267,7 @@ func (g *gen) methods() {
 	g.f.Comment("GoString is like String: %#v never prints a secret.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
 	g.f.Line()
-	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (StoreTokenSource for one token per end user, Transport, TokenVars).", "Runtime",
+	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.Methods.Revoke {
 		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",

@@ -171,7 +171,16 @@ type Arg struct {
 // Userinfo is the GET made with the new token after an exchange.
 type Userinfo struct {
 	URL    *Template
-	Fields []runtime.Field // sorted by name
+	Fields []runtime.Field // sorted by name; with Select, read from the chosen element
+	Select *ListSelect     // nil: Fields are read from the response itself
+}
+
+// ListSelect chooses one element of a list in the userinfo response: the one whose
+// field at Key equals the rendered Value.
+type ListSelect struct {
+	List  runtime.Path // nil: the response itself
+	Key   runtime.Path
+	Value *Template
 }
 
 // APIAuth says how API calls carry the token.

@@ -419,7 +419,8 @@ func TestStaticAndSlots(t *testing.T) {
 		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
 		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
 		"extra_refresh_url": {"k": "v"},
-		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"}}}},
+		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"},
+			"select": {"key": "url", "value": "{{ client_id }}"}}}},
 		"header": {"extra_headers": {"X-A": "a"}, "extra_query": {"q": "1"}}}`))
 	if err != nil {
 		t.Fatal(err)
@@ -428,7 +429,7 @@ func TestStaticAndSlots(t *testing.T) {
 	for _, s := range m.Slots {
 		got = append(got, s.Field)
 	}
-	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL API.Value API.Headers API.Query"
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
 	}

@@ -353,6 +353,13 @@ func (r *resolver) tokenResponse() {
 func (r *resolver) userinfo() {
 	if ui := r.cfg.Userinfo; ui != nil {
 		r.m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+		if s := ui.Select; s != nil {
+			sel := &ListSelect{Key: splitPath(s.Key), Value: r.tmpl(conf+"userinfo/select/value", schema.PlaceAPI, s.Value)}
+			if s.List != "" {
+				sel.List = splitPath(s.List)
+			}
+			r.m.Userinfo.Select = sel
+		}
 	}
 }
 

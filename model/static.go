@@ -85,6 +85,10 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	if ui := c.Userinfo; ui != nil {
 		f.Userinfo = &runtime.Userinfo{Fields: ui.Fields}
 		text("Userinfo.URL", ui.URL, "userinfoURL", "the userinfo URL")
+		if s := ui.Select; s != nil {
+			f.Userinfo.List, f.Userinfo.ChooseBy = s.List, s.Key
+			text("Userinfo.Choose", s.Value, "userinfoSelect", "the value that chooses the userinfo list element")
+		}
 	}
 	slots = append(slots, Slot{Field: "API.Value", API: &c.API, Func: "apiValue", What: "the API token value"})
 	args("API.Headers", c.API.Headers, "apiHeader", "the API request header")

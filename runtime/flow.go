@@ -102,9 +102,17 @@ type Field struct {
 }
 
 // Userinfo is a GET made with the new token after an exchange.
+//
+// With ChooseBy set, Fields are read from one element of the list at List (nil: the
+// response itself): the element whose field at ChooseBy equals Choose. An empty
+// Choose takes the only element of a one-element list; anything else without a match
+// is an error naming the choices.
 type Userinfo struct {
-	URL    Text
-	Fields []Field
+	URL      Text
+	Fields   []Field
+	List     Path
+	ChooseBy Path
+	Choose   Text
 }
 
 // APIAuth says how API calls carry the token and what else they carry.

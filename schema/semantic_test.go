@@ -130,7 +130,7 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
 		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
-			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
+			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, select, url`}},
 		{"enum of two, wrong type", connector("", `"pkce": true`), []string{`/oauth2/config/pkce: must be "S256" or "plain", not a boolean (true)`}},
 		{"enum of many, wrong type", connector("", `"client_auth": ["body"]`), []string{`/oauth2/config/client_auth: must be one of "body", "header", "both", not an array`}},
 		{"enum, null", connector("", `"flow": null`), []string{`/oauth2/config/flow: must be "authorization_code" or "client_credentials", not null`}},

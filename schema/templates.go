@@ -13,7 +13,7 @@ const (
 	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
 	// extra_access_url, extra_refresh_url and token_request_headers.
 	PlaceToken TemplatePlace = "token"
-	// PlaceAPI: base_url, userinfo.url, test_request.url and the values of
+	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url and the values of
 	// header.extra_headers and header.extra_query.
 	PlaceAPI TemplatePlace = "api"
 	// PlaceHeader: header.token_format and header.token_prefix, which may also use
@@ -131,6 +131,7 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
+	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},
 	{[]string{"header", "token_prefix"}, PlaceHeader},
 	{[]string{"header", "extra_headers", "*"}, PlaceAPI},

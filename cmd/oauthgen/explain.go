@@ -200,7 +200,7 @@ func (ex *explanation) example(what, value string) {
 // explain runs the connector's flow for cfg against a recording transport that
 // answers every request with a made-up token, and returns what was sent.
 func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
-	rec := &reqrec.Recorder{Respond: cannedToken(m)}
+	rec := &reqrec.Recorder{Respond: cannedToken(m, cfg.Params)}
 	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return nil, err
@@ -310,7 +310,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 // fallbackRequest runs the first token request once more against a provider that
 // refuses its body type (HTTP 415), and returns the request sent in the other encoding.
 func fallbackRequest(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string, pkce []oauth2.AuthCodeOption) (*explainRequest, error) {
-	token := cannedToken(m)
+	token := cannedToken(m, cfg.Params)
 	first := true
 	rec := &reqrec.Recorder{Respond: func(r *http.Request) *http.Response {
 		if first {
@@ -378,8 +378,10 @@ func or(s, def string) string {
 }
 
 // cannedToken answers every request with a token response shaped as the connector
-// reads it (nested paths included), so the flow proceeds.
-func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
+// reads it (nested paths included), so the flow proceeds. Where the userinfo answer
+// is a list to choose from, requests carrying the access token (userinfo and API
+// calls) get the same fields in the element the connector looks for with params.
+func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) *http.Response {
 	body := map[string]any{}
 	set := func(p runtime.Path, v any) {
 		if len(p) == 0 {
@@ -410,9 +412,34 @@ func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
 		set(f.Path, "METADATA_"+strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name)))
 	}
 	data, _ := json.Marshal(body)
+	listed := data
+	if m.Userinfo != nil && m.Userinfo.Select != nil {
+		listed = chooseable(m, params, body)
+	}
 	return func(r *http.Request) *http.Response {
+		if strings.Contains(r.Header.Get("Authorization")+r.URL.RawQuery, explainAccessToken) {
+			return reqrec.Response(r, http.StatusOK, "application/json", string(listed))
+		}
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	}
+}
+
+// chooseable is body as the one element of the list the connector's userinfo select
+// chooses from, its chosen field holding the value the connector looks for with params.
+func chooseable(m *model.Connector, params map[string]any, body map[string]any) []byte {
+	s := m.Userinfo.Select
+	elem := maps.Clone(body)
+	if checked, err := m.CheckParams(params); err == nil {
+		if want := m.Render(s.Value, model.Values{Params: checked}, &runtime.Vars{}); want != "" {
+			elem[s.Key[len(s.Key)-1]] = want
+		}
+	}
+	var root any = []any{elem}
+	for i := len(s.List) - 1; i >= 0; i-- {
+		root = map[string]any{s.List[i]: root}
+	}
+	data, _ := json.Marshal(root)
+	return data
 }
 
 // shown returns request i of reqs as printed (nil when there is none), with the client

@@ -276,3 +276,21 @@ API auth: Authorization: Bearer ACCESS_TOKEN
 		t.Error("example_values for a connector with a base URL and a given redirect URL")
 	}
 }
+
+// TestExplainListSelect: explain shows which element of the userinfo list a connector
+// chooses, and the API call then carries the chosen element's value.
+func TestExplainListSelect(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/xero.json", "--param", "organisation=Second Org")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"  - a userinfo request after the exchange adds tenant_id, tenant_name to the token metadata, read from the element of its list whose tenantName is {{ organisation }}\n",
+		"  organisation = Second Org\n",
+		"  Xero-Tenant-Id: METADATA_TENANT_ID\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -168,7 +168,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

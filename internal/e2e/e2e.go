@@ -4,7 +4,8 @@
 // request, refresh, a 401 answered by one refresh and retry, and revocation. Every
 // request for one of the connector's real URLs is sent to the fake provider instead
 // (oauthtest.Redirect).
-// It serves the catalog's and the importers' end-to-end tests.
+// It serves the catalog's and the importers' end-to-end tests, and holds the helpers
+// every catalog test shares (catalog.go).
 package e2e
 
 import (
@@ -92,10 +93,7 @@ type env struct {
 // client whose requests for the connector's URLs go to it. The caller closes env.p.
 func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	t.Helper()
-	m, err := model.Parse(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	m := Parse(t, name, data)
 	params, err := m.CheckParams(fx.Params)
 	if err != nil {
 		t.Fatalf("params: %v", err)
