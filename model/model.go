@@ -29,9 +29,10 @@ type Connector struct {
 
 	Name    string // display name
 	Package string // Go package name
-	// CallbackSlug is the redirect path segment Locoia builds from the name (lower-cased,
-	// spaces as %20), for platforms whose registered redirect URLs follow Locoia's
-	// convention; generated packages do not declare it (docs/decisions.md).
+	// CallbackSlug is the redirect path segment Locoia builds from the name
+	// (schema.Connector.CallbackSlug: lower-cased, always one safe segment), for
+	// platforms whose registered redirect URLs follow Locoia's convention; generated
+	// packages do not declare it (docs/decisions.md).
 	CallbackSlug string
 	Description  string
 	DocsURL      string
@@ -115,6 +116,12 @@ type Connector struct {
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
+
+	// Warnings are the problems of the connector file that do not stop it from
+	// working (an auth_form field that no template reads), in file order, each with
+	// its line and column and Warning set. Parse and Load set them; Resolve, for
+	// connectors built in Go, does not.
+	Warnings schema.Errors
 }
 
 // Param is one auth_form field with its Go name and type decided.
