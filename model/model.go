@@ -27,9 +27,13 @@ import (
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
-	Name         string // display name
-	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	Name    string // display name
+	Package string // Go package name
+	// CallbackSlug is the redirect path segment Locoia builds from the name
+	// (schema.Connector.CallbackSlug: lower-cased, always one safe segment), for
+	// platforms whose registered redirect URLs follow Locoia's convention; generated
+	// packages do not declare it (docs/decisions.md).
+	CallbackSlug string
 	Description  string
 	DocsURL      string
 
@@ -115,6 +119,12 @@ type Connector struct {
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
+
+	// Warnings are the problems of the connector file that do not stop it from
+	// working (an auth_form field that no template reads), in file order, each with
+	// its line and column and Warning set. Parse and Load set them; Resolve, for
+	// connectors built in Go, does not.
+	Warnings schema.Errors
 }
 
 // Param is one auth_form field with its Go name and type decided.
@@ -198,8 +208,10 @@ type APIAuth struct {
 
 // TestRequest is the cheap API call that proves the credentials work.
 type TestRequest struct {
-	Method string    // GET unless configured
-	URL    *Template // test_request.url, or base_url joined with test_request.path
+	Method  string    // GET unless configured
+	URL     *Template // test_request.url, or base_url joined with test_request.path
+	Body    *Template // test_request.body; nil: none
+	Headers []Arg     // test_request.headers, sorted by key
 }
 
 // Variable names that are not auth_form fields.

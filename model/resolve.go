@@ -16,7 +16,7 @@ import (
 // reservedNames are the exported identifiers every generated package declares; a
 // select type or enum constant never takes one of them.
 var reservedNames = map[string]bool{
-	"Name": true, "CallbackSlug": true, "Params": true, "Config": true, "Client": true,
+	"Name": true, "Params": true, "Config": true, "Client": true,
 	"New": true, "TokenMetadata": true,
 }
 
@@ -394,6 +394,10 @@ func (r *resolver) testRequest() {
 	default:
 		r.fail("/test_request", "neither url nor path is set")
 	}
+	if tr.Body != "" {
+		t.Body = r.tmpl("/test_request/body", schema.PlaceAPI, tr.Body)
+	}
+	t.Headers = r.args("/test_request/headers", schema.PlaceAPI, tr.Headers)
 	r.m.TestRequest = t
 }
 

@@ -95,6 +95,10 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	slots = append(slots, Slot{Field: "API.Value", API: &c.API, Func: "apiValue", What: "the API token value"})
 	args("API.Headers", c.API.Headers, "apiHeader", "the API request header")
 	args("API.Query", c.API.Query, "apiQuery", "the API query parameter")
+	if tr := c.TestRequest; tr != nil {
+		text("TestBody", tr.Body, "testBody", "the test request body")
+		args("TestHeaders", tr.Headers, "testHeader", "the test request header")
+	}
 	return f, slots
 }
 

@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -76,9 +77,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url stri
 	if method == "" {
 		method = http.MethodGet
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	v := c.varsOf(tok)
+	var body io.Reader
+	if !c.flow.TestBody.IsZero() {
+		body = strings.NewReader(c.flow.TestBody.Render(v))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return c.newTokenError(OpVerify, 0, "", "", "invalid test request URL", nil)
+	}
+	for _, h := range c.flow.TestHeaders {
+		req.Header.Set(h.Key, h.Value.Render(v))
 	}
 	resp, err := c.HTTPClient(ctx, tok).Do(req)
 	if err != nil {

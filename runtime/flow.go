@@ -177,4 +177,10 @@ type Flow struct {
 
 	Userinfo *Userinfo
 	API      APIAuth
+
+	// TestBody and TestHeaders are what Verify sends besides the method and URL it is
+	// given: a body (zero: none; Content-Type API.ContentType unless TestHeaders set
+	// one), and headers after the API's own (a GraphQL query, its API version).
+	TestBody    Text
+	TestHeaders []Arg
 }

@@ -355,4 +355,12 @@ type TestRequest struct {
 
 	// URL is an absolute URL (template), used instead of path.
 	URL string `json:"url,omitempty"`
+
+	// Body is the request body (template), such as a GraphQL query
+	// {"query":"{ viewer { id } }"}; it needs a method other than GET and HEAD. Its
+	// Content-Type is header.content_type unless headers set one.
+	Body string `json:"body,omitempty"`
+
+	// Headers are added to the test request (templates), after the API's own.
+	Headers map[string]string `json:"headers,omitempty"`
 }

@@ -14,8 +14,9 @@ const (
 	// device_authorization_url and the values of
 	// extra_access_url, extra_refresh_url and token_request_headers.
 	PlaceToken TemplatePlace = "token"
-	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url and the values of
-	// header.extra_headers and header.extra_query.
+	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url,
+	// test_request.body and the values of header.extra_headers, header.extra_query and
+	// test_request.headers.
 	PlaceAPI TemplatePlace = "api"
 	// PlaceHeader: header.token_format and header.token_prefix, which may also use
 	// token and token_format.
@@ -139,6 +140,8 @@ var templateKeys = []struct {
 	{[]string{"header", "extra_headers", "*"}, PlaceAPI},
 	{[]string{"header", "extra_query", "*"}, PlaceAPI},
 	{[]string{"test_request", "url"}, PlaceAPI},
+	{[]string{"test_request", "body"}, PlaceAPI},
+	{[]string{"test_request", "headers", "*"}, PlaceAPI},
 }
 
 // templates collects every template-valued string of the document, in file order.

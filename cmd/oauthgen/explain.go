@@ -63,6 +63,10 @@ type explanation struct {
 	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
 	RefreshRequest  *explainRequest   `json:"refresh_request"`
 	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
+	// DeviceRequest is the device authorization request (RFC 8628), for connectors
+	// with a device_authorization_url; the token endpoint is then polled with the
+	// device code.
+	DeviceRequest *explainRequest `json:"device_request,omitempty"`
 	BaseURL         string            `json:"base_url"`
 	APIRequest      *explainRequest   `json:"api_request"`
 	APIAuth         string            `json:"api_auth"`
@@ -265,6 +269,13 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 		ex.TokenFallback = fb
 	}
+	if m.Methods.Device {
+		if _, err := c.DeviceAuth(ctx); err != nil {
+			return nil, err
+		}
+		ex.DeviceRequest = shown(take(), 0)
+		ex.Notes = append(ex.Notes, "device grant: after the device authorization request, the token endpoint is polled with grant_type="+deviceGrantType+" and the device_code, every interval the provider names (5 s by default, 5 s more after each slow_down)")
+	}
 	if m.RevokeURL != nil {
 		if err := c.Revoke(ctx, tok); err != nil {
 			return nil, err
@@ -416,12 +427,35 @@ func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) 
 	if m.Userinfo != nil && m.Userinfo.Select != nil {
 		listed = chooseable(m, params, body)
 	}
+	device := ""
+	if m.DeviceAuthURL != nil {
+		if checked, err := m.CheckParams(params); err == nil {
+			device = stripQuery(m.Render(m.DeviceAuthURL, model.Values{Params: checked}, &runtime.Vars{}))
+		}
+	}
 	return func(r *http.Request) *http.Response {
+		if device != "" && stripQuery(r.URL.String()) == device {
+			return reqrec.Response(r, http.StatusOK, "application/json", cannedDevice)
+		}
 		if strings.Contains(r.Header.Get("Authorization")+r.URL.RawQuery, explainAccessToken) {
 			return reqrec.Response(r, http.StatusOK, "application/json", string(listed))
 		}
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	}
+}
+
+// deviceGrantType is the grant_type of RFC 8628's device access token request.
+const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+// cannedDevice is the device authorization response explain answers with.
+const cannedDevice = `{"device_code":"DEVICE_CODE","user_code":"USER-CODE","verification_uri":"https://provider.example/activate","expires_in":900,"interval":5}`
+
+// stripQuery is u without its query and fragment.
+func stripQuery(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
 }
 
 // chooseable is body as the one element of the list the connector's userinfo select
@@ -545,6 +579,7 @@ func printExplanation(w io.Writer, ex *explanation) {
 	printReq("Userinfo request", ex.UserinfoRequest)
 	printReq("Refresh request", ex.RefreshRequest)
 	printReq("Revoke request", ex.RevokeRequest)
+	printReq("Device authorization request", ex.DeviceRequest)
 	fmt.Fprintf(w, "\nBase URL: %s\n", or(ex.BaseURL, "(none)"))
 	printReq("API request (token "+explainAccessToken+")", ex.APIRequest)
 	fmt.Fprintf(w, "\nAPI auth: %s\n", ex.APIAuth)

@@ -294,3 +294,24 @@ func TestExplainListSelect(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainDevice: a connector with a device_authorization_url shows the device
+// authorization request and how the token endpoint is then polled.
+func TestExplainDevice(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/github.json", "--client-id", "my-app")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"Device authorization request:\n  POST https://github.com/login/device/code\n",
+		"  scope=read%3Auser+user%3Aemail&client_id=my-app&client_secret=********\n",
+		"grant_type=urn:ietf:params:oauth:grant-type:device_code and the device_code",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := runOauthgen("explain", "../../connectors/hubspot.json"); code != exitOK || strings.Contains(out, "Device authorization") {
+		t.Errorf("hubspot (no device endpoint): exit %d, shows a device request: %v", code, strings.Contains(out, "Device authorization"))
+	}
+}

@@ -15,6 +15,18 @@
 // Provider documentation:
 // https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.atlassian.com/authorize
+//   - token: https://auth.atlassian.com/oauth/token
+//   - userinfo, after the exchange: https://api.atlassian.com/oauth/token/accessible-resources
+//   - API base URL (BaseURL): https://api.atlassian.com/ex/jira/{{ credentials.cloud_id }}/rest/api/3/
+//   - test request (Verify): GET https://api.atlassian.com/ex/jira/{{ credentials.cloud_id }}/rest/api/3/myself
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// audience=api.atlassian.com, prompt=consent besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the token request body is JSON; a userinfo request
 // after the exchange adds cloud_id, site_url to the token metadata, read from
 // the element of its list whose url is {{ site_url }}.
@@ -33,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Atlassian"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "atlassian"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -14,6 +14,18 @@
 // Provider documentation:
 // https://developer.xero.com/documentation/guides/oauth2/auth-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.xero.com/identity/connect/authorize
+//   - token: https://identity.xero.com/connect/token
+//   - revocation: https://identity.xero.com/connect/revocation
+//   - userinfo, after the exchange: https://api.xero.com/connections
+//   - API base URL (BaseURL): https://api.xero.com/api.xro/2.0/
+//   - test request (Verify): GET https://api.xero.com/api.xro/2.0/Organisation
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; a userinfo request after the exchange adds tenant_id,
 // tenant_name to the token metadata, read from the element of its list whose
@@ -33,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Xero"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "xero"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -234,18 +234,9 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		if m.TestRequest == nil {
 			return // the seed's HubSpot and TikTok examples have none
 		}
-		target := m.Render(m.TestRequest.URL, vals, vars)
-		req, err := http.NewRequestWithContext(ctx, or(m.TestRequest.Method, "GET"), target, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := client.HTTPClient(ctx, tok).Do(req)
-		if err != nil {
-			t.Fatalf("%s: API call: %v", when, err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: API call answered %s", when, resp.Status)
+		// Verify, as the clients do: the test request with its body and headers.
+		if err := client.Verify(ctx, tok, m.TestRequest.Method, m.Render(m.TestRequest.URL, vals, vars)); err != nil {
+			t.Fatalf("%s: test request: %v", when, err)
 		}
 	}
 	callAPI(tok, "after the exchange")
