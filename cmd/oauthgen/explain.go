@@ -59,20 +59,20 @@ type explanation struct {
 	TokenRequest *explainRequest `json:"token_request"`
 	// TokenFallback is the token request in the other encoding, sent once when the
 	// provider refuses the first (connectors with a fallback body type).
-	TokenFallback   *explainRequest   `json:"token_request_fallback,omitempty"`
-	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
-	RefreshRequest  *explainRequest   `json:"refresh_request"`
-	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
+	TokenFallback   *explainRequest `json:"token_request_fallback,omitempty"`
+	UserinfoRequest *explainRequest `json:"userinfo_request,omitempty"`
+	RefreshRequest  *explainRequest `json:"refresh_request"`
+	RevokeRequest   *explainRequest `json:"revoke_request,omitempty"`
 	// DeviceRequest is the device authorization request (RFC 8628), for connectors
 	// with a device_authorization_url; the token endpoint is then polled with the
 	// device code.
-	DeviceRequest *explainRequest `json:"device_request,omitempty"`
-	BaseURL         string            `json:"base_url"`
-	APIRequest      *explainRequest   `json:"api_request"`
-	APIAuth         string            `json:"api_auth"`
-	Callback        map[string]string `json:"callback,omitempty"`
-	Deviations      []string          `json:"deviations,omitempty"`
-	Notes           []string          `json:"notes,omitempty"`
+	DeviceRequest *explainRequest   `json:"device_request,omitempty"`
+	BaseURL       string            `json:"base_url"`
+	APIRequest    *explainRequest   `json:"api_request"`
+	APIAuth       string            `json:"api_auth"`
+	Callback      map[string]string `json:"callback,omitempty"`
+	Deviations    []string          `json:"deviations,omitempty"`
+	Notes         []string          `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
