@@ -57,10 +57,16 @@ func FromChiefOnboarding(data []byte) (*schema.Connector, []Warning, error) {
 
 // chiefOAuthObject finds the oauth object in data.
 func chiefOAuthObject(data []byte) (oauth, manifest map[string]any, err error) {
+	if err := oneConnector.checkSize("chiefonboarding", data); err != nil {
+		return nil, nil, err
+	}
 	s := bytes.TrimSpace(data)
 	s = bytes.TrimSpace(bytes.TrimSuffix(s, []byte(",")))
 	if bytes.HasPrefix(s, []byte(`"`)) {
 		s = append(append([]byte("{"), s...), '}')
+	}
+	if err := checkJSONKeys("chiefonboarding", s, oneConnector); err != nil {
+		return nil, nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(s))
 	dec.UseNumber()
