@@ -17,13 +17,17 @@ type limits struct {
 	keys  int // mapping keys in the document, with every alias counted as what it expands to
 }
 
+// nodes is the limit of YAML nodes with aliases expanded: a key, its value and a
+// little more per key.
+func (l limits) nodes() int { return 4 * l.keys }
+
 // oneConnector bounds the formats that describe one connector (ChiefOnboarding,
 // Integration.app): such a definition is a few kilobytes with a few dozen keys.
 var oneConnector = limits{bytes: 256 << 10, keys: 5_000}
 
 // providerFile bounds a Nango providers.yaml, which describes every provider: about
-// 1 MB and 25,000 keys in 2026, so four times that.
-var providerFile = limits{bytes: 4 << 20, keys: 100_000}
+// 1 MB and 24,000 keys in 2026, so about three times that.
+var providerFile = limits{bytes: 4 << 20, keys: 75_000}
 
 // limitError is the error of a file over its limits: final, no repair is tried.
 type limitError struct{ msg string }
@@ -44,8 +48,8 @@ func (l limits) tooManyKeys(format string, line int) error {
 }
 
 // parseYAML reads a YAML document within l: the size is checked first, then the
-// document is parsed into yaml.Node (which runs no duplicate-key check), its keys are
-// counted, and only then is it converted to the maps, lists and scalars
+// document is parsed into yaml.Node (which runs no duplicate-key check and expands
+// no alias), its keys and nodes are counted, aliases expanded, and only then is it converted to the maps, lists and scalars
 // yaml.Unmarshal into an any would give. The conversion finds duplicate keys with a
 // map, in linear time. Merge keys (<<) are refused; aliases are expanded.
 func parseYAML(format string, data []byte, l limits) (any, error) {
@@ -59,9 +63,11 @@ func parseYAML(format string, data []byte, l limits) (any, error) {
 	if doc.Kind == 0 {
 		return nil, nil // empty document
 	}
-	kc := keyCounter{max: l.keys, seen: map[*yaml.Node]int{}}
-	if kc.count(&doc) > l.keys {
-		return nil, l.tooManyKeys(format, kc.line)
+	c := counter{l: l, seen: map[*yaml.Node]size{}}
+	if s := c.size(&doc); s.keys > l.keys {
+		return nil, l.tooManyKeys(format, c.line)
+	} else if c.over(s) {
+		return nil, &limitError{fmt.Sprintf("importer: %s: line %d: the file stands for more than %d values (aliases expanded), more than this importer reads; is it the right file?", format, c.line, l.nodes())}
 	}
 	v, err := yamlValue(&doc)
 	if err != nil {
@@ -70,41 +76,51 @@ func parseYAML(format string, data []byte, l limits) (any, error) {
 	return v, nil
 }
 
-// keyCounter counts the mapping keys under a node, an alias counting as many keys as
-// its anchor holds. Counts are memoised per node, so a chain of aliases each
-// doubling the one before costs one visit per node, and counting stops at max+1.
-type keyCounter struct {
-	max  int
-	seen map[*yaml.Node]int
-	line int // where the count went over max
+// size is what a node stands for once its aliases are expanded: mapping keys, and
+// nodes of every kind (a list of lists of aliases holds no key and can still stand
+// for billions of values).
+type size struct{ keys, nodes int }
+
+// counter sizes nodes, an alias counting as what its anchor holds. Sizes are
+// memoised per node, so a chain of aliases each doubling the one before costs one
+// visit per node, and they stop growing past the limits.
+type counter struct {
+	l    limits
+	seen map[*yaml.Node]size
+	line int // where a size went over the limits
 }
 
-func (kc *keyCounter) count(n *yaml.Node) int {
-	if c, ok := kc.seen[n]; ok {
-		return c
+func (c *counter) over(s size) bool { return s.keys > c.l.keys || s.nodes > c.l.nodes() }
+
+func (c *counter) size(n *yaml.Node) size {
+	if s, ok := c.seen[n]; ok {
+		return s
 	}
-	kc.seen[n] = kc.max + 1 // an alias to a node being counted (a cycle) is over the limit
-	c := 0
+	full := size{c.l.keys + 1, c.l.nodes() + 1}
+	c.seen[n] = full // an alias to a node being sized (a cycle) is over the limits
+	s := size{nodes: 1}
 	if n.Kind == yaml.MappingNode {
-		c = len(n.Content) / 2
+		s.keys = len(n.Content) / 2
 	}
 	if n.Kind == yaml.AliasNode && n.Alias != nil {
-		c = kc.count(n.Alias)
+		s = c.size(n.Alias)
 	}
 	for _, kid := range n.Content {
-		if c > kc.max {
+		if c.over(s) {
 			break
 		}
-		c += kc.count(kid)
+		k := c.size(kid)
+		s.keys += k.keys
+		s.nodes += k.nodes
 	}
-	if c > kc.max {
-		c = kc.max + 1
-		if kc.line == 0 {
-			kc.line = n.Line
+	if c.over(s) {
+		s.keys, s.nodes = min(s.keys, full.keys), min(s.nodes, full.nodes)
+		if c.line == 0 {
+			c.line = n.Line
 		}
 	}
-	kc.seen[n] = c
-	return c
+	c.seen[n] = s
+	return s
 }
 
 // yamlValue converts a node into map[string]any, []any and scalars. A key is its

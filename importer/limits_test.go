@@ -73,6 +73,14 @@ func TestLimitsRefuseHostileFiles(t *testing.T) {
 		fmt.Fprintf(&bomb, "l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 9), ", "))
 	}
 	refusedFast(t, "integration-app alias bomb", FromIntegrationApp, []byte(bomb.String()), "the file has more than 5000 keys")
+
+	// The same with lists only: no key, 9^10 values if expanded.
+	var lists strings.Builder
+	lists.WriteString("authorizeUri: https://a.example.com/\ntokenUri: https://a.example.com/t\nl0: &l0 [a, b]\n")
+	for i := 1; i <= 10; i++ {
+		fmt.Fprintf(&lists, "l%d: &l%d [%s]\n", i, i, strings.TrimSuffix(strings.Repeat(fmt.Sprintf("*l%d, ", i-1), 9), ", "))
+	}
+	refusedFast(t, "integration-app list alias bomb", FromIntegrationApp, []byte(lists.String()), "the file stands for more than 20000 values (aliases expanded)")
 }
 
 func TestLimitsAcceptWhatFits(t *testing.T) {
