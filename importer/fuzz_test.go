@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"os"
 	"strings"
 	"testing"
 )
@@ -65,6 +66,47 @@ func FuzzFromIntegrationApp(f *testing.F) {
 		}
 		if _, err := Marshal(c); err != nil {
 			t.Fatalf("Marshal: %v", err)
+		}
+	})
+}
+
+// FuzzFromNango checks that any providers.yaml either fails with an error or gives
+// entries in key order whose connectors marshal; with the limits shrunk, that a file
+// over them is refused; it never panics.
+func FuzzFromNango(f *testing.F) {
+	saved := providerFile
+	providerFile = limits{bytes: 8 << 10, keys: 100}
+	f.Cleanup(func() { providerFile = saved })
+	if data, err := os.ReadFile("testdata/nango/providers.yaml"); err == nil {
+		f.Add(data)
+	}
+	f.Add(nangoFile(20)) // 100 keys: at the limit
+	f.Add(nangoFile(21))
+	f.Add([]byte("a: {alias: b}\nb: {alias: c, auth_mode: OAUTH2}\nc: {auth_mode: OAUTH2_CC, token_url: {OAUTH2CC: 'https://${connectionConfig.x}/t || https://t'}}\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := FromNango(data)
+		if err == nil && len(data) > providerFile.bytes {
+			t.Fatalf("%d bytes accepted", len(data))
+		}
+		if err != nil {
+			if res != nil {
+				t.Fatal("result returned with an error")
+			}
+			return
+		}
+		for i, e := range res.Entries {
+			if i > 0 && res.Entries[i-1].Key >= e.Key {
+				t.Fatalf("entries out of order: %q before %q", res.Entries[i-1].Key, e.Key)
+			}
+			if e.Connector == nil {
+				if len(e.Warnings) == 0 {
+					t.Fatalf("%s: no connector and no warning", e.Key)
+				}
+				continue
+			}
+			if _, err := Marshal(e.Connector); err != nil {
+				t.Fatalf("Marshal: %v", err)
+			}
 		}
 	})
 }
