@@ -65,7 +65,8 @@ type NangoEntry struct {
 //   - ${connectionConfig.x}: {{ credentials.x }} when x is token response metadata,
 //     {{ callback.x }} when it is callback metadata, else {{ x }} and an auth_form
 //     field x described by connection_config.x (title, description, example,
-//     optional, default_value, secret).
+//     optional, default_value, secret). Nango's "A || B" (A when it can be filled
+//     in, else B) becomes {% if ... %}A{% else %}B{% endif %}, its fields optional.
 //   - proxy.headers: a header carrying ${accessToken} sets header_key and
 //     token_prefix; others become extra_headers. proxy.verification with one plain
 //     endpoint: test_request.
