@@ -33,7 +33,8 @@ import (
 // response_type=code and grant_type=authorization_code, which Integration.app adds
 // itself, are written out. The name is derived from the authorize URL's host
 // (Warning included); callers may overwrite it. The error is non-nil only when data
-// is not YAML or holds no mapping with authorizeUri or tokenUri.
+// is over the limits (256 KiB, 5,000 keys), is not YAML or holds no mapping with
+// authorizeUri or tokenUri.
 func FromIntegrationApp(data []byte) (*schema.Connector, []Warning, error) {
 	root, perr := parseYAML("integration-app", data, oneConnector)
 	if le := (*limitError)(nil); errors.As(perr, &le) {

@@ -122,3 +122,33 @@ func TestParseYAMLErrors(t *testing.T) {
 		t.Errorf("parseYAML = %#v", v)
 	}
 }
+
+// The counts are exact: a document at the key limit is read, one key more is not.
+func TestLimitsCountExactly(t *testing.T) {
+	l := limits{bytes: 1 << 10, keys: 4}
+	for _, tc := range []struct {
+		doc  string
+		over bool
+	}{
+		{`{"a": {"b": 1, "c": [{"d": "e:f"}, 2, [3]]}}`, false},
+		{`{"a": {"b": 1, "c": [{"d": "e"}, {"x": {}}]}}`, true},
+		{`["a", {"b": 1}, {"c": 2, "d": 3, "e": 4}]`, false},
+		{`[{"b": 1}, {"c": 2, "d": 3, "e": 4, "f": 5}]`, true},
+	} {
+		err := checkJSONKeys("x", []byte(tc.doc), l)
+		if (err != nil) != tc.over {
+			t.Errorf("JSON %s: error %v, want over the limit %v", tc.doc, err, tc.over)
+		}
+		_, err = parseYAML("x", []byte(tc.doc), l) // JSON is YAML
+		if (err != nil) != tc.over {
+			t.Errorf("YAML %s: error %v, want over the limit %v", tc.doc, err, tc.over)
+		}
+	}
+	// Aliases count as what they stand for: a, c, d and b three times are six keys.
+	if _, err := parseYAML("x", []byte("a: &a {b: 1}\nc: *a\nd: *a\n"), l); err == nil || !strings.Contains(err.Error(), "more than 4 keys") {
+		t.Errorf("aliases: %v, want over 4 keys", err)
+	}
+	if _, err := parseYAML("x", []byte("a: &a {b: 1}\nc: *a\n"), l); err != nil {
+		t.Errorf("4 keys with an alias: %v", err)
+	}
+}

@@ -225,6 +225,7 @@ func (im *nango) refuse(path, what, why string) {
 	im.fatal = true
 }
 
+// run converts the entry; nil when its flow cannot be expressed.
 func (im *nango) run() *schema.Connector {
 	c, cfg := im.c, &im.c.OAuth2.Config
 	for _, k := range sortedKeys(im.e) {
@@ -288,7 +289,7 @@ func (im *nango) str(k string) string {
 	return ""
 }
 
-// strings returns the list of strings at key k.
+// strList returns the strings of the list at key k.
 func (im *nango) strList(k string) []string {
 	var out []string
 	switch v := im.e[k].(type) {
