@@ -11,12 +11,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
 var update = flag.Bool("update", false, "rewrite the catalog tables in README.md and ../README.md")
 
-// load returns every connector of the catalog by file name, validated.
+// load returns every connector of the catalog by file name, loaded completely
+// (model.Parse: schema, templates, resolution).
 func load(t *testing.T) (names []string, conns map[string]*schema.Connector) {
 	t.Helper()
 	conns = map[string]*schema.Connector{}
@@ -29,13 +31,13 @@ func load(t *testing.T) (names []string, conns map[string]*schema.Connector) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		c, err := schema.Parse(name, data)
+		m, err := model.Parse(name, data)
 		if err != nil {
 			t.Errorf("%v", err)
 			continue
 		}
 		names = append(names, name)
-		conns[name] = c
+		conns[name] = m.Source
 	}
 	sort.Strings(names)
 	return names, conns

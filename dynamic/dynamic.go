@@ -8,10 +8,12 @@
 // templates compiled to Go, this one with them interpreted. New checks the end user's
 // values as generated New does, with the same messages.
 //
-// Since one Go type serves every connector, methods a generated package would not have
-// for a connector (Token for an authorization-code connector, Revoke without a
-// revoke_url, Verify without a test_request) return an error saying so, and the
-// client-credentials variants take a nil token where the generated ones take none.
+// Since one Go type serves every connector, a method the connector cannot serve
+// (Token for an authorization-code connector, Revoke without a revoke_url, Verify
+// without a test_request) returns the error the model gives
+// (model.Connector.Unsupported), and the client-credentials variants take a nil token
+// where the generated ones take none. The model decides the method set
+// (model.Connector.Methods); this package decides nothing of its own.
 package dynamic
 
 import (
@@ -25,36 +27,16 @@ import (
 
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
-// Load reads, validates and resolves the connector file at path. The result is
-// immutable and may serve any number of clients (New).
-func Load(path string) (*model.Connector, error) {
-	c, err := schema.Load(path)
-	if err != nil {
-		return nil, err
-	}
-	return resolve(path, c)
-}
+// Load reads the connector file at path and loads it completely with model.Load:
+// schema, templates and resolution, every problem at its line and column. The result
+// is immutable and may serve any number of clients (New).
+func Load(path string) (*model.Connector, error) { return model.Load(path) }
 
-// Parse validates and resolves connector data; name is the file name used in error
-// messages.
-func Parse(name string, data []byte) (*model.Connector, error) {
-	c, err := schema.Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return resolve(name, c)
-}
-
-func resolve(name string, c *schema.Connector) (*model.Connector, error) {
-	m, err := model.Resolve(c)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return m, nil
-}
+// Parse loads connector data completely with model.Parse; name is the file name used
+// in error messages.
+func Parse(name string, data []byte) (*model.Connector, error) { return model.Parse(name, data) }
 
 // Config holds the application's credentials and the end user's values, as the Config
 // of a generated package does.
@@ -151,9 +133,13 @@ func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + 
 // GoString is like String.
 func (c *Client) GoString() string { return c.String() }
 
-// errNo is the error of a method the connector's generated package does not have.
-func (c *Client) errNo(what string) error {
-	return fmt.Errorf("%s: %s", c.m.Package, what)
+// unsupported is the error of call when the connector cannot make it (the model
+// decides: model.Connector.Unsupported), nil when it can.
+func (c *Client) unsupported(call string) error {
+	if why := c.m.Unsupported(call); why != "" {
+		return fmt.Errorf("%s: %s", c.m.Package, why)
+	}
+	return nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state. When the connector
@@ -178,11 +164,8 @@ func (c *Client) CodeFromCallback(q url.Values) (string, error) {
 // request reads callback values (model.Connector.ExchangeNeedsCallback) a code alone
 // is not enough: Exchange returns an error, use ExchangeCallback.
 func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	if c.m.Grant != runtime.AuthorizationCode {
-		return nil, c.errNo("the connector uses the client_credentials grant: use Token")
-	}
-	if c.m.ExchangeNeedsCallback {
-		return nil, c.errNo("the token request reads values of the callback query (callback_params): use ExchangeCallback")
+	if err := c.unsupported(model.CallExchange); err != nil {
+		return nil, err
 	}
 	return c.rc.Exchange(ctx, code, opts...)
 }
@@ -192,8 +175,8 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 // runtime.EqualState first. It works for every authorization-code connector; the
 // generated package has it when the connector reads callback values or has no code.
 func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oauth2.AuthCodeOption) (*oauth2.Token, error) {
-	if c.m.Grant != runtime.AuthorizationCode {
-		return nil, c.errNo("the connector uses the client_credentials grant: use Token")
+	if err := c.unsupported(model.CallExchangeCallback); err != nil {
+		return nil, err
 	}
 	return c.rc.ExchangeCallback(ctx, q, opts...)
 }
@@ -202,11 +185,8 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 // reads callback values (model.Connector.RefreshNeedsCallback) a refresh token alone
 // is not enough: Refresh returns an error, use RefreshToken.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
-	if err := c.canRefresh(); err != nil {
+	if err := c.unsupported(model.CallRefresh); err != nil {
 		return nil, err
-	}
-	if c.m.RefreshNeedsCallback {
-		return nil, c.errNo("the refresh request reads values kept from the callback query (callback_params): use RefreshToken")
 	}
 	return c.rc.Refresh(ctx, refreshToken)
 }
@@ -214,26 +194,16 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 // RefreshToken refreshes tok, keeping its metadata and callback values (which some
 // connectors' refresh requests read).
 func (c *Client) RefreshToken(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
-	if err := c.canRefresh(); err != nil {
+	if err := c.unsupported(model.CallRefreshToken); err != nil {
 		return nil, err
 	}
 	return c.rc.RefreshToken(ctx, tok)
 }
 
-func (c *Client) canRefresh() error {
-	switch {
-	case c.m.Grant != runtime.AuthorizationCode:
-		return c.errNo("the connector uses the client_credentials grant: use Token")
-	case c.m.Permanent:
-		return c.errNo("the connector's tokens are permanent and never refreshed")
-	}
-	return nil
-}
-
 // Token gets a token with the client_credentials grant.
 func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
-	if c.m.Grant != runtime.ClientCredentials {
-		return nil, c.errNo("the connector uses the authorization_code grant: use Exchange")
+	if err := c.unsupported(model.CallToken); err != nil {
+		return nil, err
 	}
 	return c.rc.Token(ctx)
 }
@@ -253,20 +223,20 @@ func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client
 
 // Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).
 func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
-	if c.m.RevokeURL == nil {
-		return c.errNo("the connector has no revoke_url")
+	if err := c.unsupported(model.CallRevoke); err != nil {
+		return err
 	}
 	return c.rc.Revoke(ctx, tok)
 }
 
 // HasBaseURL reports whether the connector declares a base URL.
-func (c *Client) HasBaseURL() bool { return c.m.BaseURL != nil }
+func (c *Client) HasBaseURL() bool { return c.m.Methods.BaseURL }
 
 // BaseURLNeedsToken reports whether the base URL reads values kept with a token
 // (token metadata or callback values): then use BaseURLFor. The generated package's
 // BaseURL takes the token in that case.
 func (c *Client) BaseURLNeedsToken() bool {
-	return c.m.BaseURL != nil && c.m.BaseURL.Class == model.Runtime
+	return c.m.Methods.BaseURLTakesToken
 }
 
 // BaseURL returns the base URL of the API ("" when the connector has none). For a base
@@ -302,10 +272,10 @@ func (c *Client) TestRequest(tok *oauth2.Token) (method, url string, ok bool) {
 // Verify makes the connector's test request with tok and returns nil when the provider
 // accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
-	method, u, ok := c.TestRequest(tok)
-	if !ok {
-		return c.errNo("the connector has no test_request")
+	if err := c.unsupported(model.CallVerify); err != nil {
+		return err
 	}
+	method, u, _ := c.TestRequest(tok)
 	return c.rc.Verify(ctx, tok, method, u)
 }
 
@@ -313,21 +283,19 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 // fields, and callback values (the fields of the generated TokenMetadata). It is nil
 // when the connector keeps none.
 func (c *Client) Metadata(tok *oauth2.Token) map[string]string {
-	var out map[string]string
-	v := c.tokenVars(tok)
-	put := func(name, val string) {
-		if out == nil {
-			out = map[string]string{}
-		}
-		if _, ok := out[name]; !ok {
-			out[name] = val
-		}
+	if !c.m.Methods.Metadata {
+		return nil
 	}
+	out := map[string]string{}
+	v := c.tokenVars(tok)
 	for _, kv := range c.m.KeptValues() {
+		if _, dup := out[kv.Name]; dup {
+			continue // a callback value named like a credential: the credential is listed first
+		}
 		if kv.Callback {
-			put(kv.Name, v.Callback[kv.Name])
+			out[kv.Name] = v.Callback[kv.Name]
 		} else {
-			put(kv.Name, v.Credentials[kv.Name])
+			out[kv.Name] = v.Credentials[kv.Name]
 		}
 	}
 	return out

@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/model"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // synthesize returns n connector files made from the deviation fixtures and the seed
@@ -44,11 +43,7 @@ func synthesize(b *testing.B, n int) (names []string, data [][]byte) {
 }
 
 func load(name string, data []byte) (*model.Connector, error) {
-	c, err := schema.Parse(name, data)
-	if err != nil {
-		return nil, err
-	}
-	return model.Resolve(c)
+	return model.Parse(name, data)
 }
 
 // BenchmarkGenerate generates 500 connectors synthesized from the deviation fixtures
@@ -129,7 +124,7 @@ func BenchmarkGenerate(b *testing.B) {
 // TestPlainPackageSize keeps the package of a connector without deviation small, as
 // hand-written x/oauth2 code would be.
 func TestPlainPackageSize(t *testing.T) {
-	_, src, err := File(filepath.Join("testdata", "connectors", "plain.json"), Options{})
+	_, src, err := File(filepath.Join("testdata", "plain", "connector.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -213,32 +213,31 @@ func (g *gen) methods() {
 			jen.Return(rc("CodeFromCallback", jen.Id("q"))))
 		// A token request that reads callback values cannot be made from a code alone:
 		// such a connector has ExchangeCallback only (it always has callback_params).
-		if !m.ExchangeNeedsCallback {
+		if m.Methods.Exchange {
 			g.method("Exchange exchanges an authorization code for a token.", "Exchange",
 				[]jen.Code{ctxParam(), jen.Id("code").String(), authOpts}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("Exchange", jen.Id("ctx"), jen.Id("code"), jen.Id("opts").Op("..."))))
 		}
-		if len(m.CallbackParams) > 0 || m.WithoutCode {
+		if m.Methods.ExchangeCallback {
 			g.method("ExchangeCallback reads the code and the values the connector keeps from the callback query q, and exchanges the code. Compare the state with runtime.EqualState first.",
 				"ExchangeCallback", []jen.Code{ctxParam(), jen.Id("q").Qual("net/url", "Values"), authOpts}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("ExchangeCallback", jen.Id("ctx"), jen.Id("q"), jen.Id("opts").Op("..."))))
 		}
-		if !m.Permanent {
-			// Likewise a refresh request that reads callback values needs the token that
-			// kept them: RefreshToken only.
+		// Likewise a refresh request that reads callback values needs the token that
+		// kept them: RefreshToken only.
+		if m.Methods.Refresh {
+			g.method("Refresh gets a new token with a refresh token.", "Refresh",
+				[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
+		}
+		if m.Methods.RefreshToken {
 			refreshDoc := "RefreshToken refreshes tok and keeps the values it carries (metadata, callback values) in the new token; prefer it to Refresh."
-			if m.RefreshNeedsCallback {
+			if !m.Methods.Refresh {
 				refreshDoc = "RefreshToken refreshes tok with the callback values it kept, and keeps the values it carries (metadata, callback values) in the new token."
-			} else {
-				g.method("Refresh gets a new token with a refresh token.", "Refresh",
-					[]jen.Code{ctxParam(), jen.Id("refreshToken").String()}, []jen.Code{tokPtr(), jen.Error()},
-					jen.Return(rc("Refresh", jen.Id("ctx"), jen.Id("refreshToken"))))
 			}
-			if m.RefreshNeedsCallback || g.refreshReadsToken() || len(g.metaFields()) > 0 {
-				g.method(refreshDoc, "RefreshToken",
-					[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
-					jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
-			}
+			g.method(refreshDoc, "RefreshToken",
+				[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
 		}
 		g.method("TokenSource returns a source of fresh tokens starting from tok, renewed before they expire.", "TokenSource",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
@@ -247,9 +246,11 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Id("tok"))))
 	} else {
-		g.method("Token gets a token with the client_credentials grant.", "Token",
-			[]jen.Code{ctxParam()}, []jen.Code{tokPtr(), jen.Error()},
-			jen.Return(rc("Token", jen.Id("ctx"))))
+		if m.Methods.Token {
+			g.method("Token gets a token with the client_credentials grant.", "Token",
+				[]jen.Code{ctxParam()}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("Token", jen.Id("ctx"))))
+		}
 		g.method("TokenSource returns a source of client_credentials tokens, renewed before they expire.", "TokenSource",
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
 			jen.Return(rc("TokenSource", jen.Id("ctx"), jen.Nil())))
@@ -266,22 +267,22 @@ func (g *gen) methods() {
 	g.f.Comment("GoString is like String: %#v never prints a secret.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
 	g.f.Line()
-	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (StoreTokenSource for one token per end user, Transport, TokenVars).", "Runtime",
+	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
-	if m.RevokeURL != nil {
+	if m.Methods.Revoke {
 		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
 			jen.Return(rc("Revoke", jen.Id("ctx"), jen.Id("tok"))))
 	}
-	if b := g.base; b != nil {
-		if b.needsToken {
+	if b := g.base; b != nil && m.Methods.BaseURL {
+		if m.Methods.BaseURLTakesToken {
 			g.method("BaseURL returns the base URL of the API for tok, whose metadata it reads.", "BaseURL",
 				[]jen.Code{jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.String()}, b.body...)
 		} else {
 			g.method("BaseURL returns the base URL of the API.", "BaseURL", nil, []jen.Code{jen.String()}, b.body...)
 		}
 	}
-	if t := g.test; t != nil {
+	if t := g.test; t != nil && m.Methods.Verify {
 		var u jen.Code
 		switch {
 		case t.konst:
@@ -299,37 +300,18 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
 			jen.Return(rc("Verify", jen.Id("ctx"), jen.Id("tok"), jen.Lit(m.TestRequest.Method), u)))
 	}
-	if mf := g.metaFields(); len(mf) > 0 {
+	if m.Methods.Metadata {
 		var items []jen.Code
-		for _, f := range mf {
+		for _, kv := range m.KeptValues() {
 			src := "Credentials"
-			if f.callback {
+			if kv.Callback {
 				src = "Callback"
 			}
-			items = append(items, field(f.goName, jen.Id("v").Dot(src).Index(jen.Lit(f.name))))
+			items = append(items, field(kv.GoName, jen.Id("v").Dot(src).Index(jen.Lit(kv.Name))))
 		}
 		g.method("Metadata returns the values kept with tok.", "Metadata",
 			[]jen.Code{jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Id("TokenMetadata")},
 			jen.Id("v").Op(":=").Id("c").Dot("rc").Dot("TokenVars").Call(jen.Id("tok")),
 			jen.Return(jen.Id("TokenMetadata").Add(multi(items...))))
 	}
-}
-
-// refreshReadsToken reports whether the refresh request reads callback or credentials
-// values, which only a token carries.
-func (g *gen) refreshReadsToken() bool {
-	m := g.m
-	ts := []*model.Template{m.RefreshURL}
-	if m.RefreshURL == nil {
-		ts[0] = m.TokenURL
-	}
-	for _, a := range append(append([]model.Arg{}, m.RefreshArgs...), m.Headers...) {
-		ts = append(ts, a.Value)
-	}
-	for _, t := range ts {
-		if t != nil && t.Class == model.Runtime {
-			return true
-		}
-	}
-	return false
 }

@@ -2,8 +2,10 @@ package generator
 
 import (
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -88,6 +90,10 @@ func wrap(text string, width int) []string {
 		if i > 0 {
 			out = append(out, "")
 		}
+		if strings.HasPrefix(para, listItem) { // a list: one item a line, unwrapped
+			out = append(out, strings.Split(para, "\n")...)
+			continue
+		}
 		line := ""
 		for _, w := range strings.Fields(para) {
 			if line != "" && len(line)+1+len(w) > width {
@@ -134,9 +140,6 @@ func (g *gen) file(source string) error {
 	f.Comment("Name is the connector's display name.")
 	f.Const().Id("Name").Op("=").Lit(m.Name)
 	f.Line()
-	f.Comment("CallbackSlug is the path segment of the connector's redirect URL.")
-	f.Const().Id("CallbackSlug").Op("=").Lit(m.CallbackSlug)
-	f.Line()
 	g.selectTypes()
 	g.params()
 	g.config()
@@ -170,12 +173,52 @@ func (g *gen) packageDoc() string {
 	if m.DocsURL != "" {
 		b.WriteString("\n\nProvider documentation: " + m.DocsURL)
 	}
+	b.WriteString("\n\nEndpoints (templates over Params and the flow's values are shown as written):\n")
+	for _, e := range endpoints(m) {
+		b.WriteString("\n" + listItem + e)
+	}
+	if len(m.AuthorizeArgs) > 0 {
+		var args []string
+		for _, a := range m.AuthorizeArgs {
+			args = append(args, a.Key+"="+a.Value.Source())
+		}
+		std := "client_id, redirect_uri and state"
+		if m.PKCE != runtime.NoPKCE {
+			std = "client_id, redirect_uri, state and the PKCE challenge"
+		}
+		b.WriteString("\n\nThe authorize URL carries " + strings.Join(args, ", ") + " besides " + std + ".")
+	}
 	if len(m.Deviations) == 0 {
 		b.WriteString("\n\nThe flow follows RFC 6749 without deviation.")
 	} else {
 		b.WriteString("\n\nDeviations from RFC 6749: " + strings.Join(m.Deviations, "; ") + ".")
 	}
 	return b.String()
+}
+
+// listItem starts a line that wrap keeps as it is: an item of a doc comment list.
+const listItem = "  - "
+
+// endpoints lists the URLs a client of m calls, for the package documentation.
+func endpoints(m *model.Connector) []string {
+	var out []string
+	add := func(what string, t *model.Template) {
+		if t != nil {
+			out = append(out, what+" "+t.Source())
+		}
+	}
+	add("authorize:", m.AuthorizeURL)
+	add("token:", m.TokenURL)
+	add("refresh:", m.RefreshURL)
+	add("revocation:", m.RevokeURL)
+	if m.Userinfo != nil {
+		add("userinfo, after the exchange:", m.Userinfo.URL)
+	}
+	add("API base URL (BaseURL):", m.BaseURL)
+	if tr := m.TestRequest; tr != nil {
+		add("test request (Verify): "+tr.Method, tr.URL)
+	}
+	return out
 }
 
 func (g *gen) selectTypes() {
@@ -285,40 +328,13 @@ func (g *gen) config() {
 	g.f.Line()
 }
 
-// metaField is a value kept with a token (model.KeptValue) with the name of its
-// field in the generated TokenMetadata struct.
-type metaField struct {
-	goName, name, from string
-	callback           bool
-}
-
-// metaFields gives each value the model keeps with a token a distinct Go name.
-func (g *gen) metaFields() []metaField {
-	var out []metaField
-	taken := map[string]bool{}
-	for _, kv := range g.m.KeptValues() {
-		goName := model.GoName(kv.Name)
-		if goName == "" {
-			goName = "Value"
-		}
-		base := goName
-		for i := 2; taken[goName]; i++ {
-			goName = base + strconv.Itoa(i)
-		}
-		taken[goName] = true
-		out = append(out, metaField{goName, kv.Name, kv.From, kv.Callback})
-	}
-	return out
-}
-
 func (g *gen) metadataType() {
-	mf := g.metaFields()
-	if len(mf) == 0 {
+	if !g.m.Methods.Metadata {
 		return
 	}
 	var fields []jen.Code
-	for _, f := range mf {
-		fields = append(fields, jen.Id(f.goName).String().Comment(strings.ReplaceAll(clean("from "+f.from), "\n", " ")))
+	for _, kv := range g.m.KeptValues() {
+		fields = append(fields, jen.Id(kv.GoName).String().Comment(strings.ReplaceAll(clean("from "+kv.From), "\n", " ")))
 	}
 	g.f.Comment("TokenMetadata are the values kept with a token.")
 	g.f.Type().Id("TokenMetadata").Struct(fields...)
@@ -422,165 +438,121 @@ func (g *gen) args(args []model.Arg, prefix, what string) (jen.Code, bool) {
 	return jen.Index().Qual(rt, "Arg").Add(multi(items...)), inNew
 }
 
-// set puts a flow field in the package-level flow, or in New when it reads the client.
-func (g *gen) set(name string, v jen.Code, inNew bool) {
-	if inNew {
-		g.newStmts = append(g.newStmts, jen.Id("f").Dot(name).Op("=").Add(v))
-		return
-	}
-	g.flowFields = append(g.flowFields, field(name, v))
-}
-
-func (g *gen) setText(name string, t *model.Template, fn, what string) {
-	if t == nil {
-		return
-	}
-	v, inNew := g.text(t, fn, what)
-	g.set(name, v, inNew)
-}
-
-func (g *gen) setArgs(name string, args []model.Arg, prefix, what string) {
-	if len(args) == 0 {
-		return
-	}
-	v, inNew := g.args(args, prefix, what)
-	g.set(name, v, inNew)
-}
-
-func pathLit(p runtime.Path) jen.Code {
-	var items []jen.Code
-	for _, s := range p {
-		items = append(items, jen.Lit(s))
-	}
-	return jen.Qual(rt, "Path").Values(items...)
-}
-
-func fieldsLit(fs []runtime.Field) jen.Code {
-	var items []jen.Code
-	for _, f := range fs {
-		items = append(items, jen.Values(field("Name", jen.Lit(f.Name)), field("Path", pathLit(f.Path))))
-	}
-	return jen.Index().Qual(rt, "Field").Add(multi(items...))
-}
-
-func duration(d interface{ Seconds() float64 }) jen.Code {
-	return jen.Lit(int(d.Seconds())).Op("*").Qual("time", "Second")
-}
-
+// flow emits the connector's runtime.Flow: the model's static part printed field by
+// field in declaration order, each slot (template-valued field) compiled in its place.
+// A field that reads the client is set in New instead: a pointer field whole, a
+// field of a struct field (API) on its own.
 func (g *gen) flow() {
-	m := g.m
-	g.set("Connector", jen.Id("Name"), false)
-	if m.Grant == runtime.ClientCredentials {
-		g.set("Grant", jen.Qual(rt, "ClientCredentials"), false)
+	slots := map[string]model.Slot{}
+	for _, s := range g.m.Slots {
+		slots[s.Field] = s
 	}
-	g.setText("AuthorizeURL", m.AuthorizeURL, "authorizeURL", "the authorize URL")
-	g.setArgs("AuthorizeArgs", m.AuthorizeArgs, "authorize", "the authorize URL parameter")
-	g.setText("TokenURL", m.TokenURL, "tokenURL", "the token URL")
-	g.setText("RefreshURL", m.RefreshURL, "refreshURL", "the refresh URL")
-	g.setText("RevokeURL", m.RevokeURL, "revokeURL", "the revocation URL")
-	if s := m.FlowMethod(); s != "" {
-		g.set("Method", jen.Lit(s), false)
-	}
-	body := map[runtime.BodyType]string{runtime.Form: "Form", runtime.JSON: "JSON"}
-	if m.Body == runtime.JSON {
-		g.set("Body", jen.Qual(rt, body[m.Body]), false)
-	}
-	if m.FallbackBody != 0 {
-		g.set("FallbackBody", jen.Qual(rt, body[m.FallbackBody]), false)
-	}
-	if s := m.FlowAccept(); s != "" {
-		g.set("Accept", jen.Lit(s), false)
-	}
-	if m.ContentType != "" {
-		g.set("ContentType", jen.Lit(m.ContentType), false)
-	}
-	switch m.ClientAuth {
-	case runtime.AuthHeader:
-		g.set("ClientAuth", jen.Qual(rt, "AuthHeader"), false)
-	case runtime.AuthBoth:
-		g.set("ClientAuth", jen.Qual(rt, "AuthBoth"), false)
-	}
-	if s := m.FlowKey(m.ClientIDKey, "client_id"); s != "" {
-		g.set("ClientIDKey", jen.Lit(s), false)
-	}
-	if s := m.FlowKey(m.SecretKey, "client_secret"); s != "" {
-		g.set("SecretKey", jen.Lit(s), false)
-	}
-	if s := m.FlowKey(m.CodeKey, "code"); s != "" {
-		g.set("CodeKey", jen.Lit(s), false)
-	}
-	g.setArgs("Headers", m.Headers, "tokenHeader", "the token request header")
-	g.setArgs("ExchangeArgs", m.ExchangeArgs, "exchange", "the token request parameter")
-	g.setArgs("RefreshArgs", m.RefreshArgs, "refresh", "the refresh request parameter")
-	if m.WithoutCode {
-		g.set("WithoutCode", jen.True(), false)
-	}
-	switch m.PKCE {
-	case runtime.PKCES256:
-		g.set("PKCE", jen.Qual(rt, "PKCES256"), false)
-	case runtime.PKCEPlain:
-		g.set("PKCE", jen.Qual(rt, "PKCEPlain"), false)
-	}
-	if len(m.CallbackParams) > 0 {
-		g.set("CallbackParams", fieldsLit(m.CallbackParams), false)
-	}
-	g.set("AccessToken", pathLit(m.AccessToken), false)
-	g.set("RefreshToken", pathLit(m.RefreshToken), false)
-	g.set("ExpiresIn", pathLit(m.ExpiresIn), false)
-	g.set("TokenType", pathLit(m.TokenType), false)
-	if len(m.Metadata) > 0 {
-		g.set("Metadata", fieldsLit(m.Metadata), false)
-	}
-	if m.DefaultExpiresIn > 0 {
-		g.set("DefaultExpiresIn", duration(m.DefaultExpiresIn), false)
-	}
-	if m.Permanent {
-		g.set("Permanent", jen.True(), false)
-	}
-	if m.RefreshBefore > 0 {
-		g.set("RefreshBefore", duration(m.RefreshBefore), false)
-	}
-	if ui := m.Userinfo; ui != nil {
-		u, inNew := g.text(ui.URL, "userinfoURL", "the userinfo URL")
-		items := []jen.Code{field("URL", u)}
-		if len(ui.Fields) > 0 {
-			items = append(items, field("Fields", fieldsLit(ui.Fields)))
-		}
-		g.set("Userinfo", jen.Op("&").Qual(rt, "Userinfo").Add(multi(items...)), inNew)
-	}
-	g.api()
+	g.flowFields, _ = g.structFields(reflect.ValueOf(g.m.Static).Elem(), "", slots, true)
 }
 
-// api emits the APIAuth of the flow. Its parts that read the client are set in New
-// one by one.
-func (g *gen) api() {
-	a := &g.m.API
-	var static []jen.Code
-	put := func(name string, v jen.Code, inNew bool) {
-		if inNew {
-			g.newStmts = append(g.newStmts, jen.Id("f").Dot("API").Dot(name).Op("=").Add(v))
-			return
+// structFields returns the keyed elements of the literal of struct v, whose fields
+// are at path prefix. With top, the elements that read the client become assignments
+// in New; without, they stay in the literal and inNew reports them.
+func (g *gen) structFields(v reflect.Value, prefix string, slots map[string]model.Slot, top bool) (items []jen.Code, inNew bool) {
+	for i := range v.NumField() {
+		name := v.Type().Field(i).Name
+		path := prefix + name
+		var code jen.Code
+		var n bool
+		fv := v.Field(i)
+		switch s, ok := slots[path]; {
+		case ok:
+			code, n = g.slot(s)
+		case fv.Kind() == reflect.Struct && (!fv.IsZero() || slotUnder(slots, path)):
+			sub, subInNew := g.structFields(fv, path+".", slots, top)
+			code = jen.Qual(rt, fv.Type().Name()).Add(multi(sub...))
+			n = subInNew && !top
+		case fv.Kind() == reflect.Pointer && !fv.IsNil():
+			// Set whole: in New, a copy, when any part reads the client.
+			sub, subInNew := g.structFields(fv.Elem(), path+".", slots, false)
+			code = jen.Op("&").Qual(rt, fv.Type().Elem().Name()).Add(multi(sub...))
+			n = subInNew
+		case fv.IsZero():
+			continue
+		default:
+			code = g.value(path, fv)
 		}
-		static = append(static, field(name, v))
+		if n && top {
+			g.newStmts = append(g.newStmts, jen.Id("f."+path).Op("=").Add(code))
+			continue
+		}
+		inNew = inNew || n
+		items = append(items, field(name, code))
 	}
-	if a.InQuery {
-		put("InQuery", jen.True(), false)
-		put("QueryKey", jen.Lit(a.QueryKey), false)
-	} else {
-		put("HeaderKey", jen.Lit(a.HeaderKey), false)
+	return items, inNew
+}
+
+// slotUnder reports whether a slot is a field of the struct field at path.
+func slotUnder(slots map[string]model.Slot, path string) bool {
+	for p := range slots {
+		if strings.HasPrefix(p, path+".") {
+			return true
+		}
 	}
-	v, inNew := g.apiValue(a)
-	put("Value", v, inNew)
-	put("ContentType", jen.Lit(a.ContentType), false)
-	if len(a.Headers) > 0 {
-		v, inNew := g.args(a.Headers, "apiHeader", "the API request header")
-		put("Headers", v, inNew)
+	return false
+}
+
+// slot compiles the template-valued field s.
+func (g *gen) slot(s model.Slot) (jen.Code, bool) {
+	switch {
+	case s.API != nil:
+		return g.apiValue(s.API)
+	case s.Text != nil:
+		return g.text(s.Text, s.Func, s.What)
 	}
-	if len(a.Query) > 0 {
-		v, inNew := g.args(a.Query, "apiQuery", "the API query parameter")
-		put("Query", v, inNew)
+	return g.args(s.Args, s.Func, s.What)
+}
+
+// enumNames are the names of the runtime's constants a flow holds.
+var enumNames = map[any]string{
+	runtime.AuthorizationCode: "AuthorizationCode", runtime.ClientCredentials: "ClientCredentials",
+	runtime.Form: "Form", runtime.JSON: "JSON",
+	runtime.AuthBody: "AuthBody", runtime.AuthHeader: "AuthHeader", runtime.AuthBoth: "AuthBoth",
+	runtime.NoPKCE: "NoPKCE", runtime.PKCES256: "PKCES256", runtime.PKCEPlain: "PKCEPlain",
+}
+
+// value prints the static value v of the flow field at path.
+func (g *gen) value(path string, v reflect.Value) jen.Code {
+	if path == "Connector" {
+		return jen.Id("Name") // the package's constant
 	}
-	g.flowFields = append(g.flowFields, field("API", jen.Qual(rt, "APIAuth").Add(multi(static...))))
+	if d, ok := v.Interface().(time.Duration); ok {
+		return jen.Lit(int(d.Seconds())).Op("*").Qual("time", "Second")
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return jen.Lit(v.String())
+	case reflect.Bool:
+		return jen.Lit(v.Bool())
+	case reflect.Uint8:
+		if name, ok := enumNames[v.Interface()]; ok {
+			return jen.Qual(rt, name)
+		}
+	case reflect.Slice:
+		var items []jen.Code
+		for i := range v.Len() {
+			items = append(items, g.value(path, v.Index(i)))
+		}
+		if v.Type().Elem().Kind() == reflect.String {
+			return jen.Qual(rt, v.Type().Name()).Values(items...) // runtime.Path
+		}
+		return jen.Index().Qual(rt, v.Type().Elem().Name()).Add(multi(items...))
+	case reflect.Struct:
+		var items []jen.Code
+		for i := range v.NumField() {
+			if f := v.Field(i); !f.IsZero() {
+				items = append(items, field(v.Type().Field(i).Name, g.value(path, f)))
+			}
+		}
+		return jen.Values(items...)
+	}
+	g.fail(fmt.Errorf("flow field %s: cannot print a %s", path, v.Type()))
+	return jen.Null()
 }
 
 // apiValue compiles the header (or query) value of API calls: token_prefix rendered

@@ -17,7 +17,6 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/oauthgen/oauthgen/model"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // DefaultModulePath is the module whose runtime (and jinja/filters) packages generated
@@ -57,16 +56,13 @@ func Generate(m *model.Connector, opts Options) ([]byte, error) {
 	return out, nil
 }
 
-// File loads and validates a connector file and returns its package name and the
-// generated source. source is the path shown in the header; empty means path.
+// File loads a connector file completely (model.Load: schema, templates and
+// resolution) and returns its package name and the generated source. opts.Source is
+// the path shown in the header; empty means path.
 func File(path string, opts Options) (pkg string, src []byte, err error) {
-	c, err := schema.Load(path)
+	m, err := model.Load(path)
 	if err != nil {
 		return "", nil, err
-	}
-	m, err := model.Resolve(c)
-	if err != nil {
-		return "", nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if opts.Source == "" {
 		opts.Source = filepath.ToSlash(path)

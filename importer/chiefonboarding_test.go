@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -16,7 +17,7 @@ func mustValidate(t *testing.T, c *schema.Connector) []byte {
 	if err != nil {
 		t.Fatalf("Marshal: %v", err)
 	}
-	if _, err := schema.Parse("imported.json", data); err != nil {
+	if _, err := model.Parse("imported.json", data); err != nil {
 		t.Fatalf("imported connector does not validate: %v\n%s", err, data)
 	}
 	return data

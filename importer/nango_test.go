@@ -44,11 +44,7 @@ func validates(c *schema.Connector) error {
 	if err != nil {
 		return err
 	}
-	sc, err := schema.Parse("imported.json", data)
-	if err != nil {
-		return err
-	}
-	_, err = model.Resolve(sc)
+	_, err = model.Parse("imported.json", data)
 	return err
 }
 

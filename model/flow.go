@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"maps"
+	"reflect"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja"
@@ -101,94 +102,57 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 }
 
 // Flow builds the runtime.Flow of the connector for v with the templates interpreted:
-// the flow a generated package builds in New for the same values. Templates that read
-// only v are rendered once; the others become runtime.Func over runtime.Vars.
-// v.Params must come from CheckParams.
+// the flow a generated package builds in New for the same values. It copies Static
+// and fills each of Slots; templates that read only v are rendered once, the others
+// become runtime.Func over runtime.Vars. v.Params must come from CheckParams.
 func (c *Connector) Flow(v Values) *runtime.Flow {
-	base := maps.Clone(v.Params)
-	if base == nil {
-		base = map[string]any{}
+	in := newInterp(v)
+	f := *c.Static
+	for _, s := range c.Slots {
+		var val any
+		switch {
+		case s.API != nil:
+			val = in.apiValue(s.API)
+		case s.Text != nil:
+			val = in.text(s.Text)
+		default:
+			val = in.args(s.Args)
+		}
+		setField(&f, s.Field, val)
 	}
-	base[VarClientID] = v.ClientID
-	if v.RedirectURL != "" {
-		base[VarRedirectURL] = v.RedirectURL
-	}
-	in := interp{base: base}
-	f := &runtime.Flow{
-		Connector:        c.Name,
-		Grant:            c.Grant,
-		AuthorizeURL:     in.text(c.AuthorizeURL),
-		AuthorizeArgs:    in.args(c.AuthorizeArgs),
-		TokenURL:         in.text(c.TokenURL),
-		RefreshURL:       in.text(c.RefreshURL),
-		RevokeURL:        in.text(c.RevokeURL),
-		Method:           c.FlowMethod(),
-		Body:             c.Body,
-		FallbackBody:     c.FallbackBody,
-		Accept:           c.FlowAccept(),
-		ContentType:      c.ContentType,
-		ClientAuth:       c.ClientAuth,
-		ClientIDKey:      c.FlowKey(c.ClientIDKey, "client_id"),
-		SecretKey:        c.FlowKey(c.SecretKey, "client_secret"),
-		CodeKey:          c.FlowKey(c.CodeKey, "code"),
-		Headers:          in.args(c.Headers),
-		ExchangeArgs:     in.args(c.ExchangeArgs),
-		RefreshArgs:      in.args(c.RefreshArgs),
-		WithoutCode:      c.WithoutCode,
-		PKCE:             c.PKCE,
-		CallbackParams:   c.CallbackParams,
-		AccessToken:      c.AccessToken,
-		RefreshToken:     c.RefreshToken,
-		ExpiresIn:        c.ExpiresIn,
-		TokenType:        c.TokenType,
-		Metadata:         c.Metadata,
-		DefaultExpiresIn: c.DefaultExpiresIn,
-		Permanent:        c.Permanent,
-		RefreshBefore:    c.RefreshBefore,
-		API: runtime.APIAuth{
-			InQuery:     c.API.InQuery,
-			HeaderKey:   c.API.HeaderKey,
-			QueryKey:    c.API.QueryKey,
-			Value:       in.apiValue(&c.API),
-			ContentType: c.API.ContentType,
-			Headers:     in.args(c.API.Headers),
-			Query:       in.args(c.API.Query),
-		},
-	}
-	if c.Userinfo != nil {
-		f.Userinfo = &runtime.Userinfo{URL: in.text(c.Userinfo.URL), Fields: c.Userinfo.Fields}
-	}
-	return f
+	return &f
 }
 
-// FlowMethod is the flow's Method: "" for POST (the runtime's default), else "GET".
-func (c *Connector) FlowMethod() string {
-	if c.Method == "POST" {
-		return ""
+// setField sets the field of f at path ("API.Value") to val. A pointer on the way
+// is copied first: f is a copy of Static, whose pointers every client shares.
+func setField(f *runtime.Flow, path string, val any) {
+	v := reflect.ValueOf(f).Elem()
+	parts := strings.Split(path, ".")
+	for _, name := range parts[:len(parts)-1] {
+		v = v.FieldByName(name)
+		if v.Kind() == reflect.Pointer {
+			cp := reflect.New(v.Type().Elem())
+			cp.Elem().Set(v.Elem())
+			v.Set(cp)
+			v = cp.Elem()
+		}
 	}
-	return c.Method
-}
-
-// FlowAccept is the flow's Accept: "" for application/json (the runtime's default).
-func (c *Connector) FlowAccept() string {
-	if c.Accept == "application/json" {
-		return ""
-	}
-	return c.Accept
-}
-
-// FlowKey is a key of the flow: "" when it is the runtime's default def.
-func (c *Connector) FlowKey(key, def string) string {
-	if key == def {
-		return ""
-	}
-	return key
+	v.FieldByName(parts[len(parts)-1]).Set(reflect.ValueOf(val))
 }
 
 // Render renders t for the client values v and, for a Runtime template, the flow
 // values rv (nil: none). It is what the dynamic client uses for BaseURL and the test
 // request; v.Params must come from CheckParams.
 func (c *Connector) Render(t *Template, v Values, rv *runtime.Vars) string {
+	return newInterp(v).text(t).Render(rv)
+}
+
+// interp renders templates with the interpreter.
+type interp struct {
+	base map[string]any // the values of the client: params, client id, redirect URL
+}
+
+func newInterp(v Values) interp {
 	base := maps.Clone(v.Params)
 	if base == nil {
 		base = map[string]any{}
@@ -197,13 +161,7 @@ func (c *Connector) Render(t *Template, v Values, rv *runtime.Vars) string {
 	if v.RedirectURL != "" {
 		base[VarRedirectURL] = v.RedirectURL
 	}
-	in := interp{base: base}
-	return in.text(t).Render(rv)
-}
-
-// interp renders templates with the interpreter.
-type interp struct {
-	base map[string]any
+	return interp{base: base}
 }
 
 func (in interp) text(t *Template) runtime.Text {

@@ -4,9 +4,11 @@
 // names and types, and every template parsed, checked against the variables of its
 // place, and classified by what it reads.
 //
-// Two consumers walk the same model: package generator, which emits Go code with the
-// templates compiled, and the dynamic client, which builds the same runtime.Flow with
-// the templates interpreted (Connector.Flow). Neither makes a decision of its own.
+// The model maps itself to runtime.Flow once (Connector.Static and Connector.Slots).
+// Two consumers read that mapping: package generator prints Static and compiles the
+// templates of the slots to Go, and the dynamic client copies Static and interprets
+// them (Connector.Flow). Neither makes a decision of its own. Load and Parse load a
+// connector file completely.
 package model
 
 import (
@@ -18,14 +20,19 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-// Connector is a connector with every decision made. Fields mirror runtime.Flow, with
-// templates in place of runtime.Text.
+// Connector is a connector with every decision made. Its fields say what was decided,
+// with every default spelled out and templates in place of runtime.Text; Static and
+// Slots are the same decisions in the form of runtime.Flow, made once (the mapping
+// is runtimeFlow) for the generator and the dynamic client alike.
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
-	Name         string // display name
-	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	Name    string // display name
+	Package string // Go package name
+	// CallbackSlug is the redirect path segment Locoia builds from the name (lower-cased,
+	// spaces as %20), for platforms whose registered redirect URLs follow Locoia's
+	// convention; generated packages do not declare it (docs/decisions.md).
+	CallbackSlug string
 	Description  string
 	DocsURL      string
 
@@ -93,6 +100,18 @@ type Connector struct {
 	BaseURL     *Template    // nil when the connector has no base_url
 	TestRequest *TestRequest // nil when the connector has none
 
+	// Methods are the methods of the connector's client.
+	Methods Methods
+
+	// Static is the part of the connector's runtime.Flow that is the same for every
+	// client: every field but the template-valued ones, in the runtime's form (a value
+	// at the runtime's documented default is zero). Generated packages print it as
+	// their package-level flow; Flow copies it. Never modify it.
+	Static *runtime.Flow
+	// Slots are the template-valued fields of the runtime.Flow, in the order
+	// runtime.Flow declares them.
+	Slots []Slot
+
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
@@ -149,7 +168,16 @@ type Arg struct {
 // Userinfo is the GET made with the new token after an exchange.
 type Userinfo struct {
 	URL    *Template
-	Fields []runtime.Field // sorted by name
+	Fields []runtime.Field // sorted by name; with Select, read from the chosen element
+	Select *ListSelect     // nil: Fields are read from the response itself
+}
+
+// ListSelect chooses one element of a list in the userinfo response: the one whose
+// field at Key equals the rendered Value.
+type ListSelect struct {
+	List  runtime.Path // nil: the response itself
+	Key   runtime.Path
+	Value *Template
 }
 
 // APIAuth says how API calls carry the token.
@@ -170,8 +198,10 @@ type APIAuth struct {
 
 // TestRequest is the cheap API call that proves the credentials work.
 type TestRequest struct {
-	Method string    // GET unless configured
-	URL    *Template // test_request.url, or base_url joined with test_request.path
+	Method  string    // GET unless configured
+	URL     *Template // test_request.url, or base_url joined with test_request.path
+	Body    *Template // test_request.body; nil: none
+	Headers []Arg     // test_request.headers, sorted by key
 }
 
 // Variable names that are not auth_form fields.
@@ -189,6 +219,7 @@ const (
 // or a callback value.
 type KeptValue struct {
 	Name     string // template name (credentials.<name> or callback.<name>)
+	GoName   string // its field in the generated TokenMetadata struct, distinct
 	From     string // where the value comes from, in words, for documentation
 	Callback bool   // read from the callback query, not from a response
 }
@@ -215,5 +246,6 @@ func (c *Connector) KeptValues() []KeptValue {
 	for _, f := range c.CallbackParams {
 		out = append(out, KeptValue{Name: f.Name, From: "the callback's " + f.Path[0] + " parameter", Callback: true})
 	}
+	goNames(out)
 	return out
 }

@@ -12,15 +12,44 @@ import (
 
 func load(t *testing.T, path string) *Connector {
 	t.Helper()
-	c, err := schema.Load(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := Resolve(c)
+	m, err := Load(path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	return m
+}
+
+// TestParseChecksEverything: a template with an unknown variable passes schema.Parse
+// (which checks no template) and fails Parse at the line and column of the variable;
+// so does a file that passes every check but does not resolve.
+func TestParseChecksEverything(t *testing.T) {
+	src := "{\"name\": \"X\", \"oauth2\": {\"config\": {\n" +
+		"  \"step1_authorize_url\": \"https://a.example/{{ tokn }}\",\n" +
+		"  \"step3_access_url\": \"https://a.example/t\"}}}"
+	if _, err := schema.Parse("x.json", []byte(src)); err != nil {
+		t.Fatalf("schema.Parse: %v", err)
+	}
+	_, err := Parse("x.json", []byte(src))
+	errs, ok := err.(schema.Errors)
+	if !ok || len(errs) != 1 {
+		t.Fatalf("Parse: %T %v", err, err)
+	}
+	if e := errs[0]; e.Line != 2 || e.Col != 48 || e.Pointer != "/oauth2/config/step1_authorize_url" || !strings.Contains(e.Msg, "tokn") {
+		t.Errorf("error %+v", e)
+	}
+	// Resolution problems are reported too: a PKCE method schema does not know of is
+	// caught by the JSON Schema; a scope with a brace only by Resolve.
+	src = `{"name": "X", "oauth2": {"config": {"step1_authorize_url": "https://a.example/", "step3_access_url": "https://a.example/t", "scopes": ["a{"]}}}`
+	if _, err := schema.Parse("x.json", []byte(src)); err != nil {
+		t.Fatalf("schema.Parse: %v", err)
+	}
+	_, err = Parse("x.json", []byte(src))
+	if errs, ok := err.(schema.Errors); !ok || len(errs) != 1 || errs[0].Pointer != "/oauth2/config/scopes/0" || errs[0].Line != 1 {
+		t.Errorf("Parse: %v", err)
+	}
+	if _, err := Parse("x.json", []byte(`{"name": "X", "oauth2": {"config": {"step1_authorize_url": "https://a.example/", "step3_access_url": "https://a.example/t"}}}`)); err != nil {
+		t.Errorf("valid file: %v", err)
+	}
 }
 
 func parse(t *testing.T, js string) (*Connector, error) {
@@ -377,5 +406,109 @@ func TestNeedsCallback(t *testing.T) {
 	}
 	if m := load(t, "../connectors/zoho.json"); !m.ExchangeNeedsCallback || !m.RefreshNeedsCallback {
 		t.Errorf("zoho: exchange %v refresh %v", m.ExchangeNeedsCallback, m.RefreshNeedsCallback)
+	}
+}
+
+// TestStaticAndSlots: every template-valued field of runtime.Flow that a connector
+// sets is a slot, and no other field of Static holds a Text (a new flow field that
+// reads templates must get a slot in runtimeFlow). Flow fills the slots of a copy:
+// Static, which every client shares, is not modified.
+func TestStaticAndSlots(t *testing.T) {
+	m, err := Parse("x.json", []byte(`{"name": "X", "oauth2": {"config": {
+		"step1_authorize_url": "https://a.example/{{ client_id }}",
+		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
+		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
+		"extra_refresh_url": {"k": "v"},
+		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"},
+			"select": {"key": "url", "value": "{{ client_id }}"}}}},
+		"header": {"extra_headers": {"X-A": "a"}, "extra_query": {"q": "1"}},
+		"test_request": {"method": "POST", "url": "https://a.example/graphql",
+			"body": "{\"query\": \"{ viewer { id } }\"}", "headers": {"X-Client": "{{ client_id }}"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, s := range m.Slots {
+		got = append(got, s.Field)
+	}
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders"
+	if strings.Join(got, " ") != want {
+		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
+	}
+	// Every Text and []Arg field of runtime.Flow is among them (the connector sets
+	// them all), and Static leaves them zero.
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		for i := range v.NumField() {
+			f, path := v.Field(i), prefix+v.Type().Field(i).Name
+			switch f.Type() {
+			case reflect.TypeFor[runtime.Text](), reflect.TypeFor[[]runtime.Arg]():
+				if !strings.Contains(" "+want+" ", " "+path+" ") {
+					t.Errorf("%s holds templates but is no slot", path)
+				}
+				if !f.IsZero() {
+					t.Errorf("Static.%s is set", path)
+				}
+				continue
+			}
+			switch {
+			case f.Kind() == reflect.Struct:
+				walk(f, path+".")
+			case f.Kind() == reflect.Pointer && !f.IsNil():
+				walk(f.Elem(), path+".")
+			}
+		}
+	}
+	walk(reflect.ValueOf(m.Static).Elem(), "")
+	a := m.Flow(Values{ClientID: "a"})
+	b := m.Flow(Values{ClientID: "b"})
+	if u := a.Userinfo.URL.Render(nil); u != "https://a.example/u/a" {
+		t.Errorf("userinfo URL %q", u)
+	}
+	if u := b.Userinfo.URL.Render(nil); u != "https://a.example/u/b" {
+		t.Errorf("userinfo URL %q", u)
+	}
+	if body, h := a.TestBody.Render(nil), b.TestHeaders[0].Value.Render(nil); body != `{"query": "{ viewer { id } }"}` || h != "b" {
+		t.Errorf("test request body %q, header %q", body, h)
+	}
+	if !m.Static.Userinfo.URL.IsZero() || len(m.Static.Userinfo.Fields) != 1 {
+		t.Errorf("Static.Userinfo modified: %+v", m.Static.Userinfo)
+	}
+	if a.Method != "" || a.Body != 0 || a.API.HeaderKey != "Authorization" || a.API.QueryKey != "" {
+		t.Errorf("runtime defaults not zero: method %q body %d header %q query %q", a.Method, a.Body, a.API.HeaderKey, a.API.QueryKey)
+	}
+}
+
+// TestMethods checks the method set and what a client that cannot make a call says.
+func TestMethods(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want Methods
+		// unsupported lists the calls the client cannot make.
+		unsupported []string
+	}{
+		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+			[]string{CallExchange, CallRefresh, CallToken, CallRevoke}},
+		{"paypal", Methods{Token: true, Verify: true, BaseURL: true},
+			[]string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallRevoke}},
+		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+			[]string{CallRefresh, CallRefreshToken, CallToken, CallRevoke}},
+	} {
+		m := load(t, "../connectors/"+tc.file+".json")
+		if m.Methods != tc.want {
+			t.Errorf("%s: methods %+v, want %+v", tc.file, m.Methods, tc.want)
+		}
+		var got []string
+		for _, call := range []string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallToken, CallRevoke, CallVerify} {
+			if m.Unsupported(call) != "" {
+				got = append(got, call)
+			}
+		}
+		if !reflect.DeepEqual(got, tc.unsupported) {
+			t.Errorf("%s: unsupported %q, want %q", tc.file, got, tc.unsupported)
+		}
+	}
+	if m := load(t, "../connectors/zoho.json"); m.Unsupported("Nope") == "" {
+		t.Error("an unknown call is supported")
 	}
 }

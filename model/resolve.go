@@ -16,12 +16,16 @@ import (
 // reservedNames are the exported identifiers every generated package declares; a
 // select type or enum constant never takes one of them.
 var reservedNames = map[string]bool{
-	"Name": true, "CallbackSlug": true, "Params": true, "Config": true, "Client": true,
+	"Name": true, "Params": true, "Config": true, "Client": true,
 	"New": true, "TokenMetadata": true,
 }
 
-// Resolve makes every decision about connector c (which the loader has validated) and
-// returns the model. Its error names the JSON pointer of the problem.
+// Resolve makes every decision about connector c and returns the model: defaults
+// applied, auth_form fields given Go names, every template parsed and checked against
+// the variables of its place. It stops at the first problem, and its error names the
+// JSON pointer of the problem but no line and column: it is for connectors built in
+// Go. A connector file is loaded with Parse or Load, which also report every schema
+// and template problem at its line and column.
 func Resolve(c *schema.Connector) (*Connector, error) {
 	if c == nil {
 		return nil, errors.New("model: nil connector")
@@ -46,21 +50,35 @@ func nameOr(s string) string {
 	return s
 }
 
+// resolver resolves one connector, one section at a time. Every problem goes through
+// report, which keeps the first; resolve stops after the section that found one.
 type resolver struct {
 	c      *schema.Connector
 	cfg    *schema.Config
 	m      *Connector
 	scopes map[schema.TemplatePlace]jinja.Scope
+	scope  *Arg // the scope argument (scopeArg); nil when there is no scope
 	err    error
 }
 
-// tmpl parses a template at ptr; it records the first error and returns nil then.
+// report records err (a message starting with the JSON pointer it is about) unless a
+// problem is recorded already.
+func (r *resolver) report(err error) {
+	if r.err == nil {
+		r.err = err
+	}
+}
+
+// fail reports a problem of the value at ptr.
+func (r *resolver) fail(ptr, format string, args ...any) {
+	r.report(fmt.Errorf("%s: "+format, append([]any{ptr}, args...)...))
+}
+
+// tmpl parses a template at ptr; it reports its problem and returns nil then.
 func (r *resolver) tmpl(ptr string, place schema.TemplatePlace, src string) *Template {
 	t, err := parseTemplate(ptr, place, src, r.scopes[place])
 	if err != nil {
-		if r.err == nil {
-			r.err = err
-		}
+		r.report(err)
 		return nil
 	}
 	return t
@@ -92,9 +110,12 @@ func escapePointer(s string) string {
 	return strings.ReplaceAll(strings.ReplaceAll(s, "~", "~0"), "/", "~1")
 }
 
+// conf is the JSON pointer of the oauth2 config, with its trailing slash.
+const conf = "/oauth2/config/"
+
 func (r *resolver) resolve() (*Connector, error) {
-	c, cfg := r.c, r.cfg
-	m := &Connector{
+	c := r.c
+	r.m = &Connector{
 		Source:       c,
 		Name:         c.Name,
 		Package:      c.GoPackage(),
@@ -102,16 +123,54 @@ func (r *resolver) resolve() (*Connector, error) {
 		Description:  c.Description,
 		DocsURL:      c.DocsURL,
 	}
-	r.m = m
-	if c.Name == "" {
-		return nil, errors.New("/name: the name is empty")
+	// The sections in the order of their dependencies: the params give the templates
+	// their scopes, the grant decides where the scope goes, the access token path
+	// decides its siblings.
+	for _, section := range []func(){
+		r.identity,
+		r.params,
+		r.grant,
+		r.scopeArg,
+		r.authorize,
+		r.endpoints,
+		r.tokenRequest,
+		r.exchange,
+		r.callback,
+		r.tokenResponse,
+		r.userinfo,
+		r.api,
+		r.baseURL,
+		r.testRequest,
+	} {
+		section()
+		if r.err != nil {
+			return nil, r.err
+		}
 	}
-	if !validPackage(m.Package) {
-		return nil, fmt.Errorf("/package: %q cannot be a Go package name; set package", m.Package)
+	m := r.m
+	m.derive()
+	m.Methods = m.methods()
+	m.Static, m.Slots = m.runtimeFlow()
+	m.Deviations = deviations(m)
+	return m, nil
+}
+
+// identity checks the name and the Go package name.
+func (r *resolver) identity() {
+	if r.c.Name == "" {
+		r.fail("/name", "the name is empty")
+	} else if !validPackage(r.m.Package) {
+		r.fail("/package", "%q cannot be a Go package name; set package", r.m.Package)
 	}
+}
+
+// params resolves the auth_form and, from it, the variables of each place.
+func (r *resolver) params() {
+	c, m := r.c, r.m
 	params, err := resolveParams(c)
 	if err != nil {
-		return nil, err
+		r.report(err)
+		return
 	}
 	m.Params = params
 	m.ClientIDRequired = true
@@ -124,40 +183,49 @@ func (r *resolver) resolve() (*Connector, error) {
 	for _, p := range []schema.TemplatePlace{schema.PlaceAuthorize, schema.PlaceToken, schema.PlaceAPI, schema.PlaceHeader} {
 		r.scopes[p] = scope(c, params, p)
 	}
+}
 
-	const conf = "/oauth2/config/"
-	switch cfg.Flow {
+// grant resolves the flow.
+func (r *resolver) grant() {
+	switch r.cfg.Flow {
 	case "", schema.FlowAuthorizationCode:
-		m.Grant = runtime.AuthorizationCode
+		r.m.Grant = runtime.AuthorizationCode
 	case schema.FlowClientCredentials:
-		m.Grant = runtime.ClientCredentials
+		r.m.Grant = runtime.ClientCredentials
 	default:
-		return nil, fmt.Errorf("%sflow: unknown flow %q", conf, cfg.Flow)
+		r.fail(conf+"flow", "unknown flow %q", r.cfg.Flow)
 	}
+}
 
-	scopeArg, err := r.scopeArg()
-	if err != nil {
-		return nil, err
+// authorize resolves the authorize URL and its arguments (authorization_code only).
+func (r *resolver) authorize() {
+	cfg, m := r.cfg, r.m
+	if m.Grant != runtime.AuthorizationCode {
+		return
 	}
-	if m.Grant == runtime.AuthorizationCode {
-		if cfg.Step1AuthorizeURL == "" {
-			return nil, fmt.Errorf("%sstep1_authorize_url: required for the authorization_code flow", conf)
-		}
-		m.AuthorizeURL = r.tmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
-		ea := conf + "extra_authorization_url/"
-		if v, ok := cfg.ExtraAuthorizationURL["response_type"]; ok {
-			m.AuthorizeArgs = append(m.AuthorizeArgs, Arg{Key: "response_type", Value: r.tmpl(ea+"response_type", schema.PlaceAuthorize, v)})
-		} else {
-			m.AuthorizeArgs = append(m.AuthorizeArgs, Arg{Key: "response_type", Value: r.tmpl(ea+"response_type", schema.PlaceAuthorize, "code")})
-		}
-		if scopeArg != nil {
-			m.AuthorizeArgs = append(m.AuthorizeArgs, *scopeArg)
-		}
-		m.AuthorizeArgs = append(m.AuthorizeArgs, r.args(conf+"extra_authorization_url", schema.PlaceAuthorize, cfg.ExtraAuthorizationURL, "response_type", "scope")...)
+	if cfg.Step1AuthorizeURL == "" {
+		r.fail(conf+"step1_authorize_url", "required for the authorization_code flow")
+		return
 	}
+	m.AuthorizeURL = r.tmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
+	ea := conf + "extra_authorization_url/"
+	responseType := "code"
+	if v, ok := cfg.ExtraAuthorizationURL["response_type"]; ok {
+		responseType = v
+	}
+	m.AuthorizeArgs = append(m.AuthorizeArgs, Arg{Key: "response_type", Value: r.tmpl(ea+"response_type", schema.PlaceAuthorize, responseType)})
+	if r.scope != nil {
+		m.AuthorizeArgs = append(m.AuthorizeArgs, *r.scope)
+	}
+	m.AuthorizeArgs = append(m.AuthorizeArgs, r.args(conf+"extra_authorization_url", schema.PlaceAuthorize, cfg.ExtraAuthorizationURL, "response_type", "scope")...)
+}
 
+// endpoints resolves the token, refresh and revocation URLs.
+func (r *resolver) endpoints() {
+	cfg, m := r.cfg, r.m
 	if cfg.Step3AccessURL == "" {
-		return nil, fmt.Errorf("%sstep3_access_url: the token URL is empty", conf)
+		r.fail(conf+"step3_access_url", "the token URL is empty")
+		return
 	}
 	m.TokenURL = r.tmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
 	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
@@ -166,26 +234,29 @@ func (r *resolver) resolve() (*Connector, error) {
 	if cfg.RevokeURL != "" {
 		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}
+}
 
+// tokenRequest resolves how token requests are sent: method, body, headers, where
+// the client credentials go and the names of the parameters.
+func (r *resolver) tokenRequest() {
+	cfg, m := r.cfg, r.m
 	switch strings.ToUpper(cfg.RequestMethod) {
 	case "", "POST":
 		m.Method = "POST"
 	case "GET":
 		m.Method = "GET"
 	default:
-		return nil, fmt.Errorf("%srequest_method: %q is not GET or POST", conf, cfg.RequestMethod)
+		r.fail(conf+"request_method", "%q is not GET or POST", cfg.RequestMethod)
+		return
 	}
-	if m.Body, err = bodyType(conf+"exchange_request_body_type", cfg.ExchangeRequestBodyType, runtime.Form); err != nil {
-		return nil, err
-	}
+	m.Body = r.bodyType(conf+"exchange_request_body_type", cfg.ExchangeRequestBodyType, runtime.Form)
 	if cfg.OrExchangeRequestBodyType != "" {
-		fb, err := bodyType(conf+"or_exchange_request_body_type", cfg.OrExchangeRequestBodyType, 0)
-		if err != nil {
-			return nil, err
-		}
-		if fb != m.Body {
+		if fb := r.bodyType(conf+"or_exchange_request_body_type", cfg.OrExchangeRequestBodyType, 0); fb != m.Body {
 			m.FallbackBody = fb
 		}
+	}
+	if r.err != nil {
+		return
 	}
 	m.Accept = orDefault(cfg.AcceptHeader, "application/json")
 	m.ContentType = cfg.ContentType
@@ -194,20 +265,26 @@ func (r *resolver) resolve() (*Connector, error) {
 		m.ClientAuth = runtime.AuthHeader
 	case cfg.ClientAuth == "" || cfg.ClientAuth == schema.ClientAuthBody:
 		if cfg.ClientIDAndSecretInHeaders {
-			return nil, fmt.Errorf("%sclient_auth: \"body\" contradicts client_id_and_secret_in_headers", conf)
+			r.fail(conf+"client_auth", "\"body\" contradicts client_id_and_secret_in_headers")
+			return
 		}
 		m.ClientAuth = runtime.AuthBody
 	case cfg.ClientAuth == schema.ClientAuthBoth:
 		m.ClientAuth = runtime.AuthBoth
 	default:
-		return nil, fmt.Errorf("%sclient_auth: unknown placement %q", conf, cfg.ClientAuth)
+		r.fail(conf+"client_auth", "unknown placement %q", cfg.ClientAuth)
+		return
 	}
 	m.ClientIDKey = orDefault(cfg.AlternativeClientIDKey, "client_id")
 	m.SecretKey = orDefault(cfg.AlternativeClientSecretKey, "client_secret")
 	m.CodeKey = orDefault(cfg.AlternativeCodeKey, "code")
 	m.Headers = r.args(conf+"token_request_headers", schema.PlaceToken, cfg.TokenRequestHeaders)
+}
 
-	// Exchange: grant_type first, from extra_access_url, the deprecated grant_type, or the flow.
+// exchange resolves the arguments of the exchange and of refreshes, and PKCE.
+func (r *resolver) exchange() {
+	cfg, m := r.cfg, r.m
+	// grant_type first, from extra_access_url, the deprecated grant_type, or the flow.
 	grant := "authorization_code"
 	if m.Grant == runtime.ClientCredentials {
 		grant = "client_credentials"
@@ -220,8 +297,8 @@ func (r *resolver) resolve() (*Connector, error) {
 		}
 		m.ExchangeArgs = append(m.ExchangeArgs, Arg{Key: "grant_type", Value: r.tmpl(conf+"grant_type", schema.PlaceToken, grant)})
 	}
-	if m.Grant == runtime.ClientCredentials && scopeArg != nil {
-		m.ExchangeArgs = append(m.ExchangeArgs, *scopeArg)
+	if m.Grant == runtime.ClientCredentials && r.scope != nil {
+		m.ExchangeArgs = append(m.ExchangeArgs, *r.scope)
 	}
 	m.ExchangeArgs = append(m.ExchangeArgs, r.args(conf+"extra_access_url", schema.PlaceToken, cfg.ExtraAccessURL, "grant_type")...)
 	rg := "refresh_token"
@@ -238,13 +315,23 @@ func (r *resolver) resolve() (*Connector, error) {
 	case "plain":
 		m.PKCE = runtime.PKCEPlain
 	default:
-		return nil, fmt.Errorf("%spkce: %q is not S256 or plain", conf, cfg.PKCE)
+		r.fail(conf+"pkce", "%q is not S256 or plain", cfg.PKCE)
 	}
-	if err := checkCallbackParams(cfg.CallbackParams); err != nil {
-		return nil, err
-	}
-	m.CallbackParams = callbackFields(cfg.CallbackParams)
+}
 
+// callback resolves the values read from the callback query.
+func (r *resolver) callback() {
+	if err := checkCallbackParams(r.cfg.CallbackParams); err != nil {
+		r.report(err)
+		return
+	}
+	r.m.CallbackParams = callbackFields(r.cfg.CallbackParams)
+}
+
+// tokenResponse resolves where the token response holds its values, and the
+// token's lifetime.
+func (r *resolver) tokenResponse() {
+	cfg, m := r.cfg, r.m
 	m.AccessToken = splitPath(orDefault(cfg.AccessTokenPath, "access_token"))
 	sibling := func(configured, name string) runtime.Path {
 		if configured != "" {
@@ -260,41 +347,66 @@ func (r *resolver) resolve() (*Connector, error) {
 	m.DefaultExpiresIn = time.Duration(cfg.DefaultExpiresIn) * time.Second
 	m.Permanent = cfg.NoRefreshToken
 	m.RefreshBefore = time.Duration(cfg.RefreshBeforeExpiry) * time.Second
-	if ui := cfg.Userinfo; ui != nil {
-		m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
-	}
+}
 
-	r.api()
-	if c.BaseURL != "" {
-		m.BaseURL = r.tmpl("/base_url", schema.PlaceAPI, c.BaseURL)
-	}
-	if tr := c.TestRequest; tr != nil {
-		t := &TestRequest{Method: strings.ToUpper(orDefault(tr.Method, "GET"))}
-		switch {
-		case tr.URL != "":
-			t.URL = r.tmpl("/test_request/url", schema.PlaceAPI, tr.URL)
-		case tr.Path != "" && c.BaseURL != "":
-			t.URL = r.tmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
-		case tr.Path != "":
-			return nil, errors.New("/test_request/path: a path needs base_url (or give url)")
-		default:
-			return nil, errors.New("/test_request: neither url nor path is set")
+// userinfo resolves the GET made after an exchange.
+func (r *resolver) userinfo() {
+	if ui := r.cfg.Userinfo; ui != nil {
+		r.m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+		if s := ui.Select; s != nil {
+			sel := &ListSelect{Key: splitPath(s.Key), Value: r.tmpl(conf+"userinfo/select/value", schema.PlaceAPI, s.Value)}
+			if s.List != "" {
+				sel.List = splitPath(s.List)
+			}
+			r.m.Userinfo.Select = sel
 		}
-		m.TestRequest = t
 	}
-	if r.err != nil {
-		return nil, r.err
+}
+
+// baseURL resolves base_url.
+func (r *resolver) baseURL() {
+	if r.c.BaseURL != "" {
+		r.m.BaseURL = r.tmpl("/base_url", schema.PlaceAPI, r.c.BaseURL)
 	}
-	if m.Grant == runtime.AuthorizationCode {
-		refreshURL := m.RefreshURL
-		if refreshURL == nil {
-			refreshURL = m.TokenURL
-		}
-		m.ExchangeNeedsCallback = readsCallback([]*Template{m.TokenURL}, m.ExchangeArgs, m.Headers)
-		m.RefreshNeedsCallback = !m.Permanent && readsCallback([]*Template{refreshURL}, m.RefreshArgs, m.Headers)
+}
+
+// testRequest resolves test_request: its URL, or base_url joined with its path.
+func (r *resolver) testRequest() {
+	c := r.c
+	tr := c.TestRequest
+	if tr == nil {
+		return
 	}
-	m.Deviations = deviations(m)
-	return m, nil
+	t := &TestRequest{Method: strings.ToUpper(orDefault(tr.Method, "GET"))}
+	switch {
+	case tr.URL != "":
+		t.URL = r.tmpl("/test_request/url", schema.PlaceAPI, tr.URL)
+	case tr.Path != "" && c.BaseURL != "":
+		t.URL = r.tmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
+	case tr.Path != "":
+		r.fail("/test_request/path", "a path needs base_url (or give url)")
+	default:
+		r.fail("/test_request", "neither url nor path is set")
+	}
+	if tr.Body != "" {
+		t.Body = r.tmpl("/test_request/body", schema.PlaceAPI, tr.Body)
+	}
+	t.Headers = r.args("/test_request/headers", schema.PlaceAPI, tr.Headers)
+	r.m.TestRequest = t
+}
+
+// derive records what follows from the resolved connector: which requests read
+// callback values.
+func (m *Connector) derive() {
+	if m.Grant != runtime.AuthorizationCode {
+		return
+	}
+	refreshURL := m.RefreshURL
+	if refreshURL == nil {
+		refreshURL = m.TokenURL
+	}
+	m.ExchangeNeedsCallback = readsCallback([]*Template{m.TokenURL}, m.ExchangeArgs, m.Headers)
+	m.RefreshNeedsCallback = !m.Permanent && readsCallback([]*Template{refreshURL}, m.RefreshArgs, m.Headers)
 }
 
 // readsCallback reports whether any of the templates, or the values of the args,
@@ -325,13 +437,12 @@ func joinURL(base, path string) string {
 	return strings.TrimRight(base, "/") + "/" + strings.TrimLeft(path, "/")
 }
 
-// scopeArg returns the scope argument: extra_authorization_url.scope (or, for the
-// client_credentials flow, extra_access_url.scope), else scopes joined with
+// scopeArg resolves the scope argument (r.scope): extra_authorization_url.scope (or,
+// for the client_credentials flow, extra_access_url.scope), else scopes joined with
 // scope_separator; replaced by the deprecated alternative_scope field when that is
 // defined. Nil when there is no scope.
-func (r *resolver) scopeArg() (*Arg, error) {
+func (r *resolver) scopeArg() {
 	cfg := r.cfg
-	const conf = "/oauth2/config/"
 	var src, ptr string
 	place := schema.PlaceAuthorize
 	if r.m.Grant == runtime.ClientCredentials {
@@ -344,17 +455,20 @@ func (r *resolver) scopeArg() (*Arg, error) {
 	v, inExtra := extra["scope"]
 	switch {
 	case inExtra && len(cfg.Scopes) > 0:
-		return nil, fmt.Errorf("%sscopes: scopes and %s are both set", conf, strings.TrimPrefix(extraPtr, conf))
+		r.fail(conf+"scopes", "scopes and %s are both set", strings.TrimPrefix(extraPtr, conf))
+		return
 	case inExtra:
 		src, ptr = v, extraPtr
 	case len(cfg.Scopes) > 0:
 		for i, s := range cfg.Scopes {
 			if strings.Contains(s, "{") {
-				return nil, fmt.Errorf("%sscopes/%d: a scope contains '{'", conf, i)
+				r.fail(conf+"scopes/"+strconv.Itoa(i), "a scope contains '{'")
+				return
 			}
 		}
 		if strings.Contains(cfg.ScopeSeparator, "{") {
-			return nil, fmt.Errorf("%sscope_separator: the separator contains '{'", conf)
+			r.fail(conf+"scope_separator", "the separator contains '{'")
+			return
 		}
 		src = strings.Join(cfg.Scopes, orDefault(cfg.ScopeSeparator, " "))
 		ptr = conf + "scopes"
@@ -369,7 +483,7 @@ func (r *resolver) scopeArg() (*Arg, error) {
 		// The deprecated alternative_scope field replaces the default scope when defined.
 		if src != "" {
 			if t := r.tmpl(ptr, place, src); t == nil {
-				return nil, r.err
+				return
 			}
 			src = "{% if alternative_scope is defined %}{{ alternative_scope }}{% else %}" + src + "{% endif %}"
 		} else {
@@ -378,13 +492,11 @@ func (r *resolver) scopeArg() (*Arg, error) {
 		ptr = "/oauth2/auth_form/" + strconv.Itoa(alt.index) + "/name"
 	}
 	if src == "" && ptr == "" {
-		return nil, nil
+		return
 	}
-	t := r.tmpl(ptr, place, src)
-	if t == nil {
-		return nil, r.err
+	if t := r.tmpl(ptr, place, src); t != nil {
+		r.scope = &Arg{Key: "scope", Value: t}
 	}
-	return &Arg{Key: "scope", Value: t}, nil
 }
 
 // api resolves the header block, applying its defaults.
@@ -405,23 +517,25 @@ func (r *resolver) api() {
 		prefix = "{{token_format}}" // a query parameter carries the bare token unless told otherwise
 	}
 	a.Prefix = r.tmpl("/header/token_prefix", schema.PlaceHeader, orDefault(h.TokenPrefix, prefix))
-	if a.Format != nil && contains(a.Format.Names(), VarTokenFormat) && r.err == nil {
-		r.err = errors.New("/header/token_format: token_format cannot read itself")
+	if a.Format != nil && contains(a.Format.Names(), VarTokenFormat) {
+		r.fail("/header/token_format", "token_format cannot read itself")
 	}
 	a.Headers = r.args("/header/extra_headers", schema.PlaceAPI, h.ExtraHeaders)
 	a.Query = r.args("/header/extra_query", schema.PlaceAPI, h.ExtraQuery)
 }
 
-func bodyType(ptr string, b schema.BodyType, def runtime.BodyType) (runtime.BodyType, error) {
+// bodyType resolves a body type at ptr; "" is def.
+func (r *resolver) bodyType(ptr string, b schema.BodyType, def runtime.BodyType) runtime.BodyType {
 	switch b {
 	case "":
-		return def, nil
+		return def
 	case schema.BodyForm:
-		return runtime.Form, nil
+		return runtime.Form
 	case schema.BodyJSON:
-		return runtime.JSON, nil
+		return runtime.JSON
 	}
-	return 0, fmt.Errorf("%s: %q is not data or json", ptr, b)
+	r.fail(ptr, "%q is not data or json", b)
+	return 0
 }
 
 func orDefault(s, def string) string {

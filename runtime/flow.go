@@ -102,9 +102,17 @@ type Field struct {
 }
 
 // Userinfo is a GET made with the new token after an exchange.
+//
+// With ChooseBy set, Fields are read from one element of the list at List (nil: the
+// response itself): the element whose field at ChooseBy equals Choose. An empty
+// Choose takes the only element of a one-element list; anything else without a match
+// is an error naming the choices.
 type Userinfo struct {
-	URL    Text
-	Fields []Field
+	URL      Text
+	Fields   []Field
+	List     Path
+	ChooseBy Path
+	Choose   Text
 }
 
 // APIAuth says how API calls carry the token and what else they carry.
@@ -118,9 +126,11 @@ type APIAuth struct {
 	Query       []Arg  // added to every API request's query string
 }
 
-// Flow is a connector's OAuth2 flow with every decision already made. Generated code
-// declares one per connector; the dynamic package builds one from a connector file.
-// Slices of Arg are in the order their requests send them.
+// Flow is a connector's OAuth2 flow with every decision already made. Package model
+// builds it once per connector (its template-free part and the template-valued
+// fields): generated code declares it, the dynamic package copies it. A zero field
+// means the default its comment names, so generated code omits it. Slices of Arg are
+// in the order their requests send them.
 type Flow struct {
 	Connector string // display name, used in error messages
 	Grant     Grant
@@ -164,4 +174,10 @@ type Flow struct {
 
 	Userinfo *Userinfo
 	API      APIAuth
+
+	// TestBody and TestHeaders are what Verify sends besides the method and URL it is
+	// given: a body (zero: none; Content-Type API.ContentType unless TestHeaders set
+	// one), and headers after the API's own (a GraphQL query, its API version).
+	TestBody    Text
+	TestHeaders []Arg
 }

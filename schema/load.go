@@ -8,7 +8,8 @@ import (
 	"sync"
 )
 
-// Load reads and validates the connector file at path. See Parse.
+// Load reads and validates the connector file at path. See Parse: templates are
+// not checked (model.Load checks everything).
 func Load(path string) (*Connector, error) {
 	data, err := os.ReadFile(path)
 	if err != nil {
@@ -21,8 +22,12 @@ func Load(path string) (*Connector, error) {
 // returns the connector. When the file is invalid the error is an Errors holding
 // every problem found, each with the line and column of the offending value:
 // malformed JSON, violations of the JSON Schema (unknown keys with a "did you mean",
-// wrong types, values outside an enum, missing keys), the semantic checks the schema
-// cannot express, and template problems (see TemplateString).
+// wrong types, values outside an enum, missing keys) and the semantic checks the
+// schema cannot express.
+//
+// Parse does not check templates nor resolve the connector: a file Parse accepts may
+// still be rejected by model.Parse, the loader every program uses (it runs Check,
+// then checks every template and resolves the connector).
 //
 // The file is parsed once; schema validation, semantic checks and the typed
 // connector all come from that one parse. Parse never panics.
@@ -70,10 +75,6 @@ func check(name string, data []byte) (d *document) {
 	d.validateSchema()
 	d.checkSemantics()
 	d.conn = decodeConnector(root)
-	if tc := templateChecker.Load(); tc != nil {
-		in := &CheckInput{Connector: d.conn, Templates: d.templates(), Valid: len(d.errs) == 0, doc: d}
-		d.errs = append(d.errs, (*tc)(in)...)
-	}
 	return d
 }
 

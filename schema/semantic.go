@@ -302,4 +302,10 @@ func (d *document) checkTestRequest() {
 	case path != nil && d.root.get("base_url") == nil:
 		d.errValue(path, "/test_request/path", "a path needs \"base_url\" to be resolved against; set base_url or use \"url\"")
 	}
+	if body := tr.get("body"); body != nil {
+		method, _ := tr.get("method").text()
+		if m := strings.ToUpper(method); m == "" || m == "GET" || m == "HEAD" {
+			d.errValue(body, "/test_request/body", "a body needs a method that sends one: set \"method\" to \"POST\" (GraphQL), \"PUT\" or \"PATCH\"")
+		}
+	}
 }

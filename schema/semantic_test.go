@@ -109,6 +109,9 @@ func TestSemanticChecks(t *testing.T) {
 		{"test_request path needs base_url", connector(`"test_request": {"path": "me"}`, ""), []string{`/test_request/path: a path needs "base_url"`}},
 		{"test_request both", connector(`"base_url": "https://e.com/", "test_request": {"path": "me", "url": "https://e.com/me"}`, ""), []string{`/test_request/url: give either "path"`}},
 		{"test_request neither", connector(`"test_request": {"method": "GET"}`, ""), []string{`/test_request: needs "path"`}},
+		{"test_request body without a method", connector(`"test_request": {"url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method that sends one: set "method" to "POST" (GraphQL), "PUT" or "PATCH"`}},
+		{"test_request body with GET", connector(`"test_request": {"method": "GET", "url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method`}},
+		{"test_request body and headers", connector(`"test_request": {"method": "POST", "url": "https://e.com/graphql", "body": "{}", "headers": {"X-V": "1"}}`, ""), nil},
 		{"keyword package", connector(`"package": "func"`, ""), []string{`/package: "func" is a Go keyword`}},
 		{"bad package", connector(`"package": "Hub-Spot"`, ""), []string{`/package: "Hub-Spot" does not match the pattern`}},
 		{"name without letters", `{"name": "!!!", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, []string{`/name: "!!!" has no letters or digits`}},
@@ -122,7 +125,7 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
 		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
-			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
+			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, select, url`}},
 		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
 		{"misspelt auth_form key", `{"name": "M", "oauth2": {"auth_form": [{"name": "n", "requried": true, "tooltip": "x"}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
 			[]string{`/oauth2/auth_form/0/requried: unknown key "requried"; did you mean "required"?`}},
@@ -251,28 +254,29 @@ func TestTemplatesCollected(t *testing.T) {
 
 func itoa(i int) string { b, _ := json.Marshal(i); return string(b) }
 
-// TestTemplateCheckerHook checks that the extension point runs and its errors join
-// the others.
-func TestTemplateCheckerHook(t *testing.T) {
-	defer SetTemplateChecker(nil)
-	var seen []string
-	var valid []bool
-	SetTemplateChecker(func(in *CheckInput) []*Error {
-		var out []*Error
-		valid = append(valid, in.Valid)
-		for _, tpl := range in.Templates {
-			seen = append(seen, tpl.Pointer)
-			if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
-				out = append(out, tpl.ErrorAt(i, "unsupported tag for (connector "+in.Connector.Name+")"))
-			}
-		}
-		out = append(out, in.ErrorAt("/oauth2/config/nothing/here", "placed at the nearest ancestor"))
-		return out
-	})
+// TestCheck checks what Check gives a loader that checks more: the templates, a way
+// to place a problem at any value, and Err, which joins its problems with the file's.
+func TestCheck(t *testing.T) {
 	src := connector(`"base_url": "https://e.com/{% for x in y %}{% endfor %}"`, `"zzz_unknown": 1`)
-	got := problems(t, src)
+	in := Check("t.json", []byte(src))
+	if in.Connector == nil || in.Connector.Name != "Test" {
+		t.Fatalf("connector %+v", in.Connector)
+	}
+	var seen []string
+	var more []*Error
+	for _, tpl := range in.Templates {
+		seen = append(seen, tpl.Pointer)
+		if i := strings.Index(tpl.Value, "{% for"); i >= 0 {
+			more = append(more, tpl.ErrorAt(i, "unsupported tag for"))
+		}
+	}
+	more = append(more, in.ErrorAt("/oauth2/config/nothing/here", "placed at the nearest ancestor"))
+	var got []string
+	for _, e := range in.Err(more...).(Errors) {
+		got = append(got, e.Pointer+": "+e.Msg)
+	}
 	want := []string{
-		"/base_url: unsupported tag for (connector Test)",
+		"/base_url: unsupported tag for",
 		"/oauth2/config/nothing/here: placed at the nearest ancestor",
 		"/oauth2/config/zzz_unknown: unknown key",
 	}
@@ -284,16 +288,19 @@ func TestTemplateCheckerHook(t *testing.T) {
 			t.Errorf("problem %d: %q, want %q", i, got[i], want[i])
 		}
 	}
-	if len(seen) != 3 || len(valid) != 1 || valid[0] {
-		t.Errorf("checker saw %q, valid %v", seen, valid)
+	if len(seen) != 3 {
+		t.Errorf("templates %q", seen)
 	}
-	_, err := Parse("t.json", []byte(connector("", "")))
-	if err == nil || len(valid) != 2 || !valid[1] {
-		t.Errorf("valid file: %v, valid %v", err, valid)
+	ok := Check("t.json", []byte(connector("", "")))
+	if err := ok.Err(); len(ok.Errors) != 0 || err != nil {
+		t.Errorf("valid file: %v", err)
 	}
-	SetTemplateChecker(nil)
-	if _, err := Parse("t.json", []byte(connector("", ""))); err != nil {
-		t.Errorf("checker not removed: %v", err)
+	// Parse checks no template: an unknown variable is model.Parse's business.
+	if _, err := Parse("t.json", []byte(connector(`"base_url": "https://e.com/{{ tokn }}"`, ""))); err != nil {
+		t.Errorf("Parse checked a template: %v", err)
+	}
+	if bad := Check("t.json", []byte("[1]")); bad.Connector != nil || bad.Templates != nil || bad.Err() == nil {
+		t.Errorf("not an object: %+v", bad)
 	}
 }
 

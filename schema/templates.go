@@ -1,9 +1,6 @@
 package schema
 
-import (
-	"strings"
-	"sync/atomic"
-)
+import "strings"
 
 // TemplatePlace says where in a connector a template is used, which decides the
 // variables it may refer to.
@@ -16,8 +13,9 @@ const (
 	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
 	// extra_access_url, extra_refresh_url and token_request_headers.
 	PlaceToken TemplatePlace = "token"
-	// PlaceAPI: base_url, userinfo.url, test_request.url and the values of
-	// header.extra_headers and header.extra_query.
+	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url,
+	// test_request.body and the values of header.extra_headers, header.extra_query and
+	// test_request.headers.
 	PlaceAPI TemplatePlace = "api"
 	// PlaceHeader: header.token_format and header.token_prefix, which may also use
 	// token and token_format.
@@ -65,56 +63,58 @@ func (t TemplateString) ErrorAt(i int, msg string) *Error {
 	return &Error{File: t.file, Line: line, Col: col, Offset: off, Pointer: t.Pointer, Msg: msg}
 }
 
-// CheckInput is what a TemplateChecker gets: the connector and its templates, and a
-// way to place a problem at any value of the file.
-type CheckInput struct {
-	// Connector is decoded leniently: when the file has other problems, values of the
-	// wrong type are zero.
+// Checked is a connector file after the checks of Parse, for a loader that checks
+// more (package model checks the templates and resolves the connector): the
+// connector, its problems so far, its templates, and a way to place a further problem
+// at any value of the file.
+type Checked struct {
+	// Connector is decoded leniently: when the file has problems, values of the wrong
+	// type are zero. It is nil when the file is not a JSON object.
 	Connector *Connector
-	// Templates are every template-valued string of the file, in file order.
+	// Errors are the problems Parse reports, in file order.
+	Errors Errors
+	// Templates are every template-valued string of the file, in file order; nil
+	// when Connector is.
 	Templates []TemplateString
-	// Valid is true when the file has no other problem (schema and semantic checks
-	// passed), so checks that assume a well-formed connector can run.
-	Valid bool
 
 	doc *document
 }
 
+// Check runs the checks of Parse on data and returns what they found; it never fails
+// and never panics. Parse is Check with its Errors as the error.
+func Check(name string, data []byte) *Checked {
+	d := check(name, data)
+	c := &Checked{Connector: d.conn, Errors: d.errs, doc: d}
+	if d.conn != nil {
+		c.Templates = d.templates()
+	}
+	return c
+}
+
 // ErrorAt returns a problem located at the value at pointer (at its nearest existing
 // ancestor when pointer names nothing in the file).
-func (in *CheckInput) ErrorAt(pointer, msg string) *Error {
+func (c *Checked) ErrorAt(pointer, msg string) *Error {
+	d := c.doc
 	ptr := pointer
 	for {
-		if n := in.doc.root.lookup(ptr); n != nil {
-			return in.doc.errorAt(n.start, pointer, msg)
+		if n := d.root.lookup(ptr); n != nil {
+			return d.errorAt(n.start, pointer, msg)
 		}
 		i := strings.LastIndexByte(ptr, '/')
 		if i < 0 {
-			return in.doc.errorAt(0, pointer, msg)
+			return d.errorAt(0, pointer, msg)
 		}
 		ptr = ptr[:i]
 	}
 }
 
-// TemplateChecker checks the templates of a connector file (parse them, check the
-// variables they use at their place) and returns their problems, built with
-// TemplateString.ErrorAt or CheckInput.ErrorAt.
-type TemplateChecker func(in *CheckInput) []*Error
-
-// templateChecker is the extension point where template checks run: Parse calls it
-// after the schema and semantic checks and reports its problems with theirs.
-var templateChecker atomic.Pointer[TemplateChecker]
-
-// SetTemplateChecker installs the template checker that Load and Parse run on every
-// file (nil removes it). Package schema does not parse templates itself: the checker
-// knows the template language and the variables of each place. A program installs one
-// once, before loading connectors; cmd/oauthgen installs one built on package jinja.
-func SetTemplateChecker(tc TemplateChecker) {
-	if tc == nil {
-		templateChecker.Store(nil)
-		return
+// Err returns the file's Errors and more in file order, without duplicates, as an
+// Errors; nil when there are none.
+func (c *Checked) Err(more ...*Error) error {
+	if len(c.Errors) == 0 && len(more) == 0 {
+		return nil
 	}
-	templateChecker.Store(&tc)
+	return sortErrors(append(append(Errors{}, c.Errors...), more...))
 }
 
 // templateKeys lists the template-valued keys; "*" stands for every member of a map.
@@ -132,11 +132,14 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
+	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},
 	{[]string{"header", "token_prefix"}, PlaceHeader},
 	{[]string{"header", "extra_headers", "*"}, PlaceAPI},
 	{[]string{"header", "extra_query", "*"}, PlaceAPI},
 	{[]string{"test_request", "url"}, PlaceAPI},
+	{[]string{"test_request", "body"}, PlaceAPI},
+	{[]string{"test_request", "headers", "*"}, PlaceAPI},
 }
 
 // templates collects every template-valued string of the document, in file order.
@@ -173,7 +176,7 @@ func (d *document) templates() []TemplateString {
 }
 
 // Templates returns every template-valued string of a connector file, for tools that
-// work on templates (the template checker, the generator's error reporting). The
+// work on templates. The
 // file must be valid JSON; other problems are not reported here (use Parse).
 func Templates(name string, data []byte) ([]TemplateString, error) {
 	root, serr := parseJSON(data)

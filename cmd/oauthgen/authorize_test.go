@@ -1,15 +1,14 @@
 package main
 
 import (
-	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -27,57 +26,76 @@ const (
 	cliSecretEnv = "OAUTHGEN_TEST_CLIENT_SECRET"
 )
 
-// cli is one `oauthgen authorize` subprocess.
+// cli is one `oauthgen authorize` run in-process.
 type cli struct {
-	cmd     *exec.Cmd
-	stdout  bytes.Buffer
-	mu      sync.Mutex
-	stderr  strings.Builder
-	authURL chan string
-	done    chan error
+	stdout bytes.Buffer // read only after done is closed
+	stderr stderrWatch
+	code   int
+	done   chan struct{}
 }
 
-// startAuthorize runs the built binary with args, the client secret in its environment.
-func startAuthorize(t *testing.T, bin string, args ...string) *cli {
+// startAuthorize runs `oauthgen authorize args...` in a goroutine, with the client
+// secret in its environment. The test ends it (cancelling its context) and waits for
+// it when it is over.
+func startAuthorize(t *testing.T, args ...string) *cli {
 	t.Helper()
-	c := &cli{authURL: make(chan string, 1), done: make(chan error, 1)}
-	c.cmd = exec.Command(bin, append([]string{"authorize"}, args...)...)
-	c.cmd.Env = append(os.Environ(), cliSecretEnv+"="+cliSecret)
-	c.cmd.Stdout = &c.stdout
-	pipe, err := c.cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := c.cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.cmd.Process.Kill() })
-	go func() {
-		sc := bufio.NewScanner(pipe)
-		sent := false
-		for sc.Scan() {
-			line := sc.Text()
-			c.mu.Lock()
-			c.stderr.WriteString(line + "\n")
-			c.mu.Unlock()
-			if u := strings.TrimSpace(line); !sent && strings.HasPrefix(u, "http") && strings.Contains(u, "state=") {
-				c.authURL <- u
-				sent = true
-			}
+	c := &cli{done: make(chan struct{})}
+	c.stderr.authURL = make(chan string, 1)
+	ctx, cancel := context.WithCancel(context.Background())
+	getenv := func(k string) string {
+		if k == cliSecretEnv {
+			return cliSecret
 		}
-		c.done <- c.cmd.Wait()
+		return ""
+	}
+	go func() {
+		defer close(c.done)
+		c.code = run(ctx, append([]string{"authorize"}, args...), getenv, strings.NewReader(""), &c.stdout, &c.stderr)
 	}()
+	t.Cleanup(func() {
+		cancel()
+		<-c.done
+	})
 	return c
+}
+
+// stderrWatch records what the command writes to stderr and passes on the first
+// authorize URL it prints.
+type stderrWatch struct {
+	mu      sync.Mutex
+	text    strings.Builder
+	authURL chan string
+	sent    bool
+}
+
+func (w *stderrWatch) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.text.Write(p)
+	lines := strings.Split(w.text.String(), "\n")
+	for _, line := range lines[:len(lines)-1] { // complete lines only
+		if u := strings.TrimSpace(line); !w.sent && strings.HasPrefix(u, "http") && strings.Contains(u, "state=") {
+			w.authURL <- u
+			w.sent = true
+		}
+	}
+	return len(p), nil
+}
+
+func (w *stderrWatch) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.text.String()
 }
 
 // waitURL returns the authorize URL the command printed on stderr.
 func (c *cli) waitURL(t *testing.T) string {
 	t.Helper()
 	select {
-	case u := <-c.authURL:
+	case u := <-c.stderr.authURL:
 		return u
-	case err := <-c.done:
-		t.Fatalf("authorize exited (%v) before printing a URL:\n%s", err, c.errText())
+	case <-c.done:
+		t.Fatalf("authorize exited (%d) before printing a URL:\n%s", c.code, c.errText())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("no authorize URL printed:\n%s", c.errText())
 	}
@@ -88,42 +106,49 @@ func (c *cli) waitURL(t *testing.T) string {
 func (c *cli) wait(t *testing.T) int {
 	t.Helper()
 	select {
-	case err := <-c.done:
-		if err == nil {
-			return 0
-		}
-		if ee, ok := err.(*exec.ExitError); ok {
-			return ee.ExitCode()
-		}
-		t.Fatal(err)
+	case <-c.done:
+		return c.code
 	case <-time.After(30 * time.Second):
 		t.Fatalf("authorize did not exit:\n%s", c.errText())
 	}
 	return -1
 }
 
-func (c *cli) errText() string {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.stderr.String()
-}
+func (c *cli) errText() string { return c.stderr.String() }
 
 // browse does what the browser does with the authorize URL: the fake provider
 // redirects to the command's loopback callback, which answers.
-func browse(t *testing.T, u string) *http.Response {
+func browse(t *testing.T, u string) (status int, page string) {
 	t.Helper()
-	resp, err := http.Get(u)
+	return browseHost(t, u, "")
+}
+
+// browseHost is browse with the Host header set to host (unless empty).
+func browseHost(t *testing.T, u, host string) (status int, page string) {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, u, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	io.Copy(io.Discard, resp.Body)
-	resp.Body.Close()
-	return resp
+	req.Host = host
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return resp.StatusCode, string(body)
 }
 
-func freePort(t *testing.T) int {
+func freePort(t *testing.T) int { return freePortOn(t, "127.0.0.1") }
+
+// freePortOn returns a port free on host (an IP address).
+func freePortOn(t *testing.T, host string) int {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,14 +156,10 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-// TestAuthorizeSubprocess builds oauthgen and drives `oauthgen authorize` as a user
-// would, against oauthtest: the printed authorize URL is opened, the provider redirects
-// to the command's callback server, and the command prints the token.
-func TestAuthorizeSubprocess(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "oauthgen")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+// TestAuthorizeFlow drives `oauthgen authorize` as a user would, against oauthtest:
+// the printed authorize URL is opened, the provider redirects to the command's
+// callback server, and the command prints the token.
+func TestAuthorizeFlow(t *testing.T) {
 	newProvider := func(t *testing.T) *oauthtest.Provider {
 		p := oauthtest.New(oauthtest.Config{ClientID: cliClientID, ClientSecret: cliSecret, ClientAuth: oauthtest.AuthBasic,
 			RequirePKCE: true, ExpiresIn: time.Hour})
@@ -155,7 +176,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 	t.Run("token on stdout", func(t *testing.T) {
 		p := newProvider(t)
 		port := freePort(t)
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--port", strconv.Itoa(port), "--timeout", "30s")
 		authURL := c.waitURL(t)
 		u, err := url.Parse(authURL)
@@ -170,11 +191,13 @@ func TestAuthorizeSubprocess(t *testing.T) {
 			t.Errorf("authorize URL query %v: want the client id and an S256 challenge", q)
 		}
 		// A callback with another state is refused and the command keeps waiting.
-		if resp := browse(t, q.Get("redirect_uri")+"?code=forged&state=forged"); resp.StatusCode != http.StatusBadRequest {
-			t.Errorf("forged callback answered %s", resp.Status)
+		if status, _ := browse(t, q.Get("redirect_uri")+"?code=forged&state=forged"); status != http.StatusBadRequest {
+			t.Errorf("forged callback answered %d", status)
 		}
-		if resp := browse(t, authURL); resp.StatusCode != http.StatusOK {
-			t.Errorf("callback page %s", resp.Status)
+		// The page tells the outcome once the code was exchanged.
+		want := "<!doctype html><title>oauthgen</title><p>Loopback Provider is connected: the code was exchanged for a token. You can close this window and return to the terminal.</p>\n"
+		if status, page := browse(t, authURL); status != http.StatusOK || page != want {
+			t.Errorf("callback page %d %q, want 200 %q", status, page, want)
 		}
 		if code := c.wait(t); code != 0 {
 			t.Fatalf("exit %d:\n%s", code, c.errText())
@@ -209,7 +232,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 		if err := os.WriteFile(out, []byte("old"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--output", out)
 		browse(t, c.waitURL(t))
 		if code := c.wait(t); code != 0 {
@@ -225,6 +248,9 @@ func TestAuthorizeSubprocess(t *testing.T) {
 		if st.Mode().Perm() != 0o600 {
 			t.Errorf("token file mode %v, want 0600", st.Mode().Perm())
 		}
+		if entries, _ := os.ReadDir(filepath.Dir(out)); len(entries) != 1 {
+			t.Errorf("%d files beside the token file, want none (a temporary file left?)", len(entries)-1)
+		}
 		data, _ := os.ReadFile(out)
 		if tok, err := runtime.UnmarshalToken(data); err != nil || tok.AccessToken == "" {
 			t.Errorf("token file: %v\n%s", err, data)
@@ -235,15 +261,15 @@ func TestAuthorizeSubprocess(t *testing.T) {
 	t.Run("registered redirect URL", func(t *testing.T) {
 		p := newProvider(t)
 		redirect := "http://127.0.0.1:" + strconv.Itoa(freePort(t)) + "/oauth/cb"
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL, "--redirect-url", redirect)
 		authURL := c.waitURL(t)
 		u, _ := url.Parse(authURL)
 		if got := u.Query().Get("redirect_uri"); got != redirect {
 			t.Errorf("redirect_uri %q, want %q", got, redirect)
 		}
-		if resp := browse(t, authURL); resp.StatusCode != http.StatusOK {
-			t.Errorf("callback page %s", resp.Status)
+		if status, page := browse(t, authURL); status != http.StatusOK {
+			t.Errorf("callback page %d %s", status, page)
 		}
 		if code := c.wait(t); code != 0 {
 			t.Fatalf("exit %d:\n%s", code, c.errText())
@@ -253,13 +279,128 @@ func TestAuthorizeSubprocess(t *testing.T) {
 		}
 	})
 
+	t.Run("exchange fails", func(t *testing.T) {
+		p := oauthtest.New(oauthtest.Config{ClientID: cliClientID, ClientSecret: cliSecret, ClientAuth: oauthtest.AuthBasic, RequirePKCE: true,
+			TokenFaults: []oauthtest.Fault{{Status: http.StatusBadRequest, Body: `{"error":"invalid_grant","error_description":"<script>alert(1)</script>"}`}}})
+		t.Cleanup(p.Close)
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL)
+		// The page waits for the exchange, and says it failed with the provider's
+		// error, escaped.
+		status, page := browse(t, c.waitURL(t))
+		if status != http.StatusBadGateway || !strings.Contains(page, "<p>The connection failed: ") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") ||
+			strings.Contains(page, "<script>") || strings.Contains(page, "connected") {
+			t.Errorf("callback page %d %q", status, page)
+		}
+		if code := c.wait(t); code != exitInvalid || c.stdout.Len() != 0 || !strings.Contains(c.errText(), "invalid_grant") {
+			t.Errorf("exit %d, stdout %q, stderr:\n%s", code, c.stdout.String(), c.errText())
+		}
+		noSecret(t, c)
+	})
+
+	t.Run("host header", func(t *testing.T) {
+		p := newProvider(t)
+		port := strconv.Itoa(freePort(t))
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--port", port)
+		authURL := c.waitURL(t)
+		u, _ := url.Parse(authURL)
+		q := u.Query()
+		// A request for another host (DNS rebinding) is refused, whatever it carries,
+		// and does not use up the callback.
+		status, page := browseHost(t, q.Get("redirect_uri")+"?code=x&state="+url.QueryEscape(q.Get("state")), "rebind.example:"+port)
+		if want := "<!doctype html><title>oauthgen</title><p>This server answers only 127.0.0.1:" + port + ".</p>\n"; status != http.StatusMisdirectedRequest || page != want {
+			t.Errorf("callback for another host: %d %q, want 421 %q", status, page, want)
+		}
+		if status, page := browse(t, authURL); status != http.StatusOK {
+			t.Errorf("callback page %d %s", status, page)
+		}
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+	})
+
+	t.Run("localhost on both address families", func(t *testing.T) {
+		p := newProvider(t)
+		port := strconv.Itoa(freePort(t))
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--redirect-url", "http://localhost:"+port+"/cb")
+		authURL := c.waitURL(t)
+		// A browser may resolve localhost to either address: both reach the command
+		// (which refuses this state and keeps waiting).
+		for _, ip := range []string{"127.0.0.1", "[::1]"} {
+			if status, page := browseHost(t, "http://"+ip+":"+port+"/cb?code=x&state=forged", "localhost:"+port); status != http.StatusBadRequest {
+				t.Errorf("via %s: %d %s, want 400", ip, status, page)
+			}
+		}
+		if status, page := browse(t, authURL); status != http.StatusOK {
+			t.Errorf("callback page %d %s", status, page)
+		}
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+	})
+
+	t.Run("[::1] as given", func(t *testing.T) {
+		p := newProvider(t)
+		port := strconv.Itoa(freePortOn(t, "::1"))
+		redirect := "http://[::1]:" + port + "/cb"
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--redirect-url", redirect)
+		authURL := c.waitURL(t)
+		if resp, err := http.Get("http://127.0.0.1:" + port + "/cb"); err == nil {
+			resp.Body.Close()
+			t.Error("the callback server listens on 127.0.0.1 too")
+		}
+		if status, page := browse(t, authURL); status != http.StatusOK {
+			t.Errorf("callback page %d %s", status, page)
+		}
+		if code := c.wait(t); code != 0 {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		if r, _ := p.LastRequest("token"); r.Form["redirect_uri"] != redirect {
+			t.Errorf("exchange redirect_uri %q", r.Form["redirect_uri"])
+		}
+	})
+
+	t.Run("output through a symlink", func(t *testing.T) {
+		p := newProvider(t)
+		dir := t.TempDir()
+		real, link := filepath.Join(dir, "real.json"), filepath.Join(dir, "token.json")
+		if err := os.WriteFile(real, []byte("keep"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Symlink(real, link); err != nil {
+			t.Fatal(err)
+		}
+		c := startAuthorize(t, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+			"--param", "issuer="+p.URL, "--output", link)
+		if code := c.wait(t); code != exitInvalid {
+			t.Fatalf("exit %d:\n%s", code, c.errText())
+		}
+		if want := "oauthgen authorize: " + link + " is a symbolic link: give the path of the file itself\n"; !strings.HasSuffix(c.errText(), want) {
+			t.Errorf("stderr:\n%s\nwant it to end in %q", c.errText(), want)
+		}
+		if data, _ := os.ReadFile(real); string(data) != "keep" {
+			t.Errorf("the symlink's target was written: %q", data)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+			t.Errorf("%d files in the directory, want the two of the test", len(entries))
+		}
+	})
+
 	t.Run("provider refuses", func(t *testing.T) {
 		p := newProvider(t)
-		c := startAuthorize(t, bin, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/provider.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL)
 		u, _ := url.Parse(c.waitURL(t))
 		q := u.Query()
-		browse(t, q.Get("redirect_uri")+"?error=access_denied&error_description=User+said+no&state="+url.QueryEscape(q.Get("state")))
+		status, page := browse(t, q.Get("redirect_uri")+"?error=access_denied&error_description="+url.QueryEscape("<b>No</b>")+"&state="+url.QueryEscape(q.Get("state")))
+		// The page shows the provider's error, escaped: it is the provider's (or anyone's) text.
+		want := "<!doctype html><title>oauthgen</title><p>The connection failed: oauthgen: Loopback Provider: authorization failed: &#34;access_denied&#34; &#34;&lt;b&gt;No&lt;/b&gt;&#34;. See the terminal.</p>\n"
+		if status != http.StatusBadGateway || page != want {
+			t.Errorf("callback page %d %q, want 502 %q", status, page, want)
+		}
 		if code := c.wait(t); code != exitInvalid {
 			t.Fatalf("exit %d, want %d", code, exitInvalid)
 		}
@@ -273,7 +414,7 @@ func TestAuthorizeSubprocess(t *testing.T) {
 
 	t.Run("client credentials", func(t *testing.T) {
 		p := newProvider(t)
-		c := startAuthorize(t, bin, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		c := startAuthorize(t, "testdata/authorize/cc.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
 			"--param", "issuer="+p.URL)
 		if code := c.wait(t); code != 0 {
 			t.Fatalf("exit %d:\n%s", code, c.errText())
@@ -293,7 +434,6 @@ func TestAuthorizeSubprocess(t *testing.T) {
 }
 
 func TestAuthorizeUsage(t *testing.T) {
-	t.Setenv(cliSecretEnv, "")
 	for _, tc := range []struct {
 		args []string
 		code int
@@ -304,6 +444,8 @@ func TestAuthorizeUsage(t *testing.T) {
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--port", "70000"}, exitUsage, "not a port number"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer"}, exitUsage, "want name=value"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--client-secret"}, exitUsage, "unknown flag: --client-secret"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "client_secret=s3cr3t-value"}, exitUsage, "oauthgen authorize: --param client_secret: secrets are never taken from the command line (shell history, the process list): put the client secret in an environment variable and name it with --client-secret-env\n"},
+		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "Client-Secret=s3cr3t-value"}, exitUsage, "--param Client-Secret: secrets are never taken"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--client-secret-env", cliSecretEnv}, exitInvalid, "environment variable " + cliSecretEnv + " (--client-secret-env) is empty or unset"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--timeout", "1s"}, exitInvalid, "issuer is required"},
 		{[]string{"testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1", "--redirect-url", "not a url"}, exitUsage, "is not an absolute URL"},
@@ -316,6 +458,15 @@ func TestAuthorizeUsage(t *testing.T) {
 		if code != tc.code || !strings.Contains(errOut, tc.want) || out != "" {
 			t.Errorf("authorize %v: exit %d, stdout %q, stderr %q; want exit %d and %q", tc.args, code, out, errOut, tc.code, tc.want)
 		}
+		if strings.Contains(errOut, "s3cr3t-value") {
+			t.Errorf("authorize %v: the secret given is printed: %q", tc.args, errOut)
+		}
+	}
+	// A public client has no secret: the usage line says --client-secret-env is optional.
+	code, out, _ := runOauthgen("authorize", "--help")
+	want := "Usage: oauthgen authorize FILE --client-id ID [--client-secret-env VAR] [--param k=v]... [--port N] [--redirect-url URL] [--open] [--output FILE] [--timeout D]\n"
+	if code != exitOK || !strings.HasPrefix(out, want) {
+		t.Errorf("--help: exit %d, %q, want it to start with %q", code, out, want)
 	}
 }
 
@@ -325,5 +476,17 @@ func TestAuthorizeTimeout(t *testing.T) {
 		"--param", "issuer=http://127.0.0.1:1", "--timeout", "50ms")
 	if code != exitInvalid || !strings.Contains(errOut, "no callback received within the timeout") {
 		t.Errorf("exit %d, stderr %q", code, errOut)
+	}
+}
+
+// An interrupt (the end of run's context) stops the wait and says so.
+func TestAuthorizeInterrupted(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	var out, errb bytes.Buffer
+	code := run(ctx, []string{"authorize", "testdata/authorize/provider.json", "--client-id", "x", "--param", "issuer=http://127.0.0.1:1"},
+		noEnv, strings.NewReader(""), &out, &errb)
+	if code != exitInvalid || !strings.Contains(errb.String(), "oauthgen authorize: interrupted before a callback was received\n") || out.Len() != 0 {
+		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
 	}
 }

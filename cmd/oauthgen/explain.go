@@ -6,8 +6,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 
@@ -16,6 +18,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
+	"github.com/oauthgen/oauthgen/internal/suggest"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -66,14 +69,25 @@ type explanation struct {
 	Callback        map[string]string `json:"callback,omitempty"`
 	Deviations      []string          `json:"deviations,omitempty"`
 	Notes           []string          `json:"notes,omitempty"`
+	// Examples are the values explain made up that look real, by what they stand
+	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
+	// base URL or test request to call).
+	Examples map[string]string `json:"example_values,omitempty"`
 }
 
-func runExplain(args []string, stdout, stderr io.Writer) int {
+// Example values explain uses when neither the flags nor the connector give one.
+const (
+	exampleRedirectURL = "https://app.example.com/oauth/callback"
+	exampleAPIURL      = "https://api.example.com/"
+)
+
+func runExplain(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("explain", pflag.ContinueOnError)
 	params := fs.StringArray("param", nil, "an auth_form value as name=value (repeatable)")
 	callback := fs.StringArray("callback", nil, "a callback value the connector reads, as name=value (repeatable; default a placeholder)")
 	clientID := fs.String("client-id", "CLIENT_ID", "client id to show")
-	redirect := fs.String("redirect-url", "https://app.example.com/oauth/callback", "redirect URL to show")
+	redirect := fs.String("redirect-url", exampleRedirectURL, "redirect URL to show")
 	state := fs.String("state", "STATE", "state to put in the authorize URL")
 	asJSON := fs.Bool("json", false, "print a JSON object instead of text")
 	usage := usageFor(fs, "explain FILE [--param name=value]... [--client-id ID] [--redirect-url URL] [--state S] [--json]",
@@ -105,6 +119,10 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
+	if err := checkParamNames(m, pv); err != nil {
+		fmt.Fprintf(stderr, "oauthgen explain: %s: %v\n", fs.Arg(0), err)
+		return exitInvalid
+	}
 	anyParams := map[string]any{}
 	for k, v := range pv {
 		anyParams[k] = v
@@ -113,6 +131,9 @@ func runExplain(args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		fmt.Fprintf(stderr, "oauthgen explain: %s: %v\n", fs.Arg(0), err)
 		return exitInvalid
+	}
+	if !fs.Changed("redirect-url") && ex.Grant == "authorization_code" {
+		ex.example("redirect_url", *redirect)
 	}
 	if *asJSON {
 		enc := json.NewEncoder(stdout)
@@ -144,10 +165,42 @@ func keyValues(flag string, args []string) (map[string]string, error) {
 	return out, nil
 }
 
+// checkParamNames returns an error for the first name in params (sorted) that is no
+// auth_form field of m, with the closest field name when one is close enough to be
+// meant, as validate suggests keys.
+func checkParamNames(m *model.Connector, params map[string]string) error {
+	names := make([]string, 0, len(m.Params))
+	for _, p := range m.Params {
+		names = append(names, p.Name)
+	}
+	for _, k := range slices.Sorted(maps.Keys(params)) {
+		if slices.Contains(names, k) {
+			continue
+		}
+		switch s := suggest.Closest(k, names); {
+		case s != "":
+			return fmt.Errorf("--param %s: unknown parameter %q; did you mean %q?", k, k, s)
+		case len(names) == 0:
+			return fmt.Errorf("--param %s: unknown parameter %q; the connector has no auth_form fields", k, k)
+		default:
+			return fmt.Errorf("--param %s: unknown parameter %q; the connector's auth_form fields are %s", k, k, strings.Join(names, ", "))
+		}
+	}
+	return nil
+}
+
+// example records that the value shown for what is made up by explain.
+func (ex *explanation) example(what, value string) {
+	if ex.Examples == nil {
+		ex.Examples = map[string]string{}
+	}
+	ex.Examples[what] = value
+}
+
 // explain runs the connector's flow for cfg against a recording transport that
 // answers every request with a made-up token, and returns what was sent.
 func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
-	rec := &reqrec.Recorder{Respond: cannedToken(m)}
+	rec := &reqrec.Recorder{Respond: cannedToken(m, cfg.Params)}
 	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return nil, err
@@ -228,7 +281,8 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 	if !ok {
 		method, target = http.MethodGet, ex.BaseURL
 		if target == "" {
-			target = "https://api.example.com/"
+			target = exampleAPIURL
+			ex.example("api_url", target)
 		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, nil)
@@ -256,7 +310,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 // fallbackRequest runs the first token request once more against a provider that
 // refuses its body type (HTTP 415), and returns the request sent in the other encoding.
 func fallbackRequest(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string, pkce []oauth2.AuthCodeOption) (*explainRequest, error) {
-	token := cannedToken(m)
+	token := cannedToken(m, cfg.Params)
 	first := true
 	rec := &reqrec.Recorder{Respond: func(r *http.Request) *http.Response {
 		if first {
@@ -324,8 +378,10 @@ func or(s, def string) string {
 }
 
 // cannedToken answers every request with a token response shaped as the connector
-// reads it (nested paths included), so the flow proceeds.
-func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
+// reads it (nested paths included), so the flow proceeds. Where the userinfo answer
+// is a list to choose from, requests carrying the access token (userinfo and API
+// calls) get the same fields in the element the connector looks for with params.
+func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) *http.Response {
 	body := map[string]any{}
 	set := func(p runtime.Path, v any) {
 		if len(p) == 0 {
@@ -356,9 +412,34 @@ func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
 		set(f.Path, "METADATA_"+strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name)))
 	}
 	data, _ := json.Marshal(body)
+	listed := data
+	if m.Userinfo != nil && m.Userinfo.Select != nil {
+		listed = chooseable(m, params, body)
+	}
 	return func(r *http.Request) *http.Response {
+		if strings.Contains(r.Header.Get("Authorization")+r.URL.RawQuery, explainAccessToken) {
+			return reqrec.Response(r, http.StatusOK, "application/json", string(listed))
+		}
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	}
+}
+
+// chooseable is body as the one element of the list the connector's userinfo select
+// chooses from, its chosen field holding the value the connector looks for with params.
+func chooseable(m *model.Connector, params map[string]any, body map[string]any) []byte {
+	s := m.Userinfo.Select
+	elem := maps.Clone(body)
+	if checked, err := m.CheckParams(params); err == nil {
+		if want := m.Render(s.Value, model.Values{Params: checked}, &runtime.Vars{}); want != "" {
+			elem[s.Key[len(s.Key)-1]] = want
+		}
+	}
+	var root any = []any{elem}
+	for i := len(s.List) - 1; i >= 0; i-- {
+		root = map[string]any{s.List[i]: root}
+	}
+	data, _ := json.Marshal(root)
+	return data
 }
 
 // shown returns request i of reqs as printed (nil when there is none), with the client
@@ -419,7 +500,11 @@ func printExplanation(w io.Writer, ex *explanation) {
 			}
 			sort.Strings(keys)
 			for _, k := range keys {
-				fmt.Fprintf(w, "    %s = %q\n", k, q.Get(k))
+				fmt.Fprintf(w, "    %s = %q", k, q.Get(k))
+				if v, ok := ex.Examples["redirect_url"]; ok && k == "redirect_uri" && q.Get(k) == v {
+					fmt.Fprint(w, "  (example value: give yours with --redirect-url)")
+				}
+				fmt.Fprintln(w)
 			}
 		}
 	}
@@ -438,7 +523,11 @@ func printExplanation(w io.Writer, ex *explanation) {
 		if r == nil {
 			return
 		}
-		fmt.Fprintf(w, "\n%s:\n  %s %s\n", title, r.Method, r.URL)
+		fmt.Fprintf(w, "\n%s:\n  %s %s", title, r.Method, r.URL)
+		if v, ok := ex.Examples["api_url"]; ok && r.URL == v {
+			fmt.Fprint(w, "  (example URL: the connector has no base_url or test_request)")
+		}
+		fmt.Fprintln(w)
 		keys := make([]string, 0, len(r.Headers))
 		for k := range r.Headers {
 			keys = append(keys, k)

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -159,7 +160,9 @@ func TestExplainBadValues(t *testing.T) {
 		want string
 	}{
 		{[]string{"../../connectors/tiktok.json", "--param", "environment=Staging"}, exitInvalid, `tiktok: environment "Staging" is not one of Production, Sandbox`},
-		{[]string{"../../connectors/tiktok.json", "--param", "region=EU"}, exitInvalid, `tiktok: unknown parameter "region"`},
+		{[]string{"../../connectors/tiktok.json", "--param", "region=EU"}, exitInvalid, `oauthgen explain: ../../connectors/tiktok.json: --param region: unknown parameter "region"; the connector's auth_form fields are environment` + "\n"},
+		{[]string{"../../connectors/tiktok.json", "--param", "enviroment=Sandbox"}, exitInvalid, `oauthgen explain: ../../connectors/tiktok.json: --param enviroment: unknown parameter "enviroment"; did you mean "environment"?` + "\n"},
+		{[]string{"../../connectors/github.json", "--param", "scope=repo"}, exitInvalid, `oauthgen explain: ../../connectors/github.json: --param scope: unknown parameter "scope"; the connector has no auth_form fields` + "\n"},
 		{[]string{"../../connectors/okta.json"}, exitInvalid, "okta: domain is required"},
 		{[]string{"../../connectors/tiktok.json", "--client-id", ""}, exitInvalid, "tiktok: the client id is empty"},
 		{[]string{"../../connectors/nope.json"}, exitInvalid, "nope.json"},
@@ -209,6 +212,85 @@ func TestExplainEveryConnector(t *testing.T) {
 		}
 		if ex["grant"] == "authorization_code" && ex["authorize_url"] == "" {
 			t.Errorf("%s: no authorize URL", f)
+		}
+	}
+}
+
+// Values explain makes up that look real are marked as examples: the redirect URL
+// when --redirect-url is not given, and the API URL of a connector without base_url
+// or test_request.
+func TestExplainExampleValues(t *testing.T) {
+	const file = "testdata/explain/nobase.json"
+	code, out, errOut := runOauthgen("explain", file)
+	if code != exitOK {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	want := `Connector: No Base (authorization_code)
+Params:
+  region = eu
+
+Authorize URL:
+  https://eu.nobase.example/authorize?client_id=CLIENT_ID&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&response_type=code&scope=read&state=STATE
+    client_id = "CLIENT_ID"
+    redirect_uri = "https://app.example.com/oauth/callback"  (example value: give yours with --redirect-url)
+    response_type = "code"
+    scope = "read"
+    state = "STATE"
+
+Token request:
+  POST https://eu.nobase.example/token
+  Accept: application/json
+  Content-Type: application/x-www-form-urlencoded
+
+  grant_type=authorization_code&code=AUTHORIZATION_CODE&redirect_uri=https%3A%2F%2Fapp.example.com%2Foauth%2Fcallback&client_id=CLIENT_ID&client_secret=********
+
+Refresh request:
+  POST https://eu.nobase.example/token
+  Accept: application/json
+  Content-Type: application/x-www-form-urlencoded
+
+  grant_type=refresh_token&refresh_token=REFRESH_TOKEN&client_id=CLIENT_ID&client_secret=********
+
+Base URL: (none)
+
+API request (token ACCESS_TOKEN):
+  GET https://api.example.com/  (example URL: the connector has no base_url or test_request)
+  Authorization: Bearer ACCESS_TOKEN
+
+API auth: Authorization: Bearer ACCESS_TOKEN
+`
+	if out != want {
+		t.Errorf("output:\n%s\nwant:\n%s", out, want)
+	}
+	ex := explainJSON(t, file)
+	if got, want := ex["example_values"], map[string]any{"api_url": "https://api.example.com/", "redirect_url": "https://app.example.com/oauth/callback"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("example_values %v, want %v", got, want)
+	}
+
+	// Values given, or read from the connector, are not examples.
+	code, out, _ = runOauthgen("explain", "../../connectors/github.json", "--redirect-url", "https://mine.example/cb")
+	if code != exitOK || strings.Contains(out, "(example") {
+		t.Errorf("exit %d; output marks an example value:\n%s", code, out)
+	}
+	if _, ok := explainJSON(t, "../../connectors/github.json", "--redirect-url", "https://mine.example/cb")["example_values"]; ok {
+		t.Error("example_values for a connector with a base URL and a given redirect URL")
+	}
+}
+
+// TestExplainListSelect: explain shows which element of the userinfo list a connector
+// chooses, and the API call then carries the chosen element's value.
+func TestExplainListSelect(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/xero.json", "--param", "organisation=Second Org")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"  - a userinfo request after the exchange adds tenant_id, tenant_name to the token metadata, read from the element of its list whose tenantName is {{ organisation }}\n",
+		"  organisation = Second Org\n",
+		"  Xero-Tenant-Id: METADATA_TENANT_ID\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
 		}
 	}
 }

@@ -1,14 +1,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"go/token"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
-
-	"golang.org/x/mod/modfile"
 
 	"github.com/spf13/pflag"
 
@@ -21,18 +18,18 @@ var generateCmd = command{
 	run:     runGenerate,
 }
 
-func runGenerate(args []string, stdout, stderr io.Writer) int {
+func runGenerate(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("generate", pflag.ContinueOnError)
 	out := fs.StringP("output", "o", "generated", "directory that receives <package>/<package>.go")
 	module := fs.String("module-path", generator.DefaultModulePath, "module path of oauthgen, whose runtime package the generated code imports")
 	check := fs.Bool("check", false, "write nothing; exit 1 when a generated file is missing or stale")
 	quiet := fs.BoolP("quiet", "q", false, "print nothing on success")
 	prune := fs.Bool("prune", false, "also remove (with --check: report) the generated packages in DIR that no given connector produces, such as those of removed or renamed connectors")
-	registry := fs.String("registry", "", "also write this Go file: a map Clients from connector file to a constructor of each generated client (for one end-to-end test over all of them), in the package named after the file's directory, which must declare the type Config (see internal/registry); needs go.mod in the working directory")
-	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] [--registry FILE] FILE|DIR...",
+	usage := usageFor(fs, "generate [-o DIR] [--module-path P] [--check] [--prune] FILE|DIR...",
 		"Generates DIR/<package>/<package>.go for each connector file (a directory stands",
-		"for the *.json files in it). Exit status: 0 ok, 1 invalid connector or stale",
-		"output (--check), 2 usage error.")
+		"for the *.json files in it, *.schema.json excepted). Exit status: 0 ok, 1 invalid",
+		"connector or stale output (--check), 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}
@@ -48,29 +45,11 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	}
 	// Headers name connector files relative to the module root, whatever the working
 	// directory (go generate runs in the package's directory).
-	root, modPath, _ := findModule(".")
+	root, _ := findModule(".")
 	outs, err := generator.Files(files, *out, root, generator.Options{ModulePath: *module})
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
-	}
-	if *registry != "" {
-		prefix, err := importPath(root, modPath, *out)
-		if err != nil {
-			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
-			return exitInvalid
-		}
-		pkg, err := packageOf(*registry)
-		if err != nil {
-			fmt.Fprintf(stderr, "oauthgen generate: --registry: %v\n", err)
-			return exitInvalid
-		}
-		src, err := generator.Registry(outs, prefix, pkg)
-		if err != nil {
-			fmt.Fprintln(stderr, err)
-			return exitInvalid
-		}
-		outs = append(outs, generator.Output{Connector: "(all)", Package: pkg, Path: *registry, Src: src})
 	}
 	var orphans []string
 	if *prune {
@@ -89,7 +68,7 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintln(stderr, s)
 		}
 		if len(stale) > 0 {
-			fmt.Fprintf(stderr, "%d of %d generated %s out of date: run oauthgen generate (make generate)\n", len(stale), len(outs), plural(len(outs), "file", "files"))
+			fmt.Fprintf(stderr, "%d of %d generated %s out of date; to update, run: oauthgen generate %s\n", len(stale), len(outs), plural(len(outs), "file", "files"), shellJoin(withoutCheck(args)))
 			return exitInvalid
 		}
 		if !*quiet {
@@ -118,55 +97,49 @@ func runGenerate(args []string, stdout, stderr io.Writer) int {
 	return exitOK
 }
 
-// findModule returns the root directory of the module that holds dir and its module
-// path ("" and an error outside a module).
-func findModule(dir string) (root, modPath string, err error) {
+// findModule returns the root directory of the module that holds dir ("" and an
+// error outside a module).
+func findModule(dir string) (root string, err error) {
 	d, err := filepath.Abs(dir)
 	if err != nil {
-		return "", "", err
+		return "", err
 	}
 	for {
-		data, err := os.ReadFile(filepath.Join(d, "go.mod"))
-		if err == nil {
-			return d, modfile.ModulePath(data), nil
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d, nil
 		}
 		parent := filepath.Dir(d)
 		if parent == d {
-			return "", "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
+			return "", fmt.Errorf("%s is not inside a Go module (no go.mod)", dir)
 		}
 		d = parent
 	}
 }
 
-// packageOf returns the package name of the Go file at path: the name of its
-// directory.
-func packageOf(path string) (string, error) {
-	abs, err := filepath.Abs(path)
-	if err != nil {
-		return "", err
+// withoutCheck returns args without --check: the same generate command, writing.
+func withoutCheck(args []string) []string {
+	var out []string
+	for i, a := range args {
+		if a == "--" { // the rest are files
+			return append(out, args[i:]...)
+		}
+		if a != "--check" && !strings.HasPrefix(a, "--check=") {
+			out = append(out, a)
+		}
 	}
-	name := filepath.Base(filepath.Dir(abs))
-	if !token.IsIdentifier(name) {
-		return "", fmt.Errorf("%s: its directory name %q is not a Go package name", path, name)
-	}
-	return name, nil
+	return out
 }
 
-// importPath returns the import path of directory dir of the module at root.
-func importPath(root, modPath, dir string) (string, error) {
-	if root == "" || modPath == "" {
-		return "", fmt.Errorf("the working directory is not inside a Go module with a module path")
+// shellJoin joins args for a POSIX shell, single-quoting those with characters the
+// shell would read.
+func shellJoin(args []string) string {
+	quoted := make([]string, len(args))
+	for i, a := range args {
+		if a != "" && strings.Trim(a, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-./=:@%+,") == "" {
+			quoted[i] = a
+			continue
+		}
+		quoted[i] = "'" + strings.ReplaceAll(a, "'", `'\''`) + "'"
 	}
-	abs, err := filepath.Abs(dir)
-	if err != nil {
-		return "", err
-	}
-	rel, err := filepath.Rel(root, abs)
-	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
-		return "", fmt.Errorf("%s is not inside the module at %s", dir, root)
-	}
-	if rel == "." {
-		return modPath, nil
-	}
-	return modPath + "/" + filepath.ToSlash(rel), nil
+	return strings.Join(quoted, " ")
 }

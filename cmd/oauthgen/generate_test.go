@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -36,7 +37,7 @@ func TestGenerateWriteAndCheck(t *testing.T) {
 	}
 	code, _, errOut = runOauthgen("generate", "--check", "-o", dir, src)
 	if code != exitInvalid || !strings.Contains(errOut, path+": stale: 1 line differs, first at line") ||
-		!strings.Contains(errOut, "1 of 1 generated file out of date") {
+		!strings.HasSuffix(errOut, "\n1 of 1 generated file out of date; to update, run: oauthgen generate -o "+dir+" "+src+"\n") {
 		t.Errorf("--check of a stale file: exit %d\n%s", code, errOut)
 	}
 	if got, _ := os.ReadFile(path); string(got) != stale {
@@ -65,7 +66,8 @@ func TestGenerateErrors(t *testing.T) {
 	if code, _, errOut := runOauthgen("generate"); code != exitUsage || !strings.Contains(errOut, "no FILE or DIR") {
 		t.Errorf("no args: exit %d %s", code, errOut)
 	}
-	if code, out, _ := runOauthgen("generate", "--help"); code != exitOK || !strings.Contains(out, "--check") {
+	// --registry, repository tooling, moved to internal/cmd/generate-registry.
+	if code, out, _ := runOauthgen("generate", "--help"); code != exitOK || !strings.Contains(out, "--check") || strings.Contains(out, "registry") {
 		t.Errorf("--help: exit %d %s", code, out)
 	}
 	dir := t.TempDir()
@@ -119,16 +121,20 @@ func TestGenerateOrphans(t *testing.T) {
 	}
 }
 
-// The registry of the checked-in packages is up to date by the CLI's --check, and a
-// registry file whose directory is no package name is refused.
-func TestGenerateRegistry(t *testing.T) {
-	code, out, errOut := runOauthgen("generate", "--check", "--registry", "../../internal/registry/clients.go", "-o", "../../generated", "../../connectors/")
-	if code != exitOK || !strings.Contains(out, "generated files up to date") {
-		t.Errorf("--check with --registry: exit %d\n%s%s", code, out, errOut)
+// --check names the command that updates the files: the same arguments without
+// --check, quoted for a shell where needed; no Makefile of this repository.
+func TestGenerateCheckSaysWhatToRun(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "gen out")
+	code, out, errOut := runOauthgen("generate", "--check", "-q", "--prune", "-o", dir, "../../connectors/tiktok.json")
+	want := filepath.Join(dir, "tiktok", "tiktok.go") + ": missing (generate it from ../../connectors/tiktok.json)\n" +
+		"1 of 1 generated file out of date; to update, run: oauthgen generate -q --prune -o '" + dir + "' ../../connectors/tiktok.json\n"
+	if code != exitInvalid || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
 	}
-	bad := filepath.Join(t.TempDir(), "my-registry", "clients.go")
-	code, _, errOut = runOauthgen("generate", "--check", "--registry", bad, "-o", "../../generated", "../../connectors/tiktok.json")
-	if code != exitInvalid || !strings.Contains(errOut, `--registry: `+bad+`: its directory name "my-registry" is not a Go package name`) {
-		t.Errorf("--registry in a directory that is no package name: exit %d\n%s", code, errOut)
+	if got := shellJoin([]string{"--check=x", "it's", "", "a b", "ok/path.json"}); got != `--check=x 'it'\''s' '' 'a b' ok/path.json` {
+		t.Errorf("shellJoin: %s", got)
+	}
+	if got := withoutCheck([]string{"--check", "-o", "x", "--check=true", "--", "--check"}); !reflect.DeepEqual(got, []string{"-o", "x", "--", "--check"}) {
+		t.Errorf("withoutCheck: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -29,8 +30,8 @@ var importFormats = map[string]func([]byte) (*schema.Connector, []importer.Warni
 	"integration-app": importer.FromIntegrationApp,
 }
 
-func runImport(args []string, stdout, stderr io.Writer) int {
-	return importCommand(args, stdout, stderr)
+func runImport(_ context.Context, e *env, args []string) int {
+	return importCommand(args, e.stdout, e.stderr)
 }
 
 // importCommand is the import command (runImport adapts it to the command table).
@@ -132,14 +133,9 @@ func importCommand(args []string, stdout, stderr io.Writer) int {
 }
 
 // checkConnector loads a connector file the way validate and generate do, so that
-// import writes nothing they would refuse. It is the one place that loads: switch it
-// when loading becomes one call.
+// import writes nothing they would refuse.
 func checkConnector(name string, body []byte) error {
-	c, err := schema.Parse(name, body)
-	if err != nil {
-		return err
-	}
-	_, err = model.Resolve(c)
+	_, err := model.Parse(name, body)
 	return err
 }
 
@@ -229,21 +225,12 @@ func nangoConnector(e importer.NangoEntry, schemaRef string, packages map[string
 // messages quote values, and warnings quote none of the source.
 func invalidAt(err error) string {
 	var errs schema.Errors
-	if errors.As(err, &errs) && len(errs) > 0 {
-		ptrs := make([]string, 0, len(errs))
-		for _, e := range errs {
-			ptrs = append(ptrs, e.Pointer)
-		}
-		return "at " + strings.Join(ptrs, ", ")
+	if !errors.As(err, &errs) || len(errs) == 0 {
+		return "see oauthgen validate"
 	}
-	// model.Resolve's errors start with the connector's name, then the pointer.
-	msg := err.Error()
-	if i := strings.Index(msg, ": /"); i >= 0 {
-		ptr := msg[i+2:]
-		if j := strings.IndexByte(ptr, ':'); j >= 0 {
-			ptr = ptr[:j]
-		}
-		return "at " + ptr
+	ptrs := make([]string, 0, len(errs))
+	for _, e := range errs {
+		ptrs = append(ptrs, e.Pointer)
 	}
-	return "see oauthgen validate"
+	return "at " + strings.Join(ptrs, ", ")
 }

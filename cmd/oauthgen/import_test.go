@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -18,9 +19,7 @@ const (
 )
 
 func runCLI(args ...string) (code int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
-	return code, out.String(), errb.String()
+	return runOauthgen(args...)
 }
 
 func TestImportChiefOnboardingToStdout(t *testing.T) {
@@ -28,10 +27,11 @@ func TestImportChiefOnboardingToStdout(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("exit %d, stderr:\n%s", code, errs)
 	}
-	c, err := schema.Parse("stdout", []byte(out))
+	m, err := model.Parse("stdout", []byte(out))
 	if err != nil {
 		t.Fatalf("output does not validate: %v\n%s", err, out)
 	}
+	c := m.Source
 	if c.Name != "Google" || c.OAuth2.Config.Step3AccessURL != "https://oauth2.googleapis.com/token" {
 		t.Errorf("unexpected connector: name %q, token URL %q", c.Name, c.OAuth2.Config.Step3AccessURL)
 	}
@@ -49,10 +49,11 @@ func TestImportIntegrationAppToFileWithName(t *testing.T) {
 	if out != "" {
 		t.Errorf("stdout not empty with -o: %q", out)
 	}
-	c, err := schema.Load(dst)
+	m, err := model.Load(dst)
 	if err != nil {
 		t.Fatalf("written file does not validate: %v", err)
 	}
+	c := m.Source
 	if c.Name != "Example CRM" {
 		t.Errorf("name = %q, want Example CRM", c.Name)
 	}

@@ -9,9 +9,11 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 )
 
 // Exit codes.
@@ -25,19 +27,36 @@ const (
 type command struct {
 	name    string
 	summary string
-	// run parses args (everything after the command name) and does the work. It
-	// returns an exit code.
-	run func(args []string, stdout, stderr io.Writer) int
+	// run parses args (everything after the command name) and does the work until
+	// ctx ends. It returns an exit code.
+	run func(ctx context.Context, e *env, args []string) int
+}
+
+// env is what a command reads and writes besides its arguments: the process's
+// environment variables and standard streams when oauthgen runs as a program, a
+// test's when the test calls run. Commands use nothing else of the process, so that
+// tests run them in-process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
 }
 
 // commands lists the subcommands in the order --help shows them.
-var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd, &authorizeCmd}
+var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd, &authorizeCmd, &fakeCmd}
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	// An interrupt ends ctx, so that authorize stops its callback server and says why.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	code := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(code)
 }
 
-func run(args []string, stdout, stderr io.Writer) int {
+// run runs the oauthgen command line args (without the program name) and returns the
+// exit code. getenv, stdin, stdout and stderr stand for the process's.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		usage(stderr)
 		return exitUsage
@@ -49,7 +68,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	}
 	for _, c := range commands {
 		if c.name == args[0] {
-			return c.run(args[1:], stdout, stderr)
+			return c.run(ctx, &env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}, args[1:])
 		}
 	}
 	fmt.Fprintf(stderr, "oauthgen: unknown command %q\n\n", args[0])

@@ -1,8 +1,8 @@
 package main
 
 import (
+	"context"
 	"fmt"
-	"io"
 
 	"github.com/spf13/pflag"
 
@@ -15,7 +15,8 @@ var schemaCmd = command{
 	run:     runSchema,
 }
 
-func runSchema(args []string, stdout, stderr io.Writer) int {
+func runSchema(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("schema", pflag.ContinueOnError)
 	usage := usageFor(fs, "schema",
 		"Prints the JSON Schema (draft 2020-12) of connector files, the one",

@@ -1,9 +1,9 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"sort"
@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -20,11 +21,13 @@ var validateCmd = command{
 	run:     runValidate,
 }
 
-func runValidate(args []string, stdout, stderr io.Writer) int {
+func runValidate(_ context.Context, e *env, args []string) int {
+	stdout, stderr := e.stdout, e.stderr
 	fs := pflag.NewFlagSet("validate", pflag.ContinueOnError)
 	quiet := fs.BoolP("quiet", "q", false, "print nothing for valid files and no summary")
 	usage := usageFor(fs, "validate [flags] FILE|DIR...",
-		"Validates connector files; a directory stands for the *.json files in it.",
+		"Validates connector files; a directory stands for the *.json files in it",
+		"(*.schema.json excepted).",
 		"Problems go to stderr as file:line:col: /json/pointer: message.",
 		"Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
@@ -42,7 +45,7 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 	}
 	bad, problems := 0, 0
 	for _, f := range files {
-		_, err := schema.Load(f)
+		_, err := model.Load(f)
 		var errs schema.Errors
 		switch {
 		case err == nil:
@@ -73,7 +76,8 @@ func runValidate(args []string, stdout, stderr io.Writer) int {
 }
 
 // expandConnectorArgs turns FILE|DIR arguments into files: a directory stands for the
-// *.json files directly inside it, sorted.
+// *.json files directly inside it, sorted, except *.schema.json: the JSON Schema that
+// editors read sits beside the connectors (connector.schema.json) and is none.
 func expandConnectorArgs(args []string) ([]string, error) {
 	var files []string
 	for _, a := range args {
@@ -91,12 +95,12 @@ func expandConnectorArgs(args []string) ([]string, error) {
 		}
 		var found []string
 		for _, e := range entries {
-			if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") {
+			if !e.IsDir() && strings.HasSuffix(e.Name(), ".json") && !strings.HasSuffix(e.Name(), ".schema.json") {
 				found = append(found, filepath.Join(a, e.Name()))
 			}
 		}
 		if len(found) == 0 {
-			return nil, fmt.Errorf("%s: no *.json files in this directory", a)
+			return nil, fmt.Errorf("%s: no connector files (*.json but *.schema.json) in this directory", a)
 		}
 		sort.Strings(found)
 		files = append(files, found...)

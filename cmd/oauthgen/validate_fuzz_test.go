@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -23,7 +24,7 @@ func FuzzValidate(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		_, err := schema.Parse("fuzz.json", data)
+		_, err := model.Parse("fuzz.json", data)
 		if err == nil {
 			return
 		}

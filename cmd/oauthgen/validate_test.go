@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"path/filepath"
@@ -11,12 +12,15 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-// runOauthgen runs oauthgen in-process.
+// runOauthgen runs oauthgen in-process, with an empty environment and stdin.
 func runOauthgen(args ...string) (code int, stdout, stderr string) {
 	var out, errb bytes.Buffer
-	code = run(args, &out, &errb)
+	code = run(context.Background(), args, noEnv, strings.NewReader(""), &out, &errb)
 	return code, out.String(), errb.String()
 }
+
+// noEnv is an environment without variables.
+func noEnv(string) string { return "" }
 
 func TestValidateConnectorsDir(t *testing.T) {
 	code, out, errOut := runOauthgen("validate", "../../connectors/")
@@ -128,7 +132,7 @@ func TestValidateUsage(t *testing.T) {
 	if code, _, errOut := runOauthgen("validate", "does/not/exist.json"); code != exitInvalid || !strings.Contains(errOut, "does/not/exist.json") {
 		t.Errorf("missing file: %d %q", code, errOut)
 	}
-	if code, _, errOut := runOauthgen("validate", t.TempDir()); code != exitInvalid || !strings.Contains(errOut, "no *.json files") {
+	if code, _, errOut := runOauthgen("validate", t.TempDir()); code != exitInvalid || !strings.Contains(errOut, "no connector files (*.json but *.schema.json)") {
 		t.Errorf("empty dir: %d %q", code, errOut)
 	}
 }
@@ -243,5 +247,37 @@ func TestValidateCallbackParams(t *testing.T) {
 		if lines := strings.Split(errOut, "\n"); code != exitInvalid || lines[0] != f+tc.want {
 			t.Errorf("exit %d:\n%s\nwant first line:\n%s", code, errOut, f+tc.want)
 		}
+	}
+}
+
+// A directory stands for its connectors: the JSON Schema placed beside them
+// (*.schema.json) is not one.
+func TestValidateDirSkipsSchema(t *testing.T) {
+	dir := t.TempDir()
+	conn, err := os.ReadFile("../../connectors/tiktok.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "tiktok.json"), conn, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "connector.schema.json"), schema.JSON(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runOauthgen("validate", dir)
+	if want := filepath.Join(dir, "tiktok.json") + ": ok\n1 file valid\n"; code != exitOK || out != want || errOut != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want stdout %q", code, out, errOut, want)
+	}
+	// A file named on the command line is validated whatever its name.
+	code, _, errOut = runOauthgen("validate", "-q", filepath.Join(dir, "connector.schema.json"))
+	if code != exitInvalid || errOut == "" {
+		t.Errorf("a schema file named explicitly: exit %d, stderr %q", code, errOut)
+	}
+	if err := os.Remove(filepath.Join(dir, "tiktok.json")); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runOauthgen("validate", dir)
+	if want := "oauthgen validate: " + dir + ": no connector files (*.json but *.schema.json) in this directory\n"; code != exitInvalid || errOut != want {
+		t.Errorf("only a schema: exit %d, stderr %q, want %q", code, errOut, want)
 	}
 }

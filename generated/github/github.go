@@ -16,6 +16,16 @@
 // Provider documentation:
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://github.com/login/oauth/authorize
+//   - token: https://github.com/login/oauth/access_token
+//   - API base URL (BaseURL): https://api.github.com/
+//   - test request (Verify): GET https://api.github.com/user
+//
+// The authorize URL carries response_type=code, scope=read:user user:email
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: API calls carry the headers Accept,
 // X-GitHub-Api-Version.
 package github
@@ -33,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "GitHub"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "github"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}
@@ -155,7 +162,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

@@ -13,6 +13,18 @@
 // Provider documentation:
 // https://developers.google.com/identity/protocols/oauth2/web-server
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.google.com/o/oauth2/v2/auth
+//   - token: https://oauth2.googleapis.com/token
+//   - revocation: https://oauth2.googleapis.com/revoke
+//   - API base URL (BaseURL): https://www.googleapis.com/
+//   - test request (Verify): GET https://www.googleapis.com/oauth2/v3/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// access_type=offline, include_granted_scopes=true, prompt=consent besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package google
 
@@ -29,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Google"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "google"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -167,7 +176,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/authorize
+//   - token: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/token
+//   - API base URL (BaseURL): https://graph.microsoft.com/v1.0/
+//   - test request (Verify): GET https://graph.microsoft.com/v1.0/me
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// response_mode=query besides client_id, redirect_uri, state and the PKCE
+// challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package microsoft
 
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Microsoft Entra ID"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "microsoft%20entra%20id"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -173,7 +181,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

@@ -4,7 +4,8 @@
 // request, refresh, a 401 answered by one refresh and retry, and revocation. Every
 // request for one of the connector's real URLs is sent to the fake provider instead
 // (oauthtest.Redirect).
-// It serves the catalog's and the importers' end-to-end tests.
+// It serves the catalog's and the importers' end-to-end tests, and holds the helpers
+// every catalog test shares (catalog.go).
 package e2e
 
 import (
@@ -21,7 +22,6 @@ import (
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/schema"
 )
 
 // Fixture is how the fake provider plays one connector's provider, and what the flow
@@ -93,14 +93,7 @@ type env struct {
 // client whose requests for the connector's URLs go to it. The caller closes env.p.
 func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	t.Helper()
-	sc, err := schema.Parse(name, data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	m, err := model.Resolve(sc)
-	if err != nil {
-		t.Fatalf("model: %v", err)
-	}
+	m := Parse(t, name, data)
 	params, err := m.CheckParams(fx.Params)
 	if err != nil {
 		t.Fatalf("params: %v", err)
@@ -240,18 +233,9 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		if m.TestRequest == nil {
 			return // the seed's HubSpot and TikTok examples have none
 		}
-		target := m.Render(m.TestRequest.URL, vals, vars)
-		req, err := http.NewRequestWithContext(ctx, or(m.TestRequest.Method, "GET"), target, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := client.HTTPClient(ctx, tok).Do(req)
-		if err != nil {
-			t.Fatalf("%s: API call: %v", when, err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: API call answered %s", when, resp.Status)
+		// Verify, as the clients do: the test request with its body and headers.
+		if err := client.Verify(ctx, tok, m.TestRequest.Method, m.Render(m.TestRequest.URL, vals, vars)); err != nil {
+			t.Fatalf("%s: test request: %v", when, err)
 		}
 	}
 	callAPI(tok, "after the exchange")

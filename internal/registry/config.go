@@ -2,9 +2,9 @@
 // connector file, so that one test binary can run all of them: the end-to-end test in
 // generated/ and the differential test in internal/difftest both use it.
 //
-// clients.go is generated (generator.Registry) together with generated/ by
-// `make generate` (or go generate ./generated); a test in generator fails when it is
-// stale. This file is hand-written.
+// clients.go is written by internal/cmd/generate-registry, run with generated/ by
+// `make generate` (or go generate ./generated); a test there fails when it is stale.
+// This file is hand-written.
 package registry
 
 import (

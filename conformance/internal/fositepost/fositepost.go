@@ -6,6 +6,17 @@
 // ory/fosite with the client id and secret in the form body
 // (client_secret_post), without PKCE.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package fositepost
 
@@ -22,9 +33,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Post"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20post"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -152,7 +160,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

@@ -1,0 +1,118 @@
+package model
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// Load reads the connector file at path and loads it completely; see Parse.
+func Load(path string) (*Connector, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	return Parse(path, data)
+}
+
+// Parse loads connector file data completely (name is used in error positions): it is
+// the one loader of every program that reads connectors (the generator, the dynamic
+// client, oauthgen validate). It runs, in order:
+//
+//   - the checks of schema.Parse: JSON syntax, the JSON Schema, the semantic checks;
+//   - the template checks: every template is parsed by package jinja and checked
+//     against the variables of its place, with problems at the line and column of the
+//     character inside the template string;
+//   - resolution (Resolve), so that a file Parse accepts is one the generator and the
+//     dynamic client accept.
+//
+// When the file has problems the error is a schema.Errors holding every one, each
+// with its line and column. Parse never panics.
+func Parse(name string, data []byte) (m *Connector, err error) {
+	in := schema.Check(name, data)
+	if in.Connector == nil {
+		return nil, in.Err()
+	}
+	var more []*schema.Error
+	defer func() {
+		// Defence in depth, as in package schema: a bug in a check must surface as an
+		// error of the file, never as a crash of the caller.
+		if r := recover(); r != nil {
+			m, err = nil, in.Err(in.ErrorAt("", fmt.Sprintf("internal error while checking this file (please report): %v", r)))
+		}
+	}()
+	more, m = check(in)
+	if err := in.Err(more...); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// check checks the templates of a file that schema has checked and, when it has no
+// problem so far, resolves it. It returns the problems it found and the model (nil
+// when there are problems).
+func check(in *schema.Checked) ([]*schema.Error, *Connector) {
+	var out []*schema.Error
+	valid := len(in.Errors) == 0
+	// The auth_form must resolve into Params fields for the scopes to exist. When the
+	// file is otherwise valid, say why it does not (a clash of Go names, say); when it
+	// is not, the other problems explain it, and only template syntax is checked.
+	resolves := true
+	if _, err := Scope(in.Connector, schema.PlaceAPI); err != nil {
+		resolves = false
+		if valid {
+			out = append(out, modelError(in, err))
+		}
+	}
+	scopes := map[schema.TemplatePlace]jinja.Scope{}
+	for _, ts := range in.Templates {
+		t, err := jinja.Parse(ts.Value)
+		if err != nil {
+			var je *jinja.Error
+			if errors.As(err, &je) {
+				out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
+			} else {
+				out = append(out, ts.ErrorAt(0, "template: "+err.Error()))
+			}
+			continue
+		}
+		if !resolves {
+			continue
+		}
+		scope, ok := scopes[ts.Place]
+		if !ok {
+			if scope, err = Scope(in.Connector, ts.Place); err != nil {
+				continue // reported above
+			}
+			scopes[ts.Place] = scope
+		}
+		for _, je := range t.Check(scope) {
+			out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
+		}
+	}
+	// A file that passes every check above must also resolve. Resolve stops at its
+	// first problem, and would repeat one of those reported above, so it runs only
+	// when there are none.
+	if !valid || !resolves || len(out) > 0 {
+		return out, nil
+	}
+	m, err := resolve(in.Connector)
+	if err != nil {
+		return append(out, modelError(in, err)), nil
+	}
+	return nil, m
+}
+
+// modelError places an error of this package, which starts with the JSON pointer
+// it is about ("/oauth2/auth_form/1/name: ..."), at that value.
+func modelError(in *schema.Checked, err error) *schema.Error {
+	msg, ptr := err.Error(), "/oauth2/auth_form"
+	if p, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(p, "/") && !strings.Contains(p, " ") {
+		ptr, msg = p, rest
+	}
+	return in.ErrorAt(ptr, msg)
+}
