@@ -13,7 +13,7 @@ FUZZ_TARGETS += ./jinja:FuzzParse
 FUZZ_TARGETS += ./conformance:FuzzTokenResponse ./conformance:FuzzGenerateCompile ./conformance:FuzzGenerateFields
 FUZZ_TARGETS += ./model:FuzzResolve
 FUZZ_TARGETS += ./cmd/oauthgen:FuzzExplain
-FUZZ_TARGETS += ./importer:FuzzFromChiefOnboarding ./importer:FuzzFromIntegrationApp
+FUZZ_TARGETS += ./importer:FuzzFromChiefOnboarding ./importer:FuzzFromIntegrationApp ./importer:FuzzFromNango
 
 .PHONY: all generate test vet go-test editor-test consumer-test fuzz bench tools
 
