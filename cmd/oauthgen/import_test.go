@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"flag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -120,7 +119,6 @@ func TestImportHelp(t *testing.T) {
 	}
 }
 
-var updateNango = flag.Bool("update", false, "rewrite the Nango import's expected output in "+nangoWant)
 
 const (
 	nangoFixture = "../../importer/testdata/nango/providers.yaml"
@@ -131,7 +129,7 @@ const (
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
 	path := filepath.Join(nangoWant, name)
-	if *updateNango {
+	if *update { // -update also rewrites the Nango import's expected output in nangoWant
 		if err := os.MkdirAll(nangoWant, 0o755); err != nil {
 			t.Fatal(err)
 		}

@@ -311,7 +311,7 @@ func TestValidateLoopbackPort(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite the golden files of testdata/validate")
+var update = flag.Bool("update", false, "rewrite the golden files: testdata/validate, and the Nango import's expected output")
 
 // TestValidateGolden runs validate on each file of testdata/validate and compares its
 // exit status, stdout and stderr with the file's golden output (go test -update
