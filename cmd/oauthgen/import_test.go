@@ -119,7 +119,6 @@ func TestImportHelp(t *testing.T) {
 	}
 }
 
-
 const (
 	nangoFixture = "../../importer/testdata/nango/providers.yaml"
 	nangoWant    = "../../importer/testdata/nango/want"
