@@ -10,9 +10,12 @@ type TemplatePlace string
 const (
 	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
 	PlaceAuthorize TemplatePlace = "authorize"
-	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
+	// PlaceToken: step3_access_url, token_refresh_url, revoke_url, revoke.url and the values of
 	// extra_access_url, extra_refresh_url and token_request_headers.
 	PlaceToken TemplatePlace = "token"
+	// PlaceRevoke: the values of revoke.params, which may also use token (the token
+	// revoked).
+	PlaceRevoke TemplatePlace = "revoke"
 	// PlaceAPI: base_url, userinfo.url, test_request.url and the values of
 	// header.extra_headers and header.extra_query.
 	PlaceAPI TemplatePlace = "api"
@@ -130,6 +133,9 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "extra_refresh_url", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "revoke", "url"}, PlaceToken},
+	{[]string{"oauth2", "config", "revoke", "params", "*"}, PlaceRevoke},
+	{[]string{"oauth2", "config", "revoke", "headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},
 	{[]string{"header", "token_prefix"}, PlaceHeader},
