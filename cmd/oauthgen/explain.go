@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/oauth2"
@@ -59,10 +60,18 @@ type explanation struct {
 	TokenRequest *explainRequest `json:"token_request"`
 	// TokenFallback is the token request in the other encoding, sent once when the
 	// provider refuses the first (connectors with a fallback body type).
-	TokenFallback   *explainRequest   `json:"token_request_fallback,omitempty"`
-	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
-	RefreshRequest  *explainRequest   `json:"refresh_request"`
-	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
+	TokenFallback   *explainRequest `json:"token_request_fallback,omitempty"`
+	UserinfoRequest *explainRequest `json:"userinfo_request,omitempty"`
+	RefreshRequest  *explainRequest `json:"refresh_request"`
+	RevokeRequest   *explainRequest `json:"revoke_request,omitempty"`
+	// Revocation says what the revocation request is: "RFC 7009", or what the
+	// provider's own request sends.
+	Revocation string `json:"revocation,omitempty"`
+	// RefreshLifetime says how the refresh token's lifetime is known, and Refresh
+	// Expiry the expiry the runtime kept with the explained token (RFC 3339), when the
+	// connector models the lifetime.
+	RefreshLifetime string            `json:"refresh_token_lifetime,omitempty"`
+	RefreshExpiry   string            `json:"refresh_token_expiry,omitempty"`
 	BaseURL         string            `json:"base_url"`
 	APIRequest      *explainRequest   `json:"api_request"`
 	APIAuth         string            `json:"api_auth"`
@@ -270,6 +279,15 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 			return nil, err
 		}
 		ex.RevokeRequest = shown(take(), 0)
+		ex.Revocation = "RFC 7009"
+		if m.Revocation != nil {
+			ex.Revocation = "the provider's own: " + m.Revocation.Describe()
+		}
+	}
+	if ex.RefreshLifetime = refreshLifetime(m); ex.RefreshLifetime != "" {
+		if exp, ok := runtime.RefreshTokenExpiry(tok); ok {
+			ex.RefreshExpiry = exp.Format(time.RFC3339)
+		}
 	}
 
 	ex.BaseURL = c.BaseURLFor(tok)
@@ -305,6 +323,30 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 	}
 	return ex, nil
+}
+
+// explainRefreshLifetime is the refresh-token lifetime, in seconds, of the token
+// response explain makes up when the connector reads one from the response.
+const explainRefreshLifetime = 8726400
+
+// refreshLifetime says how m knows its refresh tokens' lifetime; "" when it does not.
+func refreshLifetime(m *model.Connector) string {
+	var parts []string
+	if p := strings.Join(m.RefreshExpiresIn, "."); p != "" {
+		parts = append(parts, fmt.Sprintf("read from %s in the token response (here %d s)", p, explainRefreshLifetime))
+	}
+	if d := m.RefreshLifetime; d > 0 {
+		s := fmt.Sprintf("%d s", int(d.Seconds()))
+		if d%(24*time.Hour) == 0 {
+			s += fmt.Sprintf(" (%d days)", int(d/(24*time.Hour)))
+		}
+		s += " from each new refresh token"
+		if len(parts) > 0 {
+			s = "else " + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // fallbackRequest runs the first token request once more against a provider that
@@ -400,6 +442,7 @@ func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
 	if !m.Permanent {
 		set(m.RefreshToken, explainRefresh)
 		set(m.ExpiresIn, 3600)
+		set(m.RefreshExpiresIn, explainRefreshLifetime)
 	}
 	set(m.TokenType, "Bearer")
 	fields := append([]runtime.Field(nil), m.Metadata...)
@@ -518,6 +561,15 @@ func printExplanation(w io.Writer, ex *explanation) {
 	printReq("Userinfo request", ex.UserinfoRequest)
 	printReq("Refresh request", ex.RefreshRequest)
 	printReq("Revoke request", ex.RevokeRequest)
+	if ex.Revocation != "" {
+		fmt.Fprintf(w, "  (revocation: %s)\n", ex.Revocation)
+	}
+	if ex.RefreshLifetime != "" {
+		fmt.Fprintf(w, "\nRefresh token lifetime: %s\n", ex.RefreshLifetime)
+		if ex.RefreshExpiry != "" {
+			fmt.Fprintf(w, "  kept with the token: expires %s (runtime.RefreshTokenExpiry)\n", ex.RefreshExpiry)
+		}
+	}
 	fmt.Fprintf(w, "\nBase URL: %s\n", or(ex.BaseURL, "(none)"))
 	printReq("API request (token "+explainAccessToken+")", ex.APIRequest)
 	fmt.Fprintf(w, "\nAPI auth: %s\n", ex.APIAuth)
