@@ -14,8 +14,9 @@
 // Provider documentation:
 // https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
 //
-// Deviations from RFC 6749: the token request body is JSON; a userinfo request
-// after the exchange adds cloud_id, site_url to the token metadata.
+// Deviations from RFC 6749: the token request body is JSON; new refresh tokens
+// live 7776000 seconds; a userinfo request after the exchange adds cloud_id,
+// site_url to the token metadata.
 package atlassian
 
 import (
@@ -24,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -86,10 +88,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 7776000 * time.Second,
 	Userinfo: &runtime.Userinfo{
 		URL: runtime.String("https://api.atlassian.com/oauth/token/accessible-resources"),
 		Fields: []runtime.Field{

@@ -16,8 +16,9 @@
 // Provider documentation:
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
 //
-// Deviations from RFC 6749: API calls carry the headers Accept,
-// X-GitHub-Api-Version.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// DELETE, the access token in a JSON body (access_token), HTTP Basic client
+// authentication; API calls carry the headers Accept, X-GitHub-Api-Version.
 package github
 
 import (
@@ -74,6 +75,15 @@ var flow = runtime.Flow{
 		{Key: "scope", Value: runtime.String("read:user user:email")},
 	},
 	TokenURL: runtime.String("https://github.com/login/oauth/access_token"),
+	Revocation: &runtime.Revocation{
+		Method: "DELETE",
+		Token:  "access_token",
+		Body:   runtime.JSON,
+		Auth:   runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -97,7 +107,8 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for GitHub. It is safe for concurrent use.
 type Client struct {
-	rc *runtime.Client
+	rc       *runtime.Client
+	clientID string
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -105,9 +116,11 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("github: the client id is empty")
 	}
-	return &Client{
-		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
-	}, nil
+	c := &Client{clientID: cfg.ClientID}
+	f := flow
+	f.RevokeURL = runtime.String(c.revokeURL())
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	return c, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.
@@ -160,6 +173,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: DELETE, the access token
+// in a JSON body (access_token), HTTP Basic client authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.github.com/"
@@ -169,6 +188,17 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", "https://api.github.com/user")
+}
+
+// revokeURL renders the revocation URL (/oauth2/config/revoke/url).
+func (c *Client) revokeURL() string {
+	return "https://api.github.com/applications/" + c.clientID + "/grant"
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -13,8 +13,10 @@
 // Provider documentation:
 // https://developers.miro.com/docs/getting-started-with-oauth
 //
-// Deviations from RFC 6749: the token response fields team_id, user_id are kept
-// as token metadata.
+// Deviations from RFC 6749: new refresh tokens live 5184000 seconds; tokens are
+// revoked with the provider's own request: POST, the access token in the query
+// string (access_token), the access token as bearer token; the token response
+// fields team_id, user_id are kept as token metadata.
 package miro
 
 import (
@@ -23,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -75,7 +78,15 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://api.miro.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://api.miro.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://api.miro.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Auth:  runtime.AuthBearer,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -90,6 +101,7 @@ var flow = runtime.Flow{
 		{Name: "team_id", Path: runtime.Path{"team_id"}},
 		{Name: "user_id", Path: runtime.Path{"user_id"}},
 	},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -168,6 +180,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// the query string (access_token), the access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.miro.com/v2/"
@@ -186,6 +204,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		TeamID: v.Credentials["team_id"],
 		UserID: v.Credentials["user_id"],
 	}
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -11,7 +11,8 @@
 //
 // Provider documentation: https://developer.webex.com/docs/integrations
 //
-// Deviations from RFC 6749: PKCE with the S256 method is used.
+// Deviations from RFC 6749: PKCE with the S256 method is used; the refresh
+// token's lifetime is read from refresh_token_expires_in.
 package webex
 
 import (
@@ -74,11 +75,12 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	PKCE:         runtime.PKCES256,
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	PKCE:             runtime.PKCES256,
+	AccessToken:      runtime.Path{"access_token"},
+	RefreshToken:     runtime.Path{"refresh_token"},
+	ExpiresIn:        runtime.Path{"expires_in"},
+	TokenType:        runtime.Path{"token_type"},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

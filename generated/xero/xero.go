@@ -14,9 +14,9 @@
 // https://developer.xero.com/documentation/guides/oauth2/auth-flow
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; a userinfo request after the exchange adds tenant_id,
-// tenant_name to the token metadata; API calls carry the headers
-// xero-tenant-id.
+// authentication; new refresh tokens live 5184000 seconds; a userinfo request
+// after the exchange adds tenant_id, tenant_name to the token metadata; API
+// calls carry the headers xero-tenant-id.
 package xero
 
 import (
@@ -25,6 +25,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -88,10 +89,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 5184000 * time.Second,
 	Userinfo: &runtime.Userinfo{
 		URL: runtime.String("https://api.xero.com/connections"),
 		Fields: []runtime.Field{
