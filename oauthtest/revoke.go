@@ -18,7 +18,7 @@ type Revocation struct {
 	Method string // expected method; default POST
 	// Auth is the expected authentication: AuthBasic (the client id and secret),
 	// AuthBody (the client id and secret as parameters under the configured key
-	// names), RevokeBearer (a valid access token), RevokeSecretBearer (the client
+	// names), AuthBoth (both), RevokeBearer (a valid access token), RevokeSecretBearer (the client
 	// secret as bearer token) or RevokeNoAuth. AuthEither is AuthBasic.
 	Auth ClientAuth
 	// Encoding is how the parameters come: "form", "json" or "query" (in the URL's
@@ -133,6 +133,8 @@ func (p *Provider) ownRevocation(w http.ResponseWriter, cfg Config, rec Request)
 		authOK = rec.HasBasic && rec.BasicUser == cfg.ClientID && rec.BasicPassword == cfg.ClientSecret && !bodySecret
 	case AuthBody:
 		authOK = params[idKey] == cfg.ClientID && params[secKey] == cfg.ClientSecret && rec.Header.Get("Authorization") == ""
+	case AuthBoth:
+		authOK = rec.HasBasic && rec.BasicUser == cfg.ClientID && rec.BasicPassword == cfg.ClientSecret && params[idKey] == cfg.ClientID && params[secKey] == cfg.ClientSecret
 	case RevokeBearer:
 		p.mu.Lock()
 		authOK = p.validAccessLocked(rec.Bearer()) && !bodySecret

@@ -7,6 +7,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -81,4 +82,32 @@ func Nest(m map[string]any, p runtime.Path, v any) {
 		m = sub
 	}
 	m[p[len(p)-1]] = v
+}
+
+// FakeRevocation is how the fake provider plays m's own revocation request
+// (nil for an RFC 7009 connector or one without revocation): the method,
+// authentication and encoding the connector declares, the parameter that carries
+// {{ token }}, and every other parameter with the value it renders to for the client
+// values v and the flow values rv.
+func FakeRevocation(m *model.Connector, v model.Values, rv *runtime.Vars) *oauthtest.Revocation {
+	r := m.Revocation
+	if r == nil {
+		return nil
+	}
+	out := &oauthtest.Revocation{Method: r.Method, Encoding: map[runtime.BodyType]string{runtime.Form: "form", runtime.JSON: "json", 0: "query"}[r.Body]}
+	out.Auth = map[runtime.ClientAuth]oauthtest.ClientAuth{
+		runtime.AuthBody: oauthtest.AuthBody, runtime.AuthHeader: oauthtest.AuthBasic, runtime.AuthBoth: oauthtest.AuthBoth,
+		runtime.AuthBearer: oauthtest.RevokeBearer, runtime.AuthSecretBearer: oauthtest.RevokeSecretBearer, runtime.AuthNone: oauthtest.RevokeNoAuth,
+	}[r.Auth]
+	for _, a := range r.Args {
+		if model.IsVar(a.Value, model.VarToken) {
+			out.TokenKey = a.Key
+			continue
+		}
+		if out.Params == nil {
+			out.Params = map[string]string{}
+		}
+		out.Params[a.Key] = m.Render(a.Value, v, rv)
+	}
+	return out
 }
