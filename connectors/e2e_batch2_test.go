@@ -72,8 +72,10 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"attio.json": {
-		// Non-expiring workspace tokens, no refresh token, no scope parameter.
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true},
+		// Non-expiring workspace tokens, no refresh token, no scope parameter; the
+		// token revokes itself as the bearer of POST /oauth/revoke (204).
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true,
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, Status: 204}},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
 		},

@@ -11,7 +11,9 @@
 // Provider documentation:
 // https://docs.attio.com/rest-api/guides/configuring-oauth
 //
-// Deviations from RFC 6749: tokens are permanent and never refreshed.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, no parameters, the access token as bearer token; tokens are permanent
+// and never refreshed.
 package attio
 
 import (
@@ -66,7 +68,12 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://app.attio.com/oauth/token"),
+	TokenURL:  runtime.String("https://app.attio.com/oauth/token"),
+	RevokeURL: runtime.String("https://app.attio.com/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -143,6 +150,12 @@ func (c Client) GoString() string {
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
