@@ -102,6 +102,10 @@ type Config struct {
 	// accepts. Default (nil): {"sub":"user-1"}.
 	Userinfo any
 
+	// Revocation makes the revocation endpoint expect a provider's own request
+	// instead of RFC 7009's (nil).
+	Revocation *Revocation
+
 	Latency time.Duration // added to every token request
 
 	// Device authorization grant (RFC 8628), at DeviceURL: the first DeviceSlowDown

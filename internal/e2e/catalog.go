@@ -104,3 +104,4 @@ func Listed(m *model.Connector, vals model.Values, elem map[string]any) any {
 	}
 	return root
 }
+
