@@ -104,4 +104,3 @@ func Listed(m *model.Connector, vals model.Values, elem map[string]any) any {
 	}
 	return root
 }
-
