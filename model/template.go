@@ -72,7 +72,7 @@ func (e *TemplateError) Error() string {
 
 // TemplateDocs is the document that says what templates may do and read; every
 // template problem refers to it.
-const TemplateDocs = "docs/templates.md"
+const TemplateDocs = "https://github.com/oauthgen/oauthgen/blob/main/docs/templates.md"
 
 // templateMsg is the message of a template problem: jinja's, with what to do when it
 // is about a variable its place does not define, and where templates are described.
