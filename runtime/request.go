@@ -124,9 +124,12 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(tc.vars))
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.sendClient(ctx).Do(req)
 	if err != nil {
 		return nil, false, c.transportError(tc.op, err, &tc.sec)
+	}
+	if isRedirect(resp) { // not refused: the other body type is not tried either
+		return nil, false, c.redirectError(tc.op, resp)
 	}
 	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()

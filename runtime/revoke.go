@@ -40,9 +40,12 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(v))
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.sendClient(ctx).Do(req)
 	if err != nil {
 		return c.transportError(OpRevoke, err, &tc.sec)
+	}
+	if isRedirect(resp) {
+		return c.redirectError(OpRevoke, resp)
 	}
 	body, tooBig, _ := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
