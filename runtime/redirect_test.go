@@ -81,7 +81,10 @@ func TestCredentialRequestsDoNotFollowRedirects(t *testing.T) {
 		}{
 			{runtime.OpExchange, func() error { _, err := c.Exchange(ctx, "the-code-value"); return err }},
 			{runtime.OpRefresh, func() error { _, err := c.Refresh(ctx, "refresh-token-value"); return err }},
-			{runtime.OpClientCredentials, func() error { _, err := runtime.New(&runtime.Flow{Grant: runtime.ClientCredentials, TokenURL: flow.TokenURL}, runtime.Credentials{ClientID: testID, ClientSecret: testSecret}).Token(ctx); return err }},
+			{runtime.OpClientCredentials, func() error {
+				_, err := runtime.New(&runtime.Flow{Grant: runtime.ClientCredentials, TokenURL: flow.TokenURL}, runtime.Credentials{ClientID: testID, ClientSecret: testSecret}).Token(ctx)
+				return err
+			}},
 			{runtime.OpRevoke, func() error { return c.Revoke(ctx, tok) }},
 			{runtime.OpVerify, func() error { return c.Verify(ctx, tok, "GET", srv.URL+"/test") }},
 		}
