@@ -46,9 +46,12 @@ type Config struct {
 	RedirectURL  string
 	// Params are the end user's auth_form values by field name. Values may be typed
 	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
-	// connector does not define is an error. A non-empty "client_id" or "client_secret"
-	// (the deprecated auth_form names for the end user's own application credentials)
-	// overrides ClientID or ClientSecret, for platforms that keep credentials per user.
+	// connector does not define is an error. Where the connector's auth_form declares
+	// "client_id" or "client_secret" (the deprecated names for the end user's own
+	// application credentials, model.Connector.UserClientID and UserClientSecret), a
+	// non-empty value of it overrides ClientID or ClientSecret, for platforms that keep
+	// credentials per user; elsewhere the name is unknown, an error, so an end user's
+	// form values can never swap the platform's application.
 	Params map[string]any
 }
 
@@ -73,8 +76,9 @@ type Client struct {
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
-// (and the client secret when the connector requires it), given in cfg or overridden by
-// the params client_id and client_secret (see Config.Params), defaults are applied to the
+// (and the client secret when the connector requires it), given in cfg or, where the
+// connector declares them, overridden by the params client_id and client_secret (see
+// Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
 // ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
@@ -83,9 +87,13 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 		return nil, errors.New("dynamic: nil connector")
 	}
 	for _, o := range []struct {
-		name string
-		dst  *string
-	}{{"client_id", &cfg.ClientID}, {"client_secret", &cfg.ClientSecret}} {
+		name     string
+		declared bool
+		dst      *string
+	}{{"client_id", m.UserClientID, &cfg.ClientID}, {"client_secret", m.UserClientSecret, &cfg.ClientSecret}} {
+		if !o.declared {
+			continue // not the end user's to give: CheckParams refuses the name
+		}
 		switch v := cfg.Params[o.name].(type) {
 		case nil:
 		case string:

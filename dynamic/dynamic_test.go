@@ -13,6 +13,7 @@ import (
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -339,5 +340,42 @@ func TestParamsOverrideClientCredentials(t *testing.T) {
 	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "s", Params: map[string]any{"client_id": 7}}); err == nil ||
 		!strings.Contains(err.Error(), "client_id: want a string, got int") {
 		t.Errorf("non-string client_id: %v", err)
+	}
+}
+
+// Params may carry client_id and client_secret only where the connector's auth_form
+// declares them: elsewhere an end user's form values must not swap the platform's
+// application, and the names are unknown, as they have no field in the generated
+// package.
+func TestParamsCannotSwapUndeclaredClientCredentials(t *testing.T) {
+	for _, name := range catalogFiles(t) {
+		m := catalog(t, name)
+		for _, key := range []string{"client_id", "client_secret"} {
+			declared := map[string]bool{"client_id": m.UserClientID, "client_secret": m.UserClientSecret}[key]
+			if declared {
+				continue
+			}
+			params := e2e.Params(m, map[string]any{key: "attacker-value"})
+			_, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret", Params: params})
+			if want := m.Package + `: unknown parameter "` + key + `"`; err == nil || err.Error() != want {
+				t.Errorf("%s: %s in Params: error %v, want %q", name, key, err, want)
+			}
+		}
+	}
+	// Declared client_id only: the secret stays the platform's to give.
+	m, err := dynamic.Parse("ownid.json", []byte(`{"name": "Own Id", "oauth2": {"auth_form": [{"name": "client_id"}],
+  "config": {"flow": "client_credentials", "step3_access_url": "https://id.example/token"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.UserClientID || m.UserClientSecret {
+		t.Fatalf("UserClientID %v, UserClientSecret %v", m.UserClientID, m.UserClientSecret)
+	}
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_id": "user-id"}})
+	if err != nil || !strings.Contains(c.String(), `"user-id"`) {
+		t.Errorf("declared client_id: %v, %v", c, err)
+	}
+	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_secret": "x"}}); err == nil {
+		t.Error("an undeclared client_secret in Params was accepted")
 	}
 }

@@ -42,6 +42,10 @@ type Connector struct {
 	// deprecated auth_form field client_secret is required.
 	ClientIDRequired     bool
 	ClientSecretRequired bool
+	// UserClientID and UserClientSecret say whether the auth_form declares the
+	// deprecated field client_id (client_secret): only then is the value the end
+	// user's, and only then does a dynamic client read it from Config.Params.
+	UserClientID, UserClientSecret bool
 
 	Grant runtime.Grant
 

@@ -175,8 +175,12 @@ func (r *resolver) params() {
 	m.Params = params
 	m.ClientIDRequired = true
 	for _, f := range c.OAuth2.AuthForm {
-		if f.Name == "client_secret" && f.Required {
-			m.ClientSecretRequired = true
+		switch f.Name {
+		case "client_id":
+			m.UserClientID = true
+		case "client_secret":
+			m.UserClientSecret = true
+			m.ClientSecretRequired = f.Required
 		}
 	}
 	r.scopes = map[schema.TemplatePlace]jinja.Scope{}
