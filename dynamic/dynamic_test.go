@@ -2,6 +2,7 @@ package dynamic_test
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -377,5 +378,31 @@ func TestParamsCannotSwapUndeclaredClientCredentials(t *testing.T) {
 	}
 	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_secret": "x"}}); err == nil {
 		t.Error("an undeclared client_secret in Params was accepted")
+	}
+}
+
+// oauth2.config.issuer reaches the flow: a callback from another issuer is refused,
+// and a connector with pkce refuses an exchange without a verifier.
+func TestIssuerAndPKCEFromConnectorFile(t *testing.T) {
+	m, err := dynamic.Parse("iss.json", []byte(`{"name": "Iss", "oauth2": {"config": {
+  "step1_authorize_url": "https://id.example/authorize", "step3_access_url": "https://id.example/token",
+  "issuer": "https://id.example", "pkce": "S256"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Static.Issuer != "https://id.example" {
+		t.Fatalf("Static.Issuer %q", m.Static.Issuer)
+	}
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ExchangeCallback(context.Background(), url.Values{"code": {"c"}, "iss": {"https://evil.example"}}, oauth2.VerifierOption("v"))
+	var ce *runtime.CallbackError
+	if !errors.As(err, &ce) {
+		t.Errorf("iss of another issuer: %v, want a *runtime.CallbackError", err)
+	}
+	if _, err := c.Exchange(context.Background(), "c"); err == nil || !strings.Contains(err.Error(), "code verifier") {
+		t.Errorf("exchange without a verifier: %v", err)
 	}
 }

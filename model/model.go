@@ -71,6 +71,7 @@ type Connector struct {
 	RefreshArgs  []Arg // grant_type first, then extra_refresh_url
 	WithoutCode  bool
 	PKCE         runtime.PKCE
+	Issuer       string // oauth2.config.issuer: the callback's iss must equal it when present
 
 	CallbackParams []runtime.Field // template name -> callback query parameter
 	// ExchangeNeedsCallback: the exchange's token request (token URL, exchange

@@ -282,6 +282,7 @@ func (r *resolver) tokenRequest() {
 	m.ClientIDKey = orDefault(cfg.AlternativeClientIDKey, "client_id")
 	m.SecretKey = orDefault(cfg.AlternativeClientSecretKey, "client_secret")
 	m.CodeKey = orDefault(cfg.AlternativeCodeKey, "code")
+	m.Issuer = cfg.Issuer
 	m.Headers = r.args(conf+"token_request_headers", schema.PlaceToken, cfg.TokenRequestHeaders)
 }
 

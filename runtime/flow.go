@@ -148,7 +148,8 @@ type Flow struct {
 	ExchangeArgs []Arg // grant_type and extra_access_url
 	RefreshArgs  []Arg // grant_type and extra_refresh_url
 	WithoutCode  bool
-	PKCE         PKCE
+	PKCE         PKCE   // an exchange without the verifier is refused before it is sent
+	Issuer       string // RFC 9207: a callback's iss, when present, must equal it; zero: not checked
 
 	// CallbackParams maps a template name (callback.<name>) to the callback query
 	// parameter it is read from.

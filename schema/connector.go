@@ -245,6 +245,12 @@ type Config struct {
 	// WithoutCode means the callback carries no code; the exchange is made without one.
 	WithoutCode bool `json:"without_code,omitempty" jsonschema:"default=false"`
 
+	// Issuer is the authorization server's issuer identifier (RFC 9207), exactly as
+	// the provider sends it in the callback's iss parameter. When set, a callback
+	// whose iss differs is refused before any exchange (a mix-up attack: a code from
+	// another provider); a callback without iss is accepted.
+	Issuer string `json:"issuer,omitempty" jsonschema:"format=uri,example=https://accounts.google.com"`
+
 	// RevokeURL is the RFC 7009 token revocation endpoint (template).
 	RevokeURL string `json:"revoke_url,omitempty"`
 

@@ -180,7 +180,7 @@ func (d *document) checkConfig() {
 			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
 		}
 	case FlowClientCredentials:
-		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params"} {
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "issuer"} {
 			if n := cfg.get(k); n != nil {
 				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
 			}
