@@ -161,7 +161,7 @@ type Flow struct {
 	TokenType    Path
 	Metadata     []Field
 
-	DefaultExpiresIn time.Duration // lifetime when the response has none
+	DefaultExpiresIn time.Duration // lifetime when the response has none or a malformed one (negative, NaN, ...); zero: unknown
 	Permanent        bool          // never refresh
 	RefreshBefore    time.Duration // zero: min(30 min, half the lifetime)
 
