@@ -406,3 +406,23 @@ func TestIssuerAndPKCEFromConnectorFile(t *testing.T) {
 		t.Errorf("exchange without a verifier: %v", err)
 	}
 }
+
+// dynamic.Config and Client print, marshal to JSON and log without the client secret
+// and the end user's values (a password among them); so does a Config whose password
+// is given as a runtime.Secret, and the client built from it.
+func TestConfigRedactsSecrets(t *testing.T) {
+	const secret, password = "platform-client-secret-7", "end-user-api-key-7"
+	m := catalog(t, "etsy.json")
+	for _, pw := range []any{password, runtime.Secret(password)} {
+		cfg := dynamic.Config{ClientID: "id", ClientSecret: secret, RedirectURL: "https://app.example/cb", Params: map[string]any{"api_key": pw}}
+		e2e.NoSecretShown(t, "dynamic.Config", cfg, secret, password)
+		c, err := dynamic.New(m, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e2e.NoSecretShown(t, "dynamic.Client", c, secret, password)
+		if got := c.Params()["api_key"]; got != password {
+			t.Errorf("api_key %v: the value did not reach the client", got)
+		}
+	}
+}

@@ -258,14 +258,16 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
 	}
-	// String and GoString have value receivers so that printing a Client value does
+	// String and Format have value receivers so that printing a Client value does
 	// not show its fields (the end user's values) either.
 	g.f.Comment("String describes the client without its secrets.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
 		jen.Return(jen.Lit(m.Package + ".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
 	g.f.Line()
-	g.f.Comment("GoString is like String: %#v never prints a secret.")
-	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
+	g.f.Comment("Format prints the client as String does, under every verb (%#v, %d or %x")
+	g.f.Comment("would otherwise print its fields).")
+	g.f.Func().Params(jen.Id("c").Id("Client")).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("verb").Rune()).Block(
+		jen.Qual("fmt", "Fprintf").Call(jen.Id("f"), jen.Qual("fmt", "FormatString").Call(jen.Id("f"), jen.Id("verb")), jen.Id("c").Dot("String").Call()))
 	g.f.Line()
 	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))

@@ -692,6 +692,8 @@ func typedDefault(kind jinja.Kind, v any) (any, error) {
 		switch x := v.(type) {
 		case string:
 			return x, nil
+		case runtime.Secret: // a password given so that the Params of a dynamic.Config redact it
+			return string(x), nil
 		case float64:
 			return strconv.FormatFloat(x, 'f', -1, 64), nil
 		case bool:

@@ -16,7 +16,7 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	tc := &tokenCall{op: OpUserinfo, vars: v, url: ui.URL.Render(v)}
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(tok.RefreshToken)
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tc.url, nil)
 	if err != nil {
 		return tok, c.newTokenError(OpUserinfo, 0, "", "", "invalid userinfo URL", nil)
@@ -84,7 +84,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url stri
 			sec.add(tok.AccessToken)
 			sec.add(tok.RefreshToken)
 		}
-		sec.add(c.creds.ClientSecret)
+		sec.add(string(c.creds.ClientSecret))
 		return c.transportError(OpVerify, err, &sec)
 	}
 	if isRedirect(resp) {

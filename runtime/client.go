@@ -34,10 +34,11 @@ const maxRefreshWindow = 30 * time.Minute
 var defaultHTTPClient = &http.Client{Timeout: defaultTimeout}
 
 // Credentials are the OAuth2 application's own values, given by the user at run time.
-// They are never embedded in generated code.
+// They are never embedded in generated code. The client secret is a Secret, so
+// Credentials print, marshal to JSON and log without it.
 type Credentials struct {
 	ClientID     string
-	ClientSecret string
+	ClientSecret Secret
 	RedirectURL  string
 }
 
@@ -46,7 +47,7 @@ type Credentials struct {
 func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.describe()) }
 
 func (c Credentials) describe() string {
-	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(c.ClientSecret) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
+	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(string(c.ClientSecret)) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
 }
 
 // formatRedacted is the Format method of the types that hold secrets: it prints s, a
@@ -151,7 +152,7 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	}
 	if flow.ClientAuth == AuthHeader || flow.ClientAuth == AuthBoth {
 		// RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
-		c.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(creds.ClientSecret)))
+		c.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(string(creds.ClientSecret))))
 	}
 	c.accessPath = flow.AccessToken
 	if len(c.accessPath) == 0 {

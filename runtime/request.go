@@ -42,7 +42,7 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 		tc.params.set(idKey, c.creds.ClientID)
 	}
 	if c.creds.ClientSecret != "" && !(hasQuery && queryHas(tc.url, secKey)) {
-		tc.params.set(secKey, c.creds.ClientSecret)
+		tc.params.set(secKey, string(c.creds.ClientSecret))
 	}
 }
 
@@ -60,7 +60,7 @@ func renderArgs(p *params, args []Arg, v *Vars, rawURL string) {
 // send runs a token call, falling back once to the flow's other body type when the
 // first is refused, and returns the parsed response.
 func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	if c.method == http.MethodGet || c.flow.FallbackBody == 0 {
 		res, _, err := c.attempt(ctx, tc, BodyType(c.body.Load()))
 		return res, err

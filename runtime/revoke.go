@@ -26,7 +26,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	}
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(tok.AccessToken)
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	c.addClientAuth(tc)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytesReader(tc.params.appendForm(nil)))
 	if err != nil {
