@@ -69,7 +69,9 @@ func (cfg Config) String() string {
 
 // Format prints cfg as String does, under every verb (%#v, %d or %x would otherwise
 // print the fields).
-func (cfg Config) Format(f fmt.State, verb rune) { fmt.Fprintf(f, fmt.FormatString(f, verb), cfg.String()) }
+func (cfg Config) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), cfg.String())
+}
 
 // MarshalJSON encodes cfg without the client secret and with the number of Params
 // only, as String describes it: a dynamic.Config does not go to JSON whole.
@@ -166,7 +168,9 @@ func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + 
 
 // Format prints the client as String does, under every verb (%#v, %d or %x would
 // otherwise print its fields).
-func (c *Client) Format(f fmt.State, verb rune) { fmt.Fprintf(f, fmt.FormatString(f, verb), c.String()) }
+func (c *Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
+}
 
 // unsupported is the error of call when the connector cannot make it (the model
 // decides: model.Connector.Unsupported), nil when it can.
