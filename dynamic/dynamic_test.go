@@ -15,6 +15,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
 	"github.com/oauthgen/oauthgen/internal/e2e"
+	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -423,6 +424,67 @@ func TestConfigRedactsSecrets(t *testing.T) {
 		e2e.NoSecretShown(t, "dynamic.Client", c, secret, password)
 		if got := c.Params()["api_key"]; got != password {
 			t.Errorf("api_key %v: the value did not reach the client", got)
+		}
+	}
+}
+
+// A value that does not match its field's pattern is refused by New, generated and
+// dynamic alike, with the same message, which never shows the value: the Shopify
+// reproductions of issue 13 among them, for every catalog field with a pattern.
+func TestPatternsMatchGenerated(t *testing.T) {
+	hostile := []string{"evil.example/x?", "a@evil.example/", "evil.example#", "acme/../x", "acme?x=1", "ac me", "acme\n", "аcme"}
+	fields := 0
+	for _, name := range catalogFiles(t) {
+		m := catalog(t, name)
+		for _, p := range m.Params {
+			if p.Pattern == nil {
+				continue
+			}
+			fields++
+			for _, v := range hostile {
+				params := e2e.Params(m, map[string]any{p.Name: v})
+				_, de := dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: params})
+				_, ge := registry.Clients["connectors/"+name](registry.Config{ClientID: "id", ClientSecret: "s", Model: m, Params: params})
+				if p.Pattern.MatchString(v) { // a header value (user_agent) may hold / and ?
+					if de != nil || ge != nil || strings.ContainsAny(v, "\n\r") {
+						t.Errorf("%s %s=%q: matches the pattern; dynamic %v, generated %v", name, p.Name, v, de, ge)
+					}
+					continue
+				}
+				want := m.Package + ": " + p.PatternMessage()
+				if de == nil || ge == nil || de.Error() != want || ge.Error() != want {
+					t.Errorf("%s %s=%q: dynamic %v, generated %v; want %q from both", name, p.Name, v, de, ge, want)
+				}
+			}
+			if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: e2e.Params(m, nil)}); err != nil {
+				t.Errorf("%s: a plausible value is refused: %v", name, err)
+			}
+		}
+	}
+	if fields < 10 {
+		t.Errorf("only %d catalog fields have a pattern", fields)
+	}
+	m := catalog(t, "shopify.json")
+	for _, v := range hostile {
+		if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", Params: map[string]any{"shop": v}}); err == nil {
+			t.Errorf("shop %q accepted", v)
+		}
+	}
+	for _, ok := range []string{"acme", "acme-store-2", "A1"} {
+		if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", Params: map[string]any{"shop": ok}}); err != nil {
+			t.Errorf("shop %q: %v", ok, err)
+		}
+	}
+	// A password value is never shown either.
+	pw, err := dynamic.Parse("pw.json", []byte(`{"name": "Pw", "oauth2": {"auth_form": [{"name": "key", "type": "password", "pattern": "[a-f0-9]{8}"}],
+  "config": {"flow": "client_credentials", "step3_access_url": "https://id.example/token"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{"not-hex-secret-value", runtime.Secret("not-hex-secret-value")} {
+		_, err := dynamic.New(pw, dynamic.Config{ClientID: "id", Params: map[string]any{"key": v}})
+		if err == nil || err.Error() != "pw: key does not match the pattern [a-f0-9]{8}" {
+			t.Errorf("password %v: %v", v, err)
 		}
 	}
 }

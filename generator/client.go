@@ -150,6 +150,13 @@ func (g *gen) newFunc() {
 				jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+p.EnumFormat()), x))),
 			))
 		}
+		if p.Pattern != nil {
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
+			body = append(body, jen.If(jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Id(patternVar(p)).Dot("MatchString").Call(val)).Block(errorf(p.PatternMessage())))
+		}
 	}
 	client := []jen.Code{}
 	if g.paramsRead {
@@ -182,6 +189,12 @@ func (g *gen) newFunc() {
 	text := "New checks cfg and returns a client: the client id must be set"
 	if len(m.Params) > 0 {
 		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"
+		for _, p := range m.Params {
+			if p.Pattern != nil {
+				text += ", as is a value that does not match its field's pattern"
+				break
+			}
+		}
 	}
 	text += "."
 	g.f.Add(doc(text))

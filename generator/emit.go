@@ -153,6 +153,7 @@ func (g *gen) file(source string) error {
 	f.Comment("flow is the part of the flow that is the same for every client.")
 	f.Var().Id("flow").Op("=").Qual(rt, "Flow").Add(multi(g.flowFields...))
 	f.Line()
+	g.patterns()
 	g.client()
 	g.newFunc()
 	g.methods()
@@ -236,6 +237,21 @@ func (g *gen) params() {
 	g.f.Comment("Params are the values an end user supplies when connecting.")
 	g.f.Type().Id("Params").Struct(fields...)
 	g.f.Line()
+}
+
+// patternVar is the package-level variable holding p's compiled pattern.
+func patternVar(p *model.Param) string { return "pattern" + p.GoName }
+
+// patterns declares the compiled pattern of each Params field that has one.
+func (g *gen) patterns() {
+	for _, p := range g.m.Params {
+		if p.Pattern == nil {
+			continue
+		}
+		g.f.Comment(patternVar(p) + " is the pattern of the " + strconv.Quote(p.Name) + " field, anchored.")
+		g.f.Var().Id(patternVar(p)).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Pattern.String()))
+		g.f.Line()
+	}
 }
 
 // secretParam reports whether p is a password field, whose Params field is a

@@ -12,6 +12,7 @@
 package model
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -136,6 +137,9 @@ type Param struct {
 	// AlternativeScope marks the deprecated alternative_scope field: when defined it
 	// replaces the default scope.
 	AlternativeScope bool
+	// Pattern is the field's pattern compiled and anchored (schema.CompilePattern):
+	// a non-empty value must match it (text and password fields); nil when none.
+	Pattern *regexp.Regexp
 
 	index int // position in auth_form
 }
@@ -144,6 +148,13 @@ type Param struct {
 type EnumValue struct {
 	Value  string // "Sandbox"
 	GoName string // "EnvironmentSandbox"
+}
+
+// PatternMessage is the error (after "<package>: ") when a value does not match the
+// field's pattern: "shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*". It
+// never shows the value, which may be a password.
+func (p *Param) PatternMessage() string {
+	return p.Name + " does not match the pattern " + p.Field.Pattern
 }
 
 // AlwaysDefined reports whether the parameter always has a value for templates: it has

@@ -638,6 +638,16 @@ func resolveParams(c *schema.Connector) ([]*Param, error) {
 				p.Enum = append(p.Enum, EnumValue{Value: v, GoName: name})
 			}
 		}
+		if f.Pattern != "" {
+			if kind != jinja.String {
+				return nil, fmt.Errorf("%s/pattern: a pattern applies to text and password fields", ptr)
+			}
+			re, err := schema.CompilePattern(f.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("%s/pattern: %v", ptr, err)
+			}
+			p.Pattern = re
+		}
 		if f.Default != nil {
 			d, err := typedDefault(kind, f.Default)
 			if err != nil {

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -102,6 +103,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternCompanyDomain is the pattern of the "company_domain" field, anchored.
+var patternCompanyDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for BambooHR. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -110,13 +114,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("bamboohr: the client id is empty")
 	}
 	if cfg.Params.CompanyDomain == "" {
 		return nil, errors.New("bamboohr: company_domain is required")
+	}
+	if cfg.Params.CompanyDomain != "" && !patternCompanyDomain.MatchString(cfg.Params.CompanyDomain) {
+		return nil, errors.New("bamboohr: company_domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

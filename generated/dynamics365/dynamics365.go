@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -119,6 +120,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternOrganization is the pattern of the "organization" field, anchored.
+var patternOrganization = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
+// patternTenant is the pattern of the "tenant" field, anchored.
+var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
+
 // Client is an OAuth2 client for Dynamics 365. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -127,13 +134,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("dynamics365: the client id is empty")
 	}
 	if cfg.Params.Organization == "" {
 		return nil, errors.New("dynamics365: organization is required")
+	}
+	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {
+		return nil, errors.New("dynamics365: organization does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Region == "" {
 		cfg.Params.Region = RegionCrm
@@ -145,6 +155,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "organizations"
+	}
+	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
+		return nil, errors.New("dynamics365: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

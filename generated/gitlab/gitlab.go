@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -89,6 +90,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternHost is the pattern of the "host" field, anchored.
+var patternHost = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?)$")
+
 // Client is an OAuth2 client for GitLab. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -97,13 +101,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("gitlab: the client id is empty")
 	}
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
+	}
+	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
+		return nil, errors.New("gitlab: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -107,6 +108,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternUserAgent is the pattern of the "user_agent" field, anchored.
+var patternUserAgent = regexp.MustCompile("^(?:[ -~]+)$")
+
 // Client is an OAuth2 client for Harvest. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -115,13 +119,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("harvest: the client id is empty")
 	}
 	if cfg.Params.UserAgent == "" {
 		return nil, errors.New("harvest: user_agent is required")
+	}
+	if cfg.Params.UserAgent != "" && !patternUserAgent.MatchString(cfg.Params.UserAgent) {
+		return nil, errors.New("harvest: user_agent does not match the pattern [ -~]+")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -99,6 +100,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternHost is the pattern of the "host" field, anchored.
+var patternHost = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?)$")
+
+// patternRealm is the pattern of the "realm" field, anchored.
+var patternRealm = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9._-]*)$")
+
 // Client is an OAuth2 client for Keycloak. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -107,7 +114,7 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("keycloak: the client id is empty")
@@ -115,8 +122,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host == "" {
 		return nil, errors.New("keycloak: host is required")
 	}
+	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
+		return nil, errors.New("keycloak: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
+	}
 	if cfg.Params.Realm == "" {
 		return nil, errors.New("keycloak: realm is required")
+	}
+	if cfg.Params.Realm != "" && !patternRealm.MatchString(cfg.Params.Realm) {
+		return nil, errors.New("keycloak: realm does not match the pattern [a-zA-Z0-9][a-zA-Z0-9._-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -85,6 +86,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternTenant is the pattern of the "tenant" field, anchored.
+var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
+
 // Client is an OAuth2 client for Microsoft Entra ID. It is safe for concurrent
 // use.
 type Client struct {
@@ -94,13 +98,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("microsoft: the client id is empty")
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "common"
+	}
+	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
+		return nil, errors.New("microsoft: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "offline_access User.Read"

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -103,6 +104,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternAccountID is the pattern of the "account_id" field, anchored.
+var patternAccountID = regexp.MustCompile("^(?:[a-z0-9][a-z0-9-]*)$")
+
 // Client is an OAuth2 client for NetSuite. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -111,13 +115,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("netsuite: the client id is empty")
 	}
 	if cfg.Params.AccountID == "" {
 		return nil, errors.New("netsuite: account_id is required")
+	}
+	if cfg.Params.AccountID != "" && !patternAccountID.MatchString(cfg.Params.AccountID) {
+		return nil, errors.New("netsuite: account_id does not match the pattern [a-z0-9][a-z0-9-]*")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

@@ -22,6 +22,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -101,6 +102,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternDomain is the pattern of the "domain" field, anchored.
+var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*)$")
+
+// patternAuthorizationServer is the pattern of the "authorization_server" field, anchored.
+var patternAuthorizationServer = regexp.MustCompile("^(?:[a-zA-Z0-9]+)$")
+
 // Client is an OAuth2 client for Okta. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -109,7 +116,7 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("okta: the client id is empty")
@@ -117,8 +124,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
+	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
+		return nil, errors.New("okta: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
+	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
+	}
+	if cfg.Params.AuthorizationServer != "" && !patternAuthorizationServer.MatchString(cfg.Params.AuthorizationServer) {
+		return nil, errors.New("okta: authorization_server does not match the pattern [a-zA-Z0-9]+")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"

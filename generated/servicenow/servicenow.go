@@ -21,6 +21,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -89,6 +90,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternInstance is the pattern of the "instance" field, anchored.
+var patternInstance = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for ServiceNow. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -97,13 +101,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("servicenow: the client id is empty")
 	}
 	if cfg.Params.Instance == "" {
 		return nil, errors.New("servicenow: instance is required")
+	}
+	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {
+		return nil, errors.New("servicenow: instance does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

@@ -26,6 +26,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -95,6 +96,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternShop is the pattern of the "shop" field, anchored.
+var patternShop = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Shopify. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -103,13 +107,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("shopify: the client id is empty")
 	}
 	if cfg.Params.Shop == "" {
 		return nil, errors.New("shopify: shop is required")
+	}
+	if cfg.Params.Shop != "" && !patternShop.MatchString(cfg.Params.Shop) {
+		return nil, errors.New("shopify: shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow

@@ -23,6 +23,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -90,6 +91,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternSubdomain is the pattern of the "subdomain" field, anchored.
+var patternSubdomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Zendesk. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -98,13 +102,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("zendesk: the client id is empty")
 	}
 	if cfg.Params.Subdomain == "" {
 		return nil, errors.New("zendesk: subdomain is required")
+	}
+	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {
+		return nil, errors.New("zendesk: subdomain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "read"
