@@ -443,7 +443,7 @@ func TestPatternsMatchGenerated(t *testing.T) {
 			fields++
 			for _, v := range hostile {
 				params := e2e.Params(m, map[string]any{p.Name: v})
-				_, de := dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: params})
+				_, de := dynamic.New(m, appConfig(m, "id", "s", params))
 				_, ge := registry.Clients["connectors/"+name](registry.Config{ClientID: "id", ClientSecret: "s", Model: m, Params: params})
 				if p.Pattern.MatchString(v) { // a header value (user_agent) may hold / and ?
 					if de != nil || ge != nil || strings.ContainsAny(v, "\n\r") {
@@ -456,7 +456,7 @@ func TestPatternsMatchGenerated(t *testing.T) {
 					t.Errorf("%s %s=%q: dynamic %v, generated %v; want %q from both", name, p.Name, v, de, ge, want)
 				}
 			}
-			if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: e2e.Params(m, nil)}); err != nil {
+			if _, err := dynamic.New(m, appConfig(m, "id", "s", e2e.Params(m, nil))); err != nil {
 				t.Errorf("%s: a plausible value is refused: %v", name, err)
 			}
 		}

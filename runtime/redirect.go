@@ -71,9 +71,11 @@ func (c *Client) redirectError(op Op, resp *http.Response) *TokenError {
 // and the transport must not add back what it strips, nor send a custom header
 // (X-Shopify-Access-Token) or a query token anywhere else.
 //
-// Seam for the API host set (issue 13, runtime/hosts.go): once the flow carries its
-// API hosts, a redirect keeps the token when next's host is one of them instead.
-func redirectKeepsToken(next *http.Request) bool {
+// Seam for the API host sets (issue 13, runtime/hosts.go of branch hosts): where the
+// flow has them (c.apiHosts.on), the rule is "next's host is one of the API hosts",
+// c.checkHost(OpAPI, next.URL, &c.apiHosts) == nil, and this same-host rule is for
+// flows without host sets only.
+func (c *Client) redirectKeepsToken(next *http.Request) bool {
 	first := next
 	for first.Response != nil && first.Response.Request != nil {
 		first = first.Response.Request

@@ -64,7 +64,7 @@ func (t *transport) Format(f fmt.State, verb rune) {
 // RoundTrip sends req with the token, unless req is a redirect that may not carry
 // it (redirectKeepsToken): then req goes on as net/http built it.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
-	if req.Response != nil && !redirectKeepsToken(req) {
+	if req.Response != nil && !t.c.redirectKeepsToken(req) {
 		return t.base.RoundTrip(req)
 	}
 	closeBody := req.Body != nil
