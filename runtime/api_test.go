@@ -16,7 +16,9 @@ var updateAPI = flag.Bool("update-api", false, "rewrite testdata/api.txt with th
 
 // maxExports bounds the package's exported identifiers (issue 12): types, functions,
 // methods of exported types, constants and variables; struct fields not counted.
-const maxExports = 85
+// Issues 13 and 14 add RedirectError, Secret (Format, MarshalJSON, LogValue), Vars'
+// MarshalJSON and LogValue, and the host sets' HostError and OpAPI.
+const maxExports = 90
 
 // TestExportedAPI lists what the package exports and compares it with
 // testdata/api.txt, so that a new export is a decision made in review, and keeps the
