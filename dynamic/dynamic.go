@@ -41,13 +41,15 @@ func Load(path string) (*model.Connector, error) { return model.Load(path) }
 func Parse(name string, data []byte) (*model.Connector, error) { return model.Parse(name, data) }
 
 // Config holds the application's credentials and the end user's values, as the Config
-// of a generated package does.
+// of a generated package does. It prints (fmt, any verb), marshals to JSON and logs
+// (log/slog) without the client secret and without the values of Params.
 type Config struct {
 	ClientID     string
 	ClientSecret runtime.Secret
 	RedirectURL  string
 	// Params are the end user's auth_form values by field name. Values may be typed
-	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
+	// (string, runtime.Secret for a password, int, float64, bool) or strings to
+	// convert ("42", "true"). A name the
 	// connector does not define is an error. Where the connector's auth_form declares
 	// "client_id" or "client_secret" (the deprecated names for the end user's own
 	// application credentials, model.Connector.UserClientID and UserClientSecret), a
