@@ -31,8 +31,10 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -62,8 +64,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -109,6 +111,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternDomain is the pattern of the "domain" field, anchored.
+var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*)$")
+
+// patternAuthorizationServer is the pattern of the "authorization_server" field, anchored.
+var patternAuthorizationServer = regexp.MustCompile("^(?:[a-zA-Z0-9]+)$")
+
 // Client is an OAuth2 client for Okta. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -117,7 +125,7 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("okta: the client id is empty")
@@ -125,8 +133,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
+	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
+		return nil, errors.New("okta: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
+	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
+	}
+	if cfg.Params.AuthorizationServer != "" && !patternAuthorizationServer.MatchString(cfg.Params.AuthorizationServer) {
+		return nil, errors.New("okta: authorization_server does not match the pattern [a-zA-Z0-9]+")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -199,9 +213,10 @@ func (c Client) String() string {
 	return "okta.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
