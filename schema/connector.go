@@ -258,7 +258,7 @@ type Config struct {
 	// another provider); a callback without iss is accepted.
 	Issuer string `json:"issuer,omitempty" jsonschema:"format=uri,example=https://accounts.google.com"`
 
-		// RevokeURL is the RFC 7009 token revocation endpoint (template): a form POST of
+	// RevokeURL is the RFC 7009 token revocation endpoint (template): a form POST of
 	// the refresh token (else the access token) with token_type_hint, the client
 	// credentials as in token requests. It is the shorthand of revoke; not together
 	// with it.
