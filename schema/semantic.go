@@ -31,7 +31,57 @@ func (d *document) checkSemantics() {
 	d.checkConfig()
 	d.checkURLs()
 	d.checkTestRequest()
+	d.checkPaths()
 	d.checkControlChars(d.root, "")
+}
+
+// pathKeys are the keys whose value is a dot path into a response; "*" is every
+// member of an object.
+var pathKeys = [][]string{
+	{"oauth2", "config", "access_token_path"},
+	{"oauth2", "config", "refresh_token_path"},
+	{"oauth2", "config", "expires_in_path"},
+	{"oauth2", "config", "token_type_path"},
+	{"oauth2", "config", "refresh_token_expires_in_path"},
+	{"oauth2", "config", "token_metadata", "*"},
+	{"oauth2", "config", "userinfo", "metadata", "*"},
+	{"oauth2", "config", "userinfo", "select", "list"},
+	{"oauth2", "config", "userinfo", "select", "key"},
+}
+
+// checkPaths refuses dot paths with an empty segment ("data..token", ".data",
+// "data.") or white space around a segment: no response has such a field, so the
+// value would silently never be found, and a fake provider built from the file
+// would play the same mistake.
+func (d *document) checkPaths() {
+	for _, keys := range pathKeys {
+		var nodes []*node
+		var ptrs []string
+		if last := keys[len(keys)-1]; last == "*" {
+			obj := d.root.path(keys[:len(keys)-1]...)
+			if obj == nil || obj.kind != kindObject {
+				continue
+			}
+			for i, k := range obj.keys {
+				nodes = append(nodes, obj.kids[i])
+				ptrs = append(ptrs, pointerJoin("", append(append([]string{}, keys[:len(keys)-1]...), k)...))
+			}
+		} else {
+			nodes, ptrs = []*node{d.root.path(keys...)}, []string{pointerJoin("", keys...)}
+		}
+		for i, n := range nodes {
+			s, ok := n.text()
+			if !ok || s == "" {
+				continue
+			}
+			for _, seg := range strings.Split(s, ".") {
+				if seg == "" || strings.TrimSpace(seg) != seg {
+					d.errValue(n, ptrs[i], "%s is not a dot path: every segment between the dots must be a field name or an index, without spaces (a.b.0.c)", strconv.Quote(s))
+					break
+				}
+			}
+		}
+	}
 }
 
 // checkControlChars reports strings, keys included, that hold a character that is
