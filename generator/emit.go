@@ -498,6 +498,9 @@ func (g *gen) value(path string, v reflect.Value) jen.Code {
 			items = append(items, g.value(path, v.Index(i)))
 		}
 		if v.Type().Elem().Kind() == reflect.String {
+			if v.Type().Name() == "" {
+				return jen.Index().String().Values(items...) // host patterns
+			}
 			return jen.Qual(rt, v.Type().Name()).Values(items...) // runtime.Path
 		}
 		return jen.Index().Qual(rt, v.Type().Elem().Name()).Add(multi(items...))

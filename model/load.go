@@ -104,6 +104,9 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 	if err != nil {
 		return append(out, modelError(in, err)), nil
 	}
+	if bad := checkHosts(in, m, m.unconfined); len(bad) > 0 {
+		return bad, nil
+	}
 	return nil, m
 }
 

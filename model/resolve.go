@@ -149,6 +149,7 @@ func (r *resolver) resolve() (*Connector, error) {
 	}
 	m := r.m
 	m.derive()
+	m.unconfined = m.hosts()
 	m.Methods = m.methods()
 	m.Static, m.Slots = m.runtimeFlow()
 	m.Deviations = deviations(m)

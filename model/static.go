@@ -53,6 +53,9 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 			InQuery:     c.API.InQuery,
 			ContentType: c.API.ContentType,
 		},
+		TokenHosts: c.TokenHosts,
+		APIHosts:   c.APIHosts,
+		HostValues: c.HostValues,
 	}
 	if c.Body != runtime.Form {
 		f.Body = c.Body
@@ -89,6 +92,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	slots = append(slots, Slot{Field: "API.Value", API: &c.API, Func: "apiValue", What: "the API token value"})
 	args("API.Headers", c.API.Headers, "apiHeader", "the API request header")
 	args("API.Query", c.API.Query, "apiQuery", "the API query parameter")
+	text("UserHost", c.UserHost, "userHost", "the end user's host")
 	return f, slots
 }
 

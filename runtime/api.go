@@ -17,6 +17,9 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(c.creds.ClientSecret)
+	if err := c.checkURL(OpUserinfo, tc.url, &c.apiHosts); err != nil {
+		return tok, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tc.url, nil)
 	if err != nil {
 		return tok, c.newTokenError(OpUserinfo, 0, "", "", "invalid userinfo URL", nil)

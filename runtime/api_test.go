@@ -14,9 +14,10 @@ import (
 
 var updateAPI = flag.Bool("update-api", false, "rewrite testdata/api.txt with the package's exported identifiers")
 
-// maxExports bounds the package's exported identifiers (issue 12): types, functions,
+// maxExports bounds the package's exported identifiers (issue 12; issue 13 added
+// HostError and OpAPI): types, functions,
 // methods of exported types, constants and variables; struct fields not counted.
-const maxExports = 75
+const maxExports = 78
 
 // TestExportedAPI lists what the package exports and compares it with
 // testdata/api.txt, so that a new export is a decision made in review, and keeps the

@@ -62,6 +62,9 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 	if c.flow.Userinfo != nil {
 		tok, uerr = c.userinfo(ctx, tok)
 	}
+	if err := c.checkHostValues(OpExchange, tok); err != nil {
+		return nil, err
+	}
 	c.newToken(ctx, tok)
 	if c.opts.store != nil {
 		if err := c.saveNew(ctx, tok); err != nil && uerr == nil {

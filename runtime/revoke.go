@@ -28,6 +28,9 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(c.creds.ClientSecret)
 	c.addClientAuth(tc)
+	if err := c.checkURL(OpRevoke, tc.url, &c.tokenHosts); err != nil {
+		return err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytesReader(tc.params.appendForm(nil)))
 	if err != nil {
 		return c.newTokenError(OpRevoke, 0, "", "", "invalid revocation URL", nil)

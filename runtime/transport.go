@@ -67,6 +67,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 	}()
+	if err := t.c.checkHost(OpAPI, req.URL, &t.c.apiHosts); err != nil {
+		if req.Response == nil {
+			return nil, err
+		}
+		// A redirect off the API hosts goes on as net/http made it, without the
+		// token or anything else this transport adds.
+		closeBody = false
+		return t.base.RoundTrip(req)
+	}
 	e, err := t.src.entry()
 	if err != nil {
 		return nil, err

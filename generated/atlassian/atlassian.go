@@ -102,6 +102,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"auth.atlassian.com"},
+	APIHosts:   []string{"api.atlassian.com"},
 }
 
 // Client is an OAuth2 client for Atlassian. It is safe for concurrent use.

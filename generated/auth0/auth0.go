@@ -51,7 +51,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
+	// ClientSecret is the application's client secret. Required.
 	ClientSecret string
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -105,6 +105,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("auth0: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("auth0: the client secret is empty")
+	}
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("auth0: domain is required")
 	}
@@ -124,6 +127,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
 }
@@ -229,6 +233,11 @@ func (c *Client) revokeURL() string {
 // (/header/token_prefix).
 func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
+}
+
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Domain
 }
 
 // testRequestURL renders the URL of the test request.

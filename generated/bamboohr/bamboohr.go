@@ -99,6 +99,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.bamboohr.com"},
+	APIHosts:   []string{"*.bamboohr.com"},
 }
 
 // Client is an OAuth2 client for BambooHR. It is safe for concurrent use.

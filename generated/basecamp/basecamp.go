@@ -104,6 +104,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"launchpad.37signals.com"},
+	APIHosts:   []string{"3.basecampapi.com", "launchpad.37signals.com"},
 }
 
 // Client is an OAuth2 client for Basecamp. It is safe for concurrent use.

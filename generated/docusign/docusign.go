@@ -110,6 +110,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"account-d.docusign.com", "account.docusign.com"},
+	APIHosts:   []string{"*.docusign.net", "account-d.docusign.com", "account.docusign.com"},
+	HostValues: []string{"credentials.base_uri"},
 }
 
 // Client is an OAuth2 client for DocuSign. It is safe for concurrent use.

@@ -117,6 +117,8 @@ var flow = runtime.Flow{
 			{Key: "OData-Version", Value: runtime.String("4.0")},
 		},
 	},
+	TokenHosts: []string{"login.microsoftonline.com"},
+	APIHosts:   []string{"*.crm.dynamics.com", "*.crm11.dynamics.com", "*.crm12.dynamics.com", "*.crm14.dynamics.com", "*.crm15.dynamics.com", "*.crm16.dynamics.com", "*.crm17.dynamics.com", "*.crm19.dynamics.com", "*.crm2.dynamics.com", "*.crm20.dynamics.com", "*.crm21.dynamics.com", "*.crm3.dynamics.com", "*.crm4.dynamics.com", "*.crm5.dynamics.com", "*.crm6.dynamics.com", "*.crm7.dynamics.com", "*.crm8.dynamics.com"},
 }
 
 // Client is an OAuth2 client for Dynamics 365. It is safe for concurrent use.

@@ -93,6 +93,8 @@ var flow = runtime.Flow{
 			{Key: "X-GitHub-Api-Version", Value: runtime.String("2022-11-28")},
 		},
 	},
+	TokenHosts: []string{"github.com"},
+	APIHosts:   []string{"api.github.com"},
 }
 
 // Client is an OAuth2 client for GitHub. It is safe for concurrent use.

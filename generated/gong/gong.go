@@ -93,6 +93,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.gong.io"},
+	APIHosts:   []string{"*.api.gong.io"},
+	HostValues: []string{"credentials.api_base_url_for_customer"},
 }
 
 // Client is an OAuth2 client for Gong. It is safe for concurrent use.

@@ -104,6 +104,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"id.getharvest.com"},
+	APIHosts:   []string{"api.harvestapp.com", "id.getharvest.com"},
 }
 
 // Client is an OAuth2 client for Harvest. It is safe for concurrent use.

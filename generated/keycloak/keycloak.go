@@ -51,7 +51,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
+	// ClientSecret is the application's client secret. Required.
 	ClientSecret string
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -111,6 +111,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("keycloak: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("keycloak: the client secret is empty")
+	}
 	if cfg.Params.Host == "" {
 		return nil, errors.New("keycloak: host is required")
 	}
@@ -136,6 +139,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 			{Name: "username", Path: runtime.Path{"preferred_username"}},
 		},
 	}
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
 }
@@ -255,6 +259,11 @@ func (c *Client) userinfoURL() string {
 // (/header/token_prefix).
 func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
+}
+
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Host
 }
 
 // testRequestURL renders the URL of the test request.

@@ -84,6 +84,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.linear.app"},
+	APIHosts:   []string{"api.linear.app"},
 }
 
 // Client is an OAuth2 client for Linear. It is safe for concurrent use.

@@ -104,6 +104,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.mailchimp.com"},
+	APIHosts:   []string{"*.api.mailchimp.com", "login.mailchimp.com"},
+	HostValues: []string{"credentials.api_endpoint"},
 }
 
 // Client is an OAuth2 client for Mailchimp. It is safe for concurrent use.

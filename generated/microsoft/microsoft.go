@@ -82,6 +82,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.microsoftonline.com"},
+	APIHosts:   []string{"graph.microsoft.com"},
 }
 
 // Client is an OAuth2 client for Microsoft Entra ID. It is safe for concurrent

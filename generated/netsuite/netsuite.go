@@ -100,6 +100,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.suitetalk.api.netsuite.com"},
+	APIHosts:   []string{"*.suitetalk.api.netsuite.com"},
 }
 
 // Client is an OAuth2 client for NetSuite. It is safe for concurrent use.

@@ -53,7 +53,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
+	// ClientSecret is the application's client secret. Required.
 	ClientSecret string
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -113,6 +113,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("okta: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("okta: the client secret is empty")
+	}
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
@@ -138,6 +141,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 			{Name: "subject", Path: runtime.Path{"sub"}},
 		},
 	}
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
 }
@@ -257,6 +261,11 @@ func (c *Client) userinfoURL() string {
 // (/header/token_prefix).
 func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
+}
+
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Domain
 }
 
 // testRequestURL renders the URL of the test request.

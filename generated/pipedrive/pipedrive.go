@@ -97,6 +97,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"oauth.pipedrive.com"},
+	APIHosts:   []string{"*.pipedrive.com", "oauth.pipedrive.com"},
+	HostValues: []string{"credentials.api_domain"},
 }
 
 // Client is an OAuth2 client for Pipedrive. It is safe for concurrent use.

@@ -108,6 +108,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"oauth.platform.intuit.com"},
+	APIHosts:   []string{"quickbooks.api.intuit.com", "sandbox-quickbooks.api.intuit.com"},
 }
 
 // Client is an OAuth2 client for QuickBooks. It is safe for concurrent use.

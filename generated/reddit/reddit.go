@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.reddit.com"},
+	APIHosts:   []string{"oauth.reddit.com", "www.reddit.com"},
 }
 
 // Client is an OAuth2 client for Reddit. It is safe for concurrent use.

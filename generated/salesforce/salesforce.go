@@ -111,6 +111,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.salesforce.com", "test.salesforce.com"},
+	APIHosts:   []string{"*.develop.my.salesforce.com", "*.my.salesforce.com", "*.salesforce.com", "*.sandbox.my.salesforce.com", "*.scratch.my.salesforce.com", "login.salesforce.com", "test.salesforce.com"},
+	HostValues: []string{"credentials.instance_url"},
 }
 
 // Client is an OAuth2 client for Salesforce. It is safe for concurrent use.

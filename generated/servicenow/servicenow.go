@@ -86,6 +86,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.service-now.com"},
+	APIHosts:   []string{"*.service-now.com"},
 }
 
 // Client is an OAuth2 client for ServiceNow. It is safe for concurrent use.

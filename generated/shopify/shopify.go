@@ -92,6 +92,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.myshopify.com"},
+	APIHosts:   []string{"*.myshopify.com"},
 }
 
 // Client is an OAuth2 client for Shopify. It is safe for concurrent use.

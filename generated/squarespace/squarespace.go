@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.squarespace.com"},
+	APIHosts:   []string{"api.squarespace.com"},
 }
 
 // Client is an OAuth2 client for Squarespace. It is safe for concurrent use.

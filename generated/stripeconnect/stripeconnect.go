@@ -108,6 +108,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/x-www-form-urlencoded",
 	},
+	TokenHosts: []string{"connect.stripe.com"},
+	APIHosts:   []string{"api.stripe.com"},
 }
 
 // Client is an OAuth2 client for Stripe Connect. It is safe for concurrent use.

@@ -87,6 +87,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.zendesk.com"},
+	APIHosts:   []string{"*.zendesk.com"},
 }
 
 // Client is an OAuth2 client for Zendesk. It is safe for concurrent use.

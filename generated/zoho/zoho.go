@@ -106,6 +106,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"accounts.zoho.com", "accounts.zoho.com.au", "accounts.zoho.com.cn", "accounts.zoho.eu", "accounts.zoho.in", "accounts.zoho.jp", "accounts.zoho.sa", "accounts.zoho.uk", "accounts.zohocloud.ca"},
+	APIHosts:   []string{"www.zohoapis.ca", "www.zohoapis.com", "www.zohoapis.com.au", "www.zohoapis.com.cn", "www.zohoapis.eu", "www.zohoapis.in", "www.zohoapis.jp", "www.zohoapis.sa", "www.zohoapis.uk"},
+	HostValues: []string{"credentials.api_domain"},
 }
 
 // Client is an OAuth2 client for Zoho. It is safe for concurrent use.

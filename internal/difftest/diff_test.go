@@ -249,14 +249,14 @@ func (p *provider) respond(r *http.Request) *http.Response {
 		}
 		e2e.Nest(body, m.TokenType, "Bearer")
 		for _, f := range m.Metadata {
-			e2e.Nest(body, f.Path, e2e.FakeValue("meta", f.Name))
+			e2e.Nest(body, f.Path, e2e.FakeValue(m, "meta", f.Name))
 		}
 		data, _ := json.Marshal(body)
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	case "userinfo":
 		body := map[string]any{}
 		for _, f := range m.Userinfo.Fields {
-			e2e.Nest(body, f.Path, e2e.FakeValue("user", f.Name))
+			e2e.Nest(body, f.Path, e2e.FakeValue(m, "user", f.Name))
 		}
 		data, _ := json.Marshal(body)
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
@@ -286,7 +286,7 @@ func endpoint(m *model.Connector, t *model.Template, vals model.Values) string {
 func callbackValues(m *model.Connector) map[string]string {
 	out := map[string]string{}
 	for _, f := range m.CallbackParams {
-		out[f.Name] = e2e.FakeValue("callback", f.Name)
+		out[f.Name] = e2e.FakeValue(m, "callback", f.Name)
 	}
 	return out
 }
@@ -294,11 +294,11 @@ func callbackValues(m *model.Connector) map[string]string {
 func metaValues(m *model.Connector) map[string]string {
 	out := map[string]string{}
 	for _, f := range m.Metadata {
-		out[f.Name] = e2e.FakeValue("meta", f.Name)
+		out[f.Name] = e2e.FakeValue(m, "meta", f.Name)
 	}
 	if m.Userinfo != nil {
 		for _, f := range m.Userinfo.Fields {
-			out[f.Name] = e2e.FakeValue("user", f.Name)
+			out[f.Name] = e2e.FakeValue(m, "user", f.Name)
 		}
 	}
 	return out
@@ -420,7 +420,7 @@ func flow(t *testing.T, m *model.Connector, newClient func(opts ...runtime.Optio
 			q.Set(or(m.CodeKey, "code"), code)
 		}
 		for _, f := range m.CallbackParams {
-			q.Set(f.Path[0], e2e.FakeValue("callback", f.Name))
+			q.Set(f.Path[0], e2e.FakeValue(m, "callback", f.Name))
 		}
 		tok, err = c.exchange(ctx, q, pkce...)
 		record("exchange", tok, err)

@@ -79,6 +79,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"127.0.0.1"},
+	APIHosts:   []string{"127.0.0.1"},
 }
 
 // Client is an OAuth2 client for Fosite Service. It is safe for concurrent use.
