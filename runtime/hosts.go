@@ -53,13 +53,30 @@ func newHostSet(patterns []string, userHost string, on, api bool) hostSet {
 			s.exact = append(s.exact, strings.ToLower(p))
 		}
 	}
-	if userHost != "" {
-		if h, _, err := net.SplitHostPort(userHost); err == nil {
-			userHost = h
-		}
-		s.exact = append(s.exact, strings.ToLower(userHost))
+	if h := hostName(userHost); h != "" {
+		s.exact = append(s.exact, strings.ToLower(h))
 	}
 	return s
+}
+
+// hostName returns the host name of hostport (a host name and an optional port of
+// digits), or "" when it is anything else: a value that is no host name confines
+// nothing, so it adds nothing to a set.
+func hostName(hostport string) string {
+	h := hostport
+	if i := strings.LastIndexByte(h, ':'); i >= 0 {
+		port := h[i+1:]
+		if port == "" || strings.Trim(port, "0123456789") != "" {
+			return ""
+		}
+		h = h[:i]
+	}
+	for _, l := range strings.Split(h, ".") {
+		if !isLabel(l) {
+			return ""
+		}
+	}
+	return h
 }
 
 // initHosts prepares the client's host sets from its flow.

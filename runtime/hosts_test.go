@@ -178,3 +178,30 @@ func TestHostCheckOff(t *testing.T) {
 	}
 	resp.Body.Close()
 }
+
+// TestHostCheckUserHost: the end user's host joins both sets only when it is a host
+// name; anything else (an origin, a path) confines to nothing, so every request is
+// refused rather than sent to the host such a value happens to render.
+func TestHostCheckUserHost(t *testing.T) {
+	for _, tc := range []struct {
+		user, url string
+		ok        bool
+	}{
+		{"acme.okta.com", "https://acme.okta.com/oauth2/v1/token", true},
+		{"acme.okta.com:8443", "https://acme.okta.com:8443/oauth2/v1/token", true},
+		{"https://evil.example", "https://https://evil.example/oauth2/v1/token", false},
+		{"evil.example/x?", "https://evil.example/x?/oauth2/v1/token", false},
+		{"evil.example:x", "https://evil.example/t", false},
+	} {
+		sent := 0
+		hc := &http.Client{Transport: roundTripFunc(func(r *http.Request) (*http.Response, error) {
+			sent++
+			return nil, errors.New("stop")
+		})}
+		f := &runtime.Flow{Connector: "U", TokenURL: runtime.String(tc.url), UserHost: runtime.String(tc.user)}
+		_, err := runtime.New(f, runtime.Credentials{ClientID: "id", ClientSecret: "s"}, runtime.WithHTTPClient(hc)).Exchange(context.Background(), "c")
+		if tc.ok != (sent == 1) || tc.ok == isHostError(err, runtime.OpExchange) {
+			t.Errorf("user host %q, %s: %d sent, error %v", tc.user, tc.url, sent, err)
+		}
+	}
+}
