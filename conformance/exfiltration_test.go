@@ -78,7 +78,7 @@ var exfilValues = []string{
 	"evil%2eexample",
 	"evil.example%2f",
 	"acme%40evil.example",
-	"аcme.myshopify.com", // Cyrillic а
+	"аcme.myshopify.com",  // Cyrillic а
 	"\u212aelvin.example", // Kelvin sign, which folds to k
 	"evil.example\r\nX-Injected: 1",
 	" evil.example",
