@@ -1,7 +1,7 @@
 package runtime
 
 import (
-	"net"
+	"net/netip"
 	"net/url"
 	"strings"
 
@@ -175,8 +175,8 @@ func isLoopback(host string) bool {
 	if host == "localhost" {
 		return true
 	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // isLabel reports whether s is one DNS label: letters, digits and hyphens, not

@@ -112,7 +112,14 @@ func drain(b io.ReadCloser) {
 
 // authorize returns a copy of req carrying e's token, with body as its body.
 func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *http.Request {
-	r := req.Clone(req.Context())
+	// A shallow copy with its own header map, as golang.org/x/oauth2's transport
+	// makes: the URL is copied only when the query changes.
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+2)
+	for k, v := range req.Header {
+		r.Header[k] = append([]string(nil), v...)
+	}
 	r.Body = body
 	api := &c.flow.API
 	if !api.InQuery {
@@ -122,6 +129,8 @@ func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *htt
 		r.Header[h.k] = []string{h.v}
 	}
 	if e.query != "" {
+		u := *req.URL
+		r.URL = &u
 		if r.URL.RawQuery == "" {
 			r.URL.RawQuery = e.query
 		} else {
