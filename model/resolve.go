@@ -207,7 +207,7 @@ func (r *resolver) authorize() {
 		r.fail(conf+"step1_authorize_url", "required for the authorization_code flow")
 		return
 	}
-	m.AuthorizeURL = r.tmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
+	m.AuthorizeURL = r.urlTmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
 	ea := conf + "extra_authorization_url/"
 	responseType := "code"
 	if v, ok := cfg.ExtraAuthorizationURL["response_type"]; ok {
@@ -218,6 +218,7 @@ func (r *resolver) authorize() {
 		m.AuthorizeArgs = append(m.AuthorizeArgs, *r.scope)
 	}
 	m.AuthorizeArgs = append(m.AuthorizeArgs, r.args(conf+"extra_authorization_url", schema.PlaceAuthorize, cfg.ExtraAuthorizationURL, "response_type", "scope")...)
+	r.authorizeQuery()
 }
 
 // endpoints resolves the token, refresh and revocation URLs.
@@ -227,12 +228,12 @@ func (r *resolver) endpoints() {
 		r.fail(conf+"step3_access_url", "the token URL is empty")
 		return
 	}
-	m.TokenURL = r.tmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
+	m.TokenURL = r.urlTmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
 	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
-		m.RefreshURL = r.tmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
+		m.RefreshURL = r.urlTmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
 	}
 	if cfg.RevokeURL != "" {
-		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
+		m.RevokeURL = r.urlTmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}
 }
 
@@ -352,14 +353,14 @@ func (r *resolver) tokenResponse() {
 // userinfo resolves the GET made after an exchange.
 func (r *resolver) userinfo() {
 	if ui := r.cfg.Userinfo; ui != nil {
-		r.m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+		r.m.Userinfo = &Userinfo{URL: r.urlTmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
 	}
 }
 
 // baseURL resolves base_url.
 func (r *resolver) baseURL() {
 	if r.c.BaseURL != "" {
-		r.m.BaseURL = r.tmpl("/base_url", schema.PlaceAPI, r.c.BaseURL)
+		r.m.BaseURL = r.urlTmpl("/base_url", schema.PlaceAPI, r.c.BaseURL)
 	}
 }
 
@@ -373,9 +374,9 @@ func (r *resolver) testRequest() {
 	t := &TestRequest{Method: strings.ToUpper(orDefault(tr.Method, "GET"))}
 	switch {
 	case tr.URL != "":
-		t.URL = r.tmpl("/test_request/url", schema.PlaceAPI, tr.URL)
+		t.URL = r.urlTmpl("/test_request/url", schema.PlaceAPI, tr.URL)
 	case tr.Path != "" && c.BaseURL != "":
-		t.URL = r.tmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
+		t.URL = r.urlTmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
 	case tr.Path != "":
 		r.fail("/test_request/path", "a path needs base_url (or give url)")
 	default:

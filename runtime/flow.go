@@ -60,6 +60,8 @@ type Vars struct {
 	Callback    map[string]string // callback_params captured from the callback, by template name
 	Credentials map[string]string // token metadata, by name
 	Token       string            // the access token (header block only)
+
+	badValue *URLValueError // the first value a URL escaper refused (escape.go)
 }
 
 // Text is a string that is either fixed or computed from Vars at call time.

@@ -1,0 +1,306 @@
+package model
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
+)
+
+// URLUse says what a URL template of a connector is for, and so which credentials a
+// request to it carries.
+type URLUse string
+
+// The URL templates of a connector.
+const (
+	UseAuthorize   URLUse = "authorize"    // step1_authorize_url: the browser goes there with the client id
+	UseToken       URLUse = "token"        // step3_access_url: client secret, code, PKCE verifier (and the refresh token without token_refresh_url)
+	UseRefresh     URLUse = "refresh"      // token_refresh_url: client secret, refresh token
+	UseRevoke      URLUse = "revoke"       // revoke_url: client secret, the token revoked
+	UseUserinfo    URLUse = "userinfo"     // userinfo.url: the access token
+	UseBaseURL     URLUse = "base_url"     // base_url: API calls, the access token
+	UseTestRequest URLUse = "test_request" // test_request: the access token
+)
+
+// URLTemplate is one URL template of a connector and what it is for.
+type URLTemplate struct {
+	Use URLUse
+	T   *Template // T.URL is its analysis
+}
+
+// URLTemplates returns the connector's URL templates in the order of URLUse's
+// constants, leaving out those it does not have.
+func (c *Connector) URLTemplates() []URLTemplate {
+	var out []URLTemplate
+	add := func(u URLUse, t *Template) {
+		if t != nil && t.URL != nil {
+			out = append(out, URLTemplate{u, t})
+		}
+	}
+	add(UseAuthorize, c.AuthorizeURL)
+	add(UseToken, c.TokenURL)
+	add(UseRefresh, c.RefreshURL)
+	add(UseRevoke, c.RevokeURL)
+	if c.Userinfo != nil {
+		add(UseUserinfo, c.Userinfo.URL)
+	}
+	add(UseBaseURL, c.BaseURL)
+	if c.TestRequest != nil {
+		add(UseTestRequest, c.TestRequest.URL)
+	}
+	return out
+}
+
+// ValueRef is a value of a URL template: the variable an output reads and where.
+type ValueRef struct {
+	Name   string // template variable: "shop", "callback.accounts_server", "credentials.api_domain"
+	Offset int    // byte offset of the variable in the template source (for line:col)
+	// Source says where the value comes from: "end user" (an auth_form field),
+	// "callback" (callback.*), "metadata" (credentials.*: a token response or userinfo
+	// value) or "client" (client_id, redirect_url).
+	Source string
+}
+
+// URLHost is what the literal text of one URL template says about the hosts it can
+// render: the host patterns derived from it, and the values that make up a host.
+type URLHost struct {
+	Use     URLUse
+	Pointer string // JSON pointer of the template in the connector file
+	// Patterns are the host patterns derived from the template, sorted and distinct, in
+	// the syntax of allowed_hosts: an exact lower-case host ("api.sandbox.ebay.com"),
+	// or "*." and a host when a value is (within) the first label
+	// ("{{ shop }}.myshopify.com" gives "*.myshopify.com"). Literal ports are dropped.
+	Patterns []string
+	// Whole are the values that are, in some rendering, the whole host
+	// ("https://{{ domain }}/x") or the whole origin ("{{ callback.accounts_server }}/x"):
+	// nothing is derived from them, so the hosts must be declared (or the connector
+	// end_user_hosted).
+	Whole []ValueRef
+	// Labels are the values that are one DNS label of the host.
+	Labels []ValueRef
+	// Underived says some rendering's host gives no pattern although no value is the
+	// whole host: a value in a label other than the first ("api.{{ region }}.x.com").
+	Underived bool
+}
+
+// URLHosts returns, for each URL template of the connector (URLTemplates' order),
+// the host patterns derived from it and the values that are a whole host or origin.
+// Those with a Whole value whose Source is "end user", "callback" or "metadata" are
+// the templates that send credentials to a host a value alone decides.
+func (c *Connector) URLHosts() []URLHost {
+	var out []URLHost
+	for _, ut := range c.URLTemplates() {
+		t, a := ut.T, ut.T.URL
+		h := URLHost{Use: ut.Use, Pointer: t.Pointer}
+		for _, o := range outputs(t.T.Nodes) {
+			name, ok := o.X.(*jinja.Name)
+			if !ok {
+				continue
+			}
+			ref := ValueRef{Name: name.Name, Offset: name.Offset, Source: valueSource(name.Name)}
+			switch a.Contexts[o] {
+			case jinja.URLOrigin, jinja.URLHost:
+				h.Whole = append(h.Whole, ref)
+			case jinja.URLLabel:
+				h.Labels = append(h.Labels, ref)
+			}
+		}
+		for _, host := range a.Hosts {
+			p, whole, ok := hostPattern(host)
+			switch {
+			case ok:
+				h.Patterns = append(h.Patterns, p)
+			case !whole:
+				h.Underived = true
+			}
+		}
+		slices.Sort(h.Patterns)
+		h.Patterns = slices.Compact(h.Patterns)
+		out = append(out, h)
+	}
+	return out
+}
+
+// hostPattern derives the pattern of a host of jinja's URLAnalysis.Hosts ("{{shop}}.myshopify.com");
+// whole says the host is one value.
+func hostPattern(host string) (pattern string, whole, ok bool) {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "}}") {
+		host = host[:i] // a literal port
+	}
+	if !strings.Contains(host, "{{") {
+		return strings.ToLower(host), false, true
+	}
+	first, rest, dotted := strings.Cut(host, ".")
+	if !dotted && strings.HasPrefix(first, "{{") && strings.HasSuffix(first, "}}") && strings.Count(first, "{{") == 1 {
+		return "", true, false
+	}
+	if !dotted || strings.Contains(rest, "{{") || rest == "" {
+		return "", false, false
+	}
+	return "*." + strings.ToLower(rest), false, true
+}
+
+func valueSource(name string) string {
+	switch {
+	case strings.HasPrefix(name, PrefixCallback):
+		return "callback"
+	case strings.HasPrefix(name, PrefixCreds):
+		return "metadata"
+	case name == VarClientID || name == VarRedirectURL || name == VarState:
+		return "client"
+	}
+	return "end user"
+}
+
+// outputs returns the outputs of nodes in source order.
+func outputs(nodes []jinja.Node) []*jinja.Output {
+	var out []*jinja.Output
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *jinja.Output:
+			out = append(out, n)
+		case *jinja.If:
+			for _, b := range n.Branches {
+				out = append(out, outputs(b.Body)...)
+			}
+			out = append(out, outputs(n.Else)...)
+		}
+	}
+	return out
+}
+
+// URLCheck is a constraint on an auth_form value decided by where a URL template puts
+// it: a value that is a host label must be one DNS label ("field shop is used as a
+// host label"). New checks it, in generated and dynamic clients alike, before any URL
+// is rendered.
+type URLCheck struct {
+	Param   *Param
+	Context jinja.URLContext // URLOrigin, URLHost, URLLabel or URLPath
+	Pointer string           // the first template that puts it there
+}
+
+// URLChecks returns the URL constraints on the connector's auth_form values, in
+// Params order and, for one value, in URLContext order; each (value, context) once.
+// Query and fragment values need none: escaping makes every value safe there.
+func (c *Connector) URLChecks() []URLCheck {
+	found := map[string]map[jinja.URLContext]string{}
+	for _, ut := range c.URLTemplates() {
+		for o, ctx := range ut.T.URL.Contexts {
+			name, ok := o.X.(*jinja.Name)
+			if !ok || ctx == jinja.URLQuery || ctx == jinja.URLFragment {
+				continue
+			}
+			if found[name.Name] == nil {
+				found[name.Name] = map[jinja.URLContext]string{}
+			}
+			if _, seen := found[name.Name][ctx]; !seen {
+				found[name.Name][ctx] = ut.T.Pointer
+			}
+		}
+	}
+	var out []URLCheck
+	for _, p := range c.Params {
+		for ctx := jinja.URLOrigin; ctx <= jinja.URLPath; ctx++ {
+			if ptr, ok := found[p.Name][ctx]; ok {
+				out = append(out, URLCheck{Param: p, Context: ctx, Pointer: ptr})
+			}
+		}
+	}
+	return out
+}
+
+// ValidFunc is the name of the runtime function that checks a value for the check
+// ("ValidLabel"), which generated New calls and dynamic.New calls through CheckParams.
+func (k URLCheck) ValidFunc() string { return validFuncs[k.Context] }
+
+var validFuncs = map[jinja.URLContext]string{
+	jinja.URLOrigin: "ValidOrigin",
+	jinja.URLHost:   "ValidHost",
+	jinja.URLLabel:  "ValidLabel",
+	jinja.URLPath:   "ValidSegment",
+}
+
+// EscapeFunc is the name of the runtime function that escapes a value in context ctx
+// ("URLLabel"); generated code calls it and the interpreter calls the same function.
+func EscapeFunc(ctx jinja.URLContext) string { return escapeFuncs[ctx] }
+
+var escapeFuncs = map[jinja.URLContext]string{
+	jinja.URLOrigin:   "URLOrigin",
+	jinja.URLHost:     "URLHost",
+	jinja.URLLabel:    "URLLabel",
+	jinja.URLPath:     "URLSegment",
+	jinja.URLQuery:    "URLQuery",
+	jinja.URLFragment: "URLQuery",
+}
+
+// Message is the error (after "<package>: ") when value fails the check: "shop is
+// used as a host label: \"evil.example/x?\" is not a DNS label". A password value is
+// never shown.
+func (k URLCheck) Message(value string) string {
+	shown := fmt.Sprintf("%q", value)
+	if k.Param.Field.Type == "password" {
+		shown = "the value"
+	}
+	return fmt.Sprintf("%s is used as %s in %s: %s is not %s", k.Param.Name, article(k.Context), k.Pointer, shown, wants[k.Context])
+}
+
+// Format is Message as a fmt format whose one verb (%q) is the value; no verb for a
+// password field. Generated New prints it with fmt.Errorf.
+func (k URLCheck) Format() string {
+	if k.Param.Field.Type == "password" {
+		return strings.ReplaceAll(k.Message(""), "%", "%%")
+	}
+	m := k.Message("\x00")
+	return strings.Replace(strings.ReplaceAll(m, "%", "%%"), `"\x00"`, "%q", 1)
+}
+
+func article(ctx jinja.URLContext) string {
+	if ctx == jinja.URLOrigin {
+		return "an origin"
+	}
+	return "a " + ctx.String()
+}
+
+var wants = map[jinja.URLContext]string{
+	jinja.URLOrigin: runtime.WantOrigin,
+	jinja.URLHost:   runtime.WantHost,
+	jinja.URLLabel:  runtime.WantLabel,
+	jinja.URLPath:   runtime.WantSegment,
+}
+
+// runtimeParams are the query parameters the runtime adds to the authorize URL
+// itself; a URL template's literal query may not have them (the runtime's win).
+var runtimeParams = []string{"client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "response_type"}
+
+// urlTmpl parses a URL template at ptr and analyses it (jinja's URL).
+func (r *resolver) urlTmpl(ptr string, place schema.TemplatePlace, src string) *Template {
+	t := r.tmpl(ptr, place, src)
+	if t == nil {
+		return nil
+	}
+	a, err := t.T.URL()
+	if err != nil {
+		r.report(templateError(ptr, err))
+		return nil
+	}
+	t.URL = a
+	return t
+}
+
+// authorizeQuery refuses an authorize URL whose literal query has a parameter the
+// runtime sets itself: the runtime's value wins, so the literal one would be sent
+// twice (and a provider may read either).
+func (r *resolver) authorizeQuery() {
+	t := r.m.AuthorizeURL
+	if t == nil || t.URL == nil {
+		return
+	}
+	for _, k := range t.URL.QueryKeys {
+		if slices.Contains(runtimeParams, k) {
+			r.fail(t.Pointer, "the query parameter %s is set by the runtime; remove it from the URL (extra_authorization_url sets provider parameters)", k)
+		}
+	}
+}
