@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -127,21 +128,24 @@ func (c *Connector) URLHosts() []URLHost {
 // hostPattern derives the pattern of a host of jinja's URLAnalysis.Hosts ("{{shop}}.myshopify.com");
 // whole says the host is one value.
 func hostPattern(host string) (pattern string, whole, ok bool) {
-	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.Contains(host[i:], "}}") {
+	host = placeholders.ReplaceAllString(host, "\x00") // a value; its name may have dots
+	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i] // a literal port
 	}
-	if !strings.Contains(host, "{{") {
-		return strings.ToLower(host), false, true
-	}
-	first, rest, dotted := strings.Cut(host, ".")
-	if !dotted && strings.HasPrefix(first, "{{") && strings.HasSuffix(first, "}}") && strings.Count(first, "{{") == 1 {
+	if host == "\x00" {
 		return "", true, false
 	}
-	if !dotted || strings.Contains(rest, "{{") || rest == "" {
+	if !strings.Contains(host, "\x00") {
+		return strings.ToLower(host), false, true
+	}
+	_, rest, dotted := strings.Cut(host, ".")
+	if !dotted || rest == "" || strings.Contains(rest, "\x00") {
 		return "", false, false
 	}
 	return "*." + strings.ToLower(rest), false, true
 }
+
+var placeholders = regexp.MustCompile(`\{\{[^}]*\}\}`)
 
 func valueSource(name string) string {
 	switch {
