@@ -352,7 +352,7 @@ func (g *gen) binding(name string) (gocode.Binding, bool) {
 // its function to the helpers. inNew says the expression reads the client (c) and must
 // be set in New. fn names the function; what says what the template is, for its doc.
 func (g *gen) text(t *model.Template, fn, what string) (code jen.Code, inNew bool) {
-	c, err := gocode.Compile(t.T, g.binding)
+	c, err := g.compile(t)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return jen.Null(), false
@@ -570,4 +570,24 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 	fn := g.name("apiValue")
 	text := fmt.Sprintf("%s renders the %s of API calls (%s).", fn, what, a.Prefix.Pointer)
 	return jen.Qual(rt, "Func").Call(g.helper(fn, text, readsClient, true, append(pre, c.Body...))), readsClient
+}
+
+// compile compiles template t; a URL template escapes each value by its context with
+// the runtime's escaper (model.EscapeFunc), passing v to those that can refuse a value
+// known only during the flow (nil for the values New checked).
+func (g *gen) compile(t *model.Template) (*gocode.Compiled, error) {
+	if t.URL == nil {
+		return gocode.Compile(t.T, g.binding)
+	}
+	return gocode.CompileEscaped(t.T, g.binding, func(o *jinja.Output, value jen.Code) jen.Code {
+		ctx := t.URL.Contexts[o]
+		if !model.EscapeTakesVars(ctx) {
+			return jen.Qual(rt, model.EscapeFunc(ctx)).Call(value)
+		}
+		vars := jen.Nil()
+		if model.CheckedAtCallTime(o) {
+			vars = jen.Id("v")
+		}
+		return jen.Qual(rt, model.EscapeFunc(ctx)).Call(vars, jen.Lit(model.OutputName(o)), value)
+	})
 }

@@ -141,6 +141,7 @@ func (r *resolver) resolve() (*Connector, error) {
 		r.api,
 		r.baseURL,
 		r.testRequest,
+		r.checkEnums,
 	} {
 		section()
 		if r.err != nil {

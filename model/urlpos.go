@@ -176,6 +176,21 @@ func outputs(nodes []jinja.Node) []*jinja.Output {
 	return out
 }
 
+// ValueContexts returns the contexts in which the connector's URL templates put the
+// value of variable name ("callback.accounts_server"), in URLContext order, each once.
+func (c *Connector) ValueContexts(name string) []jinja.URLContext {
+	var out []jinja.URLContext
+	for _, ut := range c.URLTemplates() {
+		for o, ctx := range ut.T.URL.Contexts {
+			if OutputName(o) == name && !slices.Contains(out, ctx) {
+				out = append(out, ctx)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // URLCheck is a constraint on an auth_form value decided by where a URL template puts
 // it: a value that is a host label must be one DNS label ("field shop is used as a
 // host label"). New checks it, in generated and dynamic clients alike, before any URL
@@ -227,17 +242,80 @@ var validFuncs = map[jinja.URLContext]string{
 	jinja.URLPath:   "ValidSegment",
 }
 
-// EscapeFunc is the name of the runtime function that escapes a value in context ctx
-// ("URLLabel"); generated code calls it and the interpreter calls the same function.
-func EscapeFunc(ctx jinja.URLContext) string { return escapeFuncs[ctx] }
+var valids = map[jinja.URLContext]func(string) bool{
+	jinja.URLOrigin: runtime.ValidOrigin,
+	jinja.URLHost:   runtime.ValidHost,
+	jinja.URLLabel:  runtime.ValidLabel,
+	jinja.URLPath:   runtime.ValidSegment,
+}
 
-var escapeFuncs = map[jinja.URLContext]string{
-	jinja.URLOrigin:   "URLOrigin",
-	jinja.URLHost:     "URLHost",
-	jinja.URLLabel:    "URLLabel",
-	jinja.URLPath:     "URLSegment",
-	jinja.URLQuery:    "URLQuery",
-	jinja.URLFragment: "URLQuery",
+// Valid reports whether value passes the check (the function ValidFunc names). An
+// empty value is not checked: it means the optional value is not given.
+func (k URLCheck) Valid(value string) bool { return value == "" || valids[k.Context](value) }
+
+// checkEnums refuses a select value that its URL positions would refuse: the
+// connector's own literal values must fit where its templates put them.
+func (r *resolver) checkEnums() {
+	for _, k := range r.m.URLChecks() {
+		for _, e := range k.Param.Enum {
+			if !k.Valid(e.Value) {
+				r.fail(k.Pointer, "the select value %q of %s is not %s, as its place in this URL needs", e.Value, k.Param.Name, wants[k.Context])
+			}
+		}
+	}
+}
+
+// EscapeFunc is the name of the runtime function that escapes a value in context ctx
+// ("URLLabel"); generated code calls it, the interpreter calls the same function
+// (escape), and EscapeTakesVars says whether its call is (v, name, value) or (value).
+func EscapeFunc(ctx jinja.URLContext) string { return escapers[ctx].name }
+
+// EscapeTakesVars reports whether the escaper of ctx can refuse a value, and so is
+// called as f(v *runtime.Vars, name, value string) rather than f(value).
+func EscapeTakesVars(ctx jinja.URLContext) bool { return escapers[ctx].f != nil }
+
+var escapers = map[jinja.URLContext]struct {
+	name string
+	f    func(v *runtime.Vars, name, s string) string // nil: runtime.URLQuery
+}{
+	jinja.URLOrigin:   {"URLOrigin", runtime.URLOrigin},
+	jinja.URLHost:     {"URLHost", runtime.URLHost},
+	jinja.URLLabel:    {"URLLabel", runtime.URLLabel},
+	jinja.URLPath:     {"URLSegment", runtime.URLSegment},
+	jinja.URLQuery:    {"URLQuery", nil},
+	jinja.URLFragment: {"URLQuery", nil},
+}
+
+// OutputName is the name a value's escaper reports: the variable of a {{ name }}
+// output, "" for another expression (only allowed where escaping never refuses).
+func OutputName(o *jinja.Output) string {
+	if n, ok := o.X.(*jinja.Name); ok {
+		return n.Name
+	}
+	return ""
+}
+
+// CheckedAtCallTime reports whether the value of output o is known only during a flow
+// (callback.*, credentials.*, state), so that its escaper records a refusal in the
+// flow's runtime.Vars; other values were checked by New, and their escaper gets nil.
+func CheckedAtCallTime(o *jinja.Output) bool { return runtimeVar(OutputName(o)) }
+
+// escape returns the escaper of template t's outputs for the interpreter, nil when
+// t is not a URL template; refused values are recorded in v (nil: checked by New).
+func escape(t *Template, v *runtime.Vars) func(*jinja.Output, string) string {
+	if t == nil || t.URL == nil {
+		return nil
+	}
+	return func(o *jinja.Output, s string) string {
+		e := escapers[t.URL.Contexts[o]]
+		if e.f == nil {
+			return runtime.URLQuery(s)
+		}
+		if !CheckedAtCallTime(o) {
+			return e.f(nil, OutputName(o), s)
+		}
+		return e.f(v, OutputName(o), s)
+	}
 }
 
 // Message is the error (after "<package>: ") when value fails the check: "shop is

@@ -13,7 +13,11 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	ui := c.flow.Userinfo
 	v := c.varsOf(tok)
 	v.Token = tok.AccessToken
-	tc := &tokenCall{op: OpUserinfo, vars: v, url: ui.URL.Render(v)}
+	u, err := c.renderURL(OpUserinfo, ui.URL, v)
+	if err != nil {
+		return tok, err
+	}
+	tc := &tokenCall{op: OpUserinfo, vars: v, url: u}
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(c.creds.ClientSecret)

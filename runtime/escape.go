@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 )
 
@@ -29,8 +30,10 @@ type URLValueError struct {
 }
 
 // Error returns "oauthgen: the value of <name> is not <want>: refused in a URL".
-func (e *URLValueError) Error() string {
-	return "oauthgen: the value of " + e.Name + " is not " + e.Want + ": refused in a URL"
+func (e *URLValueError) Error() string { return "oauthgen: " + e.problem() }
+
+func (e *URLValueError) problem() string {
+	return "the value of " + e.Name + " is not " + e.Want + ": refused in a URL"
 }
 
 // What the positions need, in words.
@@ -48,8 +51,9 @@ func (v *Vars) urlErr(name, want string) {
 	}
 }
 
-// renderURL renders the URL template t with v and returns the first value it refused.
-func (t Text) renderURL(v *Vars) (string, error) {
+// renderURL renders the URL template t of operation op with v; a value the template
+// refused is a *TokenError of op wrapping the *URLValueError, and nothing is sent.
+func (c *Client) renderURL(op Op, t Text, v *Vars) (string, error) {
 	if t.f == nil {
 		return t.s, nil
 	}
@@ -58,9 +62,9 @@ func (t Text) renderURL(v *Vars) (string, error) {
 	}
 	v.badValue = nil
 	s := t.f(v)
-	if err := v.badValue; err != nil {
+	if bad := v.badValue; bad != nil {
 		v.badValue = nil
-		return "", err
+		return "", c.newTokenError(op, 0, "", "", bad.problem(), bad)
 	}
 	return s, nil
 }
@@ -191,3 +195,27 @@ func ValidOrigin(s string) bool {
 
 // ValidSegment reports whether s may be a path segment: anything but "." and "..".
 func ValidSegment(s string) bool { return s != "." && s != ".." }
+
+// withoutQueryKeys returns rawURL without the parameters of its query whose key is
+// one of keys: the runtime's own authorize parameters win over a literal one (which
+// the model refuses in connector files anyway), so none is sent twice.
+func withoutQueryKeys(rawURL string, keys ...string) string {
+	base, query, ok := strings.Cut(rawURL, "?")
+	if !ok {
+		return rawURL
+	}
+	query, frag, hasFrag := strings.Cut(query, "#")
+	var kept []string
+	for _, kv := range strings.Split(query, "&") {
+		k, _, _ := strings.Cut(kv, "=")
+		if uk, err := url.QueryUnescape(k); err == nil && slices.Contains(keys, uk) {
+			continue
+		}
+		kept = append(kept, kv)
+	}
+	out := base + "?" + strings.Join(kept, "&")
+	if hasFrag {
+		out += "#" + frag
+	}
+	return out
+}

@@ -38,20 +38,25 @@ func EqualState(got, want string) bool {
 // oauth2.VerifierOption(verifier) to Exchange.
 func (c *Client) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
 	v := &Vars{State: state}
-	base := c.flow.AuthorizeURL.Render(v)
+	base, err := c.renderURL(OpExchange, c.flow.AuthorizeURL, v)
+	if err != nil {
+		return "" // only values New checked can be in its host or path: unreachable
+	}
 	p := make(params, 0, len(c.flow.AuthorizeArgs)+4)
 	idKey := c.flow.ClientIDKey
 	if idKey == "" {
 		idKey = "client_id"
 	}
-	if !queryHas(base, idKey) {
-		p.set(idKey, c.creds.ClientID)
-	}
-	if c.creds.RedirectURL != "" && !queryHas(base, "redirect_uri") {
+	base = withoutQueryKeys(base, idKey, "redirect_uri", "state")
+	// The runtime's parameters are always set: a value escaped by its position
+	// cannot add a query parameter, and the model refuses a template whose literal
+	// query has them.
+	p.set(idKey, c.creds.ClientID)
+	if c.creds.RedirectURL != "" {
 		p.set("redirect_uri", c.creds.RedirectURL)
 	}
 	renderArgs(&p, c.flow.AuthorizeArgs, v, base)
-	if state != "" && !queryHas(base, "state") {
+	if state != "" {
 		p.set("state", state)
 	}
 	for _, o := range optionValues(opts) {
@@ -151,7 +156,10 @@ func (c *Client) ExchangeWithCallback(ctx context.Context, code string, callback
 
 func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	tc := &tokenCall{op: OpExchange, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpExchange, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+6)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -242,7 +250,10 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if u.IsZero() {
 		u = c.flow.TokenURL
 	}
-	tc.url = u.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpRefresh, u, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.RefreshArgs)+4)
 	renderArgs(&tc.params, c.flow.RefreshArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -273,7 +284,10 @@ func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
 func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	v := &Vars{}
 	tc := &tokenCall{op: OpClientCredentials, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpClientCredentials, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+3)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -408,7 +422,11 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 		return c.newTokenError(OpRevoke, 0, "", "", "no token to revoke", ErrNoToken)
 	}
 	v := c.varsOf(tok)
-	tc := &tokenCall{op: OpRevoke, vars: v, url: c.flow.RevokeURL.Render(v)}
+	u, err := c.renderURL(OpRevoke, c.flow.RevokeURL, v)
+	if err != nil {
+		return err
+	}
+	tc := &tokenCall{op: OpRevoke, vars: v, url: u}
 	if tok.RefreshToken != "" {
 		tc.params = params{{"token", tok.RefreshToken}, {"token_type_hint", "refresh_token"}}
 	} else {

@@ -19,6 +19,7 @@ import (
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/internal/suggest"
+	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -344,19 +345,28 @@ func callbackQuery(m *model.Connector, state string, callback map[string]string)
 	}
 	q.Set("state", state)
 	for _, f := range m.CallbackParams {
-		q.Set(f.Path[0], callbackValue(f, callback))
+		q.Set(f.Path[0], callbackValue(m, f, callback))
 	}
 	return q
 }
 
 // callbackValue is the value of callback field f: given by template name or query
 // parameter name, else a placeholder.
-func callbackValue(f runtime.Field, callback map[string]string) string {
+func callbackValue(m *model.Connector, f runtime.Field, callback map[string]string) string {
 	if v, ok := callback[f.Name]; ok {
 		return v
 	}
 	if v, ok := callback[f.Path[0]]; ok {
 		return v
+	}
+	name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(f.Name))
+	switch ctx := m.ValueContexts(model.PrefixCallback + f.Name); {
+	case slices.Contains(ctx, jinja.URLOrigin): // where a URL needs an origin, a made-up one
+		return "https://callback-" + name + ".example"
+	case slices.Contains(ctx, jinja.URLHost):
+		return "callback-" + name + ".example"
+	case slices.Contains(ctx, jinja.URLLabel):
+		return "callback-" + name
 	}
 	return "CALLBACK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
 }

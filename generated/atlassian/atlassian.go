@@ -191,7 +191,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://api.atlassian.com/ex/jira/" + v.Credentials["cloud_id"] + "/rest/api/3/"
+	return "https://api.atlassian.com/ex/jira/" + runtime.URLSegment(v, "credentials.cloud_id", v.Credentials["cloud_id"]) + "/rest/api/3/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -224,5 +224,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://api.atlassian.com/ex/jira/" + v.Credentials["cloud_id"] + "/rest/api/3/myself"
+	return "https://api.atlassian.com/ex/jira/" + runtime.URLSegment(v, "credentials.cloud_id", v.Credentials["cloud_id"]) + "/rest/api/3/myself"
 }

@@ -18,6 +18,7 @@ package auth0
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -108,6 +109,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("auth0: domain is required")
 	}
+	if cfg.Params.Domain != "" && !runtime.ValidHost(cfg.Params.Domain) {
+		return nil, fmt.Errorf("auth0: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
+	}
 	if cfg.Params.Audience == "" {
 		return nil, errors.New("auth0: audience is required")
 	}
@@ -189,7 +193,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -200,7 +204,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/authorize"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -217,12 +221,12 @@ func (c *Client) authorizeAudience() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth/token"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth/revoke"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -233,5 +237,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/userinfo"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/userinfo"
 }

@@ -190,7 +190,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/"
+	return "https://3.basecampapi.com/" + runtime.URLSegment(v, "credentials.account_id", v.Credentials["account_id"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -223,5 +223,5 @@ func (c *Client) apiHeaderUserAgent() string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/my/profile.json"
+	return "https://3.basecampapi.com/" + runtime.URLSegment(v, "credentials.account_id", v.Credentials["account_id"]) + "/my/profile.json"
 }

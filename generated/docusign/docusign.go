@@ -211,7 +211,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["base_uri"] + "/restapi/v2.1/accounts/" + v.Credentials["account_id"] + "/"
+	return runtime.URLOrigin(v, "credentials.base_uri", v.Credentials["base_uri"]) + "/restapi/v2.1/accounts/" + runtime.URLSegment(v, "credentials.account_id", v.Credentials["account_id"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -263,5 +263,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["base_uri"] + "/restapi/v2.1/accounts/" + v.Credentials["account_id"] + "/settings"
+	return runtime.URLOrigin(v, "credentials.base_uri", v.Credentials["base_uri"]) + "/restapi/v2.1/accounts/" + runtime.URLSegment(v, "credentials.account_id", v.Credentials["account_id"]) + "/settings"
 }

@@ -17,6 +17,7 @@ package gitlab
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -104,6 +105,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
 	}
+	if cfg.Params.Host != "" && !runtime.ValidHost(cfg.Params.Host) {
+		return nil, fmt.Errorf("gitlab: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -174,7 +178,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Host + "/api/v4/"
+	return "https://" + runtime.URLHost(nil, "host", c.params.Host) + "/api/v4/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -185,17 +189,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Host + "/oauth/authorize"
+	return "https://" + runtime.URLHost(nil, "host", c.params.Host) + "/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Host + "/oauth/token"
+	return "https://" + runtime.URLHost(nil, "host", c.params.Host) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Host + "/oauth/revoke"
+	return "https://" + runtime.URLHost(nil, "host", c.params.Host) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -206,5 +210,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Host + "/api/v4/user"
+	return "https://" + runtime.URLHost(nil, "host", c.params.Host) + "/api/v4/user"
 }

@@ -169,7 +169,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_endpoint"] + "/3.0/"
+	return runtime.URLOrigin(v, "credentials.api_endpoint", v.Credentials["api_endpoint"]) + "/3.0/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -197,5 +197,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_endpoint"] + "/3.0/ping"
+	return runtime.URLOrigin(v, "credentials.api_endpoint", v.Credentials["api_endpoint"]) + "/3.0/ping"
 }

@@ -19,6 +19,7 @@ package microsoft
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -100,6 +101,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "common"
+	}
+	if cfg.Params.Tenant != "" && !runtime.ValidSegment(cfg.Params.Tenant) {
+		return nil, fmt.Errorf("microsoft: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "offline_access User.Read"
@@ -191,7 +195,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/authorize"
+	return "https://login.microsoftonline.com/" + runtime.URLSegment(nil, "tenant", c.params.Tenant) + "/oauth2/v2.0/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -202,7 +206,7 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/token"
+	return "https://login.microsoftonline.com/" + runtime.URLSegment(nil, "tenant", c.params.Tenant) + "/oauth2/v2.0/token"
 }
 
 // exchangeScope renders the token request parameter "scope"

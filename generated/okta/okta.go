@@ -19,6 +19,7 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -116,8 +117,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
+	if cfg.Params.Domain != "" && !runtime.ValidHost(cfg.Params.Domain) {
+		return nil, fmt.Errorf("okta: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
+	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
+	}
+	if cfg.Params.AuthorizationServer != "" && !runtime.ValidSegment(cfg.Params.AuthorizationServer) {
+		return nil, fmt.Errorf("okta: authorization_server is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.AuthorizationServer)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -209,7 +216,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -229,7 +236,7 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/authorize"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth2/" + runtime.URLSegment(nil, "authorization_server", c.params.AuthorizationServer) + "/v1/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -240,17 +247,17 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/token"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth2/" + runtime.URLSegment(nil, "authorization_server", c.params.AuthorizationServer) + "/v1/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/revoke"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth2/" + runtime.URLSegment(nil, "authorization_server", c.params.AuthorizationServer) + "/v1/revoke"
 }
 
 // userinfoURL renders the userinfo URL (/oauth2/config/userinfo/url).
 func (c *Client) userinfoURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth2/" + runtime.URLSegment(nil, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -261,5 +268,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.URLHost(nil, "domain", c.params.Domain) + "/oauth2/" + runtime.URLSegment(nil, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }

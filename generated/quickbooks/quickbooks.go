@@ -204,9 +204,9 @@ func (c *Client) Runtime() *runtime.Client {
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
 	if c.params.Environment == EnvironmentSandbox {
-		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/"
+		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + runtime.URLSegment(v, "callback.realmId", v.Callback["realmId"]) + "/"
 	}
-	return "https://quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/"
+	return "https://quickbooks.api.intuit.com/v3/company/" + runtime.URLSegment(v, "callback.realmId", v.Callback["realmId"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -233,7 +233,7 @@ func apiValue(v *runtime.Vars) string {
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
 	if c.params.Environment == EnvironmentSandbox {
-		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/preferences"
+		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + runtime.URLSegment(v, "callback.realmId", v.Callback["realmId"]) + "/preferences"
 	}
-	return "https://quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/preferences"
+	return "https://quickbooks.api.intuit.com/v3/company/" + runtime.URLSegment(v, "callback.realmId", v.Callback["realmId"]) + "/preferences"
 }

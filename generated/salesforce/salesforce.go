@@ -211,7 +211,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/"
+	return runtime.URLOrigin(v, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -262,5 +262,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/limits"
+	return runtime.URLOrigin(v, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/limits"
 }

@@ -23,6 +23,7 @@ package shopify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -110,6 +111,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Shop == "" {
 		return nil, errors.New("shopify: shop is required")
 	}
+	if cfg.Params.Shop != "" && !runtime.ValidLabel(cfg.Params.Shop) {
+		return nil, fmt.Errorf("shopify: shop is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Shop)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -170,7 +174,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/"
+	return "https://" + runtime.URLLabel(nil, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -181,12 +185,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/authorize"
+	return "https://" + runtime.URLLabel(nil, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/access_token"
+	return "https://" + runtime.URLLabel(nil, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/access_token"
 }
 
 // apiValue renders the X-Shopify-Access-Token header of API calls
@@ -197,5 +201,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/shop.json"
+	return "https://" + runtime.URLLabel(nil, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/shop.json"
 }

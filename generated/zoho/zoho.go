@@ -179,7 +179,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/crm/v6/"
+	return runtime.URLOrigin(v, "credentials.api_domain", v.Credentials["api_domain"]) + "/crm/v6/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -200,7 +200,7 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func tokenURL(v *runtime.Vars) string {
-	return v.Callback["accounts_server"] + "/oauth/v2/token"
+	return runtime.URLOrigin(v, "callback.accounts_server", v.Callback["accounts_server"]) + "/oauth/v2/token"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -212,5 +212,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/crm/v6/users?type=CurrentUser"
+	return runtime.URLOrigin(v, "credentials.api_domain", v.Credentials["api_domain"]) + "/crm/v6/users?type=CurrentUser"
 }

@@ -329,6 +329,10 @@ const awkward = "a b&c=d+é/ü?#%2F\"<'>"
 // to an awkward value (requests may then fail: both clients must fail alike).
 func paramSets(m *model.Connector) []map[string]any {
 	req, all, odd := map[string]any{}, map[string]any{}, map[string]any{}
+	inHost := map[string]bool{} // fields New checks as a host, label or origin
+	for _, k := range m.URLChecks() {
+		inHost[k.Param.Name] = inHost[k.Param.Name] || k.Context != jinja.URLPath
+	}
 	for _, p := range m.Params {
 		var v any
 		switch p.Kind {
@@ -341,6 +345,9 @@ func paramSets(m *model.Connector) []map[string]any {
 		default:
 			v = "acme"
 			odd[p.Name] = awkward
+			if inHost[p.Name] {
+				odd[p.Name] = "Acme-1" // awkward values are refused there (TestHostileValuesRefusedAlike)
+			}
 		}
 		all[p.Name] = v
 		if _, ok := odd[p.Name]; !ok {

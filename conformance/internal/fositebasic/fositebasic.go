@@ -13,6 +13,7 @@ package fositebasic
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -100,6 +101,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Issuer == "" {
 		return nil, errors.New("fositebasic: issuer is required")
 	}
+	if cfg.Params.Issuer != "" && !runtime.ValidOrigin(cfg.Params.Issuer) {
+		return nil, fmt.Errorf("fositebasic: issuer is used as an origin in /oauth2/config/step1_authorize_url: %q is not an https origin (https://host[:port])", cfg.Params.Issuer)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -167,7 +171,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return c.params.Issuer + "/api/"
+	return runtime.URLOrigin(nil, "issuer", c.params.Issuer) + "/api/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -178,17 +182,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return c.params.Issuer + "/oauth2/auth"
+	return runtime.URLOrigin(nil, "issuer", c.params.Issuer) + "/oauth2/auth"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return c.params.Issuer + "/oauth2/token"
+	return runtime.URLOrigin(nil, "issuer", c.params.Issuer) + "/oauth2/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return c.params.Issuer + "/oauth2/revoke"
+	return runtime.URLOrigin(nil, "issuer", c.params.Issuer) + "/oauth2/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -199,5 +203,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return c.params.Issuer + "/api/me"
+	return runtime.URLOrigin(nil, "issuer", c.params.Issuer) + "/api/me"
 }
