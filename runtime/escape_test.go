@@ -142,7 +142,9 @@ func TestRefusedValueIsATypedError(t *testing.T) {
 	hc := &http.Client{Transport: roundTrip(func(*http.Request) (*http.Response, error) { sent++; return nil, errors.New("sent") })}
 	f := &runtime.Flow{
 		Connector: "T",
-		TokenURL:  runtime.Func(func(v *runtime.Vars) string { return runtime.URLOrigin(v, "callback.server", v.Callback["server"]) + "/token" }),
+		TokenURL: runtime.Func(func(v *runtime.Vars) string {
+			return runtime.URLOrigin(v, "callback.server", v.Callback["server"]) + "/token"
+		}),
 	}
 	c := runtime.New(f, runtime.Credentials{ClientID: "id", ClientSecret: "secret"}, runtime.WithHTTPClient(hc))
 	for _, bad := range []string{"https://evil.example/x?", "https://a@evil.example", "evil.example", ""} {
