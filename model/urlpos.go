@@ -125,6 +125,38 @@ func (c *Connector) URLHosts() []URLHost {
 	return out
 }
 
+// CarriesCredentials reports whether a request to a URL of this use carries a
+// credential: the client secret, a code or verifier, a refresh or an access token.
+// Only the authorize URL, which the browser visits with the client id, does not.
+func (u URLUse) CarriesCredentials() bool { return u != UseAuthorize }
+
+// ValueHost is a credential-carrying URL template whose host, in some rendering, is
+// entirely a value from outside the connector: an end user's, a callback's or a
+// token response's.
+type ValueHost struct {
+	URLHost
+	Value ValueRef // the value that is the whole host or origin
+}
+
+// ValueHosts returns the connector's ValueHosts in URLHosts' order: the templates that
+// would send a credential wherever a value says, unless the connector declares its
+// hosts or is end-user hosted. Client values (client_id, redirect_url) are the
+// platform's own and are not listed.
+func (c *Connector) ValueHosts() []ValueHost {
+	var out []ValueHost
+	for _, h := range c.URLHosts() {
+		if !h.Use.CarriesCredentials() {
+			continue
+		}
+		for _, v := range h.Whole {
+			if v.Source != "client" {
+				out = append(out, ValueHost{URLHost: h, Value: v})
+			}
+		}
+	}
+	return out
+}
+
 // hostPattern derives the pattern of a host of jinja's URLAnalysis.Hosts ("{{shop}}.myshopify.com");
 // whole says the host is one value.
 func hostPattern(host string) (pattern string, whole, ok bool) {

@@ -152,3 +152,23 @@ func TestValueContexts(t *testing.T) {
 		t.Errorf("nothing: %v", got)
 	}
 }
+
+func TestValueHosts(t *testing.T) {
+	for _, tc := range []struct {
+		file string
+		want []string
+	}{
+		{"shopify", nil},
+		{"ebay", nil},
+		{"zoho", []string{"token callback.accounts_server", "base_url credentials.api_domain", "test_request credentials.api_domain"}},
+		{"auth0", []string{"token domain", "revoke domain", "base_url domain", "test_request domain"}},
+	} {
+		var got []string
+		for _, h := range load(t, "../connectors/"+tc.file+".json").ValueHosts() {
+			got = append(got, string(h.Use)+" "+h.Value.Name)
+		}
+		if !reflect.DeepEqual(got, tc.want) {
+			t.Errorf("%s: %q, want %q", tc.file, got, tc.want)
+		}
+	}
+}
