@@ -161,6 +161,9 @@ func (c *Connector) ValueHosts() []ValueHost {
 // whole says the host is one value.
 func hostPattern(host string) (pattern string, whole, ok bool) {
 	host = placeholders.ReplaceAllString(host, "\x00") // a value; its name may have dots
+	if i := strings.LastIndexByte(host, '@'); i >= 0 {
+		host = host[i+1:] // literal userinfo
+	}
 	if i := strings.LastIndexByte(host, ':'); i >= 0 {
 		host = host[:i] // a literal port
 	}

@@ -44,6 +44,7 @@ func TestHostPattern(t *testing.T) {
 		whole, ok     bool
 	}{
 		{"Login.Example.com:8443", "login.example.com", false, true},
+		{"user@login.example.com", "login.example.com", false, true},
 		{"{{shop}}.myshopify.com", "*.myshopify.com", false, true},
 		{"api-{{region}}.x.com", "*.x.com", false, true},
 		{"api.{{region}}.x.com", "", false, false},
