@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/oauth2"
+
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -156,6 +158,19 @@ func TestRefusedValueIsATypedError(t *testing.T) {
 		if err != nil && bad != "" && strings.Contains(err.Error(), bad) {
 			t.Errorf("the error shows the value: %v", err)
 		}
+	}
+	// A stored token whose kept callback value is hostile (older than the rule, or
+	// written by someone else) is refused again on refresh and revocation.
+	f.CallbackParams = []runtime.Field{{Name: "server", Path: runtime.Path{"server"}}}
+	f.RevokeURL = f.TokenURL
+	c = runtime.New(f, runtime.Credentials{ClientID: "id", ClientSecret: "secret"}, runtime.WithHTTPClient(hc))
+	tok := (&oauth2.Token{AccessToken: "at", RefreshToken: "rt"}).WithExtra(map[string]any{"server": "https://evil.example/x?"})
+	var ve *runtime.URLValueError
+	if _, err := c.RefreshToken(t.Context(), tok); !errors.As(err, &ve) {
+		t.Errorf("refresh: %v, want a *URLValueError", err)
+	}
+	if err := c.Revoke(t.Context(), tok); !errors.As(err, &ve) {
+		t.Errorf("revoke: %v, want a *URLValueError", err)
 	}
 	if sent != 0 {
 		t.Errorf("%d requests sent", sent)
