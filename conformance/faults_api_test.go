@@ -8,18 +8,15 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
-	"sort"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
-	"text/tabwriter"
 	"time"
 
-	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // The API half of the fault matrix: a valid token, and faults on the API endpoint
@@ -127,55 +124,17 @@ func apiFaults() []apiFault {
 func TestFaultMatrixAPI(t *testing.T) {
 	flows := append(matrixFlows(t), matrixFlow{"hand: token in query", &runtime.Flow{Connector: "InQuery",
 		API: runtime.APIAuth{InQuery: true, QueryKey: "access_token", Value: runtime.Func(func(v *runtime.Vars) string { return v.Token })}}})
-	logs := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
-	captureLog(t, logs)
-	var rows [][4]string
+	secrets := []string{faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT}
+	captureLog(t, newLeakScan(t, secrets...))
+	m := &matrix[matrixFlow]{t: t, subjects: flows, parallel: 8, secrets: secrets,
+		header: []string{"API FAULT", "OUTCOME (connectors)"}, leaks: "GOROUTINE LEAKS", result: true}
 	for _, af := range apiFaults() {
-		t.Run(af.name, func(t *testing.T) {
-			ignore := goleak.IgnoreCurrent()
-			l := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
-			outcomes := map[string]int{}
-			var mu sync.Mutex
-			var wg sync.WaitGroup
-			sem := make(chan struct{}, 8)
-			for _, mf := range flows {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					o := runAPIFault(t, af, mf, l)
-					mu.Lock()
-					outcomes[o]++
-					mu.Unlock()
-				}()
-			}
-			wg.Wait()
-			leak := "none"
-			if err := goleak.Find(ignore); err != nil {
-				t.Errorf("goroutine leak: %v", err)
-				leak = "LEAK"
-			}
-			var os []string
-			for o, n := range outcomes {
-				os = append(os, fmt.Sprintf("%s (%d)", o, n))
-			}
-			sort.Strings(os)
-			res := "ok"
-			if t.Failed() {
-				res = "FAIL"
-			}
-			rows = append(rows, [4]string{af.name, strings.Join(os, "; "), leak, res})
+		m.row(matrixRow[matrixFlow]{
+			name: af.name,
+			run:  func(t *testing.T, mf matrixFlow, l *leakScan) string { return runAPIFault(t, af, mf, l) },
 		})
 	}
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nAPI FAULT\tOUTCOME (connectors)\tGOROUTINE LEAKS\tRESULT\n")
-	for _, r := range rows {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", r[0], r[1], r[2], r[3])
-	}
-	tw.Flush()
-	t.Logf("API fault matrix over %d connector flows (valid token; renewal on 401/403):%s", len(flows), b.String())
+	m.log("API fault matrix over %d connector flows (valid token; renewal on 401/403)", len(flows))
 }
 
 // runAPIFault makes one API call with a valid token under fault af and returns the
@@ -214,7 +173,7 @@ func runAPIFault(t *testing.T, af apiFault, mf matrixFlow, l *leakScan) string {
 	flow.Permanent = false // a 401 may renew
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(time.Hour)}
 	if flow.Grant == runtime.ClientCredentials {
 		old.RefreshToken = "" // renewal is a new client credentials request

@@ -16,14 +16,13 @@ import (
 	"sync/atomic"
 	"syscall"
 	"testing"
-	"text/tabwriter"
 	"time"
 	"unicode/utf8"
 
-	"go.uber.org/goleak"
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // The fault matrix: every fault on the token endpoint (and the API) against every
@@ -546,7 +545,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	}
 	flow := withTokenURL(mf.flow, base)
 	tr := &http.Transport{}
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := &oauth2.Token{AccessToken: faultOldAT, RefreshToken: faultOldRT, TokenType: "Bearer", Expiry: time.Now().Add(-time.Minute)}
 	if mf.flow.Grant == runtime.ClientCredentials {
 		old.RefreshToken = "" // client credentials tokens come without one (RFC 6749 4.4.3)
@@ -627,7 +626,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 
 // recoverFrom points a new client with store at a healthy provider and asks for a token:
 // the store must still hold a token the connection can go on from.
-func recoverFrom(mf matrixFlow, store *runtime.MemoryStore, l *leakScan) string {
+func recoverFrom(mf matrixFlow, store *memstore.Store, l *leakScan) string {
 	var healthy *httptest.Server
 	healthy = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		respondToken(200, nil)(withTokenURL(mf.flow, healthy.URL))(w, r)
@@ -678,104 +677,24 @@ func (s logSink) Write(p []byte) (int, error) {
 
 func TestFaultMatrix(t *testing.T) {
 	flows := matrixFlows(t)
-	logs := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
-	captureLog(t, logs)
-	type row struct {
-		fault, outcome, store, leaks string
-		ok                           bool
-	}
-	var rows []row
-	var scanned int
+	secrets := []string{faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT}
+	captureLog(t, newLeakScan(t, secrets...))
+	m := &matrix[matrixFlow]{t: t, subjects: flows, parallel: 8, secrets: secrets,
+		header: []string{"FAULT", "OUTCOME (connectors)", "PREVIOUS TOKEN KEPT, RECOVERS"}, leaks: "GOROUTINE/SECRET LEAKS", result: true}
 	for _, fl := range faults() {
-		t.Run(fl.name, func(t *testing.T) {
-			ignore := goleak.IgnoreCurrent()
-			l := newLeakScan(t, faultSecret, faultOldAT, faultOldRT, faultNewAT, faultNewRT)
-			outcomes := map[string]int{}
-			kept := 0
-			failed := false
-			results := make([]runResult, len(flows))
-			var wg sync.WaitGroup
-			sem := make(chan struct{}, 8)
-			for i, mf := range flows {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sem <- struct{}{}
-					defer func() { <-sem }()
-					results[i] = runFault(t, fl, mf, l)
-				}()
-			}
-			wg.Wait()
-			for i, mf := range flows {
-				r := results[i]
-				o := outcome(r.err, r.tok)
-				outcomes[o]++
-				if p := fl.check(r.err, r.tok, r.elapsed); p != "" {
-					t.Errorf("%s: %s (outcome: %s)", mf.name, p, o)
-					failed = true
+		var kept atomic.Int64
+		m.row(matrixRow[matrixFlow]{
+			name: fl.name,
+			run: func(t *testing.T, mf matrixFlow, l *leakScan) string {
+				r := runFault(t, fl, mf, l)
+				if checkFault(t, fl, mf, r) {
+					kept.Add(1)
 				}
-				var te *runtime.TokenError
-				if errors.As(r.err, &te) && te.Op != wantOp(mf.flow) {
-					t.Errorf("%s: TokenError.Op = %q, want %q", mf.name, te.Op, wantOp(mf.flow))
-					failed = true
-				}
-				maxReq := fl.maxRequests
-				if maxReq == 0 {
-					maxReq = 2
-				}
-				if mf.flow.Permanent {
-					maxReq = max(maxReq, 2)
-				}
-				if r.requests > int64(maxReq) {
-					t.Errorf("%s: %d token requests, want at most %d", mf.name, r.requests, maxReq)
-					failed = true
-				}
-				switch {
-				case r.err != nil && (r.storeErr != nil || r.stored == nil || r.stored.AccessToken != faultOldAT ||
-					(r.stored.RefreshToken != faultOldRT && mf.flow.Grant != runtime.ClientCredentials)):
-					t.Errorf("%s: previous token lost from the store (err %v)", mf.name, r.storeErr)
-					failed = true
-				case r.err == nil && !mf.flow.Permanent && (r.stored == nil || r.stored.AccessToken != r.tok.AccessToken):
-					t.Errorf("%s: new token not saved in the store", mf.name)
-					failed = true
-				default:
-					kept++
-				}
-				if r.recovered != "" {
-					t.Errorf("%s: no recovery once the provider is healthy again: %s", mf.name, r.recovered)
-					failed = true
-				}
-			}
-			leak := "none"
-			if err := goleak.Find(ignore); err != nil {
-				t.Errorf("goroutine leak: %v", err)
-				leak = "LEAK"
-				failed = true
-			}
-			if ls := l.leaks(); len(ls) > 0 {
-				leak += fmt.Sprintf(", %d secret(s) printed", len(ls))
-			}
-			n, _ := l.count()
-			scanned += n
-			var os []string
-			for o, n := range outcomes {
-				os = append(os, fmt.Sprintf("%s (%d)", o, n))
-			}
-			sort.Strings(os)
-			rows = append(rows, row{fl.name, strings.Join(os, "; "), fmt.Sprintf("%d/%d", kept, len(flows)), leak, !failed && !t.Failed()})
+				return outcome(r.err, r.tok)
+			},
+			cells: func() []string { return []string{fmt.Sprintf("%d/%d", kept.Load(), len(flows))} },
 		})
 	}
-	var b strings.Builder
-	tw := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "\nFAULT\tOUTCOME (connectors)\tPREVIOUS TOKEN KEPT, RECOVERS\tGOROUTINE/SECRET LEAKS\tRESULT\n")
-	for _, r := range rows {
-		res := "ok"
-		if !r.ok {
-			res = "FAIL"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.fault, r.outcome, r.store, r.leaks, res)
-	}
-	tw.Flush()
 	var refresh, cc, exchange int
 	for _, mf := range flows {
 		switch {
@@ -787,7 +706,43 @@ func TestFaultMatrix(t *testing.T) {
 			refresh++
 		}
 	}
-	t.Logf("fault matrix over %d connector flows (%d refresh through a TokenSource, %d client credentials, %d exchange of permanent-token connectors); "+
-		"%d error texts, String() values and log lines scanned for the client secret, code and tokens:%s",
-		len(flows), refresh, cc, exchange, scanned, b.String())
+	m.log("fault matrix over %d connector flows (%d refresh through a TokenSource, %d client credentials, %d exchange of permanent-token connectors); "+
+		"%d error texts, String() values and log lines scanned for the client secret, code and tokens",
+		len(flows), refresh, cc, exchange, m.scanned.Load())
+}
+
+// checkFault reports what is wrong with the result r of fault fl on mf and whether the
+// store kept the previous token (or saved the new one).
+func checkFault(t *testing.T, fl fault, mf matrixFlow, r runResult) (kept bool) {
+	o := outcome(r.err, r.tok)
+	if p := fl.check(r.err, r.tok, r.elapsed); p != "" {
+		t.Errorf("%s: %s (outcome: %s)", mf.name, p, o)
+	}
+	var te *runtime.TokenError
+	if errors.As(r.err, &te) && te.Op != wantOp(mf.flow) {
+		t.Errorf("%s: TokenError.Op = %q, want %q", mf.name, te.Op, wantOp(mf.flow))
+	}
+	maxReq := fl.maxRequests
+	if maxReq == 0 {
+		maxReq = 2
+	}
+	if mf.flow.Permanent {
+		maxReq = max(maxReq, 2)
+	}
+	if r.requests > int64(maxReq) {
+		t.Errorf("%s: %d token requests, want at most %d", mf.name, r.requests, maxReq)
+	}
+	if r.recovered != "" {
+		t.Errorf("%s: no recovery once the provider is healthy again: %s", mf.name, r.recovered)
+	}
+	switch {
+	case r.err != nil && (r.storeErr != nil || r.stored == nil || r.stored.AccessToken != faultOldAT ||
+		(r.stored.RefreshToken != faultOldRT && mf.flow.Grant != runtime.ClientCredentials)):
+		t.Errorf("%s: previous token lost from the store (err %v)", mf.name, r.storeErr)
+		return false
+	case r.err == nil && !mf.flow.Permanent && (r.stored == nil || r.stored.AccessToken != r.tok.AccessToken):
+		t.Errorf("%s: new token not saved in the store", mf.name)
+		return false
+	}
+	return true
 }

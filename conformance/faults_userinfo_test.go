@@ -4,18 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"sort"
-	"strings"
 	"testing"
-	"text/tabwriter"
 	"time"
 
-	"go.uber.org/goleak"
-
+	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // TestFaultMatrixUserinfo: for every connector with a userinfo request, faults on
@@ -34,68 +29,45 @@ func TestFaultMatrixUserinfo(t *testing.T) {
 	}
 	faults := []struct {
 		name    string
-		h       http.HandlerFunc
+		fault   oauthtest.Fault
 		timeout time.Duration
 	}{
-		{"500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":"boom"}`, 500) }, 0},
-		{"401 invalid_token", func(w http.ResponseWriter, r *http.Request) { http.Error(w, `{"error":"invalid_token"}`, 401) }, 0},
-		{"200 HTML", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "text/html")
-			io.WriteString(w, "<html>login</html>")
-		}, 0},
-		{"200 malformed JSON", func(w http.ResponseWriter, r *http.Request) {
-			w.Header().Set("Content-Type", "application/json")
-			io.WriteString(w, `{"id":`)
-		}, 0},
-		{"timeout", func(w http.ResponseWriter, r *http.Request) { <-r.Context().Done() }, 150 * time.Millisecond},
+		{"500", oauthtest.Fault{Status: 500, Body: `{"error":"boom"}`}, 0},
+		{"401 invalid_token", oauthtest.Fault{Status: 401, Body: `{"error":"invalid_token"}`}, 0},
+		{"200 HTML", oauthtest.Fault{Status: 200, Body: "<html>login</html>", ContentType: "text/html"}, 0},
+		{"200 malformed JSON", oauthtest.Fault{Status: 200, Body: `{"id":`}, 0},
+		{"timeout", oauthtest.Fault{Delay: time.Minute}, 150 * time.Millisecond},
 	}
-	l := newLeakScan(t, faultSecret, faultNewAT, faultNewRT, "userinfo-code-0c1d2e3f")
-	var b strings.Builder
-	fmt.Fprintf(&b, "\nUSERINFO FAULT\tOUTCOME (connectors)\n")
+	m := &matrix[matrixFlow]{t: t, subjects: flows, secrets: []string{faultSecret, faultNewAT, faultNewRT, userinfoCode},
+		header: []string{"USERINFO FAULT", "OUTCOME (connectors)"}}
 	for _, fl := range faults {
-		t.Run(fl.name, func(t *testing.T) {
-			ignore := goleak.IgnoreCurrent()
-			outcomes := map[string]int{}
-			for _, mf := range flows {
-				outcomes[runUserinfoFault(t, mf, fl.h, fl.timeout, l)]++
-			}
-			if err := goleak.Find(ignore); err != nil {
-				t.Errorf("goroutine leak: %v", err)
-			}
-			var os []string
-			for o, n := range outcomes {
-				os = append(os, fmt.Sprintf("%s (%d)", o, n))
-			}
-			sort.Strings(os)
-			fmt.Fprintf(&b, "%s\t%s\n", fl.name, strings.Join(os, "; "))
+		m.row(matrixRow[matrixFlow]{
+			name: fl.name,
+			run: func(t *testing.T, mf matrixFlow, l *leakScan) string {
+				return runUserinfoFault(t, mf, fl.fault, fl.timeout, l)
+			},
 		})
 	}
-	var out strings.Builder
-	tw := tabwriter.NewWriter(&out, 0, 0, 2, ' ', 0)
-	io.WriteString(tw, b.String())
-	tw.Flush()
-	t.Logf("userinfo fault matrix over %d connectors:%s", len(flows), out.String())
+	m.log("userinfo fault matrix over %d connectors", len(flows))
 }
 
-func runUserinfoFault(t *testing.T, mf matrixFlow, h http.HandlerFunc, timeout time.Duration, l *leakScan) string {
-	stopCtx, stop := context.WithCancel(context.Background())
-	defer stop()
-	var flow *runtime.Flow
-	mux := http.NewServeMux()
-	mux.HandleFunc("/token", func(w http.ResponseWriter, r *http.Request) { respondToken(200, nil)(flow)(w, r) })
-	mux.HandleFunc("/userinfo", func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithCancel(r.Context())
-		defer cancel()
-		defer context.AfterFunc(stopCtx, cancel)()
-		h(w, r.WithContext(ctx))
+const userinfoCode = "userinfo-code-0c1d2e3f"
+
+// runUserinfoFault exchanges a code at an oauthtest provider whose token endpoint
+// answers in the connector's token response shape and whose userinfo endpoint answers
+// with f, and returns the outcome for the table.
+func runUserinfoFault(t *testing.T, mf matrixFlow, f oauthtest.Fault, timeout time.Duration, l *leakScan) string {
+	flow := withTokenURL(mf.flow, "http://placeholder")
+	p := oauthtest.New(oauthtest.Config{
+		TokenFaults:    []oauthtest.Fault{{Status: http.StatusOK, Body: tokenJSON(flow, nil)}},
+		UserinfoFaults: []oauthtest.Fault{f},
 	})
-	srv := httptest.NewServer(mux)
-	defer srv.Close()
-	flow = withTokenURL(mf.flow, srv.URL)
-	flow.Userinfo = &runtime.Userinfo{URL: runtime.String(srv.URL + "/userinfo"), Fields: mf.flow.Userinfo.Fields}
+	defer p.Close()
+	flow = withTokenURL(mf.flow, p.URL)
+	flow.Userinfo = &runtime.Userinfo{URL: runtime.String(p.UserinfoURL()), Fields: mf.flow.Userinfo.Fields}
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
 	if timeout == 0 {
@@ -103,9 +75,8 @@ func runUserinfoFault(t *testing.T, mf matrixFlow, h http.HandlerFunc, timeout t
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	tok, err := cl.Exchange(ctx, "userinfo-code-0c1d2e3f")
+	tok, err := cl.Exchange(ctx, userinfoCode)
 	l.err(err)
-	defer func() { stop(); srv.CloseClientConnections() }()
 	var te *runtime.TokenError
 	switch {
 	case err == nil:

@@ -4,6 +4,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -12,7 +13,7 @@ import (
 // auth_form field pointing at s.
 func fositeFlow(t testing.TB, s *fositeServer, c fositeCase) *runtime.Flow {
 	t.Helper()
-	m := resolveFile(t, filepath.Join("testdata", c.file))
+	m := e2e.Load(t, filepath.Join("testdata", c.file))
 	f := flowOf(t, m, c.id, map[string]any{"issuer": s.URL})
 	if f.Grant != c.grant || f.ClientAuth != c.auth || f.PKCE != c.pkce {
 		t.Fatalf("%s resolves to grant %v, client auth %v, PKCE %v; the test expects %v, %v, %v",

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // TestFositeConcurrentRefresh: fosite rotates refresh tokens and, when a rotated-out
@@ -18,7 +19,7 @@ import (
 func TestFositeConcurrentRefresh(t *testing.T) {
 	eachFosite(t, fositeCases[:1], func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
 		ctx := context.Background()
-		store := &runtime.MemoryStore{}
+		store := &memstore.Store{}
 		const replicas, callers = 4, 12
 		clients := make([]*fositeAPI, replicas)
 		for i := range clients {

@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // fositeCase is one of the fosite connectors: which client it registers as and how it
@@ -205,7 +206,7 @@ func TestFositeRefreshRotation(t *testing.T) {
 func TestFositeTokenSourceRotation(t *testing.T) {
 	eachFosite(t, fositeCases, func(t *testing.T, s *fositeServer, c fositeCase, mode string, l *leakScan) {
 		ctx := context.Background()
-		store := &runtime.MemoryStore{}
+		store := &memstore.Store{}
 		var hooked []*oauth2.Token
 		cl := newFositeAPI(t, s, c, mode, c.secret, runtime.WithStore(store, "alice"),
 			runtime.WithTokenHook(func(_ context.Context, tok *oauth2.Token) { hooked = append(hooked, tok) }))

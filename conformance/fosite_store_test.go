@@ -10,12 +10,13 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // flakyStore is a TokenStore (not a Locker) whose Save fails while failSaves is
 // positive: a store that is briefly unreachable.
 type flakyStore struct {
-	mem       runtime.MemoryStore
+	mem       memstore.Store
 	failSaves atomic.Int32
 	saves     atomic.Int32 // failed ones included
 }
@@ -138,7 +139,7 @@ func storeFailsDuringRotation(t *testing.T, shared bool) {
 	})
 }
 
-func mustLoad(t *testing.T, m *runtime.MemoryStore) *oauth2.Token {
+func mustLoad(t *testing.T, m *memstore.Store) *oauth2.Token {
 	t.Helper()
 	tok, err := m.Load(context.Background(), "alice")
 	if err != nil {

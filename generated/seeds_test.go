@@ -9,6 +9,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/oauthtest"
 )
 
@@ -16,7 +17,7 @@ import (
 // auth_code, reads the token from data.access_token, and its BaseURL follows
 // Params.Environment.
 func TestTikTok(t *testing.T) {
-	m := loadModel(t, "connectors/tiktok.json")
+	m := e2e.Load(t, "../connectors/tiktok.json")
 	fx := deriveFixture(t, m)
 	if fx.provider.AccessTokenPath != "data.access_token" || !fx.provider.AcceptJSON || fx.provider.AcceptForm {
 		t.Fatalf("the provider should answer nested and accept JSON only: %+v", fx.provider)
@@ -84,7 +85,7 @@ func TestTikTok(t *testing.T) {
 // provider refuses JSON (and keeps form afterwards), and its scope follows
 // Params.Scope.
 func TestHubSpot(t *testing.T) {
-	m := loadModel(t, "connectors/hubspot.json")
+	m := e2e.Load(t, "../connectors/hubspot.json")
 	fx := deriveFixture(t, m)
 	r := newRun(t, m, fx, func(c *oauthtest.Config) { c.AcceptJSON, c.AcceptForm = false, true })
 	r.generated("connectors/hubspot.json")

@@ -124,7 +124,7 @@ func BenchmarkGenerate(b *testing.B) {
 // TestPlainPackageSize keeps the package of a connector without deviation small, as
 // hand-written x/oauth2 code would be.
 func TestPlainPackageSize(t *testing.T) {
-	_, src, err := File(filepath.Join("testdata", "connectors", "plain.json"), Options{})
+	_, src, err := File(filepath.Join("testdata", "plain", "connector.json"), Options{})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,8 @@ func (g *gen) newFunc() {
 			if k.Param != p || p.Kind != jinja.String {
 				continue
 			}
-			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, k.ValidFunc()).Call(x)
+			_, part := model.URLPart(k.Context)
+			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), x)
 			if p.Field.Type == "password" {
 				body = append(body, jen.If(bad).Block(errorf(k.Message(""))))
 			} else {
@@ -250,6 +251,14 @@ func (g *gen) methods() {
 				[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
 		}
+		if m.Methods.Device {
+			g.method("DeviceAuth starts the device authorization grant (RFC 8628): show the user the returned UserCode and VerificationURI, then call DeviceAccessToken.", "DeviceAuth",
+				[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual(oauth2, "DeviceAuthResponse"), jen.Error()},
+				jen.Return(rc("DeviceAuth", jen.Id("ctx"))))
+			g.method("DeviceAccessToken polls the token endpoint with da's device code until the user authorized or denied the request, da expired, or ctx is done.", "DeviceAccessToken",
+				[]jen.Code{ctxParam(), jen.Id("da").Op("*").Qual(oauth2, "DeviceAuthResponse")}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("DeviceAccessToken", jen.Id("ctx"), jen.Id("da"))))
+		}
 		g.method("TokenSource returns a source of fresh tokens starting from tok, renewed before they expire.", "TokenSource",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
 			jen.Return(rc("TokenSource", jen.Id("ctx"), jen.Id("tok"))))
@@ -278,7 +287,7 @@ func (g *gen) methods() {
 	g.f.Comment("GoString is like String: %#v never prints a secret.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
 	g.f.Line()
-	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (StoreTokenSource for one token per end user, Transport, TokenVars).", "Runtime",
+	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.Methods.Revoke {
 		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",

@@ -16,27 +16,60 @@ import (
 	"github.com/oauthgen/oauthgen/schema"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
+var update = flag.Bool("update", false, "rewrite the golden files testdata/<case>/want.go.golden")
 
-// goldenInputs are the seed connectors and the deviation fixtures.
-func goldenInputs(t testing.TB) []string {
-	fixtures, err := filepath.Glob("testdata/connectors/*.json")
+// A golden case is a folder testdata/<case> holding want.go.golden, the source
+// generated from the case's connector: testdata/<case>/connector.json (a deviation
+// fixture) or, for the seed cases, connectors/<case>.json of the catalog.
+type goldenCase struct {
+	name      string
+	connector string // path of the connector file
+}
+
+// seedCases are the golden cases whose connector is a catalog file.
+var seedCases = []string{"hubspot", "tiktok"}
+
+func (c goldenCase) golden() string { return filepath.Join("testdata", c.name, "want.go.golden") }
+
+// goldenCases returns the seed cases and the fixture cases, in that order.
+func goldenCases(t testing.TB) []goldenCase {
+	var cases []goldenCase
+	for _, name := range seedCases {
+		cases = append(cases, goldenCase{name, filepath.Join("..", "connectors", name+".json")})
+	}
+	fixtures, err := filepath.Glob(filepath.Join("testdata", "*", "connector.json"))
 	if err != nil || len(fixtures) == 0 {
 		t.Fatalf("no fixtures: %v", err)
 	}
-	return append([]string{"../connectors/hubspot.json", "../connectors/tiktok.json"}, fixtures...)
+	for _, f := range fixtures {
+		cases = append(cases, goldenCase{filepath.Base(filepath.Dir(f)), f})
+	}
+	return cases
 }
 
-// TestGolden compares the generated source of each input with its golden file; run
+// goldenInputs are the connector files of the golden cases.
+func goldenInputs(t testing.TB) []string {
+	var files []string
+	for _, c := range goldenCases(t) {
+		files = append(files, c.connector)
+	}
+	return files
+}
+
+// TestGolden compares the generated source of each case with its golden file; run
 // `go test ./generator -update` to refresh them. Each output must also be gofmt-clean
 // and byte-stable.
 func TestGolden(t *testing.T) {
-	outs, err := Files(goldenInputs(t), "testdata/golden", "..", Options{})
+	cases := goldenCases(t)
+	outs, err := Files(goldenInputs(t), "", "..", Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range outs {
-		golden := filepath.Join("testdata", "golden", o.Package+".go.golden")
+	if len(outs) != len(cases) {
+		t.Fatalf("%d outputs for %d cases", len(outs), len(cases))
+	}
+	for i, o := range outs {
+		golden := cases[i].golden()
 		formatted, err := format.Source(o.Src)
 		if err != nil {
 			t.Errorf("%s: does not parse: %v", o.Connector, err)

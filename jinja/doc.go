@@ -2,7 +2,6 @@
 // files, with the semantics of Python Jinja 3 in its default configuration (no
 // autoescape, no trim_blocks or lstrip_blocks, trailing newline dropped). It depends
 // only on the standard library (and the module's stdlib-only internal/suggest).
-// Package jinja/gocode compiles checked templates to Go.
 //
 // # The subset
 //
@@ -26,6 +25,8 @@
 //	t, err := jinja.Parse(src)            // syntax
 //	errs := t.Check(scope)                // variables and types at this place
 //	s, err := t.Render(map[string]any{...}) // interpreter (dynamic mode, explain, tests)
+//
+// Package jinja/gocode compiles checked templates to Go instead (generated packages).
 //
 // Check and Render take the variables of the template's place in the connector. The
 // caller builds the Scope (see Scope for the variables of each place) and, for Render,

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -20,6 +21,7 @@ const (
 	UseAuthorize   URLUse = "authorize"    // step1_authorize_url: the browser goes there with the client id
 	UseToken       URLUse = "token"        // step3_access_url: client secret, code, PKCE verifier (and the refresh token without token_refresh_url)
 	UseRefresh     URLUse = "refresh"      // token_refresh_url: client secret, refresh token
+	UseDevice      URLUse = "device"       // device_authorization_url: client id (and secret as client_auth says)
 	UseRevoke      URLUse = "revoke"       // revoke_url: client secret, the token revoked
 	UseUserinfo    URLUse = "userinfo"     // userinfo.url: the access token
 	UseBaseURL     URLUse = "base_url"     // base_url: API calls, the access token
@@ -44,6 +46,7 @@ func (c *Connector) URLTemplates() []URLTemplate {
 	add(UseAuthorize, c.AuthorizeURL)
 	add(UseToken, c.TokenURL)
 	add(UseRefresh, c.RefreshURL)
+	add(UseDevice, c.DeviceAuthURL)
 	add(UseRevoke, c.RevokeURL)
 	if c.Userinfo != nil {
 		add(UseUserinfo, c.Userinfo.URL)
@@ -266,27 +269,15 @@ func (c *Connector) URLChecks() []URLCheck {
 	return out
 }
 
-// ValidFunc is the name of the runtime function that checks a value for the check
-// ("ValidLabel"), which generated New calls and dynamic.New calls through CheckParams.
-func (k URLCheck) ValidFunc() string { return validFuncs[k.Context] }
+// Part is the runtime.URLPart of the check's context, which New checks with
+// runtime.ValidURLValue.
+func (k URLCheck) Part() runtime.URLPart { return urlParts[k.Context].part }
 
-var validFuncs = map[jinja.URLContext]string{
-	jinja.URLOrigin: "ValidOrigin",
-	jinja.URLHost:   "ValidHost",
-	jinja.URLLabel:  "ValidLabel",
-	jinja.URLPath:   "ValidSegment",
+// Valid reports whether value passes the check. An empty value is not checked: it
+// means the optional value is not given.
+func (k URLCheck) Valid(value string) bool {
+	return value == "" || runtime.ValidURLValue(k.Part(), value)
 }
-
-var valids = map[jinja.URLContext]func(string) bool{
-	jinja.URLOrigin: runtime.ValidOrigin,
-	jinja.URLHost:   runtime.ValidHost,
-	jinja.URLLabel:  runtime.ValidLabel,
-	jinja.URLPath:   runtime.ValidSegment,
-}
-
-// Valid reports whether value passes the check (the function ValidFunc names). An
-// empty value is not checked: it means the optional value is not given.
-func (k URLCheck) Valid(value string) bool { return value == "" || valids[k.Context](value) }
 
 // checkEnums refuses a select value that its URL positions would refuse: the
 // connector's own literal values must fit where its templates put them.
@@ -294,31 +285,30 @@ func (r *resolver) checkEnums() {
 	for _, k := range r.m.URLChecks() {
 		for _, e := range k.Param.Enum {
 			if !k.Valid(e.Value) {
-				r.fail(k.Pointer, "the select value %q of %s is not %s, as its place in this URL needs", e.Value, k.Param.Name, wants[k.Context])
+				r.fail(k.Pointer, "the select value %q of %s is not %s, as its place in this URL needs", e.Value, k.Param.Name, k.Part().Want())
 			}
 		}
 	}
 }
 
-// EscapeFunc is the name of the runtime function that escapes a value in context ctx
-// ("URLLabel"); generated code calls it, the interpreter calls the same function
-// (escape), and EscapeTakesVars says whether its call is (v, name, value) or (value).
-func EscapeFunc(ctx jinja.URLContext) string { return escapers[ctx].name }
+// URLPart returns the runtime.URLPart whose check a value in context ctx gets
+// (runtime.EscapeURL), and the name of its constant for generated code
+// ("PartLabel"); 0 and "" for the query and the fragment, where the value is
+// url.QueryEscape'd instead. Generated code and the interpreter (escape) both read
+// this one table.
+func URLPart(ctx jinja.URLContext) (runtime.URLPart, string) {
+	p := urlParts[ctx]
+	return p.part, p.name
+}
 
-// EscapeTakesVars reports whether the escaper of ctx can refuse a value, and so is
-// called as f(v *runtime.Vars, name, value string) rather than f(value).
-func EscapeTakesVars(ctx jinja.URLContext) bool { return escapers[ctx].f != nil }
-
-var escapers = map[jinja.URLContext]struct {
+var urlParts = map[jinja.URLContext]struct {
+	part runtime.URLPart
 	name string
-	f    func(v *runtime.Vars, name, s string) string // nil: runtime.URLQuery
 }{
-	jinja.URLOrigin:   {"URLOrigin", runtime.URLOrigin},
-	jinja.URLHost:     {"URLHost", runtime.URLHost},
-	jinja.URLLabel:    {"URLLabel", runtime.URLLabel},
-	jinja.URLPath:     {"URLSegment", runtime.URLSegment},
-	jinja.URLQuery:    {"URLQuery", nil},
-	jinja.URLFragment: {"URLQuery", nil},
+	jinja.URLOrigin: {runtime.PartOrigin, "PartOrigin"},
+	jinja.URLHost:   {runtime.PartHost, "PartHost"},
+	jinja.URLLabel:  {runtime.PartLabel, "PartLabel"},
+	jinja.URLPath:   {runtime.PartSegment, "PartSegment"},
 }
 
 // OutputName is the name a value's escaper reports: the variable of a {{ name }}
@@ -342,14 +332,14 @@ func escape(t *Template, v *runtime.Vars) func(*jinja.Output, string) string {
 		return nil
 	}
 	return func(o *jinja.Output, s string) string {
-		e := escapers[t.URL.Contexts[o]]
-		if e.f == nil {
-			return runtime.URLQuery(s)
+		part, _ := URLPart(t.URL.Contexts[o])
+		if part == 0 {
+			return url.QueryEscape(s)
 		}
 		if !CheckedAtCallTime(o) {
-			return e.f(nil, OutputName(o), s)
+			return runtime.EscapeURL(nil, part, OutputName(o), s)
 		}
-		return e.f(v, OutputName(o), s)
+		return runtime.EscapeURL(v, part, OutputName(o), s)
 	}
 }
 
@@ -361,7 +351,7 @@ func (k URLCheck) Message(value string) string {
 	if k.Param.Field.Type == "password" {
 		shown = "the value"
 	}
-	return fmt.Sprintf("%s is used as %s in %s: %s is not %s", k.Param.Name, article(k.Context), k.Pointer, shown, wants[k.Context])
+	return fmt.Sprintf("%s is used as %s in %s: %s is not %s", k.Param.Name, article(k.Context), k.Pointer, shown, k.Part().Want())
 }
 
 // Format is Message as a fmt format whose one verb (%q) is the value; no verb for a
@@ -381,13 +371,6 @@ func article(ctx jinja.URLContext) string {
 	return "a " + ctx.String()
 }
 
-var wants = map[jinja.URLContext]string{
-	jinja.URLOrigin: runtime.WantOrigin,
-	jinja.URLHost:   runtime.WantHost,
-	jinja.URLLabel:  runtime.WantLabel,
-	jinja.URLPath:   runtime.WantSegment,
-}
-
 // runtimeParams are the query parameters the runtime adds to the authorize URL
 // itself; a URL template's literal query may not have them (the runtime's win).
 var runtimeParams = []string{"client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "response_type"}
@@ -400,7 +383,7 @@ func (r *resolver) urlTmpl(ptr string, place schema.TemplatePlace, src string) *
 	}
 	a, err := t.T.URL()
 	if err != nil {
-		r.report(templateError(ptr, err))
+		r.report(templateError(ptr, t.T, place, t.Scope, err))
 		return nil
 	}
 	t.URL = a

@@ -24,13 +24,9 @@
 package oauthtest
 
 import (
-	"bytes"
 	"crypto/rand"
-	"crypto/sha256"
-	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
 	"io"
 	"mime"
 	"net/http"
@@ -62,15 +58,6 @@ const (
 	KeepSame                 // the same refresh token is returned again
 	Omit                     // the response has no refresh_token; the old one stays valid
 )
-
-// Fault is an injected answer of an endpoint.
-type Fault struct {
-	Status      int           // HTTP status (default 500)
-	Body        string        // response body; "{request}" is replaced by what the request carried (see Echo)
-	ContentType string        // default: application/json when Body starts with '{', else text/html
-	Times       int           // how many requests get it; 0 means every request
-	Delay       time.Duration // wait before answering (the request context still cancels it)
-}
 
 // Config describes the provider's quirks. The zero value of each field is the RFC
 // 6749 behaviour.
@@ -117,16 +104,27 @@ type Config struct {
 
 	Latency time.Duration // added to every token request
 
-	TokenFaults  []Fault // injected answers of the token endpoint, used in order
-	RevokeFaults []Fault // injected answers of the revocation endpoint
-	APIFaults    []Fault // injected answers of the API endpoint
+	// Device authorization grant (RFC 8628), at DeviceURL: the first DeviceSlowDown
+	// polls of a device code are answered slow_down, the next DevicePending
+	// authorization_pending, then a token is issued (or access_denied with
+	// DeviceDenied). DeviceInterval is the interval the answer names (default 1 s);
+	// a device code expires after DeviceExpiresIn (default 10 minutes).
+	DeviceSlowDown, DevicePending int
+	DeviceDenied                  bool
+	DeviceInterval                int
+	DeviceExpiresIn               time.Duration
+
+	TokenFaults    []Fault // injected answers of the token endpoint, used in order
+	RevokeFaults   []Fault // injected answers of the revocation endpoint
+	UserinfoFaults []Fault // injected answers of the userinfo endpoint
+	APIFaults      []Fault // injected answers of the API endpoint
 
 	Now func() time.Time // clock for expiry checks (default time.Now)
 }
 
 // Request is one request the provider received.
 type Request struct {
-	Endpoint string      // "authorize", "token", "revoke", "userinfo", "api"
+	Endpoint string      // "authorize", "token", "device", "revoke", "userinfo", "api"
 	Method   string      // HTTP method
 	URL      string      // path and query, as received
 	Header   http.Header // request headers
@@ -152,6 +150,8 @@ type Stats struct {
 	APICalls          int // API requests received
 	APIRejected       int // API requests answered 401
 	Userinfo          int // userinfo requests received
+	DeviceCodes       int // device codes issued
+	DevicePolls       int // device access token requests received
 }
 
 type codeInfo struct {
@@ -177,20 +177,23 @@ type Provider struct {
 	access   map[string]accessInfo
 	refresh  map[string]bool // valid refresh tokens
 	used     map[string]bool // rotated-out refresh tokens
+	devices  map[string]*deviceCode
 	serial   int
 	apiFault int // index of the next API fault
 	tokFault int
 	revFault int
+	uiFault  int
 	faultUse map[*Fault]int
 }
 
 // New starts a provider with cfg. Close it when done.
 func New(cfg Config) *Provider {
-	p := &Provider{cfg: cfg, codes: map[string]codeInfo{}, access: map[string]accessInfo{}, refresh: map[string]bool{}, used: map[string]bool{}, faultUse: map[*Fault]int{}}
+	p := &Provider{cfg: cfg, codes: map[string]codeInfo{}, access: map[string]accessInfo{}, refresh: map[string]bool{}, used: map[string]bool{}, devices: map[string]*deviceCode{}, faultUse: map[*Fault]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/authorize", p.authorize)
 	mux.HandleFunc("/token", p.token)
 	mux.HandleFunc("/revoke", p.revoke)
+	mux.HandleFunc("/device", p.deviceAuth)
 	mux.HandleFunc("/userinfo", p.userinfo)
 	mux.HandleFunc("/api/", p.api)
 	p.server = httptest.NewServer(mux)
@@ -209,6 +212,9 @@ func (p *Provider) AuthorizeURL() string { return p.URL + "/authorize" }
 
 // TokenURL returns the token endpoint's URL.
 func (p *Provider) TokenURL() string { return p.URL + "/token" }
+
+// DeviceURL returns the device authorization endpoint's URL (RFC 8628).
+func (p *Provider) DeviceURL() string { return p.URL + "/device" }
 
 // RevokeURL returns the revocation endpoint's URL.
 func (p *Provider) RevokeURL() string { return p.URL + "/revoke" }
@@ -294,27 +300,6 @@ func (p *Provider) InvalidateAccessTokens() {
 	p.access = map[string]accessInfo{}
 }
 
-// Authorize does what a browser does with an authorize URL: it sends the request to
-// the authorize endpoint and returns the query the provider redirects back with (code
-// under the configured key, state, callback parameters, or error).
-func (p *Provider) Authorize(authURL string) (url.Values, error) {
-	hc := *p.server.Client()
-	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
-	resp, err := hc.Get(authURL)
-	if err != nil {
-		return nil, err
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		return nil, fmt.Errorf("oauthtest: authorize answered %s", resp.Status)
-	}
-	loc, err := url.Parse(resp.Header.Get("Location"))
-	if err != nil {
-		return nil, fmt.Errorf("oauthtest: bad redirect: %w", err)
-	}
-	return loc.Query(), nil
-}
-
 func (p *Provider) now() time.Time {
 	if p.cfg.Now != nil {
 		return p.cfg.Now()
@@ -395,62 +380,6 @@ func (p *Provider) record(endpoint string, r *http.Request) Request {
 	return rec
 }
 
-// nextFault returns the fault to answer with, if any. p.mu is held.
-func (p *Provider) nextFault(faults []Fault, idx *int) *Fault {
-	for *idx < len(faults) {
-		f := &faults[*idx]
-		if f.Times == 0 {
-			return f
-		}
-		if p.faultUse[f] < f.Times {
-			p.faultUse[f]++
-			if p.faultUse[f] == f.Times {
-				*idx++
-			}
-			return f
-		}
-		*idx++
-	}
-	return nil
-}
-
-// Echo returns what a request carried (its query, body and Authorization header)
-// escaped for a JSON string, as a Fault's "{request}" is replaced with: providers
-// that repeat the request in their error messages are how secrets leak into logs.
-func Echo(rec Request) string {
-	q := ""
-	if i := strings.IndexByte(rec.URL, '?'); i >= 0 {
-		q = rec.URL[i+1:]
-	}
-	b, _ := json.Marshal(q + " " + string(rec.Body) + " " + rec.Header.Get("Authorization"))
-	return string(b[1 : len(b)-1])
-}
-
-func writeFault(w http.ResponseWriter, r *http.Request, rec Request, f *Fault) {
-	if f.Delay > 0 {
-		select {
-		case <-time.After(f.Delay):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	ct := f.ContentType
-	if ct == "" {
-		if strings.HasPrefix(strings.TrimSpace(f.Body), "{") {
-			ct = "application/json"
-		} else {
-			ct = "text/html; charset=utf-8"
-		}
-	}
-	status := f.Status
-	if status == 0 {
-		status = http.StatusInternalServerError
-	}
-	w.Header().Set("Content-Type", ct)
-	w.WriteHeader(status)
-	io.WriteString(w, strings.ReplaceAll(f.Body, "{request}", Echo(rec)))
-}
-
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "no-store")
@@ -479,394 +408,4 @@ func (p *Provider) config() Config {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	return p.cfg
-}
-
-func (p *Provider) authorize(w http.ResponseWriter, r *http.Request) {
-	rec := p.record("authorize", r)
-	cfg := p.config()
-	q := rec.Form
-	redirect := q["redirect_uri"]
-	u, err := url.Parse(redirect)
-	if redirect == "" || err != nil || !u.IsAbs() {
-		http.Error(w, "missing or invalid redirect_uri", http.StatusBadRequest)
-		return
-	}
-	back := u.Query()
-	if s, ok := q["state"]; ok {
-		back.Set("state", s)
-	}
-	fail := func(code, desc string) {
-		back.Set("error", code)
-		back.Set("error_description", desc)
-		u.RawQuery = back.Encode()
-		http.Redirect(w, r, u.String(), http.StatusFound)
-	}
-	if cfg.ClientID != "" && q[or(cfg.ClientIDKey, "client_id")] != cfg.ClientID {
-		fail("unauthorized_client", "unknown client")
-		return
-	}
-	if cfg.RequirePKCE && q["code_challenge"] == "" {
-		fail("invalid_request", "code_challenge required")
-		return
-	}
-	if m := q["code_challenge_method"]; m != "" && m != "S256" && m != "plain" {
-		fail("invalid_request", "unsupported code_challenge_method")
-		return
-	}
-	for k, v := range cfg.CallbackArgs {
-		back.Set(k, v)
-	}
-	if !cfg.WithoutCode {
-		code := "code-" + randHex(12)
-		p.mu.Lock()
-		p.codes[code] = codeInfo{clientID: cfg.ClientID, redirectURI: redirect, challenge: q["code_challenge"], method: or(q["code_challenge_method"], "plain")}
-		p.mu.Unlock()
-		back.Set(or(cfg.CodeKey, "code"), code)
-	}
-	p.mu.Lock()
-	p.stats.Authorizations++
-	p.mu.Unlock()
-	u.RawQuery = back.Encode()
-	http.Redirect(w, r, u.String(), http.StatusFound)
-}
-
-func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
-	rec := p.record("token", r)
-	p.mu.Lock()
-	cfg := p.cfg
-	f := p.nextFault(cfg.TokenFaults, &p.tokFault)
-	p.mu.Unlock()
-	if cfg.Latency > 0 {
-		select {
-		case <-time.After(cfg.Latency):
-		case <-r.Context().Done():
-			return
-		}
-	}
-	if f != nil {
-		writeFault(w, r, rec, f)
-		return
-	}
-	method := or(cfg.Method, http.MethodPost)
-	if r.Method != method {
-		w.Header().Set("Allow", method)
-		p.oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "method not allowed")
-		return
-	}
-	acceptForm, acceptJSON := cfg.AcceptForm, cfg.AcceptJSON
-	if !acceptForm && !acceptJSON {
-		acceptForm, acceptJSON = true, true
-	}
-	if r.Method != http.MethodGet {
-		switch rec.BodyType {
-		case "form":
-			if !acceptForm {
-				p.oauthError(w, http.StatusUnsupportedMediaType, "invalid_request", "form bodies are not accepted")
-				return
-			}
-		case "json":
-			if !acceptJSON {
-				p.oauthError(w, http.StatusUnsupportedMediaType, "invalid_request", "JSON bodies are not accepted")
-				return
-			}
-		default:
-			p.oauthError(w, http.StatusUnsupportedMediaType, "invalid_request", "unsupported body")
-			return
-		}
-	}
-	if !p.clientOK(cfg, rec) {
-		p.oauthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return
-	}
-	form := rec.Form
-	switch form["grant_type"] {
-	case "authorization_code":
-		p.exchange(w, cfg, form)
-	case "refresh_token":
-		p.refreshGrant(w, cfg, form)
-	case "client_credentials":
-		p.mu.Lock()
-		a, _ := p.issueLocked(false, "")
-		p.stats.ClientCredentials++
-		p.mu.Unlock()
-		p.answer(w, cfg, a, "")
-	default:
-		p.oauthError(w, http.StatusBadRequest, "unsupported_grant_type", "unsupported grant_type")
-	}
-}
-
-// clientOK checks client authentication as configured.
-func (p *Provider) clientOK(cfg Config, rec Request) bool {
-	idKey, secKey := or(cfg.ClientIDKey, "client_id"), or(cfg.SecretKey, "client_secret")
-	bodyID, hasBodyID := rec.Form[idKey]
-	bodySecret := rec.Form[secKey]
-	basicOK := rec.HasBasic && (cfg.ClientID == "" || rec.BasicUser == cfg.ClientID) && (cfg.ClientSecret == "" || rec.BasicPassword == cfg.ClientSecret)
-	bodyOK := hasBodyID && (cfg.ClientID == "" || bodyID == cfg.ClientID) && (cfg.ClientSecret == "" || bodySecret == cfg.ClientSecret)
-	switch cfg.ClientAuth {
-	case AuthBody:
-		return bodyOK && !rec.HasBasic
-	case AuthBasic:
-		return basicOK && !hasBodyID
-	case AuthBoth:
-		return basicOK && bodyOK
-	}
-	if rec.HasBasic && hasBodyID { // RFC 6749 2.3: one method only
-		return false
-	}
-	return basicOK || bodyOK
-}
-
-func (p *Provider) exchange(w http.ResponseWriter, cfg Config, form map[string]string) {
-	code := form[or(cfg.CodeKey, "code")]
-	if cfg.WithoutCode && code == "" {
-		p.mu.Lock()
-		a, rt := p.issueLocked(!cfg.NoRefreshToken, "")
-		p.stats.Exchanges++
-		p.mu.Unlock()
-		p.answer(w, cfg, a, rt)
-		return
-	}
-	p.mu.Lock()
-	ci, ok := p.codes[code]
-	delete(p.codes, code) // a code is good once
-	p.mu.Unlock()
-	switch {
-	case !ok:
-		p.oauthError(w, http.StatusBadRequest, "invalid_grant", "unknown or used code")
-		return
-	case form["redirect_uri"] != ci.redirectURI:
-		p.oauthError(w, http.StatusBadRequest, "invalid_grant", "redirect_uri does not match")
-		return
-	case ci.challenge != "":
-		v := form["code_verifier"]
-		want := v
-		if ci.method == "S256" {
-			sum := sha256.Sum256([]byte(v))
-			want = base64.RawURLEncoding.EncodeToString(sum[:])
-		}
-		if v == "" || want != ci.challenge {
-			p.oauthError(w, http.StatusBadRequest, "invalid_grant", "PKCE verification failed")
-			return
-		}
-	}
-	p.mu.Lock()
-	a, rt := p.issueLocked(!cfg.NoRefreshToken, "")
-	p.stats.Exchanges++
-	p.mu.Unlock()
-	p.answer(w, cfg, a, rt)
-}
-
-func (p *Provider) refreshGrant(w http.ResponseWriter, cfg Config, form map[string]string) {
-	rt := form["refresh_token"]
-	p.mu.Lock()
-	p.stats.Refreshes++
-	valid := p.refresh[rt]
-	reused := p.used[rt]
-	if !valid {
-		p.mu.Unlock()
-		desc := "unknown refresh token"
-		if reused {
-			desc = "refresh token reused"
-		}
-		p.oauthError(w, http.StatusBadRequest, "invalid_grant", desc)
-		return
-	}
-	var a, answerRT string
-	switch cfg.Rotation {
-	case Rotate:
-		delete(p.refresh, rt)
-		p.used[rt] = true
-		a, answerRT = p.issueLocked(true, "")
-	case KeepSame:
-		a, _ = p.issueLocked(false, rt)
-		answerRT = rt
-	case Omit:
-		a, _ = p.issueLocked(false, rt)
-	}
-	p.mu.Unlock()
-	p.answer(w, cfg, a, answerRT)
-}
-
-// answer writes a token response.
-func (p *Provider) answer(w http.ResponseWriter, cfg Config, access, refresh string) {
-	fields := map[string]any{"access_token": access}
-	if tt := or(cfg.TokenType, "Bearer"); tt != "-" {
-		fields["token_type"] = tt
-	}
-	if refresh != "" {
-		fields["refresh_token"] = refresh
-	}
-	if cfg.ExpiresIn > 0 {
-		secs := int64(cfg.ExpiresIn / time.Second)
-		if cfg.ExpiresAsString {
-			fields["expires_in"] = strconv.FormatInt(secs, 10)
-		} else {
-			fields["expires_in"] = secs
-		}
-	}
-	if cfg.FormResponse {
-		q := url.Values{}
-		for k, v := range fields {
-			q.Set(k, fmt.Sprint(v))
-		}
-		for k, v := range cfg.Extra {
-			q.Set(k, fmt.Sprint(v))
-		}
-		w.Header().Set("Content-Type", "application/x-www-form-urlencoded")
-		io.WriteString(w, q.Encode())
-		return
-	}
-	var body map[string]any
-	if path := strings.Split(cfg.AccessTokenPath, "."); len(path) > 1 {
-		inner := fields
-		for i := len(path) - 2; i >= 0; i-- {
-			inner = map[string]any{path[i]: inner}
-		}
-		body = inner
-		body["code"] = 0
-		body["message"] = "OK"
-	} else {
-		body = fields
-	}
-	for k, v := range cfg.Extra {
-		body[k] = v
-	}
-	writeJSON(w, http.StatusOK, body)
-}
-
-func (p *Provider) revoke(w http.ResponseWriter, r *http.Request) {
-	rec := p.record("revoke", r)
-	p.mu.Lock()
-	cfg := p.cfg
-	f := p.nextFault(cfg.RevokeFaults, &p.revFault)
-	p.mu.Unlock()
-	if f != nil {
-		writeFault(w, r, rec, f)
-		return
-	}
-	if r.Method != http.MethodPost {
-		p.oauthError(w, http.StatusMethodNotAllowed, "invalid_request", "POST required")
-		return
-	}
-	if !p.clientOK(cfg, rec) {
-		p.oauthError(w, http.StatusUnauthorized, "invalid_client", "client authentication failed")
-		return
-	}
-	tok := rec.Form["token"]
-	if tok == "" {
-		p.oauthError(w, http.StatusBadRequest, "invalid_request", "token missing")
-		return
-	}
-	p.mu.Lock()
-	if p.refresh[tok] {
-		delete(p.refresh, tok)
-		for a, ai := range p.access {
-			if ai.refresh == tok {
-				delete(p.access, a)
-			}
-		}
-	}
-	delete(p.access, tok)
-	p.stats.Revocations++
-	p.mu.Unlock()
-	w.WriteHeader(http.StatusOK) // RFC 7009 2.2: also for unknown tokens
-}
-
-// tokenOf extracts the access token as the API config expects it, or "".
-func (p *Provider) tokenOf(cfg Config, r *http.Request) string {
-	var raw string
-	if cfg.APIQuery != "" {
-		raw = r.URL.Query().Get(cfg.APIQuery)
-	} else {
-		raw = r.Header.Get(or(cfg.APIHeader, "Authorization"))
-	}
-	format := or(cfg.APIFormat, "Bearer {token}")
-	if cfg.APIQuery != "" && cfg.APIFormat == "" {
-		format = "{token}"
-	}
-	i := strings.Index(format, "{token}")
-	if i < 0 {
-		return ""
-	}
-	prefix, suffix := format[:i], format[i+len("{token}"):]
-	if !strings.HasPrefix(raw, prefix) || !strings.HasSuffix(raw, suffix) || len(raw) < len(prefix)+len(suffix) {
-		return ""
-	}
-	tok := raw[len(prefix) : len(raw)-len(suffix)]
-	if cfg.APIBase64 {
-		b, err := base64.StdEncoding.DecodeString(tok)
-		if err != nil {
-			return ""
-		}
-		tok = string(b)
-	}
-	return tok
-}
-
-// validAccess reports whether tok is a live access token. p.mu is held.
-func (p *Provider) validAccessLocked(tok string) bool {
-	ai, ok := p.access[tok]
-	return ok && tok != "" && (ai.expires.IsZero() || p.now().Before(ai.expires))
-}
-
-func (p *Provider) userinfo(w http.ResponseWriter, r *http.Request) {
-	p.record("userinfo", r)
-	cfg := p.config()
-	tok := p.tokenOf(cfg, r)
-	p.mu.Lock()
-	p.stats.Userinfo++
-	ok := p.validAccessLocked(tok)
-	p.mu.Unlock()
-	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
-		return
-	}
-	ui := cfg.Userinfo
-	if ui == nil {
-		ui = map[string]any{"sub": "user-1"}
-	}
-	body, err := json.Marshal(ui)
-	if err != nil {
-		writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "server_error", "error_description": "oauthtest: Config.Userinfo is not encodable as JSON: " + err.Error()})
-		return
-	}
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusOK)
-	w.Write(append(body, '\n'))
-}
-
-// api is the protected endpoint. It answers 401 for a missing, malformed, unknown or
-// expired token, else 200 with {"ok":true,"method":...,"path":...,"body":...} echoing
-// the request body.
-func (p *Provider) api(w http.ResponseWriter, r *http.Request) {
-	rec := p.record("api", r)
-	p.mu.Lock()
-	cfg := p.cfg
-	p.stats.APICalls++
-	f := p.nextFault(cfg.APIFaults, &p.apiFault)
-	p.mu.Unlock()
-	if f != nil {
-		if f.Status == http.StatusUnauthorized {
-			p.mu.Lock()
-			p.stats.APIRejected++
-			p.mu.Unlock()
-		}
-		writeFault(w, r, rec, f)
-		return
-	}
-	tok := p.tokenOf(cfg, r)
-	p.mu.Lock()
-	ok := p.validAccessLocked(tok)
-	if !ok {
-		p.stats.APIRejected++
-	}
-	p.mu.Unlock()
-	if !ok {
-		w.Header().Set("WWW-Authenticate", `Bearer error="invalid_token"`)
-		writeJSON(w, http.StatusUnauthorized, map[string]string{"error": "invalid_token"})
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"ok": true, "method": r.Method, "path": r.URL.Path, "body": string(bytes.Clone(rec.Body))})
 }

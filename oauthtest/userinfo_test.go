@@ -56,3 +56,39 @@ func TestUserinfoAnswers(t *testing.T) {
 		})
 	}
 }
+
+// TestUserinfoFaults checks that UserinfoFaults answer in order, each for its Times,
+// before the endpoint answers normally again.
+func TestUserinfoFaults(t *testing.T) {
+	p := oauthtest.New(oauthtest.Config{UserinfoFaults: []oauthtest.Fault{
+		{Status: 503, Body: "<html>down</html>", Times: 1},
+		{Status: 200, Body: `{"id":`, Times: 1},
+	}})
+	defer p.Close()
+	is := p.IssueToken()
+	want := []struct {
+		status int
+		ct     string
+		body   string
+	}{
+		{503, "text/html; charset=utf-8", "<html>down</html>"},
+		{200, "application/json", `{"id":`},
+		{200, "application/json", `{"sub":"user-1"}`},
+	}
+	for i, w := range want {
+		req, _ := http.NewRequest(http.MethodGet, p.UserinfoURL(), nil)
+		req.Header.Set("Authorization", "Bearer "+is.AccessToken)
+		resp, err := p.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if body := strings.TrimSpace(string(b)); resp.StatusCode != w.status || resp.Header.Get("Content-Type") != w.ct || body != w.body {
+			t.Errorf("request %d: %d %s %s, want %d %s %s", i+1, resp.StatusCode, resp.Header.Get("Content-Type"), body, w.status, w.ct, w.body)
+		}
+	}
+	if n := p.Stats().Userinfo; n != 3 {
+		t.Errorf("Stats().Userinfo = %d, want 3", n)
+	}
+}

@@ -129,8 +129,8 @@ func (nopRT) RoundTrip(r *http.Request) (*http.Response, error) {
 func BenchmarkAPITransportOverhead(b *testing.B) {
 	tok := benchToken()
 	xo := &oauth2.Transport{Source: oauth2.ReuseTokenSource(tok, oauth2.StaticTokenSource(tok)), Base: nopRT{}}
-	rc := runtime.New(&runtime.Flow{Connector: "Bench"}, runtime.Credentials{ClientID: "id"})
-	ours := rc.Transport(rc.TokenSource(context.Background(), tok), nopRT{})
+	rc := runtime.New(&runtime.Flow{Connector: "Bench"}, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(&http.Client{Transport: nopRT{}}))
+	ours := rc.HTTPClient(context.Background(), tok).Transport
 	req, _ := http.NewRequest("GET", "https://api.example/v1/items?limit=10", nil)
 	rt := func(t http.RoundTripper) func() {
 		return func() {

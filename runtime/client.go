@@ -3,6 +3,8 @@ package runtime
 import (
 	"context"
 	"encoding/base64"
+	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -13,23 +15,23 @@ import (
 	"golang.org/x/oauth2"
 )
 
-// DefaultTimeout is the timeout of the HTTP client used when neither the context
+// defaultTimeout is the timeout of the HTTP client used when neither the context
 // (oauth2.HTTPClient) nor WithHTTPClient gives one.
-const DefaultTimeout = 30 * time.Second
+const defaultTimeout = 30 * time.Second
 
-// DefaultMaxBodySize is the largest token, userinfo or revocation response body read
+// defaultMaxBodySize is the largest token, userinfo or revocation response body read
 // (1 MiB, as golang.org/x/oauth2 reads). A larger body is an error.
-const DefaultMaxBodySize = 1 << 20
+const defaultMaxBodySize = 1 << 20
 
-// DefaultLeaseTTL is how long a TokenSource holds the lease of a shared store (Locker)
-// while it refreshes.
-const DefaultLeaseTTL = 30 * time.Second
+// defaultLeaseTTL is how long a token source holds the lease of a shared store
+// (Locker) while it refreshes.
+const defaultLeaseTTL = 30 * time.Second
 
 // maxRefreshWindow caps the default refresh window: a token is refreshed when less
 // than min(30 minutes, half its lifetime) is left.
 const maxRefreshWindow = 30 * time.Minute
 
-var defaultHTTPClient = &http.Client{Timeout: DefaultTimeout}
+var defaultHTTPClient = &http.Client{Timeout: defaultTimeout}
 
 // Credentials are the OAuth2 application's own values, given by the user at run time.
 // They are never embedded in generated code.
@@ -39,66 +41,77 @@ type Credentials struct {
 	RedirectURL  string
 }
 
-// String describes c without the client secret.
-func (c Credentials) String() string {
+// Format prints c without the client secret, under every verb (%v, %+v, %#v, %s,
+// and the others, which would otherwise print the fields).
+func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.describe()) }
+
+func (c Credentials) describe() string {
 	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(c.ClientSecret) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
 }
 
-// GoString is like String: %#v never prints the client secret.
-func (c Credentials) GoString() string { return c.String() }
-
-// TokenHook is called with each new token a Client obtains (exchange, refresh, client
-// credentials), after it is complete (metadata and userinfo included), so the caller
-// can persist it. It must not modify the token.
-type TokenHook func(ctx context.Context, tok *oauth2.Token)
+// formatRedacted is the Format method of the types that hold secrets: it prints s, a
+// description without them, under every verb. One method covers what String and
+// GoString would, and also the verbs (%d, %x of a struct) for which fmt would print
+// the fields.
+func formatRedacted(f fmt.State, verb rune, s string) {
+	switch verb {
+	case 'v', 's':
+		io.WriteString(f, s)
+	default:
+		fmt.Fprintf(f, fmt.FormatString(f, verb), s)
+	}
+}
 
 // Option configures a Client.
 type Option func(*options)
 
 type options struct {
-	httpClient    *http.Client
-	refreshBefore time.Duration
-	hook          TokenHook
-	store         TokenStore
-	storeKey      string
-	maxBody       int64
-	now           func() time.Time
-	leaseTTL      time.Duration
+	httpClient *http.Client
+	hook       func(context.Context, *oauth2.Token)
+	store      TokenStore
+	storeKey   string
+	maxBody    int64
+	now        func() time.Time
+	leaseTTL   time.Duration
+	after      func(time.Duration) <-chan time.Time // nil: a timer (tests wait less)
 }
 
 // WithHTTPClient sets the HTTP client used when the context carries none under
-// oauth2.HTTPClient. Its Transport is also the base of API clients.
+// oauth2.HTTPClient (default: one with a 30 s timeout). Its Transport is also the base
+// of API clients.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
-// WithRefreshBefore sets how long before expiry tokens are refreshed, overriding the
-// flow's RefreshBefore and the default min(30 min, half the token's lifetime). The
-// window is capped at half the token's lifetime when the lifetime is known, so a
-// short-lived token is not refreshed on every call.
-func WithRefreshBefore(d time.Duration) Option { return func(o *options) { o.refreshBefore = d } }
+// WithTokenHook sets a function called with each new token the Client obtains
+// (exchange, refresh, client credentials), after it is complete (metadata and
+// userinfo included), so the caller can persist it. It must not modify the token.
+func WithTokenHook(h func(ctx context.Context, tok *oauth2.Token)) Option {
+	return func(o *options) { o.hook = h }
+}
 
-// WithTokenHook sets a function called with each new token.
-func WithTokenHook(h TokenHook) Option { return func(o *options) { o.hook = h } }
-
-// WithStore makes TokenSource and HTTPClient keep the token in store under key (one key
-// per end-user connection): tokens are loaded from it, refreshed tokens saved to it
-// with compare-and-swap, and, when store is a Locker, refreshed by one process at a
-// time. Exchange saves its new token there as well.
+// WithStore binds the Client to one end-user connection whose token lives in store
+// under key: Exchange and ExchangeCallback save the new token there; TokenSource,
+// HTTPClient and Verify load it from there, save renewed tokens with
+// compare-and-swap and, when store is a Locker, renew once across all processes
+// sharing it (see Locker). It is the one way to attach a store: use one Client per
+// connection (New is cheap), with a key such as "hubspot/" + userID.
 func WithStore(store TokenStore, key string) Option {
 	return func(o *options) { o.store, o.storeKey = store, key }
 }
 
-// WithMaxBodySize sets the largest response body read (default DefaultMaxBodySize).
+// WithMaxBodySize sets the largest token, userinfo or revocation response body read
+// (default 1 MiB, as golang.org/x/oauth2 reads); a larger body is an error.
 func WithMaxBodySize(n int64) Option { return func(o *options) { o.maxBody = n } }
 
 // WithClock sets the clock used for expiry decisions (for tests).
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
 
-// WithLeaseTTL sets how long the lease of a shared store is taken for (default
-// DefaultLeaseTTL).
+// WithLeaseTTL sets how long the lease of a shared store (Locker) is taken for while
+// a token is renewed (default 30 s). A holder that dies frees the key after it.
 func WithLeaseTTL(d time.Duration) Option { return func(o *options) { o.leaseTTL = d } }
 
-// Client runs one connector's flow for one OAuth2 application. It is safe for
-// concurrent use. Generated and dynamic clients wrap one.
+// Client runs one connector's flow for one OAuth2 application (and, with WithStore,
+// for one end-user connection). It is safe for concurrent use. Generated and dynamic
+// clients wrap one.
 type Client struct {
 	flow  *Flow
 	creds Credentials
@@ -118,23 +131,24 @@ type Client struct {
 }
 
 // New returns a Client for flow (which must not be changed afterwards) and the
-// application credentials creds.
+// application credentials creds. Generated packages and package dynamic call it
+// (see the package doc, the Flow contract); applications call theirs.
 func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	c := &Client{flow: flow, creds: creds}
-	c.opts.maxBody = DefaultMaxBodySize
+	c.opts.maxBody = defaultMaxBodySize
 	c.opts.now = time.Now
-	c.opts.leaseTTL = DefaultLeaseTTL
+	c.opts.leaseTTL = defaultLeaseTTL
 	for _, o := range opts {
 		o(&c.opts)
 	}
 	if c.opts.maxBody <= 0 {
-		c.opts.maxBody = DefaultMaxBodySize
+		c.opts.maxBody = defaultMaxBodySize
 	}
 	if c.opts.now == nil {
 		c.opts.now = time.Now
 	}
 	if c.opts.leaseTTL <= 0 {
-		c.opts.leaseTTL = DefaultLeaseTTL
+		c.opts.leaseTTL = defaultLeaseTTL
 	}
 	if flow.ClientAuth == AuthHeader || flow.ClientAuth == AuthBoth {
 		// RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
@@ -172,22 +186,14 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	return c
 }
 
-// Flow returns the client's flow.
-func (c *Client) Flow() *Flow { return c.flow }
-
-// ClientID returns the application's client id.
-func (c *Client) ClientID() string { return c.creds.ClientID }
-
-// RedirectURL returns the application's redirect URL.
-func (c *Client) RedirectURL() string { return c.creds.RedirectURL }
-
-// String describes the client without its secret.
+// String describes the client without its secret. (Generated clients print theirs
+// with it.)
 func (c *Client) String() string {
-	return "runtime.Client{Connector: " + quote(c.flow.Connector) + ", Credentials: " + c.creds.String() + "}"
+	return "runtime.Client{Connector: " + quote(c.flow.Connector) + ", Credentials: " + c.creds.describe() + "}"
 }
 
-// GoString is like String.
-func (c *Client) GoString() string { return c.String() }
+// Format prints the client as String does, under every verb.
+func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.String()) }
 
 // httpClient returns the client for a network call: the one in ctx under
 // oauth2.HTTPClient, else the option's, else a default client with a timeout.
@@ -210,23 +216,6 @@ func (c *Client) connector() string {
 		return "oauth2"
 	}
 	return c.flow.Connector
-}
-
-func orSibling(p, access Path, name string) Path {
-	if len(p) > 0 {
-		return p
-	}
-	return sibling(access, name)
-}
-
-func sibling(p Path, name string) Path {
-	s := make(Path, len(p))
-	copy(s, p)
-	if len(s) == 0 {
-		return Path{name}
-	}
-	s[len(s)-1] = name
-	return s
 }
 
 func quote(s string) string { return strconv.Quote(s) }

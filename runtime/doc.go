@@ -1,33 +1,52 @@
-// Package runtime is the small shared package that generated and dynamic oauthgen
-// clients call. It receives a fully resolved Flow, decided at generation time, and
-// does the HTTP: token requests with every deviation a connector declares, response
-// parsing, refresh, and token injection into API calls. It depends only on the
+// Package runtime is the small package that generated and dynamic oauthgen clients run
+// on. It receives a connector's flow with every decision already made at generation
+// time, and does the HTTP: token requests with every deviation a connector declares,
+// response parsing, renewal, and the token on API calls. It depends only on the
 // standard library and golang.org/x/oauth2, and speaks x/oauth2 types at its edges.
 //
-// # Client
+// The package has two audiences, and its identifiers are for one or the other.
 //
-// New(flow, Credentials{ClientID, ClientSecret, RedirectURL}, options...) returns a
-// *Client, safe for concurrent use. Its methods:
+// # For applications
+//
+// An application gets a *Client from a generated package's New (or package dynamic),
+// whose methods wrap these; Runtime() gives the *Client itself. Its methods, safe for
+// concurrent use:
 //
 //   - AuthCodeURL(state, opts...) and CodeFromCallback(query): the authorize step.
 //     AuthCodeOptions work as with oauth2.Config (oauth2.AccessTypeOffline,
 //     oauth2.SetAuthURLParam, oauth2.S256ChallengeOption); oauth2.VerifierOption
 //     gives the challenge of the flow's PKCE method. NewState and EqualState make and
-//     check the state.
-//   - Exchange(ctx, code, opts...), ExchangeCallback(ctx, query, opts...) (code and
-//     callback_params from the callback) and ExchangeWithCallback: the code exchange,
-//     followed by the flow's userinfo call.
+//     check the state; a callback with ?error= gives a *CallbackError.
+//   - Exchange(ctx, code, opts...) and ExchangeCallback(ctx, query, opts...) (code and
+//     callback_params from the callback): the code exchange, followed by the flow's
+//     userinfo call.
 //   - Refresh(ctx, refreshToken) and RefreshToken(ctx, token): the refresh_token grant.
 //   - Token(ctx): the client_credentials grant.
-//   - TokenSource(ctx, token), HTTPClient(ctx, token), Transport(source, base),
-//     ClientFor(ctx, source): tokens renewed before expiry, carried on API calls.
+//   - TokenSource(ctx, token) and HTTPClient(ctx, token): tokens renewed before
+//     expiry, carried on API calls.
 //   - Revoke(ctx, token): RFC 7009. Verify(ctx, token, method, url): a test request.
 //
-// Every network call uses the *http.Client in the context under oauth2.HTTPClient,
-// else WithHTTPClient's, else a client with DefaultTimeout. Options also set the
-// refresh window (WithRefreshBefore), a hook called with each new token
-// (WithTokenHook), a token store (WithStore), the response size limit
-// (WithMaxBodySize) and the clock (WithClock).
+// The options of New, passed through the generated New: WithHTTPClient (every
+// network call uses the *http.Client in the context under oauth2.HTTPClient, else
+// this one, else one with a 30 s timeout), WithTokenHook (called with each new
+// token), WithStore (the token of one end-user connection lives in a TokenStore),
+// WithMaxBodySize, WithLeaseTTL and WithClock.
+//
+// Failures are a *TokenError (IsInvalidGrant says the user must authorize again).
+// Stores implement TokenStore, and Locker when shared between processes;
+// MarshalToken and UnmarshalToken encode a token with everything it carries. The
+// stores themselves live in store/: memstore, redisstore, pgstore.
+//
+// # For generated code: the Flow contract
+//
+// Applications never build a Flow, and never call New: generated packages and
+// package dynamic do. Flow and its parts (Text with String and Func, Arg, Field,
+// Path, Userinfo, APIAuth, Vars, and the enums Grant, BodyType, ClientAuth and PKCE),
+// together with New, Credentials, TokenVars and Verify's method and URL, are the
+// contract between oauthgen's generator and this package. They follow the generator:
+// a Flow is what the generator of the same oauthgen version emits, and they may
+// change between versions in ways that only matter to generated code, which is
+// regenerated with them. A Flow is read-only once passed to New.
 //
 // # Token requests and responses
 //
@@ -43,9 +62,8 @@
 // The access token, refresh token, expires_in (a number or a numeric string; also
 // "expires") and token_type are read at the flow's paths (a Path indexes into JSON
 // arrays with numeric segments, 0.id, here as in metadata and userinfo fields);
-// DefaultExpiresIn applies
-// when the lifetime is missing. Token.Extra gives the fields of the object holding the
-// access token (numbers as float64, as with x/oauth2), each Metadata field and
+// DefaultExpiresIn applies when the lifetime is missing. Token.Extra gives the
+// fields of the object holding the access token (numbers as float64, as with x/oauth2), each Metadata field and
 // userinfo field by its name (as a string, numbers exactly as sent), and each
 // callback value by its name. MarshalToken and UnmarshalToken keep all of it.
 //
@@ -71,21 +89,22 @@
 //   - a network failure or timeout: the net/http error without query strings;
 //     errors.Is(err, context.DeadlineExceeded) works.
 //
-// No error, String or GoString of this package contains a
-// client secret, code, PKCE verifier or token: values the request carried are removed
-// from anything the server echoes, and URLs lose their query strings.
+// No error of this package, and nothing fmt prints of its values (under any verb:
+// the types that hold secrets have a Format method), contains a client secret,
+// code, PKCE verifier or token: values the request carried are removed from anything
+// the server echoes, and URLs lose their query strings.
 //
 // # Token lifecycle
 //
-// A TokenSource renews its token when less than min(30 minutes, half the token's
-// lifetime) is left (Flow.RefreshBefore or WithRefreshBefore override the 30 minutes;
-// the window never exceeds half the lifetime, so two-minute tokens work). Concurrent
-// callers share one renewal. A refresh answer without a refresh token keeps the old
+// A token source (TokenSource, and the one under HTTPClient) renews its token when
+// less than min(30 minutes, half the token's lifetime) is left (Flow.RefreshBefore
+// overrides the 30 minutes; the window never exceeds half the lifetime, so
+// two-minute tokens work). Concurrent callers share one renewal. A refresh answer without a refresh token keeps the old
 // one, and Extra values merge. Permanent tokens (Flow.Permanent, or no refresh token
-// and no expiry) are never renewed. With a TokenStore the source follows the protocol
+// and no expiry) are never renewed. With WithStore the source follows the protocol
 // described at Locker, so replicas sharing a store refresh a token once.
 //
-// API calls through Transport carry the token as Flow.API says; a 401 or 403 renews
+// API calls through HTTPClient carry the token as Flow.API says; a 401 or 403 renews
 // the token once and retries once. A token that was itself renewed because of a
 // refusal is not renewed again for another one within 10 s, so an API that keeps
 // refusing (a missing scope) causes no refresh storm.

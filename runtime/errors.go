@@ -18,18 +18,19 @@ const (
 	OpExchange          Op = "token exchange"
 	OpRefresh           Op = "token refresh"
 	OpClientCredentials Op = "client credentials token request"
+	OpDeviceAuth        Op = "device authorization request"
 	OpRevoke            Op = "token revocation"
 	OpUserinfo          Op = "userinfo request"
 	OpVerify            Op = "test request"
 	OpStore             Op = "token store"
 )
 
-// ErrNoRefreshToken is wrapped by the TokenError returned when a token is expired
+// errNoRefreshToken is wrapped by the TokenError returned when a token is expired
 // and cannot be refreshed because it has no refresh token.
-var ErrNoRefreshToken = errors.New("token expired and has no refresh token")
+var errNoRefreshToken = errors.New("token expired and has no refresh token")
 
-// ErrNoToken is wrapped when a TokenSource has no token at all to start from.
-var ErrNoToken = errors.New("no token")
+// errNoToken is wrapped when a token source has no token at all to start from.
+var errNoToken = errors.New("no token")
 
 // TokenError is the error of a token request (and of the userinfo, revocation and
 // test requests). Its message names the connector, the operation and the problem and

@@ -6,49 +6,72 @@ import (
 	"strings"
 )
 
-// The escapers of values in URL templates. Where a value sits in a URL template (its
-// origin, host, a host label, a path segment, the query or the fragment) is decided
-// when the template is compiled (jinja's URL analysis); generated code and the
-// dynamic client's interpreter then call the same function here for each value, so
-// that a value can never change the URL's shape: it never adds userinfo, a host, a
-// path segment, a query or a fragment that the template does not have.
+// Values in URL templates. Where a value sits in a URL template (its origin, host, a
+// host label, a path segment, the query or the fragment) is decided when the template
+// is compiled (jinja's URL analysis); generated code and the dynamic client's
+// interpreter then call the same function for each value (EscapeURL, or
+// url.QueryEscape in the query and fragment), so that a value can never change the
+// URL's shape: it never adds userinfo, a host, a path segment, a query or a fragment
+// that the template does not have.
 //
 // A value that cannot be made safe by escaping (a host, label or origin that is not
 // one, a path segment "." or "..") renders as "" and, when v is not nil, is recorded
 // in v: the runtime checks v after rendering a URL and returns the *URLValueError
 // before sending anything. v is nil for values known when the client is built (the
-// end user's auth_form values), which New has already checked with the Valid
-// functions below.
+// end user's auth_form values), which New has already checked with ValidURLValue.
+
+// URLPart is where a URL template puts a value that escaping alone cannot make safe,
+// so that it is checked. (Query and fragment values are url.QueryEscape'd: that
+// makes every value safe there.)
+type URLPart uint8
+
+// The checked parts of a URL.
+const (
+	// PartOrigin: the value starts the template ({{ callback.accounts_server }}/oauth):
+	// an https origin (https://host[:port]; http only on a loopback host), no
+	// userinfo, path, query or fragment.
+	PartOrigin URLPart = iota + 1
+	// PartHost: the value is the whole host (https://{{ domain }}/x): a host name,
+	// DNS labels joined by dots with an optional :port; no IP literal but loopback.
+	PartHost
+	// PartLabel: the value is in the host with literal text around it
+	// (https://{{ shop }}.myshopify.com): one DNS label
+	// (letters, digits and hyphens, ASCII only).
+	PartLabel
+	// PartSegment: the value is in the path: one segment, url.PathEscape'd ('/', '?',
+	// '#' and '%' escaped), not "." or "..".
+	PartSegment
+)
+
+var partWants = [...]string{
+	PartOrigin:  "an https origin (https://host[:port])",
+	PartHost:    "a host name",
+	PartLabel:   "a DNS label",
+	PartSegment: "one path segment other than . and ..",
+}
+
+// Want says what a value in part p must be: "a DNS label".
+func (p URLPart) Want() string {
+	if int(p) < len(partWants) {
+		return partWants[p]
+	}
+	return "valid"
+}
 
 // URLValueError is a value that cannot be put where its URL template puts it: a
-// callback or token metadata value that is not a host name, a DNS label or an origin,
+// callback or token metadata value that is not an origin, a host name or a DNS label,
 // or a path segment "." or "..". It names the value, never shows it (a value kept with
 // a token may be sensitive).
 type URLValueError struct {
-	Name string // the template variable: "callback.accounts_server"
-	Want string // what the position needs: "an https origin"
+	Name string  // the template variable: "callback.accounts_server"
+	Part URLPart // where the template puts it
 }
 
-// Error returns "oauthgen: the value of <name> is not <want>: refused in a URL".
+// Error returns "oauthgen: the value of <name> is not <what its part needs>: refused in a URL".
 func (e *URLValueError) Error() string { return "oauthgen: " + e.problem() }
 
 func (e *URLValueError) problem() string {
-	return "the value of " + e.Name + " is not " + e.Want + ": refused in a URL"
-}
-
-// What the positions need, in words.
-const (
-	WantOrigin  = "an https origin (https://host[:port])"
-	WantHost    = "a host name"
-	WantLabel   = "a DNS label"
-	WantSegment = "one path segment other than . and .."
-)
-
-// urlErr records the first value a URL rendered with v refused.
-func (v *Vars) urlErr(name, want string) {
-	if v != nil && v.badValue == nil {
-		v.badValue = &URLValueError{Name: name, Want: want}
-	}
+	return "the value of " + e.Name + " is not " + e.Part.Want() + ": refused in a URL"
 }
 
 // renderURL renders the URL template t of operation op with v; a value the template
@@ -69,54 +92,41 @@ func (c *Client) renderURL(op Op, t Text, v *Vars) (string, error) {
 	return s, nil
 }
 
-// URLOrigin returns s, the value that starts a URL template, when it is an origin
-// (ValidOrigin); else "".
-func URLOrigin(v *Vars, name, s string) string {
-	if !ValidOrigin(s) {
-		v.urlErr(name, WantOrigin)
+// EscapeURL returns s, the value named name (the template variable) that a URL template
+// puts in part, made safe there: an origin, host or label unchanged when valid
+// (ValidURLValue), a segment url.PathEscape'd. A value that is not valid there renders
+// as "" and is recorded in v, unless v is nil (a value New checked).
+func EscapeURL(v *Vars, part URLPart, name, s string) string {
+	if !ValidURLValue(part, s) {
+		if v != nil && v.badValue == nil {
+			v.badValue = &URLValueError{Name: name, Part: part}
+		}
 		return ""
+	}
+	if part == PartSegment {
+		return url.PathEscape(s)
 	}
 	return s
 }
 
-// URLHost returns s, the whole host of a URL template, when it is a host name
-// (ValidHost); else "".
-func URLHost(v *Vars, name, s string) string {
-	if !ValidHost(s) {
-		v.urlErr(name, WantHost)
-		return ""
+// ValidURLValue reports whether s may be put in part (see the parts' constants).
+func ValidURLValue(part URLPart, s string) bool {
+	switch part {
+	case PartOrigin:
+		return validOrigin(s)
+	case PartHost:
+		return validHost(s)
+	case PartLabel:
+		return validLabel(s)
+	case PartSegment:
+		return s != "." && s != ".."
 	}
-	return s
+	return false
 }
 
-// URLLabel returns s, a value inside the host of a URL template, when it is one DNS
-// label (ValidLabel); else "".
-func URLLabel(v *Vars, name, s string) string {
-	if !ValidLabel(s) {
-		v.urlErr(name, WantLabel)
-		return ""
-	}
-	return s
-}
-
-// URLSegment returns s, a value in the path of a URL template, escaped as one path
-// segment (url.PathEscape: '/', '?', '#' and '%' are escaped); "." and ".." are
-// refused (""), since a server would read them as a step in the path.
-func URLSegment(v *Vars, name, s string) string {
-	if !ValidSegment(s) {
-		v.urlErr(name, WantSegment)
-		return ""
-	}
-	return url.PathEscape(s)
-}
-
-// URLQuery returns s, a value in the query or fragment of a URL template,
-// query-escaped (url.QueryEscape): it can add neither a parameter nor a fragment.
-func URLQuery(s string) string { return url.QueryEscape(s) }
-
-// ValidLabel reports whether s is one DNS label of letters, digits and hyphens
+// validLabel reports whether s is one DNS label of letters, digits and hyphens
 // (ASCII only), 1 to 63 long, starting and ending with a letter or digit.
-func ValidLabel(s string) bool {
+func validLabel(s string) bool {
 	if len(s) == 0 || len(s) > 63 || s[0] == '-' || s[len(s)-1] == '-' {
 		return false
 	}
@@ -129,12 +139,12 @@ func ValidLabel(s string) bool {
 	return true
 }
 
-// ValidHost reports whether s is a host name with an optional port: DNS labels
-// (ValidLabel) joined by dots, at most 253 long, then optionally ':' and a port of 1
+// validHost reports whether s is a host name with an optional port: DNS labels
+// (validLabel) joined by dots, at most 253 long, then optionally ':' and a port of 1
 // to 5 digits. IP literals are refused (a last label of digits only is an IPv4
 // address in some form; IPv6 needs brackets), except the loopback hosts localhost,
 // 127.0.0.1 and [::1], which never leave the machine.
-func ValidHost(s string) bool {
+func validHost(s string) bool {
 	if rest, ok := strings.CutPrefix(s, "[::1]"); ok {
 		return rest == "" || rest[0] == ':' && validPort(rest[1:])
 	}
@@ -150,7 +160,7 @@ func ValidHost(s string) bool {
 	}
 	labels := strings.Split(host, ".")
 	for _, l := range labels {
-		if !ValidLabel(l) {
+		if !validLabel(l) {
 			return false
 		}
 	}
@@ -173,15 +183,15 @@ func validPort(p string) bool {
 
 func loopbackHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "[::1]" }
 
-// ValidOrigin reports whether s is an origin: "https://" and a host (ValidHost), or
+// validOrigin reports whether s is an origin: "https://" and a host (validHost), or
 // "http://" and a loopback host, with no userinfo, path, query or fragment.
-func ValidOrigin(s string) bool {
+func validOrigin(s string) bool {
 	switch {
 	case strings.HasPrefix(s, "https://"):
-		return ValidHost(s[len("https://"):])
+		return validHost(s[len("https://"):])
 	case strings.HasPrefix(s, "http://"):
 		h := s[len("http://"):]
-		if !ValidHost(h) {
+		if !validHost(h) {
 			return false
 		}
 		if strings.HasPrefix(h, "[::1]") {
@@ -192,9 +202,6 @@ func ValidOrigin(s string) bool {
 	}
 	return false
 }
-
-// ValidSegment reports whether s may be a path segment: anything but "." and "..".
-func ValidSegment(s string) bool { return s != "." && s != ".." }
 
 // withoutQueryKeys returns rawURL without the parameters of its query whose key is
 // one of keys: the runtime's own authorize parameters win over a literal one (which

@@ -28,12 +28,12 @@ func TestValid(t *testing.T) {
 		f    func(string) bool
 		ok   []string
 	}{
-		{"label", runtime.ValidLabel, []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "2130706433"}},
-		{"host", runtime.ValidHost, []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "accounts.zoho.eu", "127.0.0.1", "[::1]"}},
+		{"label", valid(runtime.PartLabel), []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "2130706433"}},
+		{"host", valid(runtime.PartHost), []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "accounts.zoho.eu", "127.0.0.1", "[::1]"}},
 		// An origin is checked for its form here; whether its host is one the
 		// connector may send to is the host set's check.
-		{"origin", runtime.ValidOrigin, []string{"https://accounts.zoho.eu", "https://localhost:8443", "https://evil.example"}},
-		{"segment", runtime.ValidSegment, nil},
+		{"origin", valid(runtime.PartOrigin), []string{"https://accounts.zoho.eu", "https://localhost:8443", "https://evil.example"}},
+		{"segment", valid(runtime.PartSegment), nil},
 	} {
 		for _, v := range hostile {
 			want := false
@@ -49,17 +49,17 @@ func TestValid(t *testing.T) {
 		}
 	}
 	for _, v := range []string{"a.b:1", "a.b:65535", "localhost:1", "127.0.0.1:8080", "[::1]:8080"} {
-		if !runtime.ValidHost(v) {
+		if !runtime.ValidURLValue(runtime.PartHost, v) {
 			t.Errorf("ValidHost(%q) = false", v)
 		}
 	}
 	for _, v := range []string{"a.b:0", "a.b:65536", "a.b:", "a.b:x", "a:1:2", "[::1]x", "1.2.3.4", "a.123"} {
-		if runtime.ValidHost(v) {
+		if runtime.ValidURLValue(runtime.PartHost, v) {
 			t.Errorf("ValidHost(%q) = true", v)
 		}
 	}
 	for _, v := range []string{"http://127.0.0.1:9", "http://[::1]:9", "http://localhost"} {
-		if !runtime.ValidOrigin(v) {
+		if !runtime.ValidURLValue(runtime.PartOrigin, v) {
 			t.Errorf("ValidOrigin(%q) = false", v)
 		}
 	}
@@ -68,8 +68,8 @@ func TestValid(t *testing.T) {
 // render is a URL template with a value in every position, as compiled code renders
 // it: the origin, a label, a path segment, a query value and the fragment.
 func render(v *runtime.Vars, origin, label, seg, q string) string {
-	return runtime.URLOrigin(v, "o", origin) + "/x/" + runtime.URLSegment(v, "p", seg) + "/y?k=" + runtime.URLQuery(q) +
-		"&host=" + runtime.URLLabel(v, "l", label) + ".example.com#f=" + runtime.URLQuery(q)
+	return runtime.EscapeURL(v, runtime.PartOrigin, "o", origin) + "/x/" + runtime.EscapeURL(v, runtime.PartSegment, "p", seg) + "/y?k=" + url.QueryEscape(q) +
+		"&host=" + runtime.EscapeURL(v, runtime.PartLabel, "l", label) + ".example.com#f=" + url.QueryEscape(q)
 }
 
 // checkShape asserts that the URL s has the shape of render's template whatever the
@@ -116,10 +116,10 @@ func TestEscapeByPosition(t *testing.T) {
 			got, want string
 			valid     bool
 		}{
-			{runtime.URLOrigin(nil, "x", val), val, runtime.ValidOrigin(val)},
-			{runtime.URLHost(nil, "x", val), val, runtime.ValidHost(val)},
-			{runtime.URLLabel(nil, "x", val), val, runtime.ValidLabel(val)},
-			{runtime.URLSegment(nil, "x", val), url.PathEscape(val), runtime.ValidSegment(val)},
+			{runtime.EscapeURL(nil, runtime.PartOrigin, "x", val), val, runtime.ValidURLValue(runtime.PartOrigin, val)},
+			{runtime.EscapeURL(nil, runtime.PartHost, "x", val), val, runtime.ValidURLValue(runtime.PartHost, val)},
+			{runtime.EscapeURL(nil, runtime.PartLabel, "x", val), val, runtime.ValidURLValue(runtime.PartLabel, val)},
+			{runtime.EscapeURL(nil, runtime.PartSegment, "x", val), url.PathEscape(val), runtime.ValidURLValue(runtime.PartSegment, val)},
 		} {
 			if want := map[bool]string{true: pos.want, false: ""}[pos.valid]; pos.got != want {
 				t.Errorf("escaping %q: %q, want %q", val, pos.got, want)
@@ -130,7 +130,7 @@ func TestEscapeByPosition(t *testing.T) {
 
 func TestEscapedPathHasNoDotSegments(t *testing.T) {
 	for _, val := range []string{"%2e%2e", "%2E%2E", "..%2f", "%2e", "a/../b", "./"} {
-		s := runtime.URLSegment(nil, "p", val)
+		s := runtime.EscapeURL(nil, runtime.PartSegment, "p", val)
 		if strings.Contains(s, "/") || s == "." || s == ".." || !strings.Contains(s, "%25") && strings.Contains(val, "%") {
 			t.Errorf("URLSegment(%q) = %q", val, s)
 		}
@@ -145,14 +145,15 @@ func TestRefusedValueIsATypedError(t *testing.T) {
 	f := &runtime.Flow{
 		Connector: "T",
 		TokenURL: runtime.Func(func(v *runtime.Vars) string {
-			return runtime.URLOrigin(v, "callback.server", v.Callback["server"]) + "/token"
+			return runtime.EscapeURL(v, runtime.PartOrigin, "callback.server", v.Callback["server"]) + "/token"
 		}),
 	}
+	f.CallbackParams = []runtime.Field{{Name: "server", Path: runtime.Path{"server"}}}
 	c := runtime.New(f, runtime.Credentials{ClientID: "id", ClientSecret: "secret"}, runtime.WithHTTPClient(hc))
 	for _, bad := range []string{"https://evil.example/x?", "https://a@evil.example", "evil.example", ""} {
-		_, err := c.ExchangeWithCallback(t.Context(), "code", map[string]string{"server": bad})
+		_, err := c.ExchangeCallback(t.Context(), url.Values{"code": {"c"}, "server": {bad}})
 		var ve *runtime.URLValueError
-		if !errors.As(err, &ve) || ve.Name != "callback.server" || ve.Want != runtime.WantOrigin {
+		if !errors.As(err, &ve) || ve.Name != "callback.server" || ve.Part != runtime.PartOrigin {
 			t.Errorf("%q: error %v, want a *URLValueError for callback.server", bad, err)
 		}
 		if err != nil && bad != "" && strings.Contains(err.Error(), bad) {
@@ -161,7 +162,6 @@ func TestRefusedValueIsATypedError(t *testing.T) {
 	}
 	// A stored token whose kept callback value is hostile (older than the rule, or
 	// written by someone else) is refused again on refresh and revocation.
-	f.CallbackParams = []runtime.Field{{Name: "server", Path: runtime.Path{"server"}}}
 	f.RevokeURL = f.TokenURL
 	c = runtime.New(f, runtime.Credentials{ClientID: "id", ClientSecret: "secret"}, runtime.WithHTTPClient(hc))
 	tok := (&oauth2.Token{AccessToken: "at", RefreshToken: "rt"}).WithExtra(map[string]any{"server": "https://evil.example/x?"})
@@ -186,11 +186,11 @@ func FuzzURLEscape(f *testing.F) {
 	f.Fuzz(func(t *testing.T, val string) {
 		v := &runtime.Vars{}
 		origin := val
-		if !runtime.ValidOrigin(val) {
+		if !runtime.ValidURLValue(runtime.PartOrigin, val) {
 			origin = ""
 		}
 		seg := val
-		if !runtime.ValidSegment(val) {
+		if !runtime.ValidURLValue(runtime.PartSegment, val) {
 			seg = ""
 		}
 		s := render(v, val, val, val, val)
@@ -199,12 +199,12 @@ func FuzzURLEscape(f *testing.F) {
 		} else if u, err := url.Parse(s); err != nil || u.Scheme != "" || u.Host != "" || u.User != nil {
 			t.Fatalf("%q: a refused origin left %v (%v)", s, u, err)
 		}
-		if h := runtime.URLLabel(nil, "l", val); h != "" {
+		if h := runtime.EscapeURL(nil, runtime.PartLabel, "l", val); h != "" {
 			if hu, err := url.Parse("https://" + h + ".example.com/"); err != nil || hu.Hostname() != strings.ToLower(h)+".example.com" && hu.Hostname() != h+".example.com" {
 				t.Fatalf("label %q moved the host: %v %v", h, hu, err)
 			}
 		}
-		if h := runtime.URLHost(nil, "h", val); h != "" {
+		if h := runtime.EscapeURL(nil, runtime.PartHost, "h", val); h != "" {
 			if hu, err := url.Parse("https://" + h + "/p"); err != nil || hu.Host != h || hu.User != nil || hu.Path != "/p" {
 				t.Fatalf("host %q moved the URL: %v %v", h, hu, err)
 			}
@@ -215,3 +215,7 @@ func FuzzURLEscape(f *testing.F) {
 type roundTrip func(*http.Request) (*http.Response, error)
 
 func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+func valid(p runtime.URLPart) func(string) bool {
+	return func(s string) bool { return runtime.ValidURLValue(p, s) }
+}

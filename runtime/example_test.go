@@ -5,16 +5,17 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net/http"
 	"time"
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 	"golang.org/x/oauth2"
 )
 
 // Example runs a whole flow with TikTok's deviations against the fake provider:
-// renamed keys, a JSON body and a nested token.
+// renamed keys, a JSON body and a nested token. The examples spell out the Flow and
+// call New, as a generated package does; an application calls that package's New.
 func Example() {
 	p := oauthtest.New(oauthtest.Config{
 		ClientID: "app", ClientSecret: "s3cret",
@@ -68,7 +69,7 @@ func ExampleClient_TokenSource() {
 	p := oauthtest.New(oauthtest.Config{ExpiresIn: time.Hour})
 	defer p.Close()
 	flow := &runtime.Flow{Connector: "Example", TokenURL: runtime.String(p.TokenURL())}
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	c := runtime.New(flow, runtime.Credentials{ClientID: "id", ClientSecret: "secret"},
 		runtime.WithHTTPClient(p.Client()),
 		runtime.WithStore(store, "user-42"),
@@ -105,15 +106,15 @@ func ExampleTokenError() {
 	// 40001 Invalid auth_code
 }
 
-// ExampleClient_Transport adds a token to requests of an existing HTTP client.
-func ExampleClient_Transport() {
+// ExampleClient_HTTPClient makes API calls with a token, carried as the flow's API
+// says, over the transport of the client given by WithHTTPClient.
+func ExampleClient_HTTPClient() {
 	p := oauthtest.New(oauthtest.Config{APIHeader: "X-Access-Token", APIFormat: "{token}"})
 	defer p.Close()
 	flow := &runtime.Flow{Connector: "Example", TokenURL: runtime.String(p.TokenURL()),
 		API: runtime.APIAuth{HeaderKey: "X-Access-Token", Value: runtime.Func(func(v *runtime.Vars) string { return v.Token })}}
-	c := runtime.New(flow, runtime.Credentials{ClientID: "id"})
-	src := c.TokenSource(context.Background(), &oauth2.Token{AccessToken: p.IssueToken().AccessToken})
-	hc := &http.Client{Transport: c.Transport(src, p.Client().Transport)}
+	c := runtime.New(flow, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(p.Client()))
+	hc := c.HTTPClient(context.Background(), &oauth2.Token{AccessToken: p.IssueToken().AccessToken})
 	resp, err := hc.Get(p.APIURL("/me"))
 	if err != nil {
 		panic(err)

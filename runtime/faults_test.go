@@ -236,8 +236,16 @@ func TestNoSecretsInErrors(t *testing.T) {
 	src := c.TokenSource(ctx, tok)
 	printed := fmt.Sprintf("%v %+v %#v %v %#v %v %#v %v %#v %v %#v", c, c, c,
 		runtime.Credentials{ClientID: testID, ClientSecret: testSecret}, runtime.Credentials{ClientSecret: testSecret},
-		src, src, c.Transport(src, nil), c.Transport(src, nil),
+		src, src, c.HTTPClient(ctx, tok).Transport, c.HTTPClient(ctx, tok).Transport,
 		runtime.Vars{Token: tok.AccessToken}, runtime.Vars{Token: tok.AccessToken, State: "st"})
+	// Verbs for which fmt would print the fields of a type with only String and
+	// GoString.
+	creds := runtime.Credentials{ClientID: testID, ClientSecret: testSecret}
+	vars := runtime.Vars{Token: tok.AccessToken}
+	printed += fmt.Sprintf("%d %x %q %s %d %x %d %x %d", c, c, c, creds, creds, creds, vars, src, c.HTTPClient(ctx, tok).Transport)
+	if !strings.Contains(printed, "%!d(string=runtime.Credentials{") {
+		t.Errorf("%%d of Credentials does not print its redacted description: %s", printed)
+	}
 	for what, v := range secretsToFind {
 		if strings.Contains(printed, v) {
 			t.Errorf("printing our types shows the %s: %s", what, printed)

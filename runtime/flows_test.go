@@ -13,6 +13,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 	"golang.org/x/oauth2"
 )
 
@@ -319,7 +320,7 @@ func TestBodyFallback(t *testing.T) {
 
 func TestExchangeSavesToStore(t *testing.T) {
 	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	store.Save(context.Background(), "user-7", nil, &oauth2.Token{AccessToken: "stale"})
 	c := newClient(p, stdFlow(p), runtime.WithStore(store, "user-7"))
 	tok := login(t, p, c)

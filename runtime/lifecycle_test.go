@@ -14,6 +14,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 	"golang.org/x/oauth2"
 )
 
@@ -95,7 +96,7 @@ func TestNonRotationKeepsRefreshToken(t *testing.T) {
 		first, _ := src.Token()
 		p.InvalidateAccessTokens()
 		for range 3 {
-			resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/a"))
+			resp, err := runtime.ClientFor(context.Background(), c, src).Get(p.APIURL("/a"))
 			if err != nil || resp.StatusCode != 200 {
 				t.Fatalf("rotation %d: %v", rot, err)
 			}
@@ -139,7 +140,7 @@ func TestPermanentTokens(t *testing.T) {
 		}
 		// A 401 does not cause a refresh attempt either.
 		p.InvalidateAccessTokens()
-		resp, err := c.ClientFor(context.Background(), src).Get(p.APIURL("/x"))
+		resp, err := runtime.ClientFor(context.Background(), c, src).Get(p.APIURL("/x"))
 		if err != nil || resp.StatusCode != 401 {
 			t.Fatalf("want the 401 back: %v", err)
 		}
@@ -183,8 +184,10 @@ func TestShortLivedTokens(t *testing.T) {
 	if n := p.Stats().Refreshes; n != 1 {
 		t.Errorf("%d refreshes after new token", n)
 	}
-	// Window option caps at half the lifetime.
-	c2 := newClient(p, stdFlow(p), runtime.WithClock(clk.Now), runtime.WithRefreshBefore(time.Hour))
+	// The flow's window is capped at half the lifetime.
+	f2 := stdFlow(p)
+	f2.RefreshBefore = time.Hour
+	c2 := newClient(p, f2, runtime.WithClock(clk.Now))
 	t2 := &oauth2.Token{AccessToken: "x", RefreshToken: "y", Expiry: clk.Now().Add(100 * time.Second), ExpiresIn: 120}
 	if got, _ := c2.TokenSource(context.Background(), t2).Token(); got != t2 {
 		t.Error("window not capped at half the lifetime")
@@ -366,7 +369,7 @@ func TestAPIAuthFormats(t *testing.T) {
 func TestStoreSharedByReplicas(t *testing.T) {
 	for _, locker := range []bool{true, false} {
 		p := provider(t, oauthtest.Config{ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, Latency: 10 * time.Millisecond})
-		var store runtime.TokenStore = &runtime.MemoryStore{}
+		var store runtime.TokenStore = &memstore.Store{}
 		if !locker {
 			store = casOnly{store}
 		}
@@ -410,7 +413,7 @@ type casOnly struct{ runtime.TokenStore }
 
 func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 	p := provider(t, oauthtest.Config{ExpiresIn: time.Hour})
-	store := &runtime.MemoryStore{}
+	store := &memstore.Store{}
 	old := expiredToken(p)
 	p.Update(func(cfg *oauthtest.Config) {
 		cfg.TokenFaults = []oauthtest.Fault{{Status: 400, Body: `{"error":"invalid_grant"}`}}
@@ -428,7 +431,7 @@ func TestStoreKeepsTokenWhenRefreshFails(t *testing.T) {
 
 // downStore is a TokenStore (not a Locker) whose saves fail while down is set.
 type downStore struct {
-	mem  runtime.MemoryStore
+	mem  memstore.Store
 	down atomic.Bool
 }
 
@@ -486,53 +489,6 @@ func TestStoreDownKeepsRenewedToken(t *testing.T) {
 	}
 	if n := p.Stats().Refreshes; n != 1 {
 		t.Errorf("%d refreshes reached the provider, want 1", n)
-	}
-}
-
-func TestMemoryStoreCAS(t *testing.T) {
-	ctx := context.Background()
-	s := &runtime.MemoryStore{}
-	a, b, c := &oauth2.Token{AccessToken: "a"}, &oauth2.Token{AccessToken: "b"}, &oauth2.Token{AccessToken: "c"}
-	if _, err := s.Load(ctx, "k"); !errors.Is(err, runtime.ErrNotFound) {
-		t.Error(err)
-	}
-	if err := s.Save(ctx, "k", nil, a); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.Save(ctx, "k", nil, b); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("save over existing with nil prev: %v", err)
-	}
-	if err := s.Save(ctx, "k", c, b); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("stale prev: %v", err)
-	}
-	if err := s.Save(ctx, "k", a, b); err != nil {
-		t.Fatal(err)
-	}
-	l, err := s.Acquire(ctx, "k", 50*time.Millisecond)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A second holder waits until the first releases or expires.
-	short, cancel := context.WithTimeout(ctx, 10*time.Millisecond)
-	defer cancel()
-	if _, err := s.Acquire(short, "k", time.Second); err == nil {
-		t.Error("lease taken twice")
-	}
-	time.Sleep(60 * time.Millisecond)
-	l2, err := s.Acquire(ctx, "k", time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := l.Save(ctx, b, c); !errors.Is(err, runtime.ErrConflict) {
-		t.Errorf("expired lease saved: %v", err)
-	}
-	if err := l2.Save(ctx, b, c); err != nil {
-		t.Error(err)
-	}
-	l.Release(ctx)
-	l2.Release(ctx)
-	if got, _ := s.Load(ctx, "k"); got != c {
-		t.Error("wrong token stored")
 	}
 }
 

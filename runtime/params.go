@@ -177,8 +177,8 @@ func optionValues(opts []oauth2.AuthCodeOption) params {
 
 const optionSentinel = "\x00oauthgen-unset\x00"
 
-// urlWithParams appends p to the query of base, skipping keys in skipIfPresent that
-// the base URL's query already has.
+// urlWithParams appends p to the query of base, after a '?' or '&' as base needs. It
+// adds every parameter of p: callers leave out the keys base already has (queryHas).
 func urlWithParams(base string, p params) string {
 	if len(p) == 0 {
 		return base

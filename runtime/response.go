@@ -8,7 +8,6 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -16,9 +15,6 @@ import (
 
 	"golang.org/x/oauth2"
 )
-
-// maxErrorBody is how much of an error response RetrieveError.Body keeps.
-const maxErrorBody = 4 << 10
 
 // parsed is a successful token response.
 type parsed struct {
@@ -85,88 +81,6 @@ func formRoot(body []byte) (any, error) {
 	return m, nil
 }
 
-// lookup follows p into v (see Path for the rules). In a form-encoded response (a
-// flat map) a path is also tried as one dotted key.
-func lookup(v any, p Path) (any, bool) {
-	cur := v
-	for i, k := range p {
-		switch x := cur.(type) {
-		case map[string]any:
-			next, ok := x[k]
-			if !ok {
-				if i == 0 && len(p) > 1 {
-					if y, ok := x[strings.Join(p, ".")]; ok {
-						return y, true
-					}
-				}
-				return nil, false
-			}
-			cur = next
-		case []any:
-			n, ok := arrayIndex(k)
-			if !ok || n >= len(x) {
-				return nil, false
-			}
-			cur = x[n]
-		default:
-			return nil, false
-		}
-	}
-	return cur, true
-}
-
-// arrayIndex reads a path segment as an index into a JSON array: a non-negative
-// decimal integer without sign or leading zeros ("0", "12"), as in a JSON Pointer
-// (RFC 6901).
-func arrayIndex(k string) (int, bool) {
-	if k == "" || len(k) > 9 || (len(k) > 1 && k[0] == '0') {
-		return 0, false
-	}
-	n := 0
-	for i := 0; i < len(k); i++ {
-		c := k[i]
-		if c < '0' || c > '9' {
-			return 0, false
-		}
-		n = n*10 + int(c-'0')
-	}
-	return n, true
-}
-
-// parent returns the object that holds the value at p.
-func parent(v any, p Path) map[string]any {
-	if len(p) <= 1 {
-		m, _ := v.(map[string]any)
-		return m
-	}
-	x, _ := lookup(v, p[:len(p)-1])
-	m, _ := x.(map[string]any)
-	return m
-}
-
-// scalarString renders a response value as a string: strings as is, numbers exactly
-// as sent, booleans as true/false, objects and arrays as compact JSON.
-func scalarString(v any) string {
-	switch x := v.(type) {
-	case nil:
-		return ""
-	case string:
-		return x
-	case json.Number:
-		return x.String()
-	case float64:
-		return strconv.FormatFloat(x, 'f', -1, 64)
-	case bool:
-		return strconv.FormatBool(x)
-	default:
-		b, err := json.Marshal(x)
-		if err != nil {
-			return ""
-		}
-		return string(b)
-	}
-}
-
 // seconds reads a lifetime given as a number or a numeric string.
 func seconds(v any) (int64, bool) {
 	var f float64
@@ -224,91 +138,11 @@ func toFloats(v any) any {
 	return v
 }
 
-// rfcError reads RFC 6749 5.2 error fields, and the provider shapes
-// {"error":{"code":..,"message":..}} and {"code":40001,"message":..}.
-func rfcError(root any) (code, desc, uri string) {
-	m, ok := root.(map[string]any)
-	if !ok {
-		return "", "", ""
-	}
-	switch e := m["error"].(type) {
-	case string:
-		code = e
-		desc, _ = m["error_description"].(string)
-		uri, _ = m["error_uri"].(string)
-		return code, desc, uri
-	case map[string]any:
-		for _, k := range []string{"code", "type", "status"} {
-			if s := scalarString(e[k]); s != "" {
-				code = s
-				break
-			}
-		}
-		desc = scalarString(e["message"])
-		if code == "" && desc != "" {
-			code = "error"
-		}
-		return code, desc, ""
-	case bool:
-		if e {
-			code = "error"
-		}
-	}
-	if code == "" {
-		code, desc = providerError(m)
-	}
-	return code, desc, uri
-}
-
-// providerError reads {"code":40001,"message":...} (a zero code means success).
-func providerError(m map[string]any) (code, desc string) {
-	c, ok := m["code"]
-	if !ok {
-		if s, ok := m["errcode"]; ok {
-			c = s
-		} else {
-			return "", ""
-		}
-	}
-	code = scalarString(c)
-	if code == "" || code == "0" || code == "200" {
-		return "", ""
-	}
-	for _, k := range []string{"message", "msg", "errmsg", "description"} {
-		if s := scalarString(m[k]); s != "" {
-			desc = s
-			break
-		}
-	}
-	return code, desc
-}
-
-// semantic reports RFC 6749 error codes that show the request was understood, so a
-// different body encoding would not help.
-func semantic(code string) bool {
-	switch code {
-	case "invalid_grant", "invalid_client", "unauthorized_client", "unsupported_grant_type", "invalid_scope", "access_denied":
-		return true
-	}
-	return false
-}
-
 func statusText(resp *http.Response) string {
 	return "HTTP " + strconv.Itoa(resp.StatusCode) + " " + http.StatusText(resp.StatusCode)
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
-
-// detached returns a copy of resp for an error value: without the request that
-// carried the client secret and the code (in its headers, URL or GetBody), and
-// without the body, which has been read (RetrieveError.Body holds it, cleaned).
-func detached(resp *http.Response) *http.Response {
-	r := *resp
-	r.Request = nil
-	r.Body = http.NoBody
-	r.TLS = nil
-	return &r
-}
 
 // parse turns a token endpoint answer into a token or a TokenError.
 func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed, bool, error) {
@@ -397,57 +231,6 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 		return fail("", "", "", "the token in the response is not valid UTF-8 ("+statusText(resp)+")", false, true)
 	}
 	return &parsed{tok: c.tokenFrom(root, accessStr, tc)}, false, nil
-}
-
-func isRFCError(root any) bool {
-	m, _ := root.(map[string]any)
-	_, ok := m["error"].(string)
-	return ok
-}
-
-// keysOf lists the top-level keys of a response (names only, never values).
-func keysOf(root any) string {
-	if a, ok := root.([]any); ok {
-		return "no fields: it is an array of length " + strconv.Itoa(len(a))
-	}
-	m, ok := root.(map[string]any)
-	if !ok || len(m) == 0 {
-		return "no fields"
-	}
-	keys := make([]string, 0, len(m))
-	hidden := 0
-	for k := range m {
-		if fieldName(k) {
-			keys = append(keys, k)
-		} else {
-			hidden++
-		}
-	}
-	sort.Strings(keys)
-	if len(keys) > 20 {
-		keys = append(keys[:20], "...")
-	}
-	if hidden > 0 {
-		// A body that is a bare token ("eyJ...==" sent as text) parses as a form whose
-		// only key is the token: keys that do not look like field names are counted,
-		// never printed.
-		keys = append(keys, strconv.Itoa(hidden)+" not shown")
-	}
-	return "fields " + strings.Join(keys, ", ")
-}
-
-// fieldName reports whether k looks like a field name that is safe to print in an
-// error: short, letters, digits, '_', '-' and '.'.
-func fieldName(k string) bool {
-	if k == "" || len(k) > 32 {
-		return false
-	}
-	for _, r := range k {
-		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '_' || r == '-' || r == '.') {
-			return false
-		}
-	}
-	return true
 }
 
 // tokenFrom builds the token of a successful response.

@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"sync"
 	"sync/atomic"
@@ -53,10 +54,7 @@ func (c *Client) window(tok *oauth2.Token) time.Duration {
 	if life <= 0 {
 		life = c.flow.DefaultExpiresIn
 	}
-	w := c.opts.refreshBefore
-	if w <= 0 {
-		w = c.flow.RefreshBefore
-	}
+	w := c.flow.RefreshBefore
 	if w <= 0 {
 		w = maxRefreshWindow
 	}
@@ -140,7 +138,7 @@ func (c *Client) newEntry(tok *oauth2.Token) *entry {
 	return e
 }
 
-// TokenSource is the oauth2.TokenSource of a Client: it returns its token while it is
+// tokenSource is the oauth2.TokenSource of a Client: it returns its token while it is
 // fresh and renews it (refresh_token grant, or a new client_credentials token) when
 // less than the refresh window is left. Any number of concurrent callers cause one
 // renewal. It never renews permanent tokens (Flow.Permanent, or a token with no
@@ -154,7 +152,7 @@ func (c *Client) newEntry(tok *oauth2.Token) *entry {
 // A renewed token the store fails to save is not thrown away (with rotating refresh
 // tokens the stored one is already spent): it is served, handed to the token hook,
 // and saved again on later calls until the store takes it.
-type TokenSource struct {
+type tokenSource struct {
 	c     *Client
 	ctx   context.Context
 	store TokenStore
@@ -172,20 +170,23 @@ type flight struct {
 	err  error
 }
 
-// TokenSource returns a TokenSource starting from tok (which may be nil for a
-// client_credentials flow, or when a store is configured). ctx is used for renewals
-// (and supplies the HTTP client under oauth2.HTTPClient).
-func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) *TokenSource {
-	return c.StoreTokenSource(ctx, tok, c.opts.store, c.opts.storeKey)
+// TokenSource returns a source of fresh tokens starting from tok, renewed before they
+// expire (see the package doc, Token lifecycle). tok may be nil for a
+// client_credentials flow, or with WithStore; with WithStore a non-nil tok seeds an
+// empty store. ctx is used for renewals (and supplies the HTTP client under
+// oauth2.HTTPClient). Keep the source for as long as the token is used: renewed
+// tokens live in it and reach the application only through the token hook or the
+// store.
+func (c *Client) TokenSource(ctx context.Context, tok *oauth2.Token) oauth2.TokenSource {
+	return c.tokenSource(ctx, tok)
 }
 
-// StoreTokenSource is TokenSource with the token kept in store under key (nil store:
-// none), whatever WithStore says. A non-nil tok seeds an empty store.
-func (c *Client) StoreTokenSource(ctx context.Context, tok *oauth2.Token, store TokenStore, key string) *TokenSource {
+func (c *Client) tokenSource(ctx context.Context, tok *oauth2.Token) *tokenSource {
 	if ctx == nil {
 		ctx = context.Background()
 	}
-	s := &TokenSource{c: c, ctx: ctx, store: store, key: key}
+	store, key := c.opts.store, c.opts.storeKey
+	s := &tokenSource{c: c, ctx: ctx, store: store, key: key}
 	if tok != nil && tok.AccessToken != "" {
 		e := c.newEntry(tok)
 		if store != nil {
@@ -197,7 +198,7 @@ func (c *Client) StoreTokenSource(ctx context.Context, tok *oauth2.Token, store 
 }
 
 // Token returns a fresh token, renewing it if needed.
-func (s *TokenSource) Token() (*oauth2.Token, error) {
+func (s *tokenSource) Token() (*oauth2.Token, error) {
 	e, err := s.entry()
 	if err != nil {
 		return nil, err
@@ -205,41 +206,22 @@ func (s *TokenSource) Token() (*oauth2.Token, error) {
 	return e.tok, nil
 }
 
-// String describes the source without its token.
-func (s *TokenSource) String() string {
-	return "runtime.TokenSource{Connector: " + quote(s.c.flow.Connector) + ", Token: [redacted]}"
+// Format prints the source without its token, under every verb.
+func (s *tokenSource) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, "runtime.TokenSource{Connector: "+quote(s.c.flow.Connector)+", Token: [redacted]}")
 }
 
-// GoString is like String.
-func (s *TokenSource) GoString() string { return s.String() }
-
-func (s *TokenSource) entry() (*entry, error) {
+func (s *tokenSource) entry() (*entry, error) {
 	if e := s.cur.Load(); e != nil && e.fresh(s.c.now()) {
 		return e, nil
 	}
 	return s.renewOnce(nil)
 }
 
-// Rejected tells the source that the API rejected tok (HTTP 401/403). Unless the
-// source already holds another token, it renews, and returns the new token; it returns
-// tok itself when tok cannot be renewed, or when tok was itself renewed for a
-// rejection less than 10 s ago (another token would not help).
-func (s *TokenSource) Rejected(tok *oauth2.Token) (*oauth2.Token, error) {
-	e := s.cur.Load()
-	if e == nil || e.tok != tok {
-		return s.Token()
-	}
-	e, err := s.renewOnce(e)
-	if err != nil {
-		return nil, err
-	}
-	return e.tok, nil
-}
-
 // renewOnce renews the current token, or waits for the renewal in flight. rejected,
 // when not nil, is the entry the API refused: renewal is forced unless the current
 // entry already differs.
-func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
+func (s *tokenSource) renewOnce(rejected *entry) (*entry, error) {
 	s.mu.Lock()
 	e := s.cur.Load()
 	if e != nil {
@@ -284,7 +266,7 @@ func (s *TokenSource) renewOnce(rejected *entry) (*entry, error) {
 var errRenewalPanicked = errors.New("oauthgen: the token renewal panicked")
 
 // renew obtains the token to use next.
-func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
+func (s *tokenSource) renew(e *entry, forced bool) (*entry, error) {
 	c := s.c
 	var cur *oauth2.Token
 	if e != nil {
@@ -300,7 +282,7 @@ func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
 	}
 	if cur == nil {
 		if c.flow.Grant != ClientCredentials {
-			return nil, c.newTokenError(OpRefresh, 0, "", "", "the token source has no token", ErrNoToken)
+			return nil, c.newTokenError(OpRefresh, 0, "", "", "the token source has no token", errNoToken)
 		}
 	} else if !forced && !c.due(cur) {
 		return c.newEntry(cur), nil
@@ -317,9 +299,9 @@ func (s *TokenSource) renew(e *entry, forced bool) (*entry, error) {
 }
 
 // cannotRenew handles a token that is due but cannot be renewed.
-func (s *TokenSource) cannotRenew(e *entry, cur *oauth2.Token) (*entry, error) {
+func (s *tokenSource) cannotRenew(e *entry, cur *oauth2.Token) (*entry, error) {
 	if s.c.expired(cur) {
-		return nil, s.c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
+		return nil, s.c.newTokenError(OpRefresh, 0, "", "", errNoRefreshToken.Error(), errNoRefreshToken)
 	}
 	if e != nil && e.tok == cur {
 		return e, nil
@@ -329,7 +311,7 @@ func (s *TokenSource) cannotRenew(e *entry, cur *oauth2.Token) (*entry, error) {
 
 // failed handles a failed renewal: a still-valid token is kept and the renewal
 // retried later; an expired one gives the error.
-func (s *TokenSource) failed(e *entry, cur *oauth2.Token, err error) (*entry, error) {
+func (s *tokenSource) failed(e *entry, cur *oauth2.Token, err error) (*entry, error) {
 	if cur == nil || s.c.expired(cur) {
 		return nil, err
 	}
@@ -354,142 +336,5 @@ func (c *Client) renewToken(ctx context.Context, cur *oauth2.Token) (*oauth2.Tok
 	if c.flow.Grant == ClientCredentials {
 		return c.clientCredentials(ctx)
 	}
-	return nil, c.newTokenError(OpRefresh, 0, "", "", ErrNoRefreshToken.Error(), ErrNoRefreshToken)
-}
-
-func (c *Client) storeError(err error) error {
-	return c.newTokenError(OpStore, 0, "", "", "token store: "+err.Error(), err)
-}
-
-// renewStored is renew with a store, following the protocol of Locker.
-func (s *TokenSource) renewStored(cur *oauth2.Token, forced bool) (*entry, error) {
-	c, ctx := s.c, s.ctx
-	stored, err := s.store.Load(ctx, s.key)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		stored = nil
-		if cur != nil {
-			switch err := s.store.Save(ctx, s.key, nil, cur); {
-			case err == nil:
-				stored = cur
-			case errors.Is(err, ErrConflict):
-				if stored, err = s.store.Load(ctx, s.key); err != nil {
-					return nil, c.storeError(err)
-				}
-			default:
-				return nil, c.storeError(err)
-			}
-		} else if c.flow.Grant != ClientCredentials {
-			return nil, c.newTokenError(OpRefresh, 0, "", "", "no token stored and none given", ErrNoToken)
-		}
-	case err != nil:
-		return nil, c.storeError(err)
-	}
-	if stored != nil {
-		changed := cur == nil || stored.AccessToken != cur.AccessToken
-		if (changed || !forced) && !c.due(stored) {
-			return c.newEntry(stored), nil
-		}
-		if !c.canRenew(stored) {
-			return s.cannotRenew(nil, stored)
-		}
-	}
-
-	if lk, ok := s.store.(Locker); ok {
-		lease, err := lk.Acquire(ctx, s.key, c.opts.leaseTTL)
-		if err != nil {
-			return nil, c.storeError(err)
-		}
-		defer lease.Release(context.WithoutCancel(ctx))
-		again, err := s.store.Load(ctx, s.key)
-		switch {
-		case err == nil:
-			if stored == nil || again.AccessToken != stored.AccessToken {
-				if !c.due(again) {
-					return c.newEntry(again), nil
-				}
-			}
-			stored = again
-		case !errors.Is(err, ErrNotFound):
-			return nil, c.storeError(err)
-		}
-		next, err := c.renewToken(ctx, stored)
-		if err != nil {
-			return s.failed(nil, stored, err)
-		}
-		if err := lease.Save(ctx, stored, next); err != nil {
-			return s.conflict(stored, next, err)
-		}
-		c.newToken(ctx, next)
-		return c.newEntry(next), nil
-	}
-
-	next, err := c.renewToken(ctx, stored)
-	if err != nil {
-		return s.failed(nil, stored, err)
-	}
-	if err := s.store.Save(ctx, s.key, stored, next); err != nil {
-		return s.conflict(stored, next, err)
-	}
-	c.newToken(ctx, next)
-	return c.newEntry(next), nil
-}
-
-// conflict handles a failed save of next over prev: when another process stored a
-// token meanwhile, that one is used; when the lease expired but nobody saved, next is
-// saved with a plain compare-and-swap; when the store is failing, next is kept
-// unsaved.
-func (s *TokenSource) conflict(prev, next *oauth2.Token, err error) (*entry, error) {
-	c, ctx := s.c, s.ctx
-	if !errors.Is(err, ErrConflict) {
-		return s.keepUnsaved(prev, next), nil
-	}
-	latest, lerr := s.store.Load(ctx, s.key)
-	if lerr == nil && (prev == nil || latest.AccessToken != prev.AccessToken) {
-		return c.newEntry(latest), nil
-	}
-	if lerr != nil && !errors.Is(lerr, ErrNotFound) {
-		return nil, c.storeError(lerr)
-	}
-	if err := s.store.Save(ctx, s.key, prev, next); err != nil {
-		if errors.Is(err, ErrConflict) {
-			return nil, c.storeError(err)
-		}
-		return s.keepUnsaved(prev, next), nil
-	}
-	c.newToken(ctx, next)
-	return c.newEntry(next), nil
-}
-
-// keepUnsaved serves next, a renewed token the store failed to save. Throwing it away
-// would lose the connection for good with providers that rotate refresh tokens: the
-// provider has already spent the refresh token the store still holds. The token hook
-// sees next (so the application can keep it elsewhere), and the save is tried again on
-// a later call.
-func (s *TokenSource) keepUnsaved(prev, next *oauth2.Token) *entry {
-	s.c.newToken(s.ctx, next)
-	return s.unsavedEntry(s.c.newEntry(next), prev)
-}
-
-// unsavedEntry marks e as not saved over prev yet, due for another save attempt soon.
-func (s *TokenSource) unsavedEntry(e *entry, prev *oauth2.Token) *entry {
-	e.unsaved, e.savePrev = true, prev
-	retry := s.c.now().Add(retryFailedSave)
-	if e.refreshAt.IsZero() || retry.Before(e.refreshAt) {
-		e.refreshAt = retry
-	}
-	return e
-}
-
-// saveAgain tries again to save the token of an unsaved entry. It reports done when
-// the result is final for this renewal: the token is still unsaved and still valid. In
-// every other case (saved, another process stored a token, or the token expired) the
-// caller goes on with the store protocol, which now sees the stored token.
-func (s *TokenSource) saveAgain(e *entry) (*entry, bool) {
-	err := s.store.Save(s.ctx, s.key, e.savePrev, e.tok)
-	if err == nil || errors.Is(err, ErrConflict) || s.c.expired(e.tok) {
-		return nil, false
-	}
-	n := *s.c.newEntry(e.tok)
-	return s.unsavedEntry(&n, e.savePrev), true
+	return nil, c.newTokenError(OpRefresh, 0, "", "", errNoRefreshToken.Error(), errNoRefreshToken)
 }

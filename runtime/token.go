@@ -149,3 +149,55 @@ func UnmarshalToken(data []byte) (*oauth2.Token, error) {
 	}
 	return &t, nil
 }
+
+// mergeToken keeps old's refresh token when next has none, and old's Extra values
+// that next does not replace.
+func mergeToken(old, next *oauth2.Token) *oauth2.Token {
+	if old == nil {
+		return next
+	}
+	oldExtra, _ := extraMap(old)
+	newExtra, _ := extraMap(next)
+	if next.RefreshToken != "" && len(oldExtra) == 0 {
+		return next
+	}
+	t := *next
+	if t.RefreshToken == "" {
+		t.RefreshToken = old.RefreshToken
+	}
+	merged := make(map[string]any, len(oldExtra)+len(newExtra))
+	for k, v := range oldExtra {
+		merged[k] = v
+	}
+	for k, v := range newExtra {
+		merged[k] = v
+	}
+	if old.RefreshToken != "" && next.RefreshToken == "" {
+		// The response's own "refresh_token" field was absent; keep the map consistent.
+		if _, ok := merged["refresh_token"]; ok {
+			merged["refresh_token"] = t.RefreshToken
+		}
+	}
+	return t.WithExtra(merged)
+}
+
+// extraMap returns a token's Extra values as a map.
+func extraMap(t *oauth2.Token) (map[string]any, bool) {
+	if t == nil {
+		return nil, false
+	}
+	raw := tokenRaw(t)
+	switch r := raw.(type) {
+	case map[string]any:
+		return r, true
+	case url.Values:
+		m := make(map[string]any, len(r))
+		for k, v := range r {
+			if len(v) > 0 {
+				m[k] = v[0]
+			}
+		}
+		return m, true
+	}
+	return nil, false
+}

@@ -3,13 +3,14 @@ package runtime
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 
 	"golang.org/x/oauth2"
 )
 
-// Transport is the http.RoundTripper of API calls. It adds the token as the flow's
+// transport is the http.RoundTripper of API calls. It adds the token as the flow's
 // APIAuth says (header or query parameter, value rendered once per token), the extra
 // headers and query parameters, and the default Content-Type on requests that have a
 // body and none. On a 401 or 403 answer it renews the token once and retries once: a
@@ -17,87 +18,62 @@ import (
 // is not retried; a second failure is returned as is. A refusal of a token that was
 // renewed for a refusal less than 10 s ago is returned as is, without renewing. The
 // caller's request is never modified.
-type Transport struct {
+type transport struct {
 	c    *Client
-	src  *TokenSource       // ours: cached values, forced renewal
-	ext  oauth2.TokenSource // another source: values rendered per call, no renewal
+	src  *tokenSource // a source of c: cached values, forced renewal
 	base http.RoundTripper
 }
 
-// Transport returns a Transport taking tokens from src (a *TokenSource of c gives
-// renewal on 401/403) and sending through base (nil: http.DefaultTransport).
-func (c *Client) Transport(src oauth2.TokenSource, base http.RoundTripper) *Transport {
-	t := &Transport{c: c, base: base}
-	if s, ok := src.(*TokenSource); ok && s.c == c {
-		t.src = s
-	} else {
-		t.ext = src
-	}
-	if t.base == nil {
-		t.base = http.DefaultTransport
-	}
-	return t
-}
-
-// HTTPClient returns an *http.Client whose requests carry tok (renewed as needed). Its
+// HTTPClient returns an *http.Client for API calls whose requests carry tok, renewed
+// as needed (with WithStore, the stored token; tok may then be nil). Requests get the
+// token as the flow's API says, with its extra headers, query parameters and default
+// Content-Type, and are never modified themselves; a 401 or 403 answer renews the
+// token once and retries once (a request with a body needs GetBody for that). Its
 // transport and timeout are those of the client Exchange would use (the context's,
-// WithHTTPClient's, or a default with DefaultTimeout). Keep the client for as long as
+// WithHTTPClient's, or one with a 30 s timeout). Keep the client for as long as
 // tok is used: renewed tokens live in it and reach the application only through the
 // token hook (WithTokenHook) or the store (WithStore); a new client per request from
 // the same old tok would refresh again with a refresh token the provider may already
 // have rotated out.
 func (c *Client) HTTPClient(ctx context.Context, tok *oauth2.Token) *http.Client {
-	return c.ClientFor(ctx, c.TokenSource(ctx, tok))
+	return c.clientFor(ctx, c.tokenSource(ctx, tok))
 }
 
-// ClientFor returns an *http.Client whose requests carry the tokens of src.
-func (c *Client) ClientFor(ctx context.Context, src oauth2.TokenSource) *http.Client {
+// clientFor returns an *http.Client whose requests carry the tokens of src.
+func (c *Client) clientFor(ctx context.Context, src *tokenSource) *http.Client {
 	hc := c.httpClient(ctx)
+	base := hc.Transport
+	if base == nil {
+		base = http.DefaultTransport
+	}
 	return &http.Client{
-		Transport:     c.Transport(src, hc.Transport),
+		Transport:     &transport{c: c, src: src, base: base},
 		Timeout:       hc.Timeout,
 		CheckRedirect: hc.CheckRedirect,
 		Jar:           hc.Jar,
 	}
 }
 
-// String describes the transport without its token.
-func (t *Transport) String() string {
-	return "runtime.Transport{Connector: " + quote(t.c.flow.Connector) + "}"
-}
-
-// GoString is like String.
-func (t *Transport) GoString() string { return t.String() }
-
-func (t *Transport) current() (*entry, error) {
-	if t.src != nil {
-		return t.src.entry()
-	}
-	if t.ext == nil {
-		return nil, t.c.newTokenError(OpRefresh, 0, "", "", "transport has no token source", ErrNoToken)
-	}
-	tok, err := t.ext.Token()
-	if err != nil {
-		return nil, err
-	}
-	return t.c.newEntry(tok), nil
+// Format prints the transport without its token, under every verb.
+func (t *transport) Format(f fmt.State, verb rune) {
+	formatRedacted(f, verb, "runtime.Transport{Connector: "+quote(t.c.flow.Connector)+"}")
 }
 
 // RoundTrip sends req with the token.
-func (t *Transport) RoundTrip(req *http.Request) (*http.Response, error) {
+func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 	closeBody := req.Body != nil
 	defer func() {
 		if closeBody {
 			req.Body.Close()
 		}
 	}()
-	e, err := t.current()
+	e, err := t.src.entry()
 	if err != nil {
 		return nil, err
 	}
 	closeBody = false // the base transport closes it from here on
 	resp, err := t.base.RoundTrip(t.c.authorize(req, e, req.Body))
-	if err != nil || t.src == nil || (resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden) {
+	if err != nil || (resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden) {
 		return resp, err
 	}
 	hasBody := req.Body != nil && req.Body != http.NoBody

@@ -10,6 +10,16 @@
 // Provider documentation:
 // https://www.typeform.com/developers/get-started/applications/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.typeform.com/oauth/authorize
+//   - token: https://api.typeform.com/oauth/token
+//   - API base URL (BaseURL): https://api.typeform.com/
+//   - test request (Verify): GET https://api.typeform.com/me
+//
+// The authorize URL carries response_type=code, scope=accounts:read forms:read
+// responses:read offline besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package typeform
 
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Typeform"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "typeform"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}
@@ -144,7 +151,7 @@ func (c Client) GoString() string {
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
-// wrap (StoreTokenSource for one token per end user, Transport, TokenVars).
+// wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }

@@ -17,6 +17,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/jinja"
@@ -212,6 +213,7 @@ type provider struct {
 	m *model.Connector
 	// The endpoints' URLs without query, rendered for the run's values.
 	token, refresh, userinfo, revoke string
+	vals                             model.Values // the values the clients were built with
 
 	mu     sync.Mutex
 	serial int
@@ -233,23 +235,6 @@ func (p *provider) endpointOf(r *http.Request) string {
 	return "api"
 }
 
-// fakeValue works both as a string and as the start of a URL (base URLs read them).
-func fakeValue(kind, name string) string {
-	return "https://" + kind + "-" + strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(name)) + ".example"
-}
-
-func nest(m map[string]any, p runtime.Path, v any) {
-	for _, k := range p[:len(p)-1] {
-		sub, ok := m[k].(map[string]any)
-		if !ok {
-			sub = map[string]any{}
-			m[k] = sub
-		}
-		m = sub
-	}
-	m[p[len(p)-1]] = v
-}
-
 func (p *provider) respond(r *http.Request) *http.Response {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -258,23 +243,23 @@ func (p *provider) respond(r *http.Request) *http.Response {
 	case "token":
 		p.serial++
 		body := map[string]any{}
-		nest(body, m.AccessToken, fmt.Sprintf("access-%d", p.serial))
+		e2e.Nest(body, m.AccessToken, fmt.Sprintf("access-%d", p.serial))
 		if !m.Permanent {
-			nest(body, m.RefreshToken, fmt.Sprintf("refresh-%d", p.serial))
-			nest(body, m.ExpiresIn, 3600)
+			e2e.Nest(body, m.RefreshToken, fmt.Sprintf("refresh-%d", p.serial))
+			e2e.Nest(body, m.ExpiresIn, 3600)
 		}
-		nest(body, m.TokenType, "Bearer")
+		e2e.Nest(body, m.TokenType, "Bearer")
 		for _, f := range m.Metadata {
-			nest(body, f.Path, fakeValue("meta", f.Name))
+			e2e.Nest(body, f.Path, e2e.FakeValue("meta", f.Name))
 		}
 		data, _ := json.Marshal(body)
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	case "userinfo":
 		body := map[string]any{}
 		for _, f := range m.Userinfo.Fields {
-			nest(body, f.Path, fakeValue("user", f.Name))
+			e2e.Nest(body, f.Path, e2e.FakeValue("user", f.Name))
 		}
-		data, _ := json.Marshal(body)
+		data, _ := json.Marshal(e2e.Listed(m, p.vals, body))
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	case "api":
 		if p.reject > 0 {
@@ -302,7 +287,7 @@ func endpoint(m *model.Connector, t *model.Template, vals model.Values) string {
 func callbackValues(m *model.Connector) map[string]string {
 	out := map[string]string{}
 	for _, f := range m.CallbackParams {
-		out[f.Name] = fakeValue("callback", f.Name)
+		out[f.Name] = e2e.FakeValue("callback", f.Name)
 	}
 	return out
 }
@@ -310,11 +295,11 @@ func callbackValues(m *model.Connector) map[string]string {
 func metaValues(m *model.Connector) map[string]string {
 	out := map[string]string{}
 	for _, f := range m.Metadata {
-		out[f.Name] = fakeValue("meta", f.Name)
+		out[f.Name] = e2e.FakeValue("meta", f.Name)
 	}
 	if m.Userinfo != nil {
 		for _, f := range m.Userinfo.Fields {
-			out[f.Name] = fakeValue("user", f.Name)
+			out[f.Name] = e2e.FakeValue("user", f.Name)
 		}
 	}
 	return out
@@ -328,7 +313,7 @@ const awkward = "a b&c=d+é/ü?#%2F\"<'>"
 // (defaults apply), every field set to a non-default value, and every text field set
 // to an awkward value (requests may then fail: both clients must fail alike).
 func paramSets(m *model.Connector) []map[string]any {
-	req, all, odd := map[string]any{}, map[string]any{}, map[string]any{}
+	all, odd := map[string]any{}, map[string]any{}
 	inHost := map[string]bool{} // fields New checks as a host, label or origin
 	for _, k := range m.URLChecks() {
 		inHost[k.Param.Name] = inHost[k.Param.Name] || k.Context != jinja.URLPath
@@ -353,13 +338,8 @@ func paramSets(m *model.Connector) []map[string]any {
 		if _, ok := odd[p.Name]; !ok {
 			odd[p.Name] = v
 		}
-		if p.Required {
-			if p.Kind == jinja.Select {
-				v = p.Enum[0].Value
-			}
-			req[p.Name] = v
-		}
 	}
+	req := e2e.Params(m, nil)
 	if reflect.DeepEqual(all, odd) {
 		return []map[string]any{req, all}
 	}
@@ -382,7 +362,7 @@ func flow(t *testing.T, m *model.Connector, newClient func(opts ...runtime.Optio
 	setClock := func(d time.Duration) { clockMu.Lock(); now = epoch.Add(d); clockMu.Unlock() }
 
 	p := &provider{m: m, token: endpoint(m, m.TokenURL, vals), refresh: endpoint(m, m.RefreshURL, vals),
-		userinfo: "\x00", revoke: endpoint(m, m.RevokeURL, vals)}
+		userinfo: "\x00", revoke: endpoint(m, m.RevokeURL, vals), vals: vals}
 	if m.Userinfo != nil {
 		p.userinfo = endpoint(m, m.Userinfo.URL, vals)
 	}
@@ -448,7 +428,7 @@ func flow(t *testing.T, m *model.Connector, newClient func(opts ...runtime.Optio
 			q.Set(or(m.CodeKey, "code"), code)
 		}
 		for _, f := range m.CallbackParams {
-			q.Set(f.Path[0], fakeValue("callback", f.Name))
+			q.Set(f.Path[0], e2e.FakeValue("callback", f.Name))
 		}
 		tok, err = c.exchange(ctx, q, pkce...)
 		record("exchange", tok, err)
@@ -531,10 +511,7 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 			t.Errorf("%s has no generated client", name)
 			continue
 		}
-		m, err := dynamic.Load(file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := e2e.Load(t, file)
 		for i, params := range paramSets(m) {
 			t.Run(fmt.Sprintf("%s/%d", strings.TrimSuffix(filepath.Base(file), ".json"), i), func(t *testing.T) {
 				checked, err := m.CheckParams(params)

@@ -8,8 +8,15 @@
 //
 // The fake provider is a recording transport (internal/reqrec) that answers each
 // request with values derived from the connector's model, so nothing needs masking.
-// The end-to-end test in generated/ runs both clients against oauthtest playing each
-// provider's quirks; this one adds the exact comparison.
+//
+// What is checked where: this package owns every comparison of the two clients
+// (requests, results, method sets, in methods_test.go); it does not ask whether a
+// provider would accept the requests, since its provider accepts everything. The
+// end-to-end test in generated/ does that for the generated clients, against
+// oauthtest enforcing each connector's declared quirks, and connectors/e2e_test.go
+// (through internal/e2e) for the dynamic client; neither compares the two. The
+// helpers all of them share (loading, end-user values, fake values) are
+// internal/e2e's.
 //
 // The generated clients come from internal/registry, which maps each connector file to
 // its generated package's New; it is generated with generated/ (make generate) and a

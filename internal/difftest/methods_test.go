@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/internal/registry"
 )
 
@@ -66,10 +67,7 @@ func TestDynamicHasEveryGeneratedMethod(t *testing.T) {
 	dyn := reflect.TypeOf(&dynamic.Client{})
 	seen := map[string]bool{}
 	for file, newGen := range registry.Clients {
-		m, err := dynamic.Load("../../" + file)
-		if err != nil {
-			t.Fatal(err)
-		}
+		m := e2e.Load(t, "../../"+file)
 		c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: paramSets(m)[0]})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)

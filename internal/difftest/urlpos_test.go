@@ -14,6 +14,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
+	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/jinja"
@@ -102,7 +103,7 @@ func TestHostileParamsRefusedAlike(t *testing.T) {
 					continue
 				}
 				accepted++
-				if k.Context != jinja.URLPath && val != "" && !(k.Context == jinja.URLLabel && runtime.ValidLabel(val)) && !(k.Context == jinja.URLHost && runtime.ValidHost(val)) {
+				if k.Context != jinja.URLPath && val != "" && !runtime.ValidURLValue(k.Part(), val) {
 					t.Errorf("%s %s=%q accepted as a %s", m.Package, k.Param.Name, val, k.Context)
 				}
 				if p.gen.authCodeURL == nil {
@@ -138,6 +139,13 @@ func checkAuthorizeURL(t *testing.T, m *model.Connector, s string, k model.URLCh
 	q := u.Query()
 	if q.Get(or(m.Static.ClientIDKey, "client_id")) != clientID || len(q[or(m.Static.ClientIDKey, "client_id")]) != 1 || len(q["redirect_uri"]) != 1 || q.Get("state") != state {
 		t.Errorf("%s %s=%q: the client's parameters were changed: %s", m.Package, k.Param.Name, val, s)
+	}
+	inAuthorize := false
+	for o, ctx := range m.AuthorizeURL.URL.Contexts {
+		inAuthorize = inAuthorize || model.OutputName(o) == k.Param.Name && ctx == k.Context
+	}
+	if !inAuthorize {
+		return
 	}
 	switch k.Context {
 	case jinja.URLHost:
@@ -210,11 +218,7 @@ func tokenURLContexts(m *model.Connector, name string) []jinja.URLContext {
 // fits reports whether val may be put in each of ctxs.
 func fits(val string, ctxs []jinja.URLContext) bool {
 	for _, ctx := range ctxs {
-		ok := map[jinja.URLContext]func(string) bool{
-			jinja.URLOrigin: runtime.ValidOrigin, jinja.URLHost: runtime.ValidHost,
-			jinja.URLLabel: runtime.ValidLabel, jinja.URLPath: runtime.ValidSegment,
-		}[ctx]
-		if ok != nil && !ok(val) {
+		if part, _ := model.URLPart(ctx); part != 0 && !runtime.ValidURLValue(part, val) {
 			return false
 		}
 	}
@@ -244,7 +248,7 @@ func exchangeAlike(t *testing.T, file string, f runtime.Field, val string) (int,
 		}
 		q := url.Values{"state": {state}, or(p.m.CodeKey, "code"): {code}}
 		for _, cf := range p.m.CallbackParams {
-			q.Set(cf.Path[0], fakeValue("callback", cf.Name))
+			q.Set(cf.Path[0], e2e.FakeValue("callback", cf.Name))
 		}
 		q.Set(f.Path[0], val)
 		var pkce []oauth2.AuthCodeOption
@@ -302,7 +306,7 @@ func TestHostileMetadataValuesAlike(t *testing.T) {
 				if u.User != nil || u.Fragment != "" || u.RawQuery != "" {
 					t.Errorf("%s %s=%q: base URL %q gained userinfo, a query or a fragment", p.m.Package, f.Name, val, g)
 				}
-				if u.Host != "" && runtime.ValidOrigin(val) == false && ctxs[0] == jinja.URLOrigin {
+				if u.Host != "" && !runtime.ValidURLValue(runtime.PartOrigin, val) && ctxs[0] == jinja.URLOrigin {
 					t.Errorf("%s %s=%q: a refused origin still gives host %q", p.m.Package, f.Name, val, u.Host)
 				}
 			}

@@ -4,35 +4,54 @@ package registry
 
 import (
 	"github.com/oauthgen/oauthgen/generated/adobe"
+	"github.com/oauthgen/oauthgen/generated/aircall"
 	"github.com/oauthgen/oauthgen/generated/airtable"
 	"github.com/oauthgen/oauthgen/generated/asana"
 	"github.com/oauthgen/oauthgen/generated/atlassian"
+	"github.com/oauthgen/oauthgen/generated/attio"
 	"github.com/oauthgen/oauthgen/generated/auth0"
+	"github.com/oauthgen/oauthgen/generated/bamboohr"
 	"github.com/oauthgen/oauthgen/generated/basecamp"
 	"github.com/oauthgen/oauthgen/generated/bitbucket"
 	"github.com/oauthgen/oauthgen/generated/box"
 	"github.com/oauthgen/oauthgen/generated/calendly"
 	"github.com/oauthgen/oauthgen/generated/canva"
 	"github.com/oauthgen/oauthgen/generated/clickup"
+	close1 "github.com/oauthgen/oauthgen/generated/close"
+	"github.com/oauthgen/oauthgen/generated/constantcontact"
+	"github.com/oauthgen/oauthgen/generated/copper"
+	"github.com/oauthgen/oauthgen/generated/deel"
+	"github.com/oauthgen/oauthgen/generated/dialpad"
 	"github.com/oauthgen/oauthgen/generated/digitalocean"
 	"github.com/oauthgen/oauthgen/generated/discord"
 	"github.com/oauthgen/oauthgen/generated/docusign"
 	"github.com/oauthgen/oauthgen/generated/dropbox"
 	"github.com/oauthgen/oauthgen/generated/dropboxsign"
+	"github.com/oauthgen/oauthgen/generated/dynamics365"
 	"github.com/oauthgen/oauthgen/generated/ebay"
 	"github.com/oauthgen/oauthgen/generated/etsy"
+	"github.com/oauthgen/oauthgen/generated/eventbrite"
 	"github.com/oauthgen/oauthgen/generated/facebook"
 	"github.com/oauthgen/oauthgen/generated/figma"
 	"github.com/oauthgen/oauthgen/generated/fitbit"
 	"github.com/oauthgen/oauthgen/generated/freshbooks"
+	"github.com/oauthgen/oauthgen/generated/front"
 	"github.com/oauthgen/oauthgen/generated/github"
 	"github.com/oauthgen/oauthgen/generated/gitlab"
+	"github.com/oauthgen/oauthgen/generated/gong"
 	"github.com/oauthgen/oauthgen/generated/google"
+	"github.com/oauthgen/oauthgen/generated/gotoconnect"
+	"github.com/oauthgen/oauthgen/generated/gusto"
 	"github.com/oauthgen/oauthgen/generated/harvest"
+	"github.com/oauthgen/oauthgen/generated/helpscout"
 	"github.com/oauthgen/oauthgen/generated/heroku"
 	"github.com/oauthgen/oauthgen/generated/hubspot"
 	"github.com/oauthgen/oauthgen/generated/instagram"
 	"github.com/oauthgen/oauthgen/generated/intercom"
+	"github.com/oauthgen/oauthgen/generated/keap"
+	"github.com/oauthgen/oauthgen/generated/keycloak"
+	"github.com/oauthgen/oauthgen/generated/klaviyo"
+	"github.com/oauthgen/oauthgen/generated/lever"
 	"github.com/oauthgen/oauthgen/generated/linear"
 	"github.com/oauthgen/oauthgen/generated/linkedin"
 	"github.com/oauthgen/oauthgen/generated/loginwithamazon"
@@ -41,16 +60,22 @@ import (
 	"github.com/oauthgen/oauthgen/generated/miro"
 	"github.com/oauthgen/oauthgen/generated/mondaycom"
 	"github.com/oauthgen/oauthgen/generated/netlify"
+	"github.com/oauthgen/oauthgen/generated/netsuite"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
 	"github.com/oauthgen/oauthgen/generated/oura"
+	"github.com/oauthgen/oauthgen/generated/outreach"
 	"github.com/oauthgen/oauthgen/generated/pandadoc"
 	"github.com/oauthgen/oauthgen/generated/paypal"
 	"github.com/oauthgen/oauthgen/generated/pinterest"
 	"github.com/oauthgen/oauthgen/generated/pipedrive"
 	"github.com/oauthgen/oauthgen/generated/quickbooks"
 	"github.com/oauthgen/oauthgen/generated/reddit"
+	"github.com/oauthgen/oauthgen/generated/ringcentral"
+	"github.com/oauthgen/oauthgen/generated/sage"
 	"github.com/oauthgen/oauthgen/generated/salesforce"
+	"github.com/oauthgen/oauthgen/generated/salesloft"
+	"github.com/oauthgen/oauthgen/generated/servicenow"
 	"github.com/oauthgen/oauthgen/generated/shopify"
 	"github.com/oauthgen/oauthgen/generated/slack"
 	"github.com/oauthgen/oauthgen/generated/slackuser"
@@ -58,17 +83,23 @@ import (
 	"github.com/oauthgen/oauthgen/generated/snapchat"
 	"github.com/oauthgen/oauthgen/generated/spotify"
 	"github.com/oauthgen/oauthgen/generated/square"
+	"github.com/oauthgen/oauthgen/generated/squarespace"
 	"github.com/oauthgen/oauthgen/generated/strava"
 	"github.com/oauthgen/oauthgen/generated/stripeconnect"
+	"github.com/oauthgen/oauthgen/generated/surveymonkey"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
 	"github.com/oauthgen/oauthgen/generated/todoist"
 	"github.com/oauthgen/oauthgen/generated/twitch"
 	"github.com/oauthgen/oauthgen/generated/twitter"
 	"github.com/oauthgen/oauthgen/generated/typeform"
+	"github.com/oauthgen/oauthgen/generated/vercel"
+	"github.com/oauthgen/oauthgen/generated/webex"
 	"github.com/oauthgen/oauthgen/generated/webflow"
 	"github.com/oauthgen/oauthgen/generated/withings"
+	"github.com/oauthgen/oauthgen/generated/wix"
 	"github.com/oauthgen/oauthgen/generated/wrike"
 	"github.com/oauthgen/oauthgen/generated/xero"
+	"github.com/oauthgen/oauthgen/generated/yahoo"
 	"github.com/oauthgen/oauthgen/generated/zendesk"
 	"github.com/oauthgen/oauthgen/generated/zoho"
 	"github.com/oauthgen/oauthgen/generated/zoom"
@@ -83,6 +114,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return adobe.New(cfg, opts...)
+	},
+	"connectors/aircall.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := aircall.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return aircall.New(cfg, opts...)
 	},
 	"connectors/airtable.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -105,12 +143,26 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return atlassian.New(cfg, opts...)
 	},
+	"connectors/attio.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := attio.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return attio.New(cfg, opts...)
+	},
 	"connectors/auth0.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return auth0.New(cfg, opts...)
+	},
+	"connectors/bamboohr.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := bamboohr.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return bamboohr.New(cfg, opts...)
 	},
 	"connectors/basecamp.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -154,6 +206,41 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return clickup.New(cfg, opts...)
 	},
+	"connectors/close.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := close1.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return close1.New(cfg, opts...)
+	},
+	"connectors/constantcontact.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := constantcontact.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return constantcontact.New(cfg, opts...)
+	},
+	"connectors/copper.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := copper.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return copper.New(cfg, opts...)
+	},
+	"connectors/deel.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := deel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return deel.New(cfg, opts...)
+	},
+	"connectors/dialpad.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dialpad.New(cfg, opts...)
+	},
 	"connectors/digitalocean.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -189,6 +276,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return dropboxsign.New(cfg, opts...)
 	},
+	"connectors/dynamics365.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := dynamics365.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return dynamics365.New(cfg, opts...)
+	},
 	"connectors/ebay.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -202,6 +296,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return etsy.New(cfg, opts...)
+	},
+	"connectors/eventbrite.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return eventbrite.New(cfg, opts...)
 	},
 	"connectors/facebook.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -231,6 +332,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return freshbooks.New(cfg, opts...)
 	},
+	"connectors/front.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := front.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return front.New(cfg, opts...)
+	},
 	"connectors/github.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -245,6 +353,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return gitlab.New(cfg, opts...)
 	},
+	"connectors/gong.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gong.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gong.New(cfg, opts...)
+	},
 	"connectors/google.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := google.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -252,12 +367,33 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return google.New(cfg, opts...)
 	},
+	"connectors/gotoconnect.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gotoconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gotoconnect.New(cfg, opts...)
+	},
+	"connectors/gusto.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := gusto.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return gusto.New(cfg, opts...)
+	},
 	"connectors/harvest.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return harvest.New(cfg, opts...)
+	},
+	"connectors/helpscout.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return helpscout.New(cfg, opts...)
 	},
 	"connectors/heroku.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -286,6 +422,34 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return intercom.New(cfg, opts...)
+	},
+	"connectors/keap.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := keap.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return keap.New(cfg, opts...)
+	},
+	"connectors/keycloak.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return keycloak.New(cfg, opts...)
+	},
+	"connectors/klaviyo.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return klaviyo.New(cfg, opts...)
+	},
+	"connectors/lever.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := lever.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return lever.New(cfg, opts...)
 	},
 	"connectors/linear.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -343,6 +507,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return netlify.New(cfg, opts...)
 	},
+	"connectors/netsuite.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := netsuite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return netsuite.New(cfg, opts...)
+	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -363,6 +534,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return oura.New(cfg, opts...)
+	},
+	"connectors/outreach.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := outreach.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return outreach.New(cfg, opts...)
 	},
 	"connectors/pandadoc.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -406,12 +584,40 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return reddit.New(cfg, opts...)
 	},
+	"connectors/ringcentral.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := ringcentral.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return ringcentral.New(cfg, opts...)
+	},
+	"connectors/sage.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := sage.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return sage.New(cfg, opts...)
+	},
 	"connectors/salesforce.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return salesforce.New(cfg, opts...)
+	},
+	"connectors/salesloft.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := salesloft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return salesloft.New(cfg, opts...)
+	},
+	"connectors/servicenow.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := servicenow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return servicenow.New(cfg, opts...)
 	},
 	"connectors/shopify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -462,6 +668,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return square.New(cfg, opts...)
 	},
+	"connectors/squarespace.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := squarespace.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return squarespace.New(cfg, opts...)
+	},
 	"connectors/strava.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -475,6 +688,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return stripeconnect.New(cfg, opts...)
+	},
+	"connectors/surveymonkey.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := surveymonkey.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return surveymonkey.New(cfg, opts...)
 	},
 	"connectors/tiktok.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := tiktok.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
@@ -511,6 +731,20 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return typeform.New(cfg, opts...)
 	},
+	"connectors/vercel.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := vercel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return vercel.New(cfg, opts...)
+	},
+	"connectors/webex.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := webex.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return webex.New(cfg, opts...)
+	},
 	"connectors/webflow.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -525,6 +759,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		}
 		return withings.New(cfg, opts...)
 	},
+	"connectors/wix.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := wix.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return wix.New(cfg, opts...)
+	},
 	"connectors/wrike.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
 		if err := c.SetParams(&cfg.Params); err != nil {
@@ -538,6 +779,13 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 			return nil, err
 		}
 		return xero.New(cfg, opts...)
+	},
+	"connectors/yahoo.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := yahoo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return yahoo.New(cfg, opts...)
 	},
 	"connectors/zendesk.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}

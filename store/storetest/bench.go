@@ -11,6 +11,7 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // RoundTrips returns how many commands or queries the stores under benchmark
@@ -26,29 +27,33 @@ type RoundTrips func() int64
 // connection in memory does: no round trip at all.
 func BenchValidToken(b *testing.B, open Open, trips RoundTrips) {
 	ctx := context.Background()
-	c := runtime.New(replicaFlow("http://127.0.0.1:1/token"), runtime.Credentials{ClientID: replicaID})
 	key := Key(b)
 	tok := Token("valid-" + key)
 	s := open(b)
 	if err := s.Save(ctx, key, nil, tok); err != nil {
 		b.Fatal(err)
 	}
-	mem := &runtime.MemoryStore{}
+	mem := &memstore.Store{}
 	if err := mem.Save(ctx, key, nil, tok); err != nil {
 		b.Fatal(err)
 	}
+	// One client per store, bound to the connection's key.
+	clients := map[runtime.TokenStore]*runtime.Client{}
+	for _, st := range []runtime.TokenStore{s, mem} {
+		clients[st] = runtime.New(replicaFlow("http://127.0.0.1:1/token"), runtime.Credentials{ClientID: replicaID}, runtime.WithStore(st, key))
+	}
 	perRequest := func(st runtime.TokenStore) {
-		if _, err := c.StoreTokenSource(ctx, nil, st, key).Token(); err != nil {
+		if _, err := clients[st].TokenSource(ctx, nil).Token(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	ts := c.StoreTokenSource(ctx, nil, s, key)
+	ts := clients[s].TokenSource(ctx, nil)
 	longLived := func(runtime.TokenStore) {
 		if _, err := ts.Token(); err != nil {
 			b.Fatal(err)
 		}
 	}
-	memTS := c.StoreTokenSource(ctx, nil, mem, key)
+	memTS := clients[mem].TokenSource(ctx, nil)
 	memLongLived := func(runtime.TokenStore) {
 		if _, err := memTS.Token(); err != nil {
 			b.Fatal(err)
@@ -95,7 +100,7 @@ func BenchHandOff(b *testing.B, open Open, waiters int) {
 	p := oauthtest.New(oauthtest.Config{ClientID: replicaID, ClientSecret: replicaSecret, Rotation: oauthtest.Rotate, ExpiresIn: time.Hour})
 	defer p.Close()
 	s := open(b)
-	mem := &runtime.MemoryStore{}
+	mem := &memstore.Store{}
 	var sumOurs, sumBase, totOurs, totBase time.Duration
 	b.ResetTimer()
 	for range b.N {
@@ -130,7 +135,7 @@ func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters
 	var refreshes atomic.Int32
 	t0 := time.Now()
 	c := runtime.New(replicaFlow(p.TokenURL()), runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret},
-		runtime.WithHTTPClient(p.Client()),
+		runtime.WithHTTPClient(p.Client()), runtime.WithStore(st, key),
 		runtime.WithTokenHook(func(context.Context, *oauth2.Token) {
 			refreshes.Add(1)
 			got.Store(int64(time.Since(t0)))
@@ -140,7 +145,7 @@ func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters
 	var last atomic.Int64
 	var failed atomic.Int32
 	for range waiters {
-		ts := c.StoreTokenSource(ctx, expired, st, key)
+		ts := c.TokenSource(ctx, expired)
 		wg.Go(func() {
 			<-gate
 			if _, err := ts.Token(); err != nil {

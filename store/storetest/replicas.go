@@ -3,6 +3,8 @@ package storetest
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -21,7 +23,6 @@ import (
 
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
-	"github.com/oauthgen/oauthgen/store"
 )
 
 // Environment of a replica process (the test binary started again by Replicas).
@@ -61,8 +62,8 @@ type replicaResult struct {
 // with that test selected, to play the replicas, and in those processes Replicas
 // plays one replica instead of running the test.
 //
-// AllExpired: 4 OS processes x 50 goroutines, each goroutine with its own
-// runtime.TokenSource holding the same expired token, against an oauthtest
+// AllExpired: 4 OS processes x 50 goroutines, each goroutine with its own token
+// source (Client.TokenSource) holding the same expired token, against an oauthtest
 // provider that rotates refresh tokens and rejects reuse. Exactly one refresh may
 // reach the provider, none may get invalid_grant, every caller must get the new
 // token, and the store must hold it.
@@ -93,7 +94,7 @@ func replica(t *testing.T, role string, open Open) {
 		Expiry:       time.Now().Add(-time.Hour),
 	}
 	creds := runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret}
-	opts := []runtime.Option{runtime.WithLeaseTTL(ttl)}
+	opts := []runtime.Option{runtime.WithStore(s, key), runtime.WithLeaseTTL(ttl)}
 	if role == "victim" {
 		// The victim's token request never leaves: it says so and waits to be killed.
 		opts = append(opts, runtime.WithHTTPClient(&http.Client{Transport: stall{}}))
@@ -103,7 +104,7 @@ func replica(t *testing.T, role string, open Open) {
 	defer cancel()
 
 	if role == "victim" {
-		_, err := c.StoreTokenSource(ctx, expired, s, key).Token()
+		_, err := c.TokenSource(ctx, expired).Token()
 		fmt.Printf("VICTIM-SURVIVED %v\n", err)
 		return
 	}
@@ -116,14 +117,14 @@ func replica(t *testing.T, role string, open Open) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			tok, err := c.StoreTokenSource(ctx, expired, s, key).Token()
+			tok, err := c.TokenSource(ctx, expired).Token()
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				res.Errors = append(res.Errors, err.Error())
 				return
 			}
-			res.Tokens[store.Fingerprint(tok)]++
+			res.Tokens[tokenID(tok)]++
 		})
 	}
 	wg.Wait()
@@ -305,7 +306,7 @@ func (su *setup) check(t *testing.T, open Open, res replicaResult, callers int) 
 	if stored.AccessToken == su.start.AccessToken {
 		t.Fatal("the store still holds the expired token")
 	}
-	if got := res.Tokens[store.Fingerprint(stored)]; got != callers || len(res.Tokens) != 1 {
+	if got := res.Tokens[tokenID(stored)]; got != callers || len(res.Tokens) != 1 {
 		t.Errorf("%d of %d callers got the stored token (%d distinct tokens)", got, callers, len(res.Tokens))
 	}
 	// The connection still works: the stored access token opens the API, and its
@@ -354,4 +355,11 @@ func testHolderKilled(t *testing.T, open Open) {
 		t.Error("the victim was not killed")
 	}
 	su.check(t, open, res, 150)
+}
+
+// tokenID tells the replicas' tokens apart in their reports without printing
+// them: the hex SHA-256 of the access token.
+func tokenID(t *oauth2.Token) string {
+	sum := sha256.Sum256([]byte(t.AccessToken))
+	return hex.EncodeToString(sum[:])
 }
