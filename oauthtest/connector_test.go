@@ -215,7 +215,7 @@ func TestForConnectorErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = oauthtest.ForConnector(conn, oauthtest.ConnectorOptions{})
-	want := `oauthtest: ForConnector: CRM: the base URL "instance_url-1/api/" (/base_url) is not an absolute URL with these options; give the values it reads (credentials.instance_url) in ConnectorOptions`
+	want := `oauthtest: ForConnector: CRM: the base URL "/api/" (/base_url) is not an absolute URL with these options; give the values it reads (credentials.instance_url) in ConnectorOptions`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}

@@ -28,8 +28,8 @@ type URLPart uint8
 // The checked parts of a URL.
 const (
 	// PartOrigin: the value starts the template ({{ callback.accounts_server }}/oauth):
-	// an https origin (https://host[:port]; http only on a loopback host), no
-	// userinfo, path, query or fragment.
+	// an https origin (https://host[:port]; http only on a loopback host, an optional
+	// trailing "/"), no userinfo, path, query or fragment.
 	PartOrigin URLPart = iota + 1
 	// PartHost: the value is the whole host (https://{{ domain }}/x): a host name,
 	// DNS labels joined by dots with an optional :port; no IP literal but loopback.
@@ -184,8 +184,11 @@ func validPort(p string) bool {
 func loopbackHost(h string) bool { return h == "localhost" || h == "127.0.0.1" || h == "[::1]" }
 
 // validOrigin reports whether s is an origin: "https://" and a host (validHost), or
-// "http://" and a loopback host, with no userinfo, path, query or fragment.
+// "http://" and a loopback host, with no userinfo, path, query or fragment. One
+// trailing "/" is allowed: providers send instance URLs both ways
+// ("https://acme.my.salesforce.com/"), and a "//" in the path moves nothing.
 func validOrigin(s string) bool {
+	s = strings.TrimSuffix(s, "/")
 	switch {
 	case strings.HasPrefix(s, "https://"):
 		return validHost(s[len("https://"):])

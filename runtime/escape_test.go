@@ -53,12 +53,17 @@ func TestValid(t *testing.T) {
 			t.Errorf("ValidHost(%q) = false", v)
 		}
 	}
+	for _, v := range []string{"https://a.example//", "https://a.example/x", "https:///"} {
+		if runtime.ValidURLValue(runtime.PartOrigin, v) {
+			t.Errorf("origin %q accepted", v)
+		}
+	}
 	for _, v := range []string{"a.b:0", "a.b:65536", "a.b:", "a.b:x", "a:1:2", "[::1]x", "1.2.3.4", "a.123"} {
 		if runtime.ValidURLValue(runtime.PartHost, v) {
 			t.Errorf("ValidHost(%q) = true", v)
 		}
 	}
-	for _, v := range []string{"http://127.0.0.1:9", "http://[::1]:9", "http://localhost"} {
+	for _, v := range []string{"http://127.0.0.1:9", "http://[::1]:9", "http://localhost", "https://acme.my.salesforce.com/"} {
 		if !runtime.ValidURLValue(runtime.PartOrigin, v) {
 			t.Errorf("ValidOrigin(%q) = false", v)
 		}
@@ -85,7 +90,11 @@ func checkShape(t *testing.T, s, origin, seg, q string) {
 	if o, _ := url.Parse(origin); u.Host != o.Host || u.User != nil || u.Scheme != o.Scheme {
 		t.Fatalf("%q: origin %q, want %q", s, u.Scheme+"://"+u.Host, origin)
 	}
-	parts := strings.Split(u.EscapedPath(), "/")
+	path := u.EscapedPath()
+	if strings.HasSuffix(origin, "/") {
+		path = strings.TrimPrefix(path, "/") // the origin's own trailing slash
+	}
+	parts := strings.Split(path, "/")
 	if len(parts) != 4 || parts[1] != "x" || parts[3] != "y" {
 		t.Fatalf("%q: path %q, want /x/<one segment>/y", s, u.EscapedPath())
 	}
