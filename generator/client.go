@@ -8,7 +8,6 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/oauthgen/oauthgen/jinja"
-	"github.com/oauthgen/oauthgen/jinja/gocode"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -27,7 +26,7 @@ func (g *gen) valueMethod(t *model.Template) *valueMethod {
 	if t == nil {
 		return nil
 	}
-	c, err := gocode.Compile(t.T, g.binding)
+	c, err := g.compile(t)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return nil
@@ -98,6 +97,7 @@ func (g *gen) newFunc() {
 	if m.ClientSecretRequired {
 		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
 	}
+	urlChecks := m.URLChecks()
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
 		if p.Default != nil {
@@ -149,6 +149,18 @@ func (g *gen) newFunc() {
 				jen.Case(cases...),
 				jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+p.EnumFormat()), x))),
 			))
+		}
+		for _, k := range urlChecks {
+			if k.Param != p || p.Kind != jinja.String {
+				continue
+			}
+			_, part := model.URLPart(k.Context)
+			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), x)
+			if p.Field.Type == "password" {
+				body = append(body, jen.If(bad).Block(errorf(k.Message(""))))
+			} else {
+				body = append(body, jen.If(bad).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+k.Format()), x))))
+			}
 		}
 	}
 	client := []jen.Code{}
@@ -238,6 +250,14 @@ func (g *gen) methods() {
 			g.method(refreshDoc, "RefreshToken",
 				[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
+		}
+		if m.Methods.Device {
+			g.method("DeviceAuth starts the device authorization grant (RFC 8628): show the user the returned UserCode and VerificationURI, then call DeviceAccessToken.", "DeviceAuth",
+				[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual(oauth2, "DeviceAuthResponse"), jen.Error()},
+				jen.Return(rc("DeviceAuth", jen.Id("ctx"))))
+			g.method("DeviceAccessToken polls the token endpoint with da's device code until the user authorized or denied the request, da expired, or ctx is done.", "DeviceAccessToken",
+				[]jen.Code{ctxParam(), jen.Id("da").Op("*").Qual(oauth2, "DeviceAuthResponse")}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("DeviceAccessToken", jen.Id("ctx"), jen.Id("da"))))
 		}
 		g.method("TokenSource returns a source of fresh tokens starting from tok, renewed before they expire.", "TokenSource",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Qual(oauth2, "TokenSource")},

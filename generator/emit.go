@@ -90,6 +90,10 @@ func wrap(text string, width int) []string {
 		if i > 0 {
 			out = append(out, "")
 		}
+		if strings.HasPrefix(para, listItem) { // a list: one item a line, unwrapped
+			out = append(out, strings.Split(para, "\n")...)
+			continue
+		}
 		line := ""
 		for _, w := range strings.Fields(para) {
 			if line != "" && len(line)+1+len(w) > width {
@@ -136,9 +140,6 @@ func (g *gen) file(source string) error {
 	f.Comment("Name is the connector's display name.")
 	f.Const().Id("Name").Op("=").Lit(m.Name)
 	f.Line()
-	f.Comment("CallbackSlug is the path segment of the connector's redirect URL.")
-	f.Const().Id("CallbackSlug").Op("=").Lit(m.CallbackSlug)
-	f.Line()
 	g.selectTypes()
 	g.params()
 	g.config()
@@ -172,12 +173,52 @@ func (g *gen) packageDoc() string {
 	if m.DocsURL != "" {
 		b.WriteString("\n\nProvider documentation: " + m.DocsURL)
 	}
+	b.WriteString("\n\nEndpoints (templates over Params and the flow's values are shown as written):\n")
+	for _, e := range endpoints(m) {
+		b.WriteString("\n" + listItem + e)
+	}
+	if len(m.AuthorizeArgs) > 0 {
+		var args []string
+		for _, a := range m.AuthorizeArgs {
+			args = append(args, a.Key+"="+a.Value.Source())
+		}
+		std := "client_id, redirect_uri and state"
+		if m.PKCE != runtime.NoPKCE {
+			std = "client_id, redirect_uri, state and the PKCE challenge"
+		}
+		b.WriteString("\n\nThe authorize URL carries " + strings.Join(args, ", ") + " besides " + std + ".")
+	}
 	if len(m.Deviations) == 0 {
 		b.WriteString("\n\nThe flow follows RFC 6749 without deviation.")
 	} else {
 		b.WriteString("\n\nDeviations from RFC 6749: " + strings.Join(m.Deviations, "; ") + ".")
 	}
 	return b.String()
+}
+
+// listItem starts a line that wrap keeps as it is: an item of a doc comment list.
+const listItem = "  - "
+
+// endpoints lists the URLs a client of m calls, for the package documentation.
+func endpoints(m *model.Connector) []string {
+	var out []string
+	add := func(what string, t *model.Template) {
+		if t != nil {
+			out = append(out, what+" "+t.Source())
+		}
+	}
+	add("authorize:", m.AuthorizeURL)
+	add("token:", m.TokenURL)
+	add("refresh:", m.RefreshURL)
+	add("revocation:", m.RevokeURL)
+	if m.Userinfo != nil {
+		add("userinfo, after the exchange:", m.Userinfo.URL)
+	}
+	add("API base URL (BaseURL):", m.BaseURL)
+	if tr := m.TestRequest; tr != nil {
+		add("test request (Verify): "+tr.Method, tr.URL)
+	}
+	return out
 }
 
 func (g *gen) selectTypes() {
@@ -352,7 +393,7 @@ func (g *gen) binding(name string) (gocode.Binding, bool) {
 // its function to the helpers. inNew says the expression reads the client (c) and must
 // be set in New. fn names the function; what says what the template is, for its doc.
 func (g *gen) text(t *model.Template, fn, what string) (code jen.Code, inNew bool) {
-	c, err := gocode.Compile(t.T, g.binding)
+	c, err := g.compile(t)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return jen.Null(), false
@@ -573,4 +614,24 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 	fn := g.name("apiValue")
 	text := fmt.Sprintf("%s renders the %s of API calls (%s).", fn, what, a.Prefix.Pointer)
 	return jen.Qual(rt, "Func").Call(g.helper(fn, text, readsClient, true, append(pre, c.Body...))), readsClient
+}
+
+// compile compiles template t; a URL template escapes each value by its context
+// (model.URLPart): runtime.EscapeURL with v for a value known only during the flow
+// (nil for the values New checked), url.QueryEscape in the query and fragment.
+func (g *gen) compile(t *model.Template) (*gocode.Compiled, error) {
+	if t.URL == nil {
+		return gocode.Compile(t.T, g.binding)
+	}
+	return gocode.CompileEscaped(t.T, g.binding, func(o *jinja.Output, value jen.Code) jen.Code {
+		part, name := model.URLPart(t.URL.Contexts[o])
+		if part == 0 {
+			return jen.Qual("net/url", "QueryEscape").Call(value)
+		}
+		vars := jen.Nil()
+		if model.CheckedAtCallTime(o) {
+			vars = jen.Id("v")
+		}
+		return jen.Qual(rt, "EscapeURL").Call(vars, jen.Qual(rt, name), jen.Lit(model.OutputName(o)), value)
+	})
 }

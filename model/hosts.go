@@ -23,8 +23,11 @@ import (
 // select values); a template with more derives nothing and must declare its hosts.
 const maxHostAlternatives = 256
 
-// URLHost is what a URL template's host may be, as far as its text says.
-type URLHost struct {
+// HostDerivation is what a URL template's host may be, as far as its text says, for
+// the host sets (HostOf). It differs from URLHosts (urlpos.go) in expanding select
+// values into their enum values, so that a value in a later label that is a select
+// ({{ organization }}.{{ region }}.dynamics.com) still derives patterns.
+type HostDerivation struct {
 	// Patterns are the derived host patterns: exact host names, and "*." followed
 	// by a host name for a value that is one label.
 	Patterns []string
@@ -52,7 +55,7 @@ type piece struct {
 
 // HostOf derives what the host of URL template t may be. Select values of params
 // (by template name) are expanded into their enum values.
-func HostOf(t *Template, params []*Param) URLHost {
+func HostOf(t *Template, params []*Param) HostDerivation {
 	enums := map[string][]string{}
 	for _, p := range params {
 		if p.Kind == jinja.Select {
@@ -62,7 +65,7 @@ func HostOf(t *Template, params []*Param) URLHost {
 		}
 	}
 	alts, ok := expand(t.T.Nodes, enums, [][]piece{nil})
-	var out URLHost
+	var out HostDerivation
 	if !ok {
 		out.Value = &HostValue{Name: firstName(t), Source: t.Source()}
 		return out
@@ -175,11 +178,11 @@ loop:
 	if i := strings.LastIndexByte(h, '@'); i >= 0 {
 		h = h[i+1:] // userinfo is not the host
 	}
-	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], mark) && !strings.Contains(h, "]") {
-		h = h[:i] // a port is not part of a host pattern
+	if i := strings.LastIndexByte(h, ':'); i >= 0 && !strings.Contains(h[i:], "]") {
+		h = h[:i] // a port, literal or a value, is not part of a host pattern
 	}
-	if first == nil {
-		return strings.ToLower(h), nil
+	if !strings.Contains(h, mark) { // no value in the host itself (one may be in the port)
+		return strings.ToLower(strings.Trim(h, "[]")), nil
 	}
 	labels := strings.Split(h, ".")
 	for _, l := range labels[1:] {

@@ -14,10 +14,14 @@ import (
 
 var updateAPI = flag.Bool("update-api", false, "rewrite testdata/api.txt with the package's exported identifiers")
 
-// maxExports bounds the package's exported identifiers (issue 12; issue 13 added
-// HostError and OpAPI): types, functions,
-// methods of exported types, constants and variables; struct fields not counted.
-const maxExports = 78
+// maxExports bounds the package's exported identifiers: types, functions, methods of
+// exported types, constants and variables; struct fields not counted. Issue 12 brought
+// the package from 108 to 75; what came after is each a decision recorded here: the
+// device authorization grant (DeviceAuth, DeviceAccessToken, OpDeviceAuth: 3); values
+// escaped by their position in URL templates, which generated code calls (EscapeURL,
+// ValidURLValue, URLPart with its four Part constants and Want, URLValueError with
+// Error: 10); host sets for every credential (HostError with Error, OpAPI: 3).
+const maxExports = 75 + 3 + 10 + 3
 
 // TestExportedAPI lists what the package exports and compares it with
 // testdata/api.txt, so that a new export is a decision made in review, and keeps the

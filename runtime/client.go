@@ -73,6 +73,7 @@ type options struct {
 	maxBody    int64
 	now        func() time.Time
 	leaseTTL   time.Duration
+	after      func(time.Duration) <-chan time.Time // nil: a timer (tests wait less)
 }
 
 // WithHTTPClient sets the HTTP client used when the context carries none under

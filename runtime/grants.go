@@ -33,7 +33,10 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 
 func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	tc := &tokenCall{op: OpExchange, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpExchange, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+6)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -57,7 +60,13 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 	if err != nil {
 		return nil, err
 	}
-	tok := res.tok
+	return c.complete(ctx, res.tok)
+}
+
+// complete finishes a token a grant has just obtained (an exchange, a device code):
+// the userinfo request, the token hook, the store. A failed userinfo request or save
+// returns the token with the error.
+func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	var uerr error
 	if c.flow.Userinfo != nil {
 		tok, uerr = c.userinfo(ctx, tok)
@@ -104,7 +113,10 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if u.IsZero() {
 		u = c.flow.TokenURL
 	}
-	tc.url = u.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpRefresh, u, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.RefreshArgs)+4)
 	renderArgs(&tc.params, c.flow.RefreshArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -135,7 +147,10 @@ func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
 func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	v := &Vars{}
 	tc := &tokenCall{op: OpClientCredentials, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpClientCredentials, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+3)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {

@@ -18,7 +18,11 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 		return c.newTokenError(OpRevoke, 0, "", "", "no token to revoke", errNoToken)
 	}
 	v := c.varsOf(tok)
-	tc := &tokenCall{op: OpRevoke, vars: v, url: c.flow.RevokeURL.Render(v)}
+	u, err := c.renderURL(OpRevoke, c.flow.RevokeURL, v)
+	if err != nil {
+		return err
+	}
+	tc := &tokenCall{op: OpRevoke, vars: v, url: u}
 	if tok.RefreshToken != "" {
 		tc.params = params{{"token", tok.RefreshToken}, {"token_type_hint", "refresh_token"}}
 	} else {

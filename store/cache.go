@@ -1,6 +1,8 @@
 package store
 
 import (
+	"fmt"
+	"io"
 	"sync"
 	"time"
 
@@ -90,3 +92,16 @@ func (c *Cache) Invalidate(key string) {
 	c.gen++
 	delete(c.m, key)
 }
+
+// String says how many tokens the cache holds, never which.
+func (c *Cache) String() string {
+	if c == nil {
+		return "store.Cache{}"
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return fmt.Sprintf("store.Cache{TTL: %v, tokens: %d}", c.TTL, len(c.m))
+}
+
+// Format prints String for every verb: the tokens held stay out of any printout.
+func (c *Cache) Format(f fmt.State, _ rune) { io.WriteString(f, c.String()) }

@@ -1,11 +1,8 @@
 package store
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -13,83 +10,6 @@ import (
 
 	"golang.org/x/oauth2"
 )
-
-func TestAESGCM(t *testing.T) {
-	for _, n := range []int{0, 15, 17, 31, 33} {
-		if _, err := NewAESGCM(make([]byte, n)); err == nil {
-			t.Errorf("NewAESGCM accepted a %d-byte key", n)
-		}
-	}
-	key := bytes.Repeat([]byte{9}, 32)
-	c, err := NewAESGCM(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plain := []byte(`{"access_token":"secret-access"}`)
-	a, err := c.Seal(plain, []byte("k1"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := c.Seal(plain, []byte("k1"))
-	if bytes.Equal(a, b) {
-		t.Fatal("two seals of the same token are equal: the nonce is not random")
-	}
-	if bytes.Contains(a, []byte("secret-access")) {
-		t.Fatal("sealed bytes hold the plaintext")
-	}
-	got, err := c.Open(a, []byte("k1"))
-	if err != nil || !bytes.Equal(got, plain) {
-		t.Fatalf("Open: %v", err)
-	}
-	if _, err := c.Open(a, []byte("k2")); err == nil {
-		t.Fatal("opened with another key's additional data")
-	}
-	bad := bytes.Clone(a)
-	bad[len(bad)-1] ^= 1
-	if _, err := c.Open(bad, []byte("k1")); err == nil {
-		t.Fatal("opened altered ciphertext")
-	}
-	if _, err := c.Open(a[:5], []byte("k1")); err == nil {
-		t.Fatal("opened a truncated ciphertext")
-	}
-	for _, s := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v", c, c, c)} {
-		if strings.Contains(s, string(key)) {
-			t.Fatalf("printing the cipher shows the key: %s", s)
-		}
-		if !strings.Contains(s, "redacted") {
-			t.Fatalf("printing the cipher: %q, want it redacted", s)
-		}
-	}
-}
-
-func TestEncodeDecode(t *testing.T) {
-	tok := (&oauth2.Token{AccessToken: "at-1", RefreshToken: "rt-1", TokenType: "Bearer", Expiry: time.Unix(1800000000, 0)}).
-		WithExtra(map[string]any{"instance_url": "https://x.test"})
-	c, _ := NewAESGCM(make([]byte, 16))
-	for name, ci := range map[string]Cipher{"plain": nil, "sealed": c} {
-		b, err := Encode(ci, "key", tok)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		got, err := Decode(ci, "key", b)
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		if got.AccessToken != "at-1" || got.RefreshToken != "rt-1" || !got.Expiry.Equal(tok.Expiry) || got.Extra("instance_url") != "https://x.test" {
-			t.Fatalf("%s: token changed on the way", name)
-		}
-	}
-	if _, err := Encode(nil, "key", nil); err == nil {
-		t.Fatal("Encode of a nil token succeeded")
-	}
-	_, err := Decode(nil, "key", []byte("not json at-1"))
-	if err == nil || strings.Contains(err.Error(), "at-1") {
-		t.Fatalf("Decode of garbage: %v (must fail without quoting the data)", err)
-	}
-	if Fingerprint(nil) != "" || Fingerprint(tok) == Fingerprint(&oauth2.Token{AccessToken: "at-2"}) || strings.Contains(Fingerprint(tok), "at-1") {
-		t.Fatal("Fingerprint does not identify access tokens without showing them")
-	}
-}
 
 func TestCache(t *testing.T) {
 	var off Cache

@@ -12,12 +12,24 @@
 // Provider documentation:
 // https://auth0.com/docs/get-started/authentication-and-authorization-flow/authorization-code-flow-with-pkce/call-your-api-using-the-authorization-code-flow-with-pkce
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ domain }}/authorize
+//   - token: https://{{ domain }}/oauth/token
+//   - revocation: https://{{ domain }}/oauth/revoke
+//   - API base URL (BaseURL): https://{{ domain }}/
+//   - test request (Verify): GET https://{{ domain }}/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }}, audience={{
+// audience }} besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package auth0
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Auth0"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "auth0"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -110,6 +119,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("auth0: domain is required")
+	}
+	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
+		return nil, fmt.Errorf("auth0: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
 	}
 	if cfg.Params.Audience == "" {
 		return nil, errors.New("auth0: audience is required")
@@ -193,7 +205,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -204,7 +216,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -221,12 +233,12 @@ func (c *Client) authorizeAudience() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -242,5 +254,5 @@ func (c *Client) userHost() string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/userinfo"
 }

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://documentation.bamboohr.com/docs/getting-started
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ company_domain }}.bamboohr.com/authorize.php?request=authorize
+//   - token: https://{{ company_domain }}.bamboohr.com/token.php?request=token
+//   - API base URL (BaseURL): https://{{ company_domain }}.bamboohr.com/api/v1/
+//   - test request (Verify): GET https://{{ company_domain }}.bamboohr.com/api/v1/meta/users
+//
+// The authorize URL carries response_type=code, scope=offline_access employee
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token request body is JSON (form as a
 // fallback); the token response fields company are kept as token metadata.
 package bamboohr
@@ -20,6 +30,7 @@ package bamboohr
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "BambooHR"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "bamboohr"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -119,6 +127,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.CompanyDomain == "" {
 		return nil, errors.New("bamboohr: company_domain is required")
 	}
+	if cfg.Params.CompanyDomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.CompanyDomain) {
+		return nil, fmt.Errorf("bamboohr: company_domain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.CompanyDomain)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -185,7 +196,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/api/v1/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/api/v1/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -204,12 +215,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/authorize.php?request=authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/authorize.php?request=authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/token.php?request=token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/token.php?request=token"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -220,5 +231,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/api/v1/meta/users"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/api/v1/meta/users"
 }

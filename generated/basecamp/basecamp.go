@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://github.com/basecamp/bc-api/blob/master/sections/authentication.md
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://launchpad.37signals.com/authorization/new
+//   - token: https://launchpad.37signals.com/authorization/token
+//   - userinfo, after the exchange: https://launchpad.37signals.com/authorization.json
+//   - API base URL (BaseURL): https://3.basecampapi.com/{{ credentials.account_id }}/
+//   - test request (Verify): GET https://3.basecampapi.com/{{ credentials.account_id }}/my/profile.json
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: a userinfo request after the exchange adds
 // account_id, identity_id to the token metadata; API calls carry the headers
 // User-Agent.
@@ -32,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Basecamp"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "basecamp"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -192,7 +200,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/"
+	return "https://3.basecampapi.com/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -225,5 +233,5 @@ func (c *Client) apiHeaderUserAgent() string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/my/profile.json"
+	return "https://3.basecampapi.com/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/my/profile.json"
 }

@@ -12,6 +12,18 @@
 // Provider documentation:
 // https://learn.microsoft.com/en-us/power-apps/developer/data-platform/authenticate-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/authorize
+//   - token: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/token
+//   - API base URL (BaseURL): https://{{ organization }}.{{ region }}.dynamics.com/api/data/v9.2/
+//   - test request (Verify): GET https://{{ organization }}.{{ region }}.dynamics.com/api/data/v9.2/WhoAmI
+//
+// The authorize URL carries response_type=code, scope=https://{{ organization
+// }}.{{ region }}.dynamics.com/user_impersonation offline_access,
+// response_mode=query besides client_id, redirect_uri, state and the PKCE
+// challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; API calls carry
 // the headers OData-MaxVersion, OData-Version.
 package dynamics365
@@ -30,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Dynamics 365"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "dynamics%20365"
 
 // Region is a value of the "Region label" field.
 type Region string
@@ -137,6 +146,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Organization == "" {
 		return nil, errors.New("dynamics365: organization is required")
 	}
+	if cfg.Params.Organization != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Organization) {
+		return nil, fmt.Errorf("dynamics365: organization is used as a host label in /base_url: %q is not a DNS label", cfg.Params.Organization)
+	}
 	if cfg.Params.Region == "" {
 		cfg.Params.Region = RegionCrm
 	}
@@ -147,6 +159,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "organizations"
+	}
+	if cfg.Params.Tenant != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Tenant) {
+		return nil, fmt.Errorf("dynamics365: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
 	}
 	c := &Client{params: cfg.Params}
 	f := flow
@@ -224,7 +239,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Organization + "." + string(c.params.Region) + ".dynamics.com/api/data/v9.2/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "organization", c.params.Organization) + "." + runtime.EscapeURL(nil, runtime.PartLabel, "region", string(c.params.Region)) + ".dynamics.com/api/data/v9.2/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -235,7 +250,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/authorize"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -246,7 +261,7 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/token"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/token"
 }
 
 // exchangeScope renders the token request parameter "scope"
@@ -269,5 +284,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Organization + "." + string(c.params.Region) + ".dynamics.com/api/data/v9.2/WhoAmI"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "organization", c.params.Organization) + "." + runtime.EscapeURL(nil, runtime.PartLabel, "region", string(c.params.Region)) + ".dynamics.com/api/data/v9.2/WhoAmI"
 }

@@ -11,12 +11,24 @@
 //
 // Provider documentation: https://docs.gitlab.com/api/oauth2/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ host }}/oauth/authorize
+//   - token: https://{{ host }}/oauth/token
+//   - revocation: https://{{ host }}/oauth/revoke
+//   - API base URL (BaseURL): https://{{ host }}/api/v4/
+//   - test request (Verify): GET https://{{ host }}/api/v4/user
+//
+// The authorize URL carries response_type=code, scope=read_user read_api
+// besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package gitlab
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -27,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "GitLab"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "gitlab"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -107,6 +116,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
 	}
+	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
+		return nil, fmt.Errorf("gitlab: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -178,7 +190,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Host + "/api/v4/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/api/v4/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -189,17 +201,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Host + "/oauth/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Host + "/oauth/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Host + "/oauth/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -215,5 +227,5 @@ func (c *Client) userHost() string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Host + "/api/v4/user"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/api/v4/user"
 }

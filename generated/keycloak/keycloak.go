@@ -11,6 +11,18 @@
 //
 // Provider documentation: https://www.keycloak.org/securing-apps/oidc-layers
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/auth
+//   - token: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/token
+//   - revocation: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/revoke
+//   - userinfo, after the exchange: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/userinfo
+//   - API base URL (BaseURL): https://{{ host }}/realms/{{ realm }}/
+//   - test request (Verify): GET https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; a userinfo
 // request after the exchange adds subject, username to the token metadata.
 package keycloak
@@ -18,6 +30,7 @@ package keycloak
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Keycloak"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "keycloak"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -117,8 +127,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host == "" {
 		return nil, errors.New("keycloak: host is required")
 	}
+	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
+		return nil, fmt.Errorf("keycloak: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
+	}
 	if cfg.Params.Realm == "" {
 		return nil, errors.New("keycloak: realm is required")
+	}
+	if cfg.Params.Realm != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Realm) {
+		return nil, fmt.Errorf("keycloak: realm is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Realm)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -211,7 +227,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -231,7 +247,7 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/auth"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/auth"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -242,17 +258,17 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/revoke"
 }
 
 // userinfoURL renders the userinfo URL (/oauth2/config/userinfo/url).
 func (c *Client) userinfoURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/userinfo"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -268,5 +284,5 @@ func (c *Client) userHost() string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/userinfo"
 }

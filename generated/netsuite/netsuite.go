@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_158074210415.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ account_id }}.app.netsuite.com/app/login/oauth2/authorize.nl
+//   - token: https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token
+//   - revocation: https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke
+//   - API base URL (BaseURL): https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/
+//   - test request (Verify): GET https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1
+//
+// The authorize URL carries response_type=code, scope=rest_webservices besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the callback parameters
 // company are kept with the token.
@@ -21,6 +32,7 @@ package netsuite
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -31,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "NetSuite"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "netsuite"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -120,6 +129,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.AccountID == "" {
 		return nil, errors.New("netsuite: account_id is required")
 	}
+	if cfg.Params.AccountID != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.AccountID) {
+		return nil, fmt.Errorf("netsuite: account_id is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.AccountID)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -203,7 +215,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -222,17 +234,17 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.AccountID + ".app.netsuite.com/app/login/oauth2/authorize.nl"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".app.netsuite.com/app/login/oauth2/authorize.nl"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -243,5 +255,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1"
 }

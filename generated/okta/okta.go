@@ -12,6 +12,18 @@
 // Provider documentation:
 // https://developer.okta.com/docs/guides/implement-grant-type/authcode/main/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/authorize
+//   - token: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/token
+//   - revocation: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/revoke
+//   - userinfo, after the exchange: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/userinfo
+//   - API base URL (BaseURL): https://{{ domain }}/
+//   - test request (Verify): GET https://{{ domain }}/oauth2/{{ authorization_server }}/v1/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; a userinfo
 // request after the exchange adds email, subject to the token metadata.
 package okta
@@ -19,6 +31,7 @@ package okta
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -29,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Okta"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "okta"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -119,8 +129,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
+	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
+		return nil, fmt.Errorf("okta: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
+	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
+	}
+	if cfg.Params.AuthorizationServer != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.AuthorizationServer) {
+		return nil, fmt.Errorf("okta: authorization_server is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.AuthorizationServer)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -213,7 +229,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -233,7 +249,7 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -244,17 +260,17 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/revoke"
 }
 
 // userinfoURL renders the userinfo URL (/oauth2/config/userinfo/url).
 func (c *Client) userinfoURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -270,5 +286,5 @@ func (c *Client) userHost() string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }

@@ -16,6 +16,17 @@
 // Provider documentation:
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm&type=5
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/authorize
+//   - token: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/token
+//   - revocation: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/revoke
+//   - API base URL (BaseURL): {{ credentials.instance_url }}/services/data/v62.0/
+//   - test request (Verify): GET {{ credentials.instance_url }}/services/data/v62.0/limits
+//
+// The authorize URL carries response_type=code, scope=api refresh_token besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
 // response fields identity_url, instance_url are kept as token metadata.
 package salesforce
@@ -34,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Salesforce"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "salesforce"
 
 // Environment is a value of the "Environment" field.
 type Environment string
@@ -214,7 +222,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -265,5 +273,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/limits"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/limits"
 }

@@ -12,12 +12,23 @@
 // Provider documentation:
 // https://www.servicenow.com/docs/r/zurich/platform-security/authentication/c_OAuthAuthorizationCodeFlow.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ instance }}.service-now.com/oauth_auth.do
+//   - token: https://{{ instance }}.service-now.com/oauth_token.do
+//   - API base URL (BaseURL): https://{{ instance }}.service-now.com/api/now/
+//   - test request (Verify): GET https://{{ instance }}.service-now.com/api/now/table/sys_user?sysparm_limit=1
+//
+// The authorize URL carries response_type=code, scope=useraccount besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package servicenow
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -28,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "ServiceNow"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "servicenow"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -106,6 +114,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Instance == "" {
 		return nil, errors.New("servicenow: instance is required")
 	}
+	if cfg.Params.Instance != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Instance) {
+		return nil, fmt.Errorf("servicenow: instance is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Instance)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -166,7 +177,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -177,12 +188,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_auth.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_auth.do"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_token.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_token.do"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -193,5 +204,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
 }

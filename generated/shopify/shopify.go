@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ shop }}.myshopify.com/admin/oauth/authorize
+//   - token: https://{{ shop }}.myshopify.com/admin/oauth/access_token
+//   - API base URL (BaseURL): https://{{ shop }}.myshopify.com/admin/api/2025-10/
+//   - test request (Verify): GET https://{{ shop }}.myshopify.com/admin/api/2025-10/shop.json
+//
+// The authorize URL carries response_type=code, scope=read_products,read_orders
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: API calls carry the token in the
 // X-Shopify-Access-Token header; the API header value is "{{token_format}}"
 // with token_format "{{token}}".
@@ -23,6 +33,7 @@ package shopify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Shopify"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "shopify"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -112,6 +120,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Shop == "" {
 		return nil, errors.New("shopify: shop is required")
 	}
+	if cfg.Params.Shop != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Shop) {
+		return nil, fmt.Errorf("shopify: shop is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Shop)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -172,7 +183,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -183,12 +194,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/access_token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/access_token"
 }
 
 // apiValue renders the X-Shopify-Access-Token header of API calls
@@ -199,5 +210,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/shop.json"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/shop.json"
 }

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ subdomain }}.zendesk.com/oauth/authorizations/new
+//   - token: https://{{ subdomain }}.zendesk.com/oauth/tokens
+//   - API base URL (BaseURL): https://{{ subdomain }}.zendesk.com/api/v2/
+//   - test request (Verify): GET https://{{ subdomain }}.zendesk.com/api/v2/users/me.json
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the token request body is JSON; PKCE with the S256
 // method is used.
 package zendesk
@@ -20,6 +30,7 @@ package zendesk
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Zendesk"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "zendesk"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -106,6 +114,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Subdomain == "" {
 		return nil, errors.New("zendesk: subdomain is required")
+	}
+	if cfg.Params.Subdomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Subdomain) {
+		return nil, fmt.Errorf("zendesk: subdomain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Subdomain)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "read"
@@ -181,7 +192,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/api/v2/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/api/v2/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -192,7 +203,7 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/oauth/authorizations/new"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/oauth/authorizations/new"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -203,7 +214,7 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/oauth/tokens"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/oauth/tokens"
 }
 
 // exchangeScope renders the token request parameter "scope"
@@ -220,5 +231,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/api/v2/users/me.json"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/api/v2/users/me.json"
 }

@@ -37,7 +37,10 @@ func counted(tb testing.TB, opts ...Option) (*Store, *counter) {
 	if err := Migrate(context.Background(), p); err != nil {
 		tb.Fatal(err)
 	}
-	s := New(p, opts...)
+	s, err := New(p, append([]Option{WithKeys(storetest.Keyring(tb, 1))}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	tb.Cleanup(func() { s.Close() })
 	return s, c
 }

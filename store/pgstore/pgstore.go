@@ -2,10 +2,13 @@
 // them one refresh per token: it implements runtime.TokenStore and runtime.Locker.
 //
 // The schema (sql/schema.sql, embedded) is applied by Migrate. Tokens live in
-// oauthgen_tokens (key, token bytes, fingerprint of the access token, version);
-// Save is an UPDATE ... WHERE fingerprint = the previous token's (an INSERT ... ON
-// CONFLICT DO NOTHING when there is none), so of two concurrent saves from the same
-// token exactly one wins.
+// oauthgen_tokens (key, the token's record, keyed fingerprint of the access token,
+// save counter); a record is versioned and sealed under the current key of the
+// store's keyring (store.Codec). Tokens are sealed by default: New needs WithKeys,
+// or WithPlaintextTokens to keep them in clear knowingly. Save is an UPDATE ...
+// WHERE fingerprint is the previous token's under one of the keyring's keys (an
+// INSERT ... ON CONFLICT DO NOTHING when there is none), so of two concurrent
+// saves from the same token exactly one wins.
 //
 // The refresh lease of a key is a row of oauthgen_leases (holder, fencing number,
 // expires_at), taken with INSERT ... ON CONFLICT DO UPDATE ... WHERE expires_at <=
@@ -28,6 +31,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	mathrand "math/rand/v2"
 	"os"
 	"sync"
@@ -83,7 +88,7 @@ func Migrate(ctx context.Context, pool *pgxpool.Pool) error {
 // concurrent use; create one per process and Close it when done.
 type Store struct {
 	pool    *pgxpool.Pool
-	cipher  store.Cipher
+	codec   *store.Codec
 	cache   store.Cache
 	maxPoll time.Duration
 	gate    store.Gate
@@ -95,6 +100,9 @@ type Store struct {
 	stop    context.CancelFunc
 	done    chan struct{}
 	closed  bool
+
+	keys      *store.Keyring // from the options, for New to check
+	plaintext bool
 }
 
 var (
@@ -105,9 +113,18 @@ var (
 // Option configures a Store.
 type Option func(*Store)
 
-// WithCipher encrypts tokens before they are written and decrypts them after they
-// are read, for example with store.NewAESGCM(key).
-func WithCipher(c store.Cipher) Option { return func(s *Store) { s.cipher = c } }
+// WithKeys seals every token saved under the current key of keys
+// (XChaCha20-Poly1305; see store.NewKeyring), and opens tokens sealed under any
+// key of keys. To rotate, make the new key current and keep the old one among the
+// older keys until every token was saved again.
+func WithKeys(keys *store.Keyring) Option { return func(s *Store) { s.keys = keys } }
+
+// WithPlaintextTokens keeps tokens, refresh tokens included, in clear in the
+// database: whoever reads it, a backup or a replica can use them. It is the
+// explicit opt-out of encryption, for tests, or where the database's own
+// encryption and access control are judged enough; a store with keys refuses the
+// records it writes.
+func WithPlaintextTokens() Option { return func(s *Store) { s.plaintext = true } }
 
 // WithCache serves Load from memory for ttl after a read or a save by this
 // process, so a call on a valid token costs no round trip. A token refreshed by
@@ -126,7 +143,8 @@ func WithoutListen() Option { return func(s *Store) { s.listen = false } }
 // New returns a Store on pool, which the caller keeps owning (Close does not close
 // it). Run Migrate once before. Unless WithoutListen is given, the store opens
 // one more connection, with the pool's configuration, to LISTEN for releases.
-func New(pool *pgxpool.Pool, opts ...Option) *Store {
+// It needs WithKeys, or WithPlaintextTokens to keep tokens in clear.
+func New(pool *pgxpool.Pool, opts ...Option) (*Store, error) {
 	s := &Store{pool: pool, maxPoll: 50 * time.Millisecond, listen: true}
 	for _, o := range opts {
 		o(s)
@@ -134,10 +152,27 @@ func New(pool *pgxpool.Pool, opts ...Option) *Store {
 	if s.maxPoll <= 0 {
 		s.maxPoll = 50 * time.Millisecond
 	}
+	codec, err := store.NewCodec(s.keys, s.plaintext)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: New: %w", err)
+	}
+	s.codec = codec
 	host, _ := os.Hostname()
 	s.holder = fmt.Sprintf("%s/%d/%s", host, os.Getpid(), rand.Text()[:8])
-	return s
+	return s, nil
 }
+
+// String names the store's holder id and key ids, never a token or a secret.
+func (s *Store) String() string {
+	return fmt.Sprintf("pgstore.Store{holder: %q, records: %s, cache: %s}", s.holder, s.codec, &s.cache)
+}
+
+// Format prints String for every verb, so that the tokens in the read cache stay
+// out of any printout.
+func (s *Store) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+
+// LogValue is String, for structured logs.
+func (s *Store) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Close stops the store's LISTEN connection. The pool stays open.
 func (s *Store) Close() error {
@@ -166,7 +201,7 @@ func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("pgstore: loading key %q: %w", key, err)
 	}
-	t, err = store.Decode(s.cipher, key, b)
+	t, err = s.codec.Decode(key, b)
 	if err != nil {
 		return nil, err
 	}
@@ -188,18 +223,19 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 const (
 	insertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)
 ON CONFLICT (key) DO NOTHING`
+	// $4: the previous token's fingerprints, one under each key of the keyring.
 	updateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
-WHERE key = $1 AND fingerprint = $4`
+WHERE key = $1 AND fingerprint = ANY($4::text[])`
 
 	// leaseHeld is true while the lease of $1 carries fence $5 and has not
 	// expired; FOR SHARE keeps a takeover from committing during the statement.
 	leaseHeld = `EXISTS (SELECT 1 FROM oauthgen_leases l
 	WHERE l.key = $1 AND l.fence = $5 AND l.expires_at > clock_timestamp() FOR SHARE)`
 	leaseInsertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint)
-SELECT $1, $2, $3 WHERE $4 = '' AND ` + leaseHeld + `
+SELECT $1, $2, $3 WHERE cardinality($4::text[]) = 0 AND ` + leaseHeld + `
 ON CONFLICT (key) DO NOTHING`
 	leaseUpdateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
-WHERE key = $1 AND fingerprint = $4 AND ` + leaseHeld
+WHERE key = $1 AND fingerprint = ANY($4::text[]) AND ` + leaseHeld
 
 	acquireSQL = `INSERT INTO oauthgen_leases AS l (key, fence, holder, expires_at)
 VALUES ($1, nextval('oauthgen_lease_fence'), $2, clock_timestamp() + $3::bigint * interval '1 millisecond')
@@ -214,16 +250,16 @@ SELECT pg_notify('` + notifyChannel + `', $3) FROM d`
 
 // Save implements runtime.TokenStore.
 func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
-	b, err := store.Encode(s.cipher, key, next)
+	b, err := s.codec.Encode(key, next)
 	if err != nil {
 		return err
 	}
 	var n int64
 	if prev == nil {
-		tag, e := s.pool.Exec(ctx, insertSQL, key, b, store.Fingerprint(next))
+		tag, e := s.pool.Exec(ctx, insertSQL, key, b, s.codec.Fingerprint(next))
 		n, err = tag.RowsAffected(), e
 	} else {
-		tag, e := s.pool.Exec(ctx, updateSQL, key, b, store.Fingerprint(next), store.Fingerprint(prev))
+		tag, e := s.pool.Exec(ctx, updateSQL, key, b, s.codec.Fingerprint(next), s.codec.Fingerprints(prev))
 		n, err = tag.RowsAffected(), e
 	}
 	if err != nil {
@@ -395,7 +431,7 @@ type lease struct {
 // Save implements runtime.Lease.
 func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	s := l.s
-	b, err := store.Encode(s.cipher, l.key, next)
+	b, err := s.codec.Encode(l.key, next)
 	if err != nil {
 		return err
 	}
@@ -403,7 +439,11 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	if prev == nil {
 		q = leaseInsertSQL
 	}
-	tag, err := s.pool.Exec(ctx, q, l.key, b, store.Fingerprint(next), store.Fingerprint(prev), l.local.Fence())
+	prevs := s.codec.Fingerprints(prev)
+	if prevs == nil {
+		prevs = []string{} // an empty array, not NULL: cardinality is 0
+	}
+	tag, err := s.pool.Exec(ctx, q, l.key, b, s.codec.Fingerprint(next), prevs, l.local.Fence())
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, err)

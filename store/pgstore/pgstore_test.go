@@ -1,9 +1,9 @@
 package pgstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -29,24 +29,40 @@ func pool(t testing.TB) *pgxpool.Pool {
 	return p
 }
 
-func open(t testing.TB, opts ...Option) *Store {
-	s := New(pool(t), opts...)
+// openWith opens a store sealing under keys, or keeping tokens in clear when keys
+// is nil.
+func openWith(t testing.TB, keys *store.Keyring, opts ...Option) *Store {
+	t.Helper()
+	seal := WithPlaintextTokens()
+	if keys != nil {
+		seal = WithKeys(keys)
+	}
+	s, err := New(pool(t), append([]Option{seal}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// open opens a store sealing under test key 1, as every test process does.
+func open(t testing.TB, opts ...Option) *Store {
+	t.Helper()
+	return openWith(t, storetest.Keyring(t, 1), opts...)
 }
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store { return open(t) })
 }
 
-func TestContractPollingOnlyWithCacheAndCipher(t *testing.T) {
-	c, err := store.NewAESGCM(bytes.Repeat([]byte{7}, 16))
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestContractPollingOnlyWithCache(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store {
-		return open(t, WithoutListen(), WithCache(time.Minute), WithCipher(c), WithMaxPoll(10*time.Millisecond))
+		return open(t, WithoutListen(), WithCache(time.Minute), WithMaxPoll(10*time.Millisecond))
 	})
+}
+
+func TestContractPlaintext(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Store { return openWith(t, nil) })
 }
 
 func TestMigrateIsIdempotentAndConcurrent(t *testing.T) {
@@ -73,55 +89,51 @@ WHERE table_name IN ('oauthgen_tokens', 'oauthgen_leases')`).Scan(&n); err != ni
 	}
 }
 
-func TestCipherKeepsTokensOutOfTheDatabase(t *testing.T) {
-	ctx := t.Context()
-	c, err := store.NewAESGCM([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := open(t, WithCipher(c))
-	key := storetest.Key(t)
-	tok := storetest.Token("access-SECRET-4f1a")
-	if err := s.Save(ctx, key, nil, tok); err != nil {
-		t.Fatal(err)
-	}
-	var raw []byte
+// raw reads and writes the rows of oauthgen_tokens as they are.
+type raw struct{ s *Store }
+
+func (r raw) Get(ctx context.Context, key string) ([]byte, string, error) {
+	var rec []byte
 	var fp string
-	if err := s.pool.QueryRow(ctx, `SELECT token, fingerprint FROM oauthgen_tokens WHERE key = $1`, key).Scan(&raw, &fp); err != nil {
-		t.Fatal(err)
-	}
-	if len(raw) == 0 {
-		t.Fatal("nothing stored")
-	}
-	for _, secret := range []string{tok.AccessToken, tok.RefreshToken, "eu.example.test"} {
-		if bytes.Contains(raw, []byte(secret)) || bytes.Contains([]byte(fp), []byte(secret)) {
-			t.Fatal("the row holds a token value in clear")
-		}
-	}
-	got, err := s.Load(ctx, key)
+	err := r.s.pool.QueryRow(ctx, `SELECT token, fingerprint FROM oauthgen_tokens WHERE key = $1`, key).Scan(&rec, &fp)
+	return rec, fp, err
+}
+
+func (r raw) Put(ctx context.Context, key string, rec []byte, fp string) error {
+	_, err := r.s.pool.Exec(ctx, `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)
+ON CONFLICT (key) DO UPDATE SET token = EXCLUDED.token, fingerprint = EXCLUDED.fingerprint`, key, rec, fp)
+	return err
+}
+
+func TestSealing(t *testing.T) {
+	storetest.Sealing(t, func(t testing.TB, keys *store.Keyring) storetest.Store { return openWith(t, keys) }, raw{open(t)})
+}
+
+func TestNoLeaks(t *testing.T) {
+	s := open(t, WithCache(time.Minute))
+	storetest.NoLeaks(t, s, raw{s})
+}
+
+func TestNewNeedsKeysOrPlaintext(t *testing.T) {
+	p, err := pgxpool.New(t.Context(), "postgres://nobody@127.0.0.1:1/x?connect_timeout=1")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if d := storetest.SameToken(got, tok); d != "" {
-		t.Fatalf("Load through the cipher: %s", d)
+	defer p.Close()
+	_, err = New(p, WithoutListen())
+	if err == nil || !strings.Contains(err.Error(), "pgstore: New: no keys") ||
+		!strings.Contains(err.Error(), "WithKeys(") || !strings.Contains(err.Error(), "WithPlaintextTokens()") {
+		t.Fatalf("New without keys: err = %v, want one naming WithKeys and WithPlaintextTokens", err)
 	}
-	other, _ := store.NewAESGCM(bytes.Repeat([]byte{1}, 32))
-	for name, s2 := range map[string]*Store{"no cipher": open(t), "other key": open(t, WithCipher(other))} {
-		_, err := s2.Load(ctx, key)
-		if err == nil {
-			t.Fatalf("%s: Load succeeded", name)
+	if _, err := New(p, WithKeys(storetest.Keyring(t, 1)), WithPlaintextTokens()); err == nil {
+		t.Fatal("New with both keys and WithPlaintextTokens succeeded")
+	}
+	for _, opt := range []Option{WithKeys(storetest.Keyring(t, 1)), WithPlaintextTokens()} {
+		s, err := New(p, opt)
+		if err != nil {
+			t.Fatal(err)
 		}
-		if bytes.Contains([]byte(err.Error()), []byte(tok.AccessToken)) {
-			t.Fatalf("%s: error quotes the token", name)
-		}
-	}
-	// A sealed token copied to another key does not open there.
-	moved := storetest.Key(t)
-	if _, err := s.pool.Exec(ctx, `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)`, moved, raw, fp); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.Load(ctx, moved); err == nil {
-		t.Fatal("a sealed token moved to another key opened")
+		s.Close()
 	}
 }
 
@@ -140,7 +152,10 @@ func TestErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer p.Close()
-	dead := New(p, WithoutListen())
+	dead, err := New(p, WithoutListen(), WithKeys(storetest.Keyring(t, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer dead.Close()
 	short, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -37,7 +37,10 @@ func counted(tb testing.TB, opts ...Option) (*Store, *counter) {
 	rdb := client(tb)
 	c := &counter{}
 	rdb.AddHook(c)
-	s := New(rdb, opts...)
+	s, err := New(rdb, append([]Option{WithKeys(storetest.Keyring(tb, 1))}, opts...)...)
+	if err != nil {
+		tb.Fatal(err)
+	}
 	tb.Cleanup(func() { s.Close() })
 	return s, c
 }

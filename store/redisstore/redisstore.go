@@ -3,13 +3,18 @@
 //
 // Layout, per token key K under the prefix P (default "oauthgen:"):
 //
-//	P{K}        hash: t = encoded (optionally encrypted) token,
-//	                  h = SHA-256 of the access token (for compare-and-swap)
+//	P{K}        hash: t = the token's record (store.Codec: versioned, sealed
+//	                      under the current key of the store's keyring),
+//	                  h = keyed fingerprint of the access token (for
+//	                      compare-and-swap on sealed records)
 //	P{K}:lease  string: the random fencing value of the lease holder, with a TTL
 //	P{K}:ch     pub/sub channel: "s" after a save, "r" after a release
 //
 // The braces make K a hash tag, so the keys of one token share a Redis Cluster
 // slot and the Lua scripts may touch them together.
+//
+// Tokens are sealed by default: New needs WithKeys, or WithPlaintextTokens to
+// keep them in clear knowingly.
 //
 // Save is a Lua compare-and-swap on the previous access token. Acquire takes the
 // lease with SET NX PX and a random fencing value; a waiter is woken by the
@@ -26,6 +31,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	mathrand "math/rand/v2"
 	"sync"
 	"time"
@@ -42,7 +49,7 @@ import (
 type Store struct {
 	rdb     redis.UniversalClient
 	prefix  string
-	cipher  store.Cipher
+	codec   *store.Codec
 	cache   store.Cache
 	maxPoll time.Duration
 	gate    store.Gate
@@ -51,6 +58,9 @@ type Store struct {
 	pubsub  *redis.PubSub
 	waiters map[string]map[chan struct{}]struct{}
 	closed  bool
+
+	keys      *store.Keyring // from the options, for New to check
+	plaintext bool
 }
 
 var (
@@ -65,9 +75,18 @@ type Option func(*Store)
 // (default "oauthgen:").
 func WithPrefix(prefix string) Option { return func(s *Store) { s.prefix = prefix } }
 
-// WithCipher encrypts tokens before they are written and decrypts them after they
-// are read, for example with store.NewAESGCM(key).
-func WithCipher(c store.Cipher) Option { return func(s *Store) { s.cipher = c } }
+// WithKeys seals every token saved under the current key of keys
+// (XChaCha20-Poly1305; see store.NewKeyring), and opens tokens sealed under any
+// key of keys. To rotate, make the new key current and keep the old one among the
+// older keys until every token was saved again.
+func WithKeys(keys *store.Keyring) Option { return func(s *Store) { s.keys = keys } }
+
+// WithPlaintextTokens keeps tokens, refresh tokens included, in clear in Redis:
+// whoever reads the database, a snapshot or a replica can use them. It is the
+// explicit opt-out of encryption, for tests, or where access to Redis and its
+// snapshots is judged protection enough; a store with keys refuses the records
+// it writes.
+func WithPlaintextTokens() Option { return func(s *Store) { s.plaintext = true } }
 
 // WithCache serves Load from memory for ttl after a read or a save by this
 // process, so a call on a valid token costs no round trip. A token refreshed by
@@ -80,8 +99,8 @@ func WithCache(ttl time.Duration) Option { return func(s *Store) { s.cache.TTL =
 func WithMaxPoll(d time.Duration) Option { return func(s *Store) { s.maxPoll = d } }
 
 // New returns a Store on rdb, which the caller keeps owning (Close does not close
-// it).
-func New(rdb redis.UniversalClient, opts ...Option) *Store {
+// it). It needs WithKeys, or WithPlaintextTokens to keep tokens in clear.
+func New(rdb redis.UniversalClient, opts ...Option) (*Store, error) {
 	s := &Store{rdb: rdb, prefix: "oauthgen:", maxPoll: 100 * time.Millisecond}
 	for _, o := range opts {
 		o(s)
@@ -89,8 +108,25 @@ func New(rdb redis.UniversalClient, opts ...Option) *Store {
 	if s.maxPoll <= 0 {
 		s.maxPoll = 100 * time.Millisecond
 	}
-	return s
+	codec, err := store.NewCodec(s.keys, s.plaintext)
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: New: %w", err)
+	}
+	s.codec = codec
+	return s, nil
 }
+
+// String names the store's prefix and key ids, never a token or a secret.
+func (s *Store) String() string {
+	return fmt.Sprintf("redisstore.Store{prefix: %q, records: %s, cache: %s}", s.prefix, s.codec, &s.cache)
+}
+
+// Format prints String for every verb, so that the tokens in the read cache stay
+// out of any printout.
+func (s *Store) Format(f fmt.State, _ rune) { io.WriteString(f, s.String()) }
+
+// LogValue is String, for structured logs.
+func (s *Store) LogValue() slog.Value { return slog.StringValue(s.String()) }
 
 // Close stops the store's pub/sub subscription. The Redis client stays open.
 func (s *Store) Close() error {
@@ -125,7 +161,7 @@ func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, fmt.Errorf("redisstore: loading key %q: %w", key, err)
 	}
-	t, err = store.Decode(s.cipher, key, b)
+	t, err = s.codec.Decode(key, b)
 	if err != nil {
 		return nil, err
 	}
@@ -144,37 +180,55 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	return nil
 }
 
-// saveScript: KEYS[1] token hash; ARGV: previous fingerprint ("" = nothing
-// stored), next encoding, next fingerprint, channel. Returns 1 when saved, 0 when
-// the stored token is not the previous one.
-var saveScript = redis.NewScript(`
+// casLua returns 0 unless the stored fingerprint is one of ARGV[5..], the
+// previous token's under each key of the keyring (none given: nothing may be
+// stored).
+const casLua = `
 local cur = redis.call('HGET', KEYS[1], 'h')
-if ARGV[1] == '' then
+if #ARGV == 4 then
   if cur then return 0 end
-elseif cur ~= ARGV[1] then
-  return 0
+else
+  local found = false
+  for i = 5, #ARGV do
+    if cur == ARGV[i] then found = true break end
+  end
+  if not found then return 0 end
 end
+`
+
+// saveScript: KEYS[1] token hash; ARGV: unused, next record, next fingerprint,
+// channel, then the previous token's fingerprints. Returns 1 when saved, 0 when
+// the stored token is not the previous one.
+var saveScript = redis.NewScript(casLua + `
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
 redis.call('PUBLISH', ARGV[4], 's')
 return 1
 `)
 
-// leaseSaveScript: KEYS[1] token hash, KEYS[2] lease; ARGV: fencing value,
-// previous fingerprint, next encoding, next fingerprint, channel. Returns 1 when
-// saved, 0 when the stored token is not the previous one, -1 when the lease is no
-// longer held with this fencing value.
+// leaseSaveScript: KEYS[1] token hash, KEYS[2] lease; ARGV: fencing value, next
+// record, next fingerprint, channel, then the previous token's fingerprints.
+// Returns 1 when saved, 0 when the stored token is not the previous one, -1 when
+// the lease is no longer held with this fencing value.
 var leaseSaveScript = redis.NewScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
-local cur = redis.call('HGET', KEYS[1], 'h')
-if ARGV[2] == '' then
-  if cur then return 0 end
-elseif cur ~= ARGV[2] then
-  return 0
-end
-redis.call('HSET', KEYS[1], 't', ARGV[3], 'h', ARGV[4])
-redis.call('PUBLISH', ARGV[5], 's')
+` + casLua + `
+redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
+redis.call('PUBLISH', ARGV[4], 's')
 return 1
 `)
+
+// saveArgs returns the ARGV of saveScript and leaseSaveScript.
+func (s *Store) saveArgs(key string, fence any, prev, next *oauth2.Token) ([]any, error) {
+	rec, err := s.codec.Encode(key, next)
+	if err != nil {
+		return nil, err
+	}
+	args := []any{fence, rec, s.codec.Fingerprint(next), s.channelKey(key)}
+	for _, fp := range s.codec.Fingerprints(prev) {
+		args = append(args, fp)
+	}
+	return args, nil
+}
 
 // acquireScript: KEYS[1] lease; ARGV: fencing value, TTL in ms. Returns 0 when
 // the lease was taken, else the remaining TTL of the holder's lease in ms (or a
@@ -199,12 +253,11 @@ return 0
 
 // Save implements runtime.TokenStore.
 func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
-	b, err := store.Encode(s.cipher, key, next)
+	args, err := s.saveArgs(key, "", prev, next)
 	if err != nil {
 		return err
 	}
-	n, err := saveScript.Run(ctx, s.rdb, []string{s.tokenKey(key)},
-		store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(key)).Int64()
+	n, err := saveScript.Run(ctx, s.rdb, []string{s.tokenKey(key)}, args...).Int64()
 	if err != nil {
 		s.cache.Invalidate(key)
 		return fmt.Errorf("redisstore: saving key %q: %w", key, err)
@@ -363,12 +416,11 @@ type lease struct {
 // Save implements runtime.Lease.
 func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	s := l.s
-	b, err := store.Encode(s.cipher, l.key, next)
+	args, err := s.saveArgs(l.key, l.local.Fence(), prev, next)
 	if err != nil {
 		return err
 	}
-	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key)},
-		l.local.Fence(), store.Fingerprint(prev), b, store.Fingerprint(next), s.channelKey(l.key)).Int64()
+	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key)}, args...).Int64()
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("redisstore: saving key %q under lease: %w", l.key, err)

@@ -1,9 +1,10 @@
 package redisstore
 
 import (
-	"bytes"
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -26,80 +27,86 @@ func client(t testing.TB) *redis.Client {
 	return rdb
 }
 
-func open(t testing.TB, opts ...Option) *Store {
-	s := New(client(t), opts...)
+// openWith opens a store sealing under keys, or keeping tokens in clear when keys
+// is nil.
+func openWith(t testing.TB, keys *store.Keyring, opts ...Option) *Store {
+	t.Helper()
+	seal := WithPlaintextTokens()
+	if keys != nil {
+		seal = WithKeys(keys)
+	}
+	s, err := New(client(t), append([]Option{seal}, opts...)...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// open opens a store sealing under test key 1, as every test process does.
+func open(t testing.TB, opts ...Option) *Store {
+	t.Helper()
+	return openWith(t, storetest.Keyring(t, 1), opts...)
 }
 
 func TestContract(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store { return open(t) })
 }
 
-func TestContractWithCacheAndCipher(t *testing.T) {
-	c, err := store.NewAESGCM(bytes.Repeat([]byte{7}, 32))
-	if err != nil {
-		t.Fatal(err)
-	}
+func TestContractWithCache(t *testing.T) {
 	storetest.Run(t, func(t testing.TB) storetest.Store {
-		return open(t, WithCache(time.Minute), WithCipher(c), WithMaxPoll(20*time.Millisecond))
+		return open(t, WithCache(time.Minute), WithMaxPoll(20*time.Millisecond))
 	})
 }
 
-func TestCipherKeepsTokensOutOfRedis(t *testing.T) {
-	ctx := t.Context()
-	c, err := store.NewAESGCM([]byte("0123456789abcdef0123456789abcdef"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := open(t, WithCipher(c))
-	key := storetest.Key(t)
-	tok := storetest.Token("access-SECRET-4f1a")
-	if err := s.Save(ctx, key, nil, tok); err != nil {
-		t.Fatal(err)
-	}
-	raw, err := s.rdb.HGetAll(ctx, s.tokenKey(key)).Result()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(raw["t"]) == 0 {
-		t.Fatalf("nothing stored under %q", s.tokenKey(key))
-	}
-	for field, v := range raw {
-		for _, secret := range []string{tok.AccessToken, tok.RefreshToken, "eu.example.test"} {
-			if bytes.Contains([]byte(v), []byte(secret)) {
-				t.Fatalf("field %q holds a token value in clear", field)
-			}
-		}
-	}
-	got, err := s.Load(ctx, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := storetest.SameToken(got, tok); d != "" {
-		t.Fatalf("Load through the cipher: %s", d)
-	}
+func TestContractPlaintext(t *testing.T) {
+	storetest.Run(t, func(t testing.TB) storetest.Store { return openWith(t, nil) })
+}
 
-	// Without the key, or with another one, the token does not load, and the
-	// error says why without quoting anything stored.
-	other, _ := store.NewAESGCM(bytes.Repeat([]byte{1}, 32))
-	for name, s2 := range map[string]*Store{"no cipher": open(t), "other key": open(t, WithCipher(other))} {
-		_, err := s2.Load(ctx, key)
-		if err == nil {
-			t.Fatalf("%s: Load succeeded", name)
-		}
-		if bytes.Contains([]byte(err.Error()), []byte(tok.AccessToken)) {
-			t.Fatalf("%s: error quotes the token", name)
-		}
-	}
+// raw reads and writes the token hashes as Redis keeps them.
+type raw struct{ s *Store }
 
-	// A sealed token copied to another key does not open there.
-	moved := storetest.Key(t)
-	if err := s.rdb.HSet(ctx, s.tokenKey(moved), "t", raw["t"], "h", raw["h"]).Err(); err != nil {
-		t.Fatal(err)
+func (r raw) Get(ctx context.Context, key string) ([]byte, string, error) {
+	m, err := r.s.rdb.HGetAll(ctx, r.s.tokenKey(key)).Result()
+	if err != nil {
+		return nil, "", err
 	}
-	if _, err := s.Load(ctx, moved); err == nil {
-		t.Fatal("a sealed token moved to another key opened")
+	if m["t"] == "" {
+		return nil, "", fmt.Errorf("nothing stored under %q", r.s.tokenKey(key))
+	}
+	return []byte(m["t"]), m["h"], nil
+}
+
+func (r raw) Put(ctx context.Context, key string, rec []byte, fp string) error {
+	return r.s.rdb.HSet(ctx, r.s.tokenKey(key), "t", rec, "h", fp).Err()
+}
+
+func TestSealing(t *testing.T) {
+	storetest.Sealing(t, func(t testing.TB, keys *store.Keyring) storetest.Store { return openWith(t, keys) }, raw{open(t)})
+}
+
+func TestNoLeaks(t *testing.T) {
+	s := open(t, WithCache(time.Minute))
+	storetest.NoLeaks(t, s, raw{s})
+}
+
+func TestNewNeedsKeysOrPlaintext(t *testing.T) {
+	rdb := redis.NewClient(&redis.Options{Addr: "127.0.0.1:1"})
+	defer rdb.Close()
+	_, err := New(rdb, WithCache(time.Second))
+	if err == nil || !strings.Contains(err.Error(), "redisstore: New: no keys") ||
+		!strings.Contains(err.Error(), "WithKeys(") || !strings.Contains(err.Error(), "WithPlaintextTokens()") {
+		t.Fatalf("New without keys: err = %v, want one naming WithKeys and WithPlaintextTokens", err)
+	}
+	if _, err := New(rdb, WithKeys(storetest.Keyring(t, 1)), WithPlaintextTokens()); err == nil {
+		t.Fatal("New with both keys and WithPlaintextTokens succeeded")
+	}
+	for _, opt := range []Option{WithKeys(storetest.Keyring(t, 1)), WithPlaintextTokens()} {
+		s, err := New(rdb, opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Close()
 	}
 }
 
@@ -114,7 +121,10 @@ func TestErrors(t *testing.T) {
 		t.Fatal("Acquire with ttl 0 succeeded")
 	}
 	// A dead server gives an error naming the key, not a hang or a panic.
-	dead := New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond}))
+	dead, err := New(redis.NewClient(&redis.Options{Addr: "127.0.0.1:1", MaxRetries: -1, DialTimeout: 200 * time.Millisecond}), WithKeys(storetest.Keyring(t, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer dead.Close()
 	short, cancel := context.WithTimeout(ctx, 2*time.Second)
 	defer cancel()

@@ -1,8 +1,9 @@
 // Package storetest checks that a shared token store keeps the contract of
 // runtime.TokenStore and runtime.Locker: compare-and-swap saves, a lease that one
 // holder at a time gets, that expires when its holder dies, and whose expired
-// holder cannot overwrite a newer token (fencing). store/redisstore and
-// store/pgstore run it against real servers.
+// holder cannot overwrite a newer token (fencing); Sealing checks the records it
+// keeps (sealed, versioned, rotating keys) and NoLeaks its errors and printouts.
+// store/redisstore and store/pgstore run them against real servers.
 package storetest
 
 import (

@@ -5,12 +5,24 @@
 //
 // ory/fosite public client: no client secret, PKCE S256 required by the server.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package fositepublic
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -21,9 +33,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Public"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20public"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -100,6 +109,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Issuer == "" {
 		return nil, errors.New("fositepublic: issuer is required")
 	}
+	if cfg.Params.Issuer != "" && !runtime.ValidURLValue(runtime.PartOrigin, cfg.Params.Issuer) {
+		return nil, fmt.Errorf("fositepublic: issuer is used as an origin in /oauth2/config/step1_authorize_url: %q is not an https origin (https://host[:port])", cfg.Params.Issuer)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
@@ -170,7 +182,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return c.params.Issuer + "/api/"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -181,17 +193,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return c.params.Issuer + "/oauth2/auth"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/auth"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return c.params.Issuer + "/oauth2/token"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return c.params.Issuer + "/oauth2/revoke"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -202,5 +214,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return c.params.Issuer + "/api/me"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/me"
 }

@@ -6,6 +6,13 @@
 // ory/fosite client credentials grant (RFC 6749 4.4) with HTTP Basic client
 // authentication.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package fositeservice
@@ -13,6 +20,7 @@ package fositeservice
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"strconv"
 
@@ -22,9 +30,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Service"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20service"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -99,6 +104,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Issuer == "" {
 		return nil, errors.New("fositeservice: issuer is required")
 	}
+	if cfg.Params.Issuer != "" && !runtime.ValidURLValue(runtime.PartOrigin, cfg.Params.Issuer) {
+		return nil, fmt.Errorf("fositeservice: issuer is used as an origin in /oauth2/config/step3_access_url: %q is not an https origin (https://host[:port])", cfg.Params.Issuer)
+	}
 	c := &Client{params: cfg.Params}
 	f := flow
 	f.TokenURL = runtime.String(c.tokenURL())
@@ -148,7 +156,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return c.params.Issuer + "/api/"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -159,12 +167,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return c.params.Issuer + "/oauth2/token"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return c.params.Issuer + "/oauth2/revoke"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -175,5 +183,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return c.params.Issuer + "/api/me"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/me"
 }

@@ -4,11 +4,14 @@
 -- One row per token key (one end-user connection).
 CREATE TABLE IF NOT EXISTS oauthgen_tokens (
 	key         text        PRIMARY KEY,
-	-- the runtime's token encoding, sealed when the store has a cipher
+	-- the token's record (store.Codec): format version (byte 0), key id (bytes
+	-- 1-4, big-endian), then the token sealed under that key, or kept in clear
+	-- under key id 0 by a store with WithPlaintextTokens
 	token       bytea       NOT NULL,
-	-- hex SHA-256 of the access token: the compare-and-swap works on sealed data
+	-- "<key id>:<hex HMAC-SHA256 of the access token>", keyed by the secret of
+	-- that key id (through HKDF): the compare-and-swap works on sealed data
 	fingerprint text        NOT NULL,
-	-- incremented by every save
+	-- save counter, incremented by every save (not the record's format version)
 	version     bigint      NOT NULL DEFAULT 1,
 	updated_at  timestamptz NOT NULL DEFAULT now()
 );
