@@ -386,6 +386,7 @@ func TestValidateOutputHidesNothing(t *testing.T) {
 		}
 	}
 }
+
 // TestValidateUnconfinedHost (issue 13): a token URL whose host is entirely an end
 // user's value, with no declared hosts, is refused at the value, saying what could
 // leak where and the two ways out; declaring allowed_hosts makes it valid.
