@@ -582,14 +582,18 @@ func TestExfiltrationShopifyShop(t *testing.T) {
 			if gen {
 				checked, cerr := m.CheckParams(params)
 				if cerr != nil {
-					continue // refused by New: nothing can be sent
+					client, err = nil, cerr
+				} else {
+					client, err = registry.Clients["connectors/shopify.json"](registry.Config{ClientID: "id", ClientSecret: exfilSecret, Model: m, Params: checked}, runtime.WithHTTPClient(hc))
 				}
-				client, err = registry.Clients["connectors/shopify.json"](registry.Config{ClientID: "id", ClientSecret: exfilSecret, Model: m, Params: checked}, runtime.WithHTTPClient(hc))
 			} else {
 				client, err = dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: exfilSecret, Params: params}, runtime.WithHTTPClient(hc))
 			}
-			if err != nil {
-				continue // refused by New
+			if err != nil { // refused by New, which must say which value
+				if !strings.Contains(err.Error(), "shop") || strings.Contains(err.Error(), exfilSecret) {
+					t.Errorf("shop %q (generated %v): New's error %q does not name the field", shop, gen, err)
+				}
+				continue
 			}
 			rc := client.(interface{ Runtime() *runtime.Client }).Runtime()
 			_, err = rc.Exchange(context.Background(), "code")
