@@ -59,11 +59,11 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 			"the client id is empty"},
 		{"auth0/required",
 			func() error {
-				_, err := dynamic.New(a0, dynamic.Config{ClientID: "id", Params: map[string]any{"audience": "https://api"}})
+				_, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: map[string]any{"audience": "https://api"}})
 				return err
 			},
 			func() error {
-				_, err := auth0.New(auth0.Config{ClientID: "id", Params: auth0.Params{Audience: "https://api"}})
+				_, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s", Params: auth0.Params{Audience: "https://api"}})
 				return err
 			}, "domain is required"},
 	} {

@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.service-now.com"},
+	APIHosts:   []string{"*.service-now.com"},
 }
 
 // patternInstance is the pattern of the "instance" field, anchored.
@@ -118,6 +120,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {
 		return nil, errors.New("servicenow: instance does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
+	if cfg.Params.Instance != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Instance) {
+		return nil, fmt.Errorf("servicenow: instance is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Instance)
 	}
 	c := &Client{params: cfg.Params}
 	f := flow
@@ -180,7 +185,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -191,12 +196,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_auth.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_auth.do"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_token.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_token.do"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -207,5 +212,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
 }
