@@ -290,7 +290,11 @@ func (g *gen) methods() {
 	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.Methods.Revoke {
-		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",
+		doc := "Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009)."
+		if rv := m.Revocation; rv != nil {
+			doc = "Revoke revokes tok with the provider's own request: " + rv.Describe() + "."
+		}
+		g.method(doc, "Revoke",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
 			jen.Return(rc("Revoke", jen.Id("ctx"), jen.Id("tok"))))
 	}

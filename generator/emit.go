@@ -513,6 +513,7 @@ var enumNames = map[any]string{
 	runtime.AuthorizationCode: "AuthorizationCode", runtime.ClientCredentials: "ClientCredentials",
 	runtime.Form: "Form", runtime.JSON: "JSON",
 	runtime.AuthBody: "AuthBody", runtime.AuthHeader: "AuthHeader", runtime.AuthBoth: "AuthBoth",
+	runtime.AuthNone: "AuthNone", runtime.AuthBearer: "AuthBearer", runtime.AuthSecretBearer: "AuthSecretBearer",
 	runtime.NoPKCE: "NoPKCE", runtime.PKCES256: "PKCES256", runtime.PKCEPlain: "PKCEPlain",
 }
 

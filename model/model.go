@@ -54,7 +54,10 @@ type Connector struct {
 
 	TokenURL   *Template
 	RefreshURL *Template // nil: TokenURL
-	RevokeURL  *Template // nil: no revocation
+	RevokeURL  *Template // nil: no revocation; revoke_url, or revoke.url
+	// Revocation is the connector's own revocation request (oauth2.config.revoke);
+	// nil: RFC 7009 at RevokeURL.
+	Revocation *Revocation
 	// DeviceAuthURL is the RFC 8628 device authorization endpoint; nil: no device grant.
 	DeviceAuthURL *Template
 	DeviceArgs    []Arg // the scope of the device authorization request
@@ -95,6 +98,11 @@ type Connector struct {
 	Metadata     []runtime.Field // token_metadata, sorted by name
 
 	DefaultExpiresIn time.Duration
+	// RefreshExpiresIn is the path of the refresh token's lifetime in the token
+	// response (nil: not read); RefreshLifetime the lifetime of a new refresh token
+	// when the response gives none (0: unknown).
+	RefreshExpiresIn runtime.Path
+	RefreshLifetime  time.Duration
 	Permanent        bool
 	RefreshBefore    time.Duration
 
@@ -173,6 +181,24 @@ func (p *Param) Var() jinja.Var {
 type Arg struct {
 	Key   string
 	Value *Template
+}
+
+// Revocation is a revocation request that is not RFC 7009's, with its defaults
+// applied; its URL is Connector.RevokeURL.
+type Revocation struct {
+	Method string // POST, DELETE or GET
+	// Token is the token revoked, which Args read as token: "access_token",
+	// "refresh_token", or "" (the refresh token when there is one, else the access
+	// token).
+	Token string
+	// Body is how Args are sent: runtime.Form, runtime.JSON, or 0 (the query string).
+	Body runtime.BodyType
+	// Auth is the authentication: runtime.AuthBody, AuthHeader and AuthBoth as for
+	// token requests, AuthBearer (the access token), AuthSecretBearer (the client
+	// secret) or AuthNone.
+	Auth    runtime.ClientAuth
+	Args    []Arg // params, sorted by key
+	Headers []Arg // headers, sorted by key
 }
 
 // Userinfo is the GET made with the new token after an exchange.

@@ -488,8 +488,8 @@ func TestMethods(t *testing.T) {
 		// unsupported lists the calls the client cannot make.
 		unsupported []string
 	}{
-		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
-			[]string{CallExchange, CallRefresh, CallToken, CallRevoke}},
+		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Revoke: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+			[]string{CallExchange, CallRefresh, CallToken}},
 		{"paypal", Methods{Token: true, Verify: true, BaseURL: true},
 			[]string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallRevoke}},
 		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},

@@ -47,6 +47,8 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		TokenType:        c.TokenType,
 		Metadata:         c.Metadata,
 		DefaultExpiresIn: c.DefaultExpiresIn,
+		RefreshExpiresIn: c.RefreshExpiresIn,
+		RefreshLifetime:  c.RefreshLifetime,
 		Permanent:        c.Permanent,
 		RefreshBefore:    c.RefreshBefore,
 		API: runtime.APIAuth{
@@ -56,6 +58,9 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	}
 	if c.Body != runtime.Form {
 		f.Body = c.Body
+	}
+	if rv := c.Revocation; rv != nil {
+		f.Revocation = &runtime.Revocation{Method: zeroIf(rv.Method, "POST"), Token: rv.Token, Body: rv.Body, Auth: rv.Auth}
 	}
 	// Only the key in use is set: the other would be dead data in generated code.
 	if c.API.InQuery {
@@ -81,6 +86,10 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	text("RevokeURL", c.RevokeURL, "revokeURL", "the revocation URL")
 	text("DeviceAuthURL", c.DeviceAuthURL, "deviceAuthURL", "the device authorization URL")
 	args("DeviceArgs", c.DeviceArgs, "device", "the device authorization request parameter")
+	if rv := c.Revocation; rv != nil {
+		args("Revocation.Args", rv.Args, "revoke", "the revocation parameter")
+		args("Revocation.Headers", rv.Headers, "revokeHeader", "the revocation request header")
+	}
 	args("Headers", c.Headers, "tokenHeader", "the token request header")
 	args("ExchangeArgs", c.ExchangeArgs, "exchange", "the token request parameter")
 	args("RefreshArgs", c.RefreshArgs, "refresh", "the refresh request parameter")

@@ -162,7 +162,7 @@ func TestValueHosts(t *testing.T) {
 	}{
 		{"shopify", nil},
 		{"ebay", nil},
-		{"zoho", []string{"token callback.accounts_server", "base_url credentials.api_domain", "test_request credentials.api_domain"}},
+		{"zoho", []string{"token callback.accounts_server", "revoke callback.accounts_server", "base_url credentials.api_domain", "test_request credentials.api_domain"}},
 		{"auth0", []string{"token domain", "revoke domain", "base_url domain", "test_request domain"}},
 	} {
 		var got []string

@@ -151,8 +151,7 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 		c.opts.leaseTTL = defaultLeaseTTL
 	}
 	if flow.ClientAuth == AuthHeader || flow.ClientAuth == AuthBoth {
-		// RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
-		c.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(creds.ClientSecret)))
+		c.basic = basicAuth(creds)
 	}
 	c.accessPath = flow.AccessToken
 	if len(c.accessPath) == 0 {
@@ -184,6 +183,12 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	}
 	c.body.Store(uint32(b))
 	return c
+}
+
+// basicAuth is the HTTP Basic Authorization value of creds: RFC 6749 2.3.1, the id
+// and secret form-encoded before Basic encoding.
+func basicAuth(creds Credentials) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(creds.ClientSecret)))
 }
 
 // String describes the client without its secret. (Generated clients print theirs

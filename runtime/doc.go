@@ -24,7 +24,12 @@
 //   - Token(ctx): the client_credentials grant.
 //   - TokenSource(ctx, token) and HTTPClient(ctx, token): tokens renewed before
 //     expiry, carried on API calls.
-//   - Revoke(ctx, token): RFC 7009. Verify(ctx, token, method, url): a test request.
+//   - Revoke(ctx, token): RFC 7009, or the provider's own request (Flow.Revocation).
+//     Verify(ctx, token, method, url): a test request.
+//
+// RefreshTokenExpiry(token) says when a token's refresh token expires, for flows that
+// model refresh-token lifetimes, so that a platform can refresh an idle connection
+// before its refresh token dies.
 //
 // The options of New, passed through the generated New: WithHTTPClient (every
 // network call uses the *http.Client in the context under oauth2.HTTPClient, else

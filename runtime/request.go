@@ -29,6 +29,12 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 	if c.flow.ClientAuth == AuthHeader {
 		return
 	}
+	c.addClientParams(tc)
+}
+
+// addClientParams adds the client id and secret as parameters, unless the URL's
+// query already carries them.
+func (c *Client) addClientParams(tc *tokenCall) {
 	idKey := c.flow.ClientIDKey
 	if idKey == "" {
 		idKey = "client_id"

@@ -277,5 +277,6 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 			extra[k] = v
 		}
 	}
+	c.recordRefreshExpiry(root, &t, extra, tc)
 	return t.WithExtra(extra)
 }

@@ -213,7 +213,7 @@ func (d *document) checkConfig() {
 			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
 		}
 	case FlowClientCredentials:
-		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url"} {
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url", "refresh_token_expires_in_path", "refresh_token_lifetime"} {
 			if n := cfg.get(k); n != nil {
 				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
 			}
@@ -230,6 +230,23 @@ func (d *document) checkConfig() {
 		ca := cfg.get("client_auth")
 		if s, ok := ca.text(); ok && s != string(ClientAuthHeader) {
 			d.errValue(ca, base+"/client_auth", "%q contradicts client_id_and_secret_in_headers: true (line %d), which means \"header\"; keep one of them", s, d.line(cfg.get("client_id_and_secret_in_headers").start))
+		}
+	}
+
+	if rv := cfg.get("revoke"); rv != nil && rv.kind == kindObject {
+		if ru := cfg.get("revoke_url"); ru != nil {
+			d.errValue(rv, base+"/revoke", "revoke_url (line %d) is also set: it is the RFC 7009 shorthand of revoke; keep one of them", d.line(ru.start))
+		}
+		method := "POST"
+		if s, ok := rv.get("method").text(); ok {
+			method = s
+		}
+		enc := string(RevokeForm)
+		if s, ok := rv.get("encoding").text(); ok {
+			enc = s
+		}
+		if method == "GET" && enc != string(RevokeQuery) && rv.get("params") != nil {
+			d.errValue(rv.get("method"), base+"/revoke/method", "a GET request has no body for its params: set \"encoding\": \"query\"")
 		}
 	}
 
@@ -252,6 +269,7 @@ var urlKeys = [][]string{
 	{"oauth2", "config", "token_refresh_url"},
 	{"oauth2", "config", "revoke_url"},
 	{"oauth2", "config", "device_authorization_url"},
+	{"oauth2", "config", "revoke", "url"},
 	{"oauth2", "config", "userinfo", "url"},
 	{"test_request", "url"},
 }

@@ -27,9 +27,10 @@
 // audience=api.atlassian.com, prompt=consent besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: the token request body is JSON; a userinfo request
-// after the exchange adds cloud_id, site_url to the token metadata, read from
-// the element of its list whose url is {{ site_url }}.
+// Deviations from RFC 6749: the token request body is JSON; new refresh tokens
+// live 7776000 seconds; a userinfo request after the exchange adds cloud_id,
+// site_url to the token metadata, read from the element of its list whose url
+// is {{ site_url }}.
 package atlassian
 
 import (
@@ -38,6 +39,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -102,10 +104,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 7776000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

@@ -15,13 +15,16 @@
 //
 //   - authorize: https://app.attio.com/authorize
 //   - token: https://app.attio.com/oauth/token
+//   - revocation: https://app.attio.com/oauth/revoke
 //   - API base URL (BaseURL): https://api.attio.com/v2/
 //   - test request (Verify): GET https://api.attio.com/v2/self
 //
 // The authorize URL carries response_type=code besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: tokens are permanent and never refreshed.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, no parameters, the access token as bearer token; tokens are permanent
+// and never refreshed.
 package attio
 
 import (
@@ -73,7 +76,12 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://app.attio.com/oauth/token"),
+	TokenURL:  runtime.String("https://app.attio.com/oauth/token"),
+	RevokeURL: runtime.String("https://app.attio.com/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -150,6 +158,12 @@ func (c Client) GoString() string {
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

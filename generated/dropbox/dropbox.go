@@ -16,6 +16,7 @@
 //
 //   - authorize: https://www.dropbox.com/oauth2/authorize
 //   - token: https://api.dropboxapi.com/oauth2/token
+//   - revocation: https://api.dropboxapi.com/2/auth/token/revoke
 //   - API base URL (BaseURL): https://api.dropboxapi.com/2/
 //   - test request (Verify): POST https://api.dropboxapi.com/2/users/get_current_account
 //
@@ -23,8 +24,10 @@
 // files.metadata.read, token_access_type=offline besides client_id,
 // redirect_uri, state and the PKCE challenge.
 //
-// Deviations from RFC 6749: PKCE with the S256 method is used; the token
-// response fields account_id, uid are kept as token metadata.
+// Deviations from RFC 6749: PKCE with the S256 method is used; tokens are
+// revoked with the provider's own request: POST, no parameters, the access
+// token as bearer token; the token response fields account_id, uid are kept as
+// token metadata.
 package dropbox
 
 import (
@@ -84,7 +87,12 @@ var flow = runtime.Flow{
 		{Key: "scope", Value: runtime.String("account_info.read files.metadata.read")},
 		{Key: "token_access_type", Value: runtime.String("offline")},
 	},
-	TokenURL: runtime.String("https://api.dropboxapi.com/oauth2/token"),
+	TokenURL:  runtime.String("https://api.dropboxapi.com/oauth2/token"),
+	RevokeURL: runtime.String("https://api.dropboxapi.com/2/auth/token/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -179,6 +187,12 @@ func (c Client) GoString() string {
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

@@ -22,14 +22,16 @@
 //
 //   - authorize: https://github.com/login/oauth/authorize
 //   - token: https://github.com/login/oauth/access_token
+//   - revocation: https://api.github.com/applications/{{ client_id }}/grant
 //   - API base URL (BaseURL): https://api.github.com/
 //   - test request (Verify): GET https://api.github.com/user
 //
 // The authorize URL carries response_type=code, scope=read:user user:email
 // besides client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: API calls carry the headers Accept,
-// X-GitHub-Api-Version.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// DELETE, the access token in a JSON body (access_token), HTTP Basic client
+// authentication; API calls carry the headers Accept, X-GitHub-Api-Version.
 package github
 
 import (
@@ -82,7 +84,16 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("read:user user:email")},
 	},
-	TokenURL:      runtime.String("https://github.com/login/oauth/access_token"),
+	TokenURL: runtime.String("https://github.com/login/oauth/access_token"),
+	Revocation: &runtime.Revocation{
+		Method: "DELETE",
+		Token:  "access_token",
+		Body:   runtime.JSON,
+		Auth:   runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	DeviceAuthURL: runtime.String("https://github.com/login/device/code"),
 	DeviceArgs: []runtime.Arg{
 		{Key: "scope", Value: runtime.String("read:user user:email")},
@@ -110,7 +121,8 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for GitHub. It is safe for concurrent use.
 type Client struct {
-	rc *runtime.Client
+	rc       *runtime.Client
+	clientID string
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -118,9 +130,11 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("github: the client id is empty")
 	}
-	return &Client{
-		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
-	}, nil
+	c := &Client{clientID: cfg.ClientID}
+	f := flow
+	f.RevokeURL = runtime.String(c.revokeURL())
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	return c, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.
@@ -185,6 +199,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: DELETE, the access token
+// in a JSON body (access_token), HTTP Basic client authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.github.com/"
@@ -194,6 +214,17 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", "https://api.github.com/user")
+}
+
+// revokeURL renders the revocation URL (/oauth2/config/revoke/url).
+func (c *Client) revokeURL() string {
+	return "https://api.github.com/applications/" + runtime.EscapeURL(nil, runtime.PartSegment, "client_id", c.clientID) + "/grant"
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

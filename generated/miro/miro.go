@@ -17,14 +17,17 @@
 //
 //   - authorize: https://miro.com/oauth/authorize
 //   - token: https://api.miro.com/v1/oauth/token
+//   - revocation: https://api.miro.com/v1/oauth/revoke
 //   - API base URL (BaseURL): https://api.miro.com/v2/
 //   - test request (Verify): GET https://api.miro.com/v2/boards?limit=1
 //
 // The authorize URL carries response_type=code besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: the token response fields team_id, user_id are kept
-// as token metadata.
+// Deviations from RFC 6749: new refresh tokens live 5184000 seconds; tokens are
+// revoked with the provider's own request: POST, the access token in the query
+// string (access_token), the access token as bearer token; the token response
+// fields team_id, user_id are kept as token metadata.
 package miro
 
 import (
@@ -33,6 +36,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -82,7 +86,15 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://api.miro.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://api.miro.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://api.miro.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Auth:  runtime.AuthBearer,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -97,6 +109,7 @@ var flow = runtime.Flow{
 		{Name: "team_id", Path: runtime.Path{"team_id"}},
 		{Name: "user_id", Path: runtime.Path{"user_id"}},
 	},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -175,6 +188,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// the query string (access_token), the access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.miro.com/v2/"
@@ -193,6 +212,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		TeamID: v.Credentials["team_id"],
 		UserID: v.Credentials["user_id"],
 	}
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -26,7 +26,7 @@
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the callback parameters
-// company are kept with the token.
+// company are kept with the token; new refresh tokens live 604800 seconds.
 package netsuite
 
 import (
@@ -36,6 +36,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -100,10 +101,11 @@ var flow = runtime.Flow{
 	CallbackParams: []runtime.Field{
 		{Name: "company", Path: runtime.Path{"company"}},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 604800 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

@@ -17,6 +17,7 @@
 //
 //   - authorize: https://api.notion.com/v1/oauth/authorize
 //   - token: https://api.notion.com/v1/oauth/token
+//   - revocation: https://api.notion.com/v1/oauth/revoke
 //   - API base URL (BaseURL): https://api.notion.com/v1/
 //   - test request (Verify): GET https://api.notion.com/v1/users/me
 //
@@ -24,9 +25,11 @@
 // redirect_uri and state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the token request body is JSON; the token response fields
-// bot_id, workspace_id, workspace_name are kept as token metadata; API calls
-// carry the headers Notion-Version.
+// authentication; the token request body is JSON; tokens are revoked with the
+// provider's own request: POST, the refresh token (else the access token) in a
+// JSON body (token), HTTP Basic client authentication; the token response
+// fields bot_id, workspace_id, workspace_name are kept as token metadata; API
+// calls carry the headers Notion-Version.
 package notion
 
 import (
@@ -86,7 +89,18 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "owner", Value: runtime.String("user")},
 	},
-	TokenURL:   runtime.String("https://api.notion.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://api.notion.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://api.notion.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.JSON,
+		Auth: runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+		Headers: []runtime.Arg{
+			{Key: "Notion-Version", Value: runtime.String("2022-06-28")},
+		},
+	},
 	Body:       runtime.JSON,
 	ClientAuth: runtime.AuthHeader,
 	ExchangeArgs: []runtime.Arg{
@@ -185,6 +199,13 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// (else the access token) in a JSON body (token), HTTP Basic client
+// authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.notion.com/v1/"
@@ -204,6 +225,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		WorkspaceID:   v.Credentials["workspace_id"],
 		WorkspaceName: v.Credentials["workspace_name"],
 	}
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -17,6 +17,7 @@
 //
 //   - authorize: https://appcenter.intuit.com/connect/oauth2
 //   - token: https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
+//   - revocation: https://developer.api.intuit.com/v2/oauth2/tokens/revoke
 //   - API base URL (BaseURL): https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/
 //   - test request (Verify): GET https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/preferences
 //
@@ -25,7 +26,10 @@
 // state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the callback parameters realmId are kept with the token.
+// authentication; the callback parameters realmId are kept with the token; the
+// refresh token's lifetime is read from x_refresh_token_expires_in; tokens are
+// revoked with the provider's own request: POST, the refresh token (else the
+// access token) in a JSON body (token), HTTP Basic client authentication.
 package quickbooks
 
 import (
@@ -96,7 +100,15 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("com.intuit.quickbooks.accounting")},
 	},
-	TokenURL:   runtime.String("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+	TokenURL:  runtime.String("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+	RevokeURL: runtime.String("https://developer.api.intuit.com/v2/oauth2/tokens/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.JSON,
+		Auth: runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	ClientAuth: runtime.AuthHeader,
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
@@ -107,10 +119,11 @@ var flow = runtime.Flow{
 	CallbackParams: []runtime.Field{
 		{Name: "realmId", Path: runtime.Path{"realmId"}},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:      runtime.Path{"access_token"},
+	RefreshToken:     runtime.Path{"refresh_token"},
+	ExpiresIn:        runtime.Path{"expires_in"},
+	TokenType:        runtime.Path{"token_type"},
+	RefreshExpiresIn: runtime.Path{"x_refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -208,6 +221,13 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// (else the access token) in a JSON body (token), HTTP Basic client
+// authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
@@ -229,6 +249,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 	return TokenMetadata{
 		RealmID: v.Callback["realmId"],
 	}
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

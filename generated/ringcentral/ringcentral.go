@@ -24,7 +24,8 @@
 // state and the PKCE challenge.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; PKCE with the S256 method is used; the token response fields
+// authentication; PKCE with the S256 method is used; the refresh token's
+// lifetime is read from refresh_token_expires_in; the token response fields
 // endpoint_id, owner_id are kept as token metadata.
 package ringcentral
 
@@ -101,6 +102,7 @@ var flow = runtime.Flow{
 		{Name: "endpoint_id", Path: runtime.Path{"endpoint_id"}},
 		{Name: "owner_id", Path: runtime.Path{"owner_id"}},
 	},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

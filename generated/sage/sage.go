@@ -21,8 +21,9 @@
 // The authorize URL carries response_type=code, scope=full_access,
 // filter=apiv3.1 besides client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: the token response fields requested_by_id are kept
-// as token metadata.
+// Deviations from RFC 6749: the refresh token's lifetime is read from
+// refresh_token_expires_in; new refresh tokens live 2678400 seconds; the token
+// response fields requested_by_id are kept as token metadata.
 package sage
 
 import (
@@ -31,6 +32,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -95,6 +97,8 @@ var flow = runtime.Flow{
 	Metadata: []runtime.Field{
 		{Name: "requested_by_id", Path: runtime.Path{"requested_by_id"}},
 	},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
+	RefreshLifetime:  2678400 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

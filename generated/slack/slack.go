@@ -20,6 +20,7 @@
 //
 //   - authorize: https://slack.com/oauth/v2/authorize
 //   - token: https://slack.com/api/oauth.v2.access
+//   - revocation: https://slack.com/api/auth.revoke
 //   - API base URL (BaseURL): https://slack.com/api/
 //   - test request (Verify): GET https://slack.com/api/auth.test
 //
@@ -27,8 +28,10 @@
 // scope=channels:read,chat:write,users:read besides client_id, redirect_uri and
 // state.
 //
-// Deviations from RFC 6749: the token response fields app_id, authed_user_id,
-// bot_user_id, team_id, team_name are kept as token metadata.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, no parameters, the access token as bearer token; the token response
+// fields app_id, authed_user_id, bot_user_id, team_id, team_name are kept as
+// token metadata.
 package slack
 
 import (
@@ -90,7 +93,12 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("channels:read,chat:write,users:read")},
 	},
-	TokenURL: runtime.String("https://slack.com/api/oauth.v2.access"),
+	TokenURL:  runtime.String("https://slack.com/api/oauth.v2.access"),
+	RevokeURL: runtime.String("https://slack.com/api/auth.revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -184,6 +192,12 @@ func (c Client) GoString() string {
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

@@ -17,6 +17,7 @@
 //
 //   - authorize: https://slack.com/oauth/v2/authorize
 //   - token: https://slack.com/api/oauth.v2.access
+//   - revocation: https://slack.com/api/auth.revoke
 //   - API base URL (BaseURL): https://slack.com/api/
 //   - test request (Verify): GET https://slack.com/api/auth.test
 //
@@ -26,8 +27,9 @@
 // Deviations from RFC 6749: the access token is read from
 // authed_user.access_token; the refresh token is read from
 // authed_user.refresh_token; the lifetime is read from authed_user.expires_in;
-// the token response fields team_id, team_name, user_id are kept as token
-// metadata.
+// tokens are revoked with the provider's own request: POST, no parameters, the
+// access token as bearer token; the token response fields team_id, team_name,
+// user_id are kept as token metadata.
 package slackuser
 
 import (
@@ -88,6 +90,11 @@ var flow = runtime.Flow{
 	Connector:    Name,
 	AuthorizeURL: runtime.String("https://slack.com/oauth/v2/authorize"),
 	TokenURL:     runtime.String("https://slack.com/api/oauth.v2.access"),
+	RevokeURL:    runtime.String("https://slack.com/api/auth.revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -190,6 +197,12 @@ func (c Client) GoString() string {
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

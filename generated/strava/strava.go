@@ -16,6 +16,7 @@
 //
 //   - authorize: https://www.strava.com/oauth/authorize
 //   - token: https://www.strava.com/oauth/token
+//   - revocation: https://www.strava.com/oauth/deauthorize
 //   - API base URL (BaseURL): https://www.strava.com/api/v3/
 //   - test request (Verify): GET https://www.strava.com/api/v3/athlete
 //
@@ -23,7 +24,9 @@
 // approval_prompt=auto besides client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: the callback parameters scope are kept with the
-// token; the token response fields athlete_id are kept as token metadata.
+// token; tokens are revoked with the provider's own request: POST, the access
+// token in a form body (access_token), no authentication; the token response
+// fields athlete_id are kept as token metadata.
 package strava
 
 import (
@@ -83,7 +86,16 @@ var flow = runtime.Flow{
 		{Key: "scope", Value: runtime.String("read,activity:read")},
 		{Key: "approval_prompt", Value: runtime.String("auto")},
 	},
-	TokenURL: runtime.String("https://www.strava.com/oauth/token"),
+	TokenURL:  runtime.String("https://www.strava.com/oauth/token"),
+	RevokeURL: runtime.String("https://www.strava.com/oauth/deauthorize"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Body:  runtime.Form,
+		Auth:  runtime.AuthNone,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -185,6 +197,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// a form body (access_token), no authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://www.strava.com/api/v3/"
@@ -203,6 +221,12 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		AthleteID: v.Credentials["athlete_id"],
 		Scope:     v.Callback["scope"],
 	}
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -18,13 +18,16 @@
 //
 //   - authorize: https://connect.stripe.com/oauth/authorize
 //   - token: https://connect.stripe.com/oauth/token
+//   - revocation: https://connect.stripe.com/oauth/deauthorize
 //   - API base URL (BaseURL): https://api.stripe.com/v1/
 //   - test request (Verify): GET https://api.stripe.com/v1/account
 //
 // The authorize URL carries response_type=code, scope={{ scope }} besides
 // client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: the token response fields livemode,
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, the parameters client_id, stripe_user_id in a form body, the client
+// secret as bearer token; the token response fields livemode,
 // stripe_publishable_key, stripe_user_id are kept as token metadata.
 package stripeconnect
 
@@ -95,6 +98,7 @@ var flow = runtime.Flow{
 	Connector:    Name,
 	AuthorizeURL: runtime.String("https://connect.stripe.com/oauth/authorize"),
 	TokenURL:     runtime.String("https://connect.stripe.com/oauth/token"),
+	RevokeURL:    runtime.String("https://connect.stripe.com/oauth/deauthorize"),
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -119,8 +123,9 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for Stripe Connect. It is safe for concurrent use.
 type Client struct {
-	rc     *runtime.Client
-	params Params
+	rc       *runtime.Client
+	params   Params
+	clientID string
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -138,11 +143,19 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("stripeconnect: scope %q is not one of read_write, read_only", cfg.Params.Scope)
 	}
-	c := &Client{params: cfg.Params}
+	c := &Client{params: cfg.Params, clientID: cfg.ClientID}
 	f := flow
 	f.AuthorizeArgs = []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String(c.authorizeScope())},
+	}
+	f.Revocation = &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthSecretBearer,
+		Args: []runtime.Arg{
+			{Key: "client_id", Value: runtime.String(c.revokeClientID())},
+			{Key: "stripe_user_id", Value: runtime.Func(revokeStripeUserID)},
+		},
 	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
@@ -204,6 +217,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the parameters
+// client_id, stripe_user_id in a form body, the client secret as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
 	return "https://api.stripe.com/v1/"
@@ -229,6 +248,18 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 // (/oauth2/config/extra_authorization_url/scope).
 func (c *Client) authorizeScope() string {
 	return string(c.params.Scope)
+}
+
+// revokeClientID renders the revocation parameter "client_id"
+// (/oauth2/config/revoke/params/client_id).
+func (c *Client) revokeClientID() string {
+	return c.clientID
+}
+
+// revokeStripeUserID renders the revocation parameter "stripe_user_id"
+// (/oauth2/config/revoke/params/stripe_user_id).
+func revokeStripeUserID(v *runtime.Vars) string {
+	return v.Credentials["stripe_user_id"]
 }
 
 // apiValue renders the Authorization header of API calls

@@ -22,7 +22,8 @@
 // spark:rooms_read besides client_id, redirect_uri, state and the PKCE
 // challenge.
 //
-// Deviations from RFC 6749: PKCE with the S256 method is used.
+// Deviations from RFC 6749: PKCE with the S256 method is used; the refresh
+// token's lifetime is read from refresh_token_expires_in.
 package webex
 
 import (
@@ -82,11 +83,12 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	PKCE:         runtime.PKCES256,
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	PKCE:             runtime.PKCES256,
+	AccessToken:      runtime.Path{"access_token"},
+	RefreshToken:     runtime.Path{"refresh_token"},
+	ExpiresIn:        runtime.Path{"expires_in"},
+	TokenType:        runtime.Path{"token_type"},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

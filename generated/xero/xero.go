@@ -27,9 +27,10 @@
 // client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; a userinfo request after the exchange adds tenant_id,
-// tenant_name to the token metadata, read from the element of its list whose
-// tenantName is {{ organisation }}; API calls carry the headers xero-tenant-id.
+// authentication; new refresh tokens live 5184000 seconds; a userinfo request
+// after the exchange adds tenant_id, tenant_name to the token metadata, read
+// from the element of its list whose tenantName is {{ organisation }}; API
+// calls carry the headers xero-tenant-id.
 package xero
 
 import (
@@ -38,6 +39,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -103,10 +105,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),

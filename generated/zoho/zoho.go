@@ -19,6 +19,7 @@
 //
 //   - authorize: https://accounts.zoho.com/oauth/v2/auth
 //   - token: {{ callback.accounts_server }}/oauth/v2/token
+//   - revocation: {{ callback.accounts_server }}/oauth/v2/token/revoke
 //   - API base URL (BaseURL): {{ credentials.api_domain }}/crm/v6/
 //   - test request (Verify): GET {{ credentials.api_domain }}/crm/v6/users?type=CurrentUser
 //
@@ -28,9 +29,10 @@
 // state.
 //
 // Deviations from RFC 6749: the callback parameters accounts-server, location
-// are kept with the token; the token response fields api_domain are kept as
-// token metadata; the API header value is "Zoho-oauthtoken {{token_format}}"
-// with token_format "{{token}}".
+// are kept with the token; tokens are revoked with the provider's own request:
+// POST, the refresh token in the query string (token), no authentication; the
+// token response fields api_domain are kept as token metadata; the API header
+// value is "Zoho-oauthtoken {{token_format}}" with token_format "{{token}}".
 package zoho
 
 import (
@@ -92,7 +94,15 @@ var flow = runtime.Flow{
 		{Key: "access_type", Value: runtime.String("offline")},
 		{Key: "prompt", Value: runtime.String("consent")},
 	},
-	TokenURL: runtime.Func(tokenURL),
+	TokenURL:  runtime.Func(tokenURL),
+	RevokeURL: runtime.Func(revokeURL),
+	Revocation: &runtime.Revocation{
+		Token: "refresh_token",
+		Auth:  runtime.AuthNone,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -185,6 +195,12 @@ func (c *Client) Runtime() *runtime.Client {
 	return c.rc
 }
 
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// in the query string (token), no authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
+}
+
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
@@ -210,6 +226,17 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func tokenURL(v *runtime.Vars) string {
 	return runtime.EscapeURL(v, runtime.PartOrigin, "callback.accounts_server", v.Callback["accounts_server"]) + "/oauth/v2/token"
+}
+
+// revokeURL renders the revocation URL (/oauth2/config/revoke/url).
+func revokeURL(v *runtime.Vars) string {
+	return runtime.EscapeURL(v, runtime.PartOrigin, "callback.accounts_server", v.Callback["accounts_server"]) + "/oauth/v2/token/revoke"
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls
