@@ -18,8 +18,10 @@ package dynamic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 
@@ -39,20 +41,26 @@ func Load(path string) (*model.Connector, error) { return model.Load(path) }
 func Parse(name string, data []byte) (*model.Connector, error) { return model.Parse(name, data) }
 
 // Config holds the application's credentials and the end user's values, as the Config
-// of a generated package does.
+// of a generated package does. It prints (fmt, any verb), marshals to JSON and logs
+// (log/slog) without the client secret and without the values of Params.
 type Config struct {
 	ClientID     string
-	ClientSecret string
+	ClientSecret runtime.Secret
 	RedirectURL  string
 	// Params are the end user's auth_form values by field name. Values may be typed
-	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
-	// connector does not define is an error. A non-empty "client_id" or "client_secret"
-	// (the deprecated auth_form names for the end user's own application credentials)
-	// overrides ClientID or ClientSecret, for platforms that keep credentials per user.
+	// (string, runtime.Secret for a password, int, float64, bool) or strings to
+	// convert ("42", "true"). A name the
+	// connector does not define is an error. Where the connector's auth_form declares
+	// "client_id" or "client_secret" (the deprecated names for the end user's own
+	// application credentials, model.Connector.UserClientID and UserClientSecret), a
+	// non-empty value of it overrides ClientID or ClientSecret, for platforms that keep
+	// credentials per user; elsewhere the name is unknown, an error, so an end user's
+	// form values can never swap the platform's application.
 	Params map[string]any
 }
 
-// String describes cfg without the client secret.
+// String describes cfg without the client secret and the end user's values (which
+// may be passwords: the connector, which says which are, is not part of cfg).
 func (cfg Config) String() string {
 	secret := "unset"
 	if cfg.ClientSecret != "" {
@@ -61,8 +69,28 @@ func (cfg Config) String() string {
 	return fmt.Sprintf("dynamic.Config{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Params: %d values}", cfg.ClientID, secret, cfg.RedirectURL, len(cfg.Params))
 }
 
-// GoString is like String: %#v never prints the client secret.
-func (cfg Config) GoString() string { return cfg.String() }
+// Format prints cfg as String does, under every verb (%#v, %d or %x would otherwise
+// print the fields).
+func (cfg Config) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), cfg.String())
+}
+
+// MarshalJSON encodes cfg without the client secret and with the number of Params
+// only, as String describes it: a dynamic.Config does not go to JSON whole.
+func (cfg Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ClientID     string
+		ClientSecret runtime.Secret
+		RedirectURL  string
+		Params       int
+	}{cfg.ClientID, cfg.ClientSecret, cfg.RedirectURL, len(cfg.Params)})
+}
+
+// LogValue logs cfg as MarshalJSON encodes it.
+func (cfg Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ClientID", cfg.ClientID), slog.Any("ClientSecret", cfg.ClientSecret),
+		slog.String("RedirectURL", cfg.RedirectURL), slog.Int("Params", len(cfg.Params)))
+}
 
 // Client is an OAuth2 client for one connector, built at run time. It is safe for
 // concurrent use.
@@ -73,8 +101,9 @@ type Client struct {
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
-// (and the client secret when the connector requires it), given in cfg or overridden by
-// the params client_id and client_secret (see Config.Params), defaults are applied to the
+// (and the client secret when the connector requires it), given in cfg or, where the
+// connector declares them, overridden by the params client_id and client_secret (see
+// Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
 // ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
@@ -82,15 +111,24 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
 	}
+	secret := string(cfg.ClientSecret)
 	for _, o := range []struct {
-		name string
-		dst  *string
-	}{{"client_id", &cfg.ClientID}, {"client_secret", &cfg.ClientSecret}} {
+		name     string
+		declared bool
+		dst      *string
+	}{{"client_id", m.UserClientID, &cfg.ClientID}, {"client_secret", m.UserClientSecret, &secret}} {
+		if !o.declared {
+			continue // not the end user's to give: CheckParams refuses the name
+		}
 		switch v := cfg.Params[o.name].(type) {
 		case nil:
 		case string:
 			if v != "" {
 				*o.dst = v
+			}
+		case runtime.Secret:
+			if v != "" {
+				*o.dst = string(v)
 			}
 		default:
 			return nil, fmt.Errorf("%s: %s: want a string, got %T", m.Package, o.name, v)
@@ -99,7 +137,7 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	if cfg.ClientID == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientIDMessage)
 	}
-	if m.ClientSecretRequired && cfg.ClientSecret == "" {
+	if m.ClientSecretRequired && secret == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
 	}
 	params, err := m.CheckParams(cfg.Params)
@@ -107,7 +145,7 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 		return nil, err
 	}
 	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
-	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}, opts...)
 	return &Client{m: m, vals: vals, rc: rc}, nil
 }
 
@@ -130,8 +168,11 @@ func (c *Client) Runtime() *runtime.Client { return c.rc }
 // String describes the client without its secret.
 func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + c.rc.String() + "}" }
 
-// GoString is like String.
-func (c *Client) GoString() string { return c.String() }
+// Format prints the client as String does, under every verb (%#v, %d or %x would
+// otherwise print its fields).
+func (c *Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
+}
 
 // unsupported is the error of call when the connector cannot make it (the model
 // decides: model.Connector.Unsupported), nil when it can.

@@ -150,12 +150,23 @@ func (g *gen) newFunc() {
 				jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+p.EnumFormat()), x))),
 			))
 		}
+		if p.Pattern != nil {
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
+			body = append(body, jen.If(jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Id(patternVar(p)).Dot("MatchString").Call(val)).Block(errorf(p.PatternMessage())))
+		}
 		for _, k := range urlChecks {
 			if k.Param != p || p.Kind != jinja.String {
 				continue
 			}
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
 			_, part := model.URLPart(k.Context)
-			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), x)
+			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), val)
 			if p.Field.Type == "password" {
 				body = append(body, jen.If(bad).Block(errorf(k.Message(""))))
 			} else {
@@ -194,6 +205,12 @@ func (g *gen) newFunc() {
 	text := "New checks cfg and returns a client: the client id must be set"
 	if len(m.Params) > 0 {
 		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"
+		for _, p := range m.Params {
+			if p.Pattern != nil {
+				text += ", as is a value that does not match its field's pattern"
+				break
+			}
+		}
 	}
 	text += "."
 	g.f.Add(doc(text))
@@ -278,14 +295,16 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
 	}
-	// String and GoString have value receivers so that printing a Client value does
+	// String and Format have value receivers so that printing a Client value does
 	// not show its fields (the end user's values) either.
 	g.f.Comment("String describes the client without its secrets.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
 		jen.Return(jen.Lit(m.Package + ".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
 	g.f.Line()
-	g.f.Comment("GoString is like String: %#v never prints a secret.")
-	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
+	g.f.Comment("Format prints the client as String does, under every verb (%#v, %d or %x")
+	g.f.Comment("would otherwise print its fields).")
+	g.f.Func().Params(jen.Id("c").Id("Client")).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("verb").Rune()).Block(
+		jen.Qual("fmt", "Fprintf").Call(jen.Id("f"), jen.Qual("fmt", "FormatString").Call(jen.Id("f"), jen.Id("verb")), jen.Id("c").Dot("String").Call()))
 	g.f.Line()
 	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))

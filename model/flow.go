@@ -42,13 +42,16 @@ const ClientIDMessage = "the client id is empty"
 const ClientSecretMessage = "the client secret is empty"
 
 // CheckParams checks the end user's auth_form values given by name, as generated New
-// does: defaults are applied, a missing required value or a select value outside its
-// enum is an error with the same message. Values may be typed (string, int, float64,
-// bool) or strings to convert ("42", "true"). The result holds the typed value of
+// does: defaults are applied, a missing required value, a select value outside its
+// enum or a value that does not match the field's pattern is an error with the same
+// message. Values may be typed (string, int, float64,
+// bool) or strings to convert ("42", "true"). The names client_id and client_secret
+// are known only where the auth_form declares them (UserClientID, UserClientSecret),
+// and are not in the result. The result holds the typed value of
 // every defined parameter (string, int or bool); empty optional values are left out.
 func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 	out := map[string]any{}
-	known := map[string]bool{"client_id": true, "client_secret": true}
+	known := map[string]bool{"client_id": c.UserClientID, "client_secret": c.UserClientSecret}
 	checks := c.URLChecks()
 	for _, p := range c.Params {
 		known[p.Name] = true
@@ -89,6 +92,9 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 		}
 		if s, ok := v.(string); ok && p.Kind == jinja.Select && !contains(p.Var().Enum, s) {
 			return nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
+		}
+		if s, ok := v.(string); ok && p.Pattern != nil && !p.Pattern.MatchString(s) {
+			return nil, fmt.Errorf("%s: %s", c.Package, p.PatternMessage())
 		}
 		if s, ok := v.(string); ok && p.Kind == jinja.String {
 			for _, k := range checks {

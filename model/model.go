@@ -12,6 +12,7 @@
 package model
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -46,6 +47,10 @@ type Connector struct {
 	// deprecated auth_form field client_secret is required.
 	ClientIDRequired     bool
 	ClientSecretRequired bool
+	// UserClientID and UserClientSecret say whether the auth_form declares the
+	// deprecated field client_id (client_secret): only then is the value the end
+	// user's, and only then does a dynamic client read it from Config.Params.
+	UserClientID, UserClientSecret bool
 
 	Grant runtime.Grant
 
@@ -77,6 +82,7 @@ type Connector struct {
 	RefreshArgs  []Arg // grant_type first, then extra_refresh_url
 	WithoutCode  bool
 	PKCE         runtime.PKCE
+	Issuer       string // oauth2.config.issuer: the callback's iss must equal it when present
 
 	CallbackParams []runtime.Field // template name -> callback query parameter
 	// ExchangeNeedsCallback: the exchange's token request (token URL, exchange
@@ -152,6 +158,9 @@ type Param struct {
 	// AlternativeScope marks the deprecated alternative_scope field: when defined it
 	// replaces the default scope.
 	AlternativeScope bool
+	// Pattern is the field's pattern compiled and anchored (schema.CompilePattern):
+	// a non-empty value must match it (text and password fields); nil when none.
+	Pattern *regexp.Regexp
 
 	index int // position in auth_form
 }
@@ -160,6 +169,13 @@ type Param struct {
 type EnumValue struct {
 	Value  string // "Sandbox"
 	GoName string // "EnvironmentSandbox"
+}
+
+// PatternMessage is the error (after "<package>: ") when a value does not match the
+// field's pattern: "shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*". It
+// never shows the value, which may be a password.
+func (p *Param) PatternMessage() string {
+	return p.Name + " does not match the pattern " + p.Field.Pattern
 }
 
 // AlwaysDefined reports whether the parameter always has a value for templates: it has

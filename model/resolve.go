@@ -177,8 +177,12 @@ func (r *resolver) params() {
 	m.Params = params
 	m.ClientIDRequired = true
 	for _, f := range c.OAuth2.AuthForm {
-		if f.Name == "client_secret" && f.Required {
-			m.ClientSecretRequired = true
+		switch f.Name {
+		case "client_id":
+			m.UserClientID = true
+		case "client_secret":
+			m.UserClientSecret = true
+			m.ClientSecretRequired = f.Required
 		}
 	}
 	r.scopes = map[schema.TemplatePlace]jinja.Scope{}
@@ -367,6 +371,7 @@ func (r *resolver) tokenRequest() {
 	m.ClientIDKey = orDefault(cfg.AlternativeClientIDKey, "client_id")
 	m.SecretKey = orDefault(cfg.AlternativeClientSecretKey, "client_secret")
 	m.CodeKey = orDefault(cfg.AlternativeCodeKey, "code")
+	m.Issuer = cfg.Issuer
 	m.Headers = r.args(conf+"token_request_headers", schema.PlaceToken, cfg.TokenRequestHeaders)
 }
 
@@ -744,6 +749,16 @@ func resolveParams(c *schema.Connector) ([]*Param, error) {
 				p.Enum = append(p.Enum, EnumValue{Value: v, GoName: name})
 			}
 		}
+		if f.Pattern != "" {
+			if kind != jinja.String {
+				return nil, fmt.Errorf("%s/pattern: a pattern applies to text and password fields", ptr)
+			}
+			re, err := schema.CompilePattern(f.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("%s/pattern: %v", ptr, err)
+			}
+			p.Pattern = re
+		}
 		if f.Default != nil {
 			d, err := typedDefault(kind, f.Default)
 			if err != nil {
@@ -798,6 +813,8 @@ func typedDefault(kind jinja.Kind, v any) (any, error) {
 		switch x := v.(type) {
 		case string:
 			return x, nil
+		case runtime.Secret: // a password given so that the Params of a dynamic.Config redact it
+			return string(x), nil
 		case float64:
 			return strconv.FormatFloat(x, 'f', -1, 64), nil
 		case bool:

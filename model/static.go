@@ -40,6 +40,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		CodeKey:          zeroIf(c.CodeKey, "code"),
 		WithoutCode:      c.WithoutCode,
 		PKCE:             c.PKCE,
+		Issuer:           c.Issuer,
 		CallbackParams:   c.CallbackParams,
 		AccessToken:      c.AccessToken,
 		RefreshToken:     c.RefreshToken,

@@ -184,7 +184,8 @@ type Flow struct {
 	ExchangeArgs []Arg // grant_type and extra_access_url
 	RefreshArgs  []Arg // grant_type and extra_refresh_url
 	WithoutCode  bool
-	PKCE         PKCE
+	PKCE         PKCE   // an exchange without the verifier is refused before it is sent
+	Issuer       string // RFC 9207: a callback's iss, when present, must equal it; zero: not checked
 
 	// CallbackParams maps a template name (callback.<name>) to the callback query
 	// parameter it is read from.
@@ -196,7 +197,7 @@ type Flow struct {
 	TokenType    Path
 	Metadata     []Field
 
-	DefaultExpiresIn time.Duration // lifetime when the response has none
+	DefaultExpiresIn time.Duration // lifetime when the response has none or a malformed one (negative, NaN, ...); zero: unknown
 	RefreshExpiresIn Path          // the refresh token's lifetime in seconds; nil: not read
 	RefreshLifetime  time.Duration // a new refresh token's lifetime when the response has none; zero: unknown
 	Permanent        bool          // never refresh

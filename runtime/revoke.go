@@ -29,7 +29,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	tc := &tokenCall{op: OpRevoke, vars: v, url: u}
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(tok.AccessToken)
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	rv := c.flow.Revocation
 	var req *http.Request
 	if rv == nil {
@@ -49,9 +49,12 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 			req.Header.Set(h.Key, h.Value.Render(v))
 		}
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.sendClient(ctx).Do(req)
 	if err != nil {
 		return c.transportError(OpRevoke, err, &tc.sec)
+	}
+	if isRedirect(resp) {
+		return c.redirectError(OpRevoke, resp)
 	}
 	body, tooBig, _ := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
@@ -125,7 +128,7 @@ func (c *Client) revocationRequest(ctx context.Context, tc *tokenCall, tok *oaut
 		}
 		authz = "Bearer " + tok.AccessToken
 	case AuthSecretBearer:
-		authz = "Bearer " + c.creds.ClientSecret
+		authz = "Bearer " + string(c.creds.ClientSecret)
 	}
 	var (
 		body io.Reader

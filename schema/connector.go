@@ -89,6 +89,13 @@ type Field struct {
 	// Enum lists the allowed values of a select field.
 	Enum []string `json:"enum,omitempty" jsonschema:"minItems=1,uniqueItems=true,example=Production,example=Sandbox"`
 
+	// Pattern is an RE2 regular expression (Go's regexp syntax) that a non-empty value
+	// must match as a whole: it is anchored, as if written ^(?:pattern)$. For text and
+	// password fields; New of generated and dynamic clients refuses a value that does
+	// not match. Give one wherever the provider's value has a known shape, above all
+	// for values that go into URLs (a subdomain: [a-zA-Z0-9][a-zA-Z0-9-]*).
+	Pattern string `json:"pattern,omitempty" jsonschema:"format=regex,example=[a-zA-Z0-9][a-zA-Z0-9-]*"`
+
 	// Placeholder is a UI hint shown in an empty input.
 	Placeholder string `json:"placeholder,omitempty"`
 
@@ -244,6 +251,12 @@ type Config struct {
 
 	// WithoutCode means the callback carries no code; the exchange is made without one.
 	WithoutCode bool `json:"without_code,omitempty" jsonschema:"default=false"`
+
+	// Issuer is the authorization server's issuer identifier (RFC 9207), exactly as
+	// the provider sends it in the callback's iss parameter. When set, a callback
+	// whose iss differs is refused before any exchange (a mix-up attack: a code from
+	// another provider); a callback without iss is accepted.
+	Issuer string `json:"issuer,omitempty" jsonschema:"format=uri,example=https://accounts.google.com"`
 
 	// RevokeURL is the RFC 7009 token revocation endpoint (template): a form POST of
 	// the refresh token (else the access token) with token_type_hint, the client

@@ -147,6 +147,7 @@ func (d *document) checkAuthForm() {
 			d.errValue(typeNode, ptr+"/type", "a \"select\" field needs \"enum\" with its allowed values")
 		}
 		def := entry.get("default")
+		d.checkPattern(entry.get("pattern"), ptr, typ, def)
 		if def == nil {
 			continue
 		}
@@ -177,8 +178,29 @@ func (d *document) checkAuthForm() {
 	}
 }
 
+// checkPattern checks the pattern of an auth_form entry of type typ: an RE2
+// expression, on a text or password field, that its default (def, may be nil) matches.
+func (d *document) checkPattern(pat *node, ptr, typ string, def *node) {
+	s, ok := pat.text()
+	if !ok {
+		return
+	}
+	if typ != "text" && typ != "password" {
+		d.errValue(pat, ptr+"/pattern", "a pattern applies to text and password fields, not to a %q field", typ)
+		return
+	}
+	re, err := CompilePattern(s)
+	if err != nil {
+		d.errValue(pat, ptr+"/pattern", "not an RE2 regular expression: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return
+	}
+	if dv, ok := def.text(); ok && !re.MatchString(dv) {
+		d.errValue(def, ptr+"/default", "default %s does not match the pattern %s", preview(def), strconv.Quote(s))
+	}
+}
+
 // fieldKeyList are the keys of an auth_form entry, sorted, for suggestions.
-var fieldKeyList = []string{"default", "enum", "hideInEmbed", "info", "name", "placeholder", "required", "title", "type"}
+var fieldKeyList = []string{"default", "enum", "hideInEmbed", "info", "name", "pattern", "placeholder", "required", "title", "type"}
 
 // checkFieldHints reports auth_form keys that are not Field's own but look like a
 // misspelling of one: entries may carry UI hints, but "requried" is not one.
@@ -213,7 +235,7 @@ func (d *document) checkConfig() {
 			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
 		}
 	case FlowClientCredentials:
-		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url", "refresh_token_expires_in_path", "refresh_token_lifetime"} {
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url", "refresh_token_expires_in_path", "refresh_token_lifetime", "issuer"} {
 			if n := cfg.get(k); n != nil {
 				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
 			}

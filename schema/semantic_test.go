@@ -349,3 +349,33 @@ func TestFieldKeysMatchTheType(t *testing.T) {
 		}
 	}
 }
+
+// A field's pattern is RE2, anchored, on a text or password field, and its default
+// matches it; the problem is reported at the pattern or the default.
+func TestFieldPattern(t *testing.T) {
+	file := func(field string) string {
+		return `{"name": "P", "oauth2": {"auth_form": [` + field + `], "config": {"flow": "client_credentials", "step3_access_url": "https://p.example/token"}}}`
+	}
+	for field, want := range map[string]string{
+		`{"name": "shop", "pattern": "[a-z]+"}`:                          "",
+		`{"name": "key", "type": "password", "pattern": "[a-f0-9]{32}"}`: "",
+		`{"name": "shop", "pattern": "[a-z]+", "default": "acme"}`:       "",
+		`{"name": "shop", "pattern": "[a-z"}`:                            "/oauth2/auth_form/0/pattern: not an RE2 regular expression: missing closing ]",
+		`{"name": "shop", "pattern": "(?<=a)b"}`:                         "/oauth2/auth_form/0/pattern: not an RE2 regular expression",
+		`{"name": "shop", "pattern": "[a-z]+", "default": "acme.evil"}`:  `/oauth2/auth_form/0/default: default "acme.evil" does not match the pattern "[a-z]+"`,
+		`{"name": "n", "type": "number", "pattern": "[0-9]+"}`:           `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "number" field`,
+		`{"name": "s", "type": "select", "enum": ["a"], "pattern": "a"}`: `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "select" field`,
+		`{"name": "shop", "pattern": "[a-z]+|", "default": "x"}`:         "",
+		`{"name": "shop", "pattern": "a", "default": "aa"}`:              `/oauth2/auth_form/0/default: default "aa" does not match the pattern "a"`,
+	} {
+		got := strings.Join(problems(t, file(field)), "\n")
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s: problems %q, want %q", field, got, want)
+		}
+	}
+	// Anchored: a partial match is no match.
+	re, err := CompilePattern("[a-z]+")
+	if err != nil || re.MatchString("acme.evil") || !re.MatchString("acme") || re.MatchString("acme\n") {
+		t.Errorf("CompilePattern: %v, %v", re, err)
+	}
+}

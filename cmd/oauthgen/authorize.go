@@ -106,7 +106,7 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 	for k, v := range pv {
 		anyParams[k] = v
 	}
-	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: secret, Params: anyParams}
+	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: runtime.Secret(secret), Params: anyParams}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 

@@ -54,11 +54,14 @@ type explainRequest struct {
 
 // explanation is what `oauthgen explain --json` prints.
 type explanation struct {
-	Connector    string          `json:"connector"`
-	Grant        string          `json:"grant"`
-	Params       map[string]any  `json:"params"`
-	AuthorizeURL string          `json:"authorize_url"`
-	TokenRequest *explainRequest `json:"token_request"`
+	Connector string         `json:"connector"`
+	Grant     string         `json:"grant"`
+	Params    map[string]any `json:"params"`
+	// Patterns are the patterns of the auth_form fields that have one, by field
+	// name: New refuses a value that does not match.
+	Patterns     map[string]string `json:"patterns,omitempty"`
+	AuthorizeURL string            `json:"authorize_url"`
+	TokenRequest *explainRequest   `json:"token_request"`
 	// TokenFallback is the token request in the other encoding, sent once when the
 	// provider refuses the first (connectors with a fallback body type).
 	TokenFallback   *explainRequest `json:"token_request_fallback,omitempty"`
@@ -221,6 +224,14 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 	}
 	ctx := context.Background()
 	ex := &explanation{Connector: m.Name, Params: c.Params(), Deviations: m.Deviations}
+	for _, p := range m.Params {
+		if p.Pattern != nil {
+			if ex.Patterns == nil {
+				ex.Patterns = map[string]string{}
+			}
+			ex.Patterns[p.Name] = p.Field.Pattern
+		}
+	}
 	var pkce []oauth2.AuthCodeOption
 	if m.PKCE != runtime.NoPKCE {
 		pkce = append(pkce, oauth2.VerifierOption(explainVerifier))
@@ -574,7 +585,11 @@ func printExplanation(w io.Writer, ex *explanation) {
 		sort.Strings(keys)
 		fmt.Fprintln(w, "Params:")
 		for _, k := range keys {
-			fmt.Fprintf(w, "  %s = %v\n", k, ex.Params[k])
+			fmt.Fprintf(w, "  %s = %v", k, ex.Params[k])
+			if pat, ok := ex.Patterns[k]; ok {
+				fmt.Fprintf(w, "  (pattern %s)", pat)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if ex.AuthorizeURL != "" {

@@ -32,6 +32,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -60,8 +61,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -101,6 +102,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternDomain is the pattern of the "domain" field, anchored.
+var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*)$")
+
 // Client is an OAuth2 client for Auth0. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -109,13 +113,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("auth0: the client id is empty")
 	}
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("auth0: domain is required")
+	}
+	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
+		return nil, errors.New("auth0: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
 	}
 	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
 		return nil, fmt.Errorf("auth0: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
@@ -182,9 +189,10 @@ func (c Client) String() string {
 	return "auth0.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

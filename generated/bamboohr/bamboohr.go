@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -55,8 +56,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -109,6 +110,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternCompanyDomain is the pattern of the "company_domain" field, anchored.
+var patternCompanyDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for BambooHR. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -117,13 +121,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("bamboohr: the client id is empty")
 	}
 	if cfg.Params.CompanyDomain == "" {
 		return nil, errors.New("bamboohr: company_domain is required")
+	}
+	if cfg.Params.CompanyDomain != "" && !patternCompanyDomain.MatchString(cfg.Params.CompanyDomain) {
+		return nil, errors.New("bamboohr: company_domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.CompanyDomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.CompanyDomain) {
 		return nil, fmt.Errorf("bamboohr: company_domain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.CompanyDomain)
@@ -181,9 +188,10 @@ func (c Client) String() string {
 	return "bamboohr.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

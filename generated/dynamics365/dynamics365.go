@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -89,8 +90,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -128,6 +129,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternOrganization is the pattern of the "organization" field, anchored.
+var patternOrganization = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
+// patternTenant is the pattern of the "tenant" field, anchored.
+var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
+
 // Client is an OAuth2 client for Dynamics 365. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -136,13 +143,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("dynamics365: the client id is empty")
 	}
 	if cfg.Params.Organization == "" {
 		return nil, errors.New("dynamics365: organization is required")
+	}
+	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {
+		return nil, errors.New("dynamics365: organization does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Organization != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Organization) {
 		return nil, fmt.Errorf("dynamics365: organization is used as a host label in /base_url: %q is not a DNS label", cfg.Params.Organization)
@@ -157,6 +167,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "organizations"
+	}
+	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
+		return nil, errors.New("dynamics365: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
 	}
 	if cfg.Params.Tenant != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Tenant) {
 		return nil, fmt.Errorf("dynamics365: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
@@ -224,9 +237,10 @@ func (c Client) String() string {
 	return "dynamics365.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -35,6 +35,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -58,8 +59,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -113,6 +114,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternAccountID is the pattern of the "account_id" field, anchored.
+var patternAccountID = regexp.MustCompile("^(?:[a-z0-9][a-z0-9-]*)$")
+
 // Client is an OAuth2 client for NetSuite. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -121,13 +125,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("netsuite: the client id is empty")
 	}
 	if cfg.Params.AccountID == "" {
 		return nil, errors.New("netsuite: account_id is required")
+	}
+	if cfg.Params.AccountID != "" && !patternAccountID.MatchString(cfg.Params.AccountID) {
+		return nil, errors.New("netsuite: account_id does not match the pattern [a-z0-9][a-z0-9-]*")
 	}
 	if cfg.Params.AccountID != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.AccountID) {
 		return nil, fmt.Errorf("netsuite: account_id is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.AccountID)
@@ -196,9 +203,10 @@ func (c Client) String() string {
 	return "netsuite.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -34,6 +34,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -63,8 +64,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -110,6 +111,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternDomain is the pattern of the "domain" field, anchored.
+var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*)$")
+
+// patternAuthorizationServer is the pattern of the "authorization_server" field, anchored.
+var patternAuthorizationServer = regexp.MustCompile("^(?:[a-zA-Z0-9]+)$")
+
 // Client is an OAuth2 client for Okta. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -118,7 +125,7 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("okta: the client id is empty")
@@ -126,11 +133,17 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain == "" {
 		return nil, errors.New("okta: domain is required")
 	}
+	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
+		return nil, errors.New("okta: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
+	}
 	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
 		return nil, fmt.Errorf("okta: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
 	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
+	}
+	if cfg.Params.AuthorizationServer != "" && !patternAuthorizationServer.MatchString(cfg.Params.AuthorizationServer) {
+		return nil, errors.New("okta: authorization_server does not match the pattern [a-zA-Z0-9]+")
 	}
 	if cfg.Params.AuthorizationServer != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.AuthorizationServer) {
 		return nil, fmt.Errorf("okta: authorization_server is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.AuthorizationServer)
@@ -206,9 +219,10 @@ func (c Client) String() string {
 	return "okta.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -32,8 +32,10 @@ package reddit
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -55,8 +57,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -104,6 +106,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternUserAgent is the pattern of the "user_agent" field, anchored.
+var patternUserAgent = regexp.MustCompile("^(?:[ -~]+)$")
+
 // Client is an OAuth2 client for Reddit. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -112,13 +117,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("reddit: the client id is empty")
 	}
 	if cfg.Params.UserAgent == "" {
 		return nil, errors.New("reddit: user_agent is required")
+	}
+	if cfg.Params.UserAgent != "" && !patternUserAgent.MatchString(cfg.Params.UserAgent) {
+		return nil, errors.New("reddit: user_agent does not match the pattern [ -~]+")
 	}
 	c := &Client{params: cfg.Params}
 	f := flow
@@ -171,9 +179,10 @@ func (c Client) String() string {
 	return "reddit.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

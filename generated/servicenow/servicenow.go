@@ -31,6 +31,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -52,8 +53,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -96,6 +97,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternInstance is the pattern of the "instance" field, anchored.
+var patternInstance = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for ServiceNow. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -104,13 +108,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("servicenow: the client id is empty")
 	}
 	if cfg.Params.Instance == "" {
 		return nil, errors.New("servicenow: instance is required")
+	}
+	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {
+		return nil, errors.New("servicenow: instance does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Instance != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Instance) {
 		return nil, fmt.Errorf("servicenow: instance is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Instance)
@@ -162,9 +169,10 @@ func (c Client) String() string {
 	return "servicenow.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -36,6 +36,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -57,8 +58,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -102,6 +103,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternShop is the pattern of the "shop" field, anchored.
+var patternShop = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Shopify. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -110,13 +114,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("shopify: the client id is empty")
 	}
 	if cfg.Params.Shop == "" {
 		return nil, errors.New("shopify: shop is required")
+	}
+	if cfg.Params.Shop != "" && !patternShop.MatchString(cfg.Params.Shop) {
+		return nil, errors.New("shopify: shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Shop != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Shop) {
 		return nil, fmt.Errorf("shopify: shop is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Shop)
@@ -168,9 +175,10 @@ func (c Client) String() string {
 	return "shopify.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

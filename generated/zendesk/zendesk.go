@@ -33,6 +33,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -58,8 +59,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -97,6 +98,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternSubdomain is the pattern of the "subdomain" field, anchored.
+var patternSubdomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Zendesk. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -105,13 +109,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("zendesk: the client id is empty")
 	}
 	if cfg.Params.Subdomain == "" {
 		return nil, errors.New("zendesk: subdomain is required")
+	}
+	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {
+		return nil, errors.New("zendesk: subdomain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Subdomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Subdomain) {
 		return nil, fmt.Errorf("zendesk: subdomain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Subdomain)
@@ -177,9 +184,10 @@ func (c Client) String() string {
 	return "zendesk.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
