@@ -161,8 +161,12 @@ func (g *gen) newFunc() {
 			if k.Param != p || p.Kind != jinja.String {
 				continue
 			}
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
 			_, part := model.URLPart(k.Context)
-			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), x)
+			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), val)
 			if p.Field.Type == "password" {
 				body = append(body, jen.If(bad).Block(errorf(k.Message(""))))
 			} else {

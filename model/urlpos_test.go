@@ -70,9 +70,12 @@ func TestURLChecks(t *testing.T) {
 	if want := []string{"domain host PartHost", "authorization_server path segment PartSegment"}; !reflect.DeepEqual(got, want) {
 		t.Errorf("okta checks %q, want %q", got, want)
 	}
-	shop := load(t, "../connectors/shopify.json")
-	for _, p := range shop.Params {
-		p.Pattern = nil // the connector's pattern refuses these first; this is the URL check
+	// A field without a pattern: the URL check alone refuses (the catalog's Shopify
+	// also has a pattern, checked first).
+	shop, err := parse(t, `{"name": "Shopify", "oauth2": {"auth_form": [{"name": "shop", "title": "Shop", "type": "text", "required": true}],
+	 "config": {"step1_authorize_url": "https://{{ shop }}.myshopify.com/admin/oauth/authorize", "step3_access_url": "https://{{ shop }}.myshopify.com/admin/oauth/access_token"}}}`)
+	if err != nil {
+		t.Fatal(err)
 	}
 	for _, tc := range []struct {
 		shop string
