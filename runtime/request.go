@@ -21,6 +21,7 @@ type tokenCall struct {
 	params params
 	vars   *Vars
 	sec    secrets
+	err    error // a client authentication that could not be made (clientauth.go)
 }
 
 // addClientAuth adds the client id and secret as the flow says, unless the URL's
@@ -41,6 +42,10 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 	if c.creds.ClientID != "" && !(hasQuery && queryHas(tc.url, idKey)) {
 		tc.params.set(idKey, c.creds.ClientID)
 	}
+	if c.flow.ClientAuth >= AuthPrivateKeyJWT {
+		c.addKeyAuth(tc) // a key or certificate instead of the secret
+		return
+	}
 	if c.creds.ClientSecret != "" && !(hasQuery && queryHas(tc.url, secKey)) {
 		tc.params.set(secKey, c.creds.ClientSecret)
 	}
@@ -60,6 +65,9 @@ func renderArgs(p *params, args []Arg, v *Vars, rawURL string) {
 // send runs a token call, falling back once to the flow's other body type when the
 // first is refused, and returns the parsed response.
 func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
+	if tc.err != nil {
+		return nil, tc.err
+	}
 	tc.sec.add(c.creds.ClientSecret)
 	if c.method == http.MethodGet || c.flow.FallbackBody == 0 {
 		res, _, err := c.attempt(ctx, tc, BodyType(c.body.Load()))
@@ -124,7 +132,7 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(tc.vars))
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.tokenHTTPClient(ctx).Do(req)
 	if err != nil {
 		return nil, false, c.transportError(tc.op, err, &tc.sec)
 	}

@@ -28,6 +28,9 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(c.creds.ClientSecret)
 	c.addClientAuth(tc)
+	if tc.err != nil {
+		return tc.err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytesReader(tc.params.appendForm(nil)))
 	if err != nil {
 		return c.newTokenError(OpRevoke, 0, "", "", "invalid revocation URL", nil)
@@ -40,7 +43,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(v))
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.tokenHTTPClient(ctx).Do(req)
 	if err != nil {
 		return c.transportError(OpRevoke, err, &tc.sec)
 	}
