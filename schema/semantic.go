@@ -233,6 +233,14 @@ func (d *document) checkConfig() {
 		}
 	}
 
+	if ca, _ := cfg.get("client_auth").text(); ca != string(ClientAuthPrivateKeyJWT) {
+		for _, k := range []string{"client_assertion_audience", "client_assertion_alg"} {
+			if n := cfg.get(k); n != nil {
+				d.errValue(n, base+"/"+k, "%q is used only with client_auth \"private_key_jwt\"; remove it", k)
+			}
+		}
+	}
+
 	if or := cfg.get("or_exchange_request_body_type"); or != nil {
 		body := string(BodyForm)
 		if s, ok := cfg.get("exchange_request_body_type").text(); ok {

@@ -10,8 +10,9 @@ type TemplatePlace string
 const (
 	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
 	PlaceAuthorize TemplatePlace = "authorize"
-	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
-	// extra_access_url, extra_refresh_url and token_request_headers.
+	// PlaceToken: step3_access_url, token_refresh_url, revoke_url,
+	// client_assertion_audience and the values of extra_access_url, extra_refresh_url
+	// and token_request_headers.
 	PlaceToken TemplatePlace = "token"
 	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url,
 	// test_request.body and the values of header.extra_headers, header.extra_query and
@@ -131,6 +132,7 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "extra_refresh_url", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "client_assertion_audience"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
 	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},
