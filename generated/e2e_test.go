@@ -12,6 +12,7 @@ package generated_test
 
 import (
 	"context"
+	"crypto"
 	"net/http"
 	"net/url"
 	"sort"
@@ -185,6 +186,7 @@ type run struct {
 	now    atomic.Int64 // clock offset
 	client any
 	opts   []runtime.Option
+	key    crypto.Signer // private_key_jwt connectors' key
 }
 
 func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Config)) *run {
@@ -193,13 +195,19 @@ func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Co
 	if cfg != nil {
 		cfg(&pc)
 	}
-	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc)}
-	t.Cleanup(r.p.Close)
 	params, err := m.CheckParams(fx.params)
 	if err != nil {
 		t.Fatalf("params: %v", err)
 	}
-	r.vals = model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
+	vals := model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
+	key, cert := e2e.KeyAuth(t, m, vals, &pc)
+	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc), vals: vals, key: key}
+	t.Cleanup(r.p.Close)
+	if cert != nil {
+		if err := r.p.PresentCertificate(cert); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rv := &runtime.Vars{Credentials: fx.meta, Callback: fx.callback}
 	routes := map[string]string{}
 	route := func(tm *model.Template, to string) {
@@ -239,7 +247,7 @@ func (r *run) generated(file string) {
 	if !ok {
 		r.t.Fatalf("%s has no generated client in internal/registry: run make generate", file)
 	}
-	c, err := newClient(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: r.m, Params: r.fx.params}, r.opts...)
+	c, err := newClient(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: r.key, Model: r.m, Params: r.fx.params}, r.opts...)
 	if err != nil {
 		r.t.Fatalf("New: %v", err)
 	}

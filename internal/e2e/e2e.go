@@ -103,7 +103,13 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 
 	cfg := fx.Provider
 	cfg.ClientID, cfg.ClientSecret = ClientID, ClientSecret
+	key, cert := KeyAuth(t, m, vals, &cfg)
 	p := oauthtest.New(cfg)
+	if cert != nil {
+		if err := p.PresentCertificate(cert); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	vars := &runtime.Vars{Callback: fx.CallbackVars, Credentials: fx.Meta}
 	routes := map[string]string{}
@@ -132,7 +138,7 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 		t.Errorf("request to an URL the connector does not declare: %s %s://%s%s", r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
 	}
 	hc := &http.Client{Transport: rw}
-	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc))
+	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL, PrivateKey: key}, runtime.WithHTTPClient(hc))
 	return &env{m: m, vals: vals, flow: flow, p: p, client: client, vars: vars, api: apiBase}
 }
 

@@ -115,6 +115,7 @@ func render(outs []generator.Output, importPrefix string) ([]byte, error) {
 				jen.Id("ClientSecret").Op(":").Id("c").Dot("ClientSecret"),
 				jen.Id("RedirectURL").Op(":").Id("c").Dot("RedirectURL"),
 			),
+			jen.Id("c").Dot("SetKeys").Call(jen.Op("&").Id("cfg")),
 			jen.If(jen.Err().Op(":=").Id("c").Dot("SetParams").Call(jen.Op("&").Id("cfg").Dot("Params")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 			jen.Return(jen.Qual(path, "New").Call(jen.Id("cfg"), jen.Id("opts").Op("..."))),
 		))
