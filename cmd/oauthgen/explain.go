@@ -68,7 +68,10 @@ type explanation struct {
 	APIAuth         string            `json:"api_auth"`
 	Callback        map[string]string `json:"callback,omitempty"`
 	Deviations      []string          `json:"deviations,omitempty"`
-	Notes           []string          `json:"notes,omitempty"`
+	// ClientAuth is how a private_key_jwt or tls_client_auth connector proves the
+	// client (explain_clientauth.go).
+	ClientAuth *explainClientAuth `json:"client_auth,omitempty"`
+	Notes      []string           `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
@@ -201,6 +204,9 @@ func (ex *explanation) example(what, value string) {
 // answers every request with a made-up token, and returns what was sent.
 func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
 	rec := &reqrec.Recorder{Respond: cannedToken(m, cfg.Params)}
+	if err := explainKey(m, &cfg); err != nil {
+		return nil, err
+	}
 	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return nil, err
@@ -271,6 +277,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 		ex.RevokeRequest = shown(take(), 0)
 	}
+	clientAuthSection(m, ex)
 
 	ex.BaseURL = c.BaseURLFor(tok)
 	apiTok := &oauth2.Token{AccessToken: explainAccessToken}
@@ -540,6 +547,7 @@ func printExplanation(w io.Writer, ex *explanation) {
 			fmt.Fprintf(w, "\n  %s\n", r.Body)
 		}
 	}
+	printClientAuth(w, ex.ClientAuth)
 	printReq("Token request", ex.TokenRequest)
 	printReq("Token request if the provider refuses that body type (sent once)", ex.TokenFallback)
 	printReq("Userinfo request", ex.UserinfoRequest)
