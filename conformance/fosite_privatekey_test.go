@@ -233,3 +233,8 @@ func jwtHeader(t testing.TB, jwt string) map[string]string {
 	}
 	return h
 }
+
+// faultKey is the private key of the fault matrices' clients: the private_key_jwt
+// connectors of the catalog sign their assertions with it (the fake servers there do
+// not check them); the others ignore it.
+var faultKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)

@@ -13,6 +13,9 @@ import (
 	"math/big"
 	"strings"
 	"time"
+
+	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // ClientAssertionType is the client_assertion_type of a JWT client assertion (RFC
@@ -91,6 +94,39 @@ func (p *Provider) keyClientOK(cfg Config, rec Request) (ok, done bool) {
 		}
 	}
 	return true, true
+}
+
+// connectorKeyAuth configures cfg for a private_key_jwt or tls_client_auth
+// connector: the key or certificate of auth that the connector uses, and no secret
+// (the client sends none; without a key or certificate only the client id is
+// checked).
+func connectorKeyAuth(cfg *Config, conn *model.Connector, vals model.Values, vars *runtime.Vars, auth ClientKeyAuth) {
+	switch conn.ClientAuth {
+	case runtime.AuthPrivateKeyJWT:
+		cfg.ClientKey, cfg.AssertionAudience = auth.ClientKey, auth.AssertionAudience
+		if cfg.ClientKey != nil && cfg.AssertionAudience == "" {
+			cfg.AssertionAudience = assertionAudience(conn, vals, vars)
+		}
+	case runtime.AuthTLS:
+		cfg.ClientCertificate = auth.ClientCertificate
+	default:
+		return
+	}
+	cfg.ClientSecret = ""
+}
+
+// assertionAudience is the aud of conn's client assertions, as the runtime makes it:
+// client_assertion_audience, else the token URL without its query.
+func assertionAudience(conn *model.Connector, vals model.Values, vars *runtime.Vars) string {
+	t := conn.AssertionAudience
+	if t == nil {
+		t = conn.TokenURL
+	}
+	s := conn.Render(t, vals, vars)
+	if i := strings.IndexAny(s, "?#"); i >= 0 {
+		s = s[:i]
+	}
+	return s
 }
 
 // AssertionClaims are the claims of a client assertion that the provider checks.

@@ -127,14 +127,15 @@ func TestForConnectorCatalog(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := oauthtest.ConnectorOptions{ClientID: "app-1", ClientSecret: "secret-1", RedirectURL: "https://app.example.com/cb",
-				Params: requiredParams(conn), Metadata: urlValues, Callback: map[string]string{"accounts_server": "https://accounts.zoho.example"}}
+				Params: requiredParams(conn), Metadata: urlValues, Callback: map[string]string{"accounts_server": "https://accounts.zoho.example"},
+				ClientKeyAuth: oauthtest.ClientKeyAuth{ClientKey: catalogKey.Public()}} // private_key_jwt connectors
 			fake, err := oauthtest.ForConnector(conn, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer fake.Close()
 			fake.Redirect.Unrouted = func(r *http.Request) { t.Errorf("unrouted request %s %s", r.Method, r.URL) }
-			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, RedirectURL: opts.RedirectURL, Params: opts.Params},
+			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, RedirectURL: opts.RedirectURL, Params: opts.Params, PrivateKey: catalogKey},
 				runtime.WithHTTPClient(fake.HTTPClient()))
 			if err != nil {
 				t.Fatal(err)
