@@ -55,6 +55,8 @@ const allTemplates = `{
       "step3_access_url": "https://example.com/t",
       "token_refresh_url": "https://example.com/r",
       "revoke_url": "https://example.com/v",
+      "client_auth": "private_key_jwt",
+      "client_assertion_audience": "https://example.com",
       "extra_access_url": {"*": "x"},
       "extra_refresh_url": {"*": "x"},
       "token_request_headers": {"*": "x"},
