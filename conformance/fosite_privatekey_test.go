@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"bytes"
 	"context"
 	"crypto"
 	"crypto/ecdsa"
@@ -10,6 +11,8 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -25,6 +28,7 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/conformance/internal/fositekey"
+	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/generator"
 	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -99,7 +103,9 @@ func newFositeKeyAPI(t testing.TB, s *fositeServer, mode string, key crypto.Sign
 		rc := runtime.New(f, runtime.Credentials{ClientID: keyClientID, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1"})
 		return &fositeAPI{self: rc, authCodeURL: rc.AuthCodeURL, codeFromCallback: rc.CodeFromCallback, exchange: rc.Exchange,
 			refresh: rc.Refresh, revoke: rc.Revoke, httpClient: rc.HTTPClient,
-			verify: func(ctx context.Context, tok *oauth2.Token) error { return rc.Verify(ctx, tok, http.MethodGet, s.APIURL()) }}
+			verify: func(ctx context.Context, tok *oauth2.Token) error {
+				return rc.Verify(ctx, tok, http.MethodGet, s.APIURL())
+			}}
 	}
 	api, err := authCodeAPI(fositekey.New(fositekey.Config{ClientID: keyClientID, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1", Params: fositekey.Params{Issuer: s.URL}}))
 	if err != nil {
@@ -238,3 +244,40 @@ func jwtHeader(t testing.TB, jwt string) map[string]string {
 // connectors of the catalog sign their assertions with it (the fake servers there do
 // not check them); the others ignore it.
 var faultKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+
+// TestKeyConfigNotPrinted: the generated Config, dynamic.Config and the runtime
+// Client print no key material under any fmt verb, in JSON, or through slog.
+func TestKeyConfigNotPrinted(t *testing.T) {
+	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen := fositekey.Config{ClientID: keyClientID, PrivateKey: key, KeyID: "key-1", Params: fositekey.Params{Issuer: "https://fosite.example"}}
+	dyn := dynamic.Config{ClientID: keyClientID, PrivateKey: key, KeyID: "key-1"}
+	cl, err := fositekey.New(gen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, v := range []any{gen, &gen, dyn, &dyn, cl} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%d", "%x", "%q"} {
+			out = append(out, fmt.Sprintf(verb, v))
+		}
+		if b, err := json.Marshal(v); err == nil {
+			out = append(out, string(b))
+		}
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("cfg", "cfg", v)
+		slog.New(slog.NewTextHandler(&buf, nil)).Info("cfg", "cfg", v)
+		out = append(out, buf.String())
+	}
+	secrets := []string{key.D.String(), key.Primes[0].String(), key.Primes[1].String(), fmt.Sprintf("%x", key.D.Bytes()),
+		base64.RawURLEncoding.EncodeToString(key.D.Bytes()), base64.StdEncoding.EncodeToString(key.D.Bytes()), "PrivateKey\":"}
+	for _, s := range out {
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Fatalf("printed key material: %.300s", s)
+			}
+		}
+	}
+}

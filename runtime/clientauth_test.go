@@ -109,10 +109,17 @@ func TestPrivateKeyJWT(t *testing.T) {
 			if _, err := c.Token(ctx); err != nil {
 				t.Fatalf("second token request: %v", err)
 			}
+			// Confinement: the API call carries the token only.
+			if err := c.Verify(ctx, tok, http.MethodGet, p.APIURL("/me")); err != nil {
+				t.Fatalf("verify: %v", err)
+			}
+			if r, ok := p.LastRequest("api"); !ok || strings.Contains(r.URL+string(r.Body), "client_assertion") || r.Header.Get("Authorization") != "Bearer "+tok.AccessToken {
+				t.Errorf("API request %v %q %q, want the bearer token and no assertion", ok, r.URL, r.Header.Get("Authorization"))
+			}
 			if err := c.Revoke(ctx, tok); err != nil {
 				t.Fatalf("revoke: %v", err)
 			}
-			for _, r := range p.Requests() {
+			for _, r := range append(p.RequestsTo("token"), p.RequestsTo("revoke")...) {
 				if r.HasBasic || r.Form["client_secret"] != "" || r.Form["client_id"] != testID {
 					t.Errorf("%s: Basic %v, secret %q, client_id %q; want the client id and no secret", r.Endpoint, r.HasBasic, r.Form["client_secret"], r.Form["client_id"])
 				}
