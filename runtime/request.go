@@ -42,7 +42,7 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 	if c.creds.ClientID != "" && !(hasQuery && queryHas(tc.url, idKey)) {
 		tc.params.set(idKey, c.creds.ClientID)
 	}
-	if c.flow.ClientAuth >= AuthPrivateKeyJWT {
+	if c.flow.ClientAuth == AuthPrivateKeyJWT || c.flow.ClientAuth == AuthTLS {
 		c.addKeyAuth(tc) // a key or certificate instead of the secret
 		return
 	}
