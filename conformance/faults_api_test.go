@@ -183,7 +183,7 @@ func runAPIFault(t *testing.T, af apiFault, mf matrixFlow, l *leakScan) string {
 		t.Error(err)
 		return "setup failed"
 	}
-	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL, PrivateKey: faultKey},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
 	timeout := af.timeout
 	if timeout == 0 {

@@ -107,7 +107,7 @@ func runRevokeFault(mf matrixFlow, f *oauthtest.Fault, timeout time.Duration) er
 	flow.RevokeURL = runtime.String(base + "/revoke")
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL, PrivateKey: faultKey},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}))
 	if timeout == 0 {
 		timeout = 5 * time.Second

@@ -554,7 +554,7 @@ func runFault(t *testing.T, fl fault, mf matrixFlow, l *leakScan) runResult {
 	if err := store.Save(ctx, faultStoreID, nil, old); err != nil {
 		return runResult{err: err}
 	}
-	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL, PrivateKey: faultKey},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
 	timeout := fl.timeout
 	if timeout == 0 {
@@ -634,7 +634,7 @@ func recoverFrom(mf matrixFlow, store *memstore.Store, l *leakScan) string {
 	defer healthy.Close()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
-	cl := runtime.New(withTokenURL(mf.flow, healthy.URL), runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+	cl := runtime.New(withTokenURL(mf.flow, healthy.URL), runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL, PrivateKey: faultKey},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 5 * time.Second}), runtime.WithStore(store, faultStoreID))
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

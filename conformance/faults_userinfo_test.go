@@ -70,7 +70,7 @@ func runUserinfoFault(t *testing.T, mf matrixFlow, f oauthtest.Fault, timeout ti
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()
 	store := &memstore.Store{}
-	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL},
+	cl := runtime.New(flow, runtime.Credentials{ClientID: "fault-client", ClientSecret: faultSecret, RedirectURL: redirectURL, PrivateKey: faultKey},
 		runtime.WithHTTPClient(&http.Client{Transport: tr, Timeout: 10 * time.Second}), runtime.WithStore(store, faultStoreID))
 	if timeout == 0 {
 		timeout = 5 * time.Second

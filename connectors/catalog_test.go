@@ -162,6 +162,10 @@ func quirks(c *schema.Connector) []string {
 		add("HTTP Basic client auth")
 	case cfg.ClientAuth == schema.ClientAuthBoth:
 		add("client credentials in Basic and body")
+	case cfg.ClientAuth == schema.ClientAuthPrivateKeyJWT:
+		add("private_key_jwt client auth (a key in Config)")
+	case cfg.ClientAuth == schema.ClientAuthTLS:
+		add("TLS client certificate auth (a certificate in Config)")
 	}
 	if cfg.ExchangeRequestBodyType == schema.BodyJSON {
 		add("JSON token requests")

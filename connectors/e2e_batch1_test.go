@@ -416,4 +416,37 @@ var batch1Fixtures = map[string]e2e.Fixture{
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
 		},
 	},
+	"oktaservice.json": {
+		// private_key_jwt at the org authorization server: a client assertion instead
+		// of a secret, on the token and the revocation request alike.
+		Params:   map[string]any{"domain": "acme.okta.com"},
+		Provider: oauthtest.Config{ExpiresIn: time.Hour, NoRefreshToken: true, Extra: map[string]any{"scope": "okta.users.read"}},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			key, _ := e2e.ClientKey(t)
+			for _, r := range append(p.RequestsTo("token"), p.RequestsTo("revoke")...) {
+				e2e.WantParams(t, r.Endpoint+" request", r.Form, map[string]string{"client_id": e2e.ClientID, "client_secret": "-",
+					"client_assertion_type": "urn:ietf:params:oauth:client-assertion-type:jwt-bearer"})
+				c, err := oauthtest.VerifyClientAssertion(r.Form["client_assertion"], key.Public())
+				if err != nil || c.Audience != "https://acme.okta.com/oauth2/v1/token" || c.Issuer != e2e.ClientID || c.Subject != e2e.ClientID {
+					t.Errorf("%s: assertion %+v (%v), want aud the token endpoint, iss and sub the client id", r.Endpoint, c, err)
+				}
+			}
+			e2e.WantParams(t, "token request", e2e.FirstExchange(t, p).Form, map[string]string{"grant_type": "client_credentials", "scope": "okta.users.read"})
+		},
+	},
+	"keycloakmtls.json": {
+		// tls_client_auth: the client certificate on the token and revocation requests,
+		// the client id in the body and no secret.
+		Params:   map[string]any{"host": "sso.example.com", "realm": "acme"},
+		Provider: oauthtest.Config{ExpiresIn: 5 * time.Minute, NoRefreshToken: true, Extra: map[string]any{"scope": "openid"}},
+		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
+			_, cert := e2e.ClientKey(t)
+			for _, r := range append(p.RequestsTo("token"), p.RequestsTo("revoke")...) {
+				e2e.WantParams(t, r.Endpoint+" request", r.Form, map[string]string{"client_id": e2e.ClientID, "client_secret": "-", "client_assertion": "-"})
+				if r.TLSCertificate == nil || !r.TLSCertificate.Equal(cert.Leaf) {
+					t.Errorf("%s request without the client certificate", r.Endpoint)
+				}
+			}
+		},
+	},
 }

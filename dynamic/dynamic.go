@@ -18,6 +18,8 @@ package dynamic
 
 import (
 	"context"
+	"crypto"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,6 +49,13 @@ type Config struct {
 	ClientID     string
 	ClientSecret runtime.Secret
 	RedirectURL  string
+	// PrivateKey and KeyID are the signing key and its key id of private_key_jwt
+	// connectors (required there), Certificate the TLS client certificate of
+	// tls_client_auth ones: runtime.Credentials describes them. Other connectors
+	// ignore them. JSON leaves them out, and String does not print them.
+	PrivateKey  crypto.Signer    `json:"-"`
+	KeyID       string           `json:"-"`
+	Certificate *tls.Certificate `json:"-"`
 	// Params are the end user's auth_form values by field name. Values may be typed
 	// (string, runtime.Secret for a password, int, float64, bool) or strings to
 	// convert ("42", "true"). A name the
@@ -140,12 +149,22 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	if m.ClientSecretRequired && secret == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
 	}
+	if m.ClientAuth == runtime.AuthPrivateKeyJWT && cfg.PrivateKey == nil {
+		return nil, errors.New(m.Package + ": " + model.PrivateKeyMessage)
+	}
 	params, err := m.CheckParams(cfg.Params)
 	if err != nil {
 		return nil, err
 	}
 	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
-	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}, opts...)
+	creds := runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}
+	switch m.ClientAuth { // as generated New passes only the connector's own credential
+	case runtime.AuthPrivateKeyJWT:
+		creds.PrivateKey, creds.KeyID = cfg.PrivateKey, cfg.KeyID
+	case runtime.AuthTLS:
+		creds.Certificate = cfg.Certificate
+	}
+	rc := runtime.New(m.Flow(vals), creds, opts...)
 	return &Client{m: m, vals: vals, rc: rc}, nil
 }
 

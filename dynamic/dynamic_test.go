@@ -358,7 +358,11 @@ func TestParamsCannotSwapUndeclaredClientCredentials(t *testing.T) {
 				continue
 			}
 			params := e2e.Params(m, map[string]any{key: "attacker-value"})
-			_, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret", Params: params})
+			cfg := dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret", Params: params}
+			if m.ClientAuth == runtime.AuthPrivateKeyJWT {
+				cfg.PrivateKey = appKey
+			}
+			_, err := dynamic.New(m, cfg)
 			if want := m.Package + `: unknown parameter "` + key + `"`; err == nil || err.Error() != want {
 				t.Errorf("%s: %s in Params: error %v, want %q", name, key, err, want)
 			}
@@ -444,7 +448,7 @@ func TestPatternsMatchGenerated(t *testing.T) {
 			for _, v := range hostile {
 				params := e2e.Params(m, map[string]any{p.Name: v})
 				_, de := dynamic.New(m, appConfig(m, "id", "s", params))
-				_, ge := registry.Clients["connectors/"+name](registry.Config{ClientID: "id", ClientSecret: "s", Model: m, Params: params})
+				_, ge := registry.Clients["connectors/"+name](registry.Config{ClientID: "id", ClientSecret: "s", Model: m, Params: params, PrivateKey: appKey})
 				if p.Pattern.MatchString(v) { // a header value (user_agent) may hold / and ?
 					if de != nil || ge != nil || strings.ContainsAny(v, "\n\r") {
 						t.Errorf("%s %s=%q: matches the pattern; dynamic %v, generated %v", name, p.Name, v, de, ge)

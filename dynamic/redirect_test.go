@@ -2,6 +2,9 @@ package dynamic_test
 
 import (
 	"context"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
 	"errors"
 	"io"
 	"io/fs"
@@ -65,8 +68,14 @@ func redirectClient(t *testing.T, m *model.Connector, rd *redirector) *dynamic.C
 // appConfig is the Config of m with the client credentials id and secret where m
 // takes them: in Params where its auth_form declares client_id and client_secret (the
 // end user's own application), else in the Config's fields.
+// appKey signs the client assertions of private_key_jwt connectors.
+var appKey, _ = ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+
 func appConfig(m *model.Connector, id, secret string, params map[string]any) dynamic.Config {
 	cfg := dynamic.Config{ClientID: id, ClientSecret: runtime.Secret(secret), RedirectURL: "https://app.example/cb", Params: params}
+	if m.ClientAuth == runtime.AuthPrivateKeyJWT {
+		cfg.PrivateKey = appKey
+	}
 	if m.UserClientID {
 		cfg.Params["client_id"], cfg.ClientID = id, ""
 	}

@@ -12,6 +12,7 @@ package generated_test
 
 import (
 	"context"
+	"crypto"
 	"net/http"
 	"net/url"
 	"sort"
@@ -185,6 +186,7 @@ type run struct {
 	now    atomic.Int64 // clock offset
 	client any
 	opts   []runtime.Option
+	key    crypto.Signer // private_key_jwt connectors' key
 }
 
 func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Config)) *run {
@@ -200,8 +202,14 @@ func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Co
 	if cfg != nil {
 		cfg(&pc)
 	}
-	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc), vals: vals}
+	key, cert := e2e.KeyAuth(t, m, vals, &pc)
+	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc), vals: vals, key: key}
 	t.Cleanup(r.p.Close)
+	if cert != nil {
+		if err := r.p.PresentCertificate(cert); err != nil {
+			t.Fatal(err)
+		}
+	}
 	routes := map[string]string{}
 	route := func(tm *model.Template, to string) {
 		if tm != nil {
@@ -240,7 +248,7 @@ func (r *run) generated(file string) {
 	if !ok {
 		r.t.Fatalf("%s has no generated client in internal/registry: run make generate", file)
 	}
-	c, err := newClient(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: r.m, Params: r.fx.params}, r.opts...)
+	c, err := newClient(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: r.key, Model: r.m, Params: r.fx.params}, r.opts...)
 	if err != nil {
 		r.t.Fatalf("New: %v", err)
 	}

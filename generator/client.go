@@ -97,6 +97,9 @@ func (g *gen) newFunc() {
 	if m.ClientSecretRequired {
 		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
 	}
+	if m.ClientAuth == runtime.AuthPrivateKeyJWT {
+		body = append(body, jen.If(jen.Id("cfg").Dot("PrivateKey").Op("==").Nil()).Block(errorf(model.PrivateKeyMessage)))
+	}
 	urlChecks := m.URLChecks()
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
@@ -184,11 +187,11 @@ func (g *gen) newFunc() {
 	if g.readsRedirect {
 		client = append(client, field("redirectURL", jen.Id("cfg").Dot("RedirectURL")))
 	}
-	creds := jen.Qual(rt, "Credentials").Values(
+	creds := jen.Qual(rt, "Credentials").Values(append([]jen.Code{
 		field("ClientID", jen.Id("cfg").Dot("ClientID")),
 		field("ClientSecret", jen.Id("cfg").Dot("ClientSecret")),
 		field("RedirectURL", jen.Id("cfg").Dot("RedirectURL")),
-	)
+	}, keyCredentials(m.ClientAuth)...)...)
 	if len(g.newStmts) == 0 {
 		// Nothing in the flow depends on cfg: every client shares the package's flow.
 		client = append([]jen.Code{field("rc", jen.Qual(rt, "New").Call(jen.Op("&").Id("flow"), creds, jen.Id("opts").Op("...")))}, client...)

@@ -328,8 +328,10 @@ func (g *gen) config() {
 	if m.ClientSecretRequired {
 		secret += " Required."
 	}
-	g.f.Comment("Config holds the application's credentials and the end user's values.")
-	g.f.Type().Id("Config").Struct(
+	if m.ClientAuth == runtime.AuthPrivateKeyJWT || m.ClientAuth == runtime.AuthTLS {
+		secret = "ClientSecret is not sent: the client authenticates with its key or certificate."
+	}
+	fields := []jen.Code{
 		jen.Comment("ClientID is the application's client id. Required."),
 		jen.Id("ClientID").String(),
 		jen.Line(),
@@ -339,9 +341,14 @@ func (g *gen) config() {
 		jen.Comment(redirect),
 		jen.Id("RedirectURL").String(),
 		jen.Line(),
+	}
+	fields = append(fields, keyFields(m.ClientAuth)...)
+	fields = append(fields,
 		jen.Comment("Params are the end user's values."),
 		jen.Id("Params").Id("Params"),
 	)
+	g.f.Comment("Config holds the application's credentials and the end user's values.")
+	g.f.Type().Id("Config").Struct(fields...)
 	g.f.Line()
 	g.f.Comment("String describes cfg without the client secret and the end user's values.")
 	g.f.Func().Params(jen.Id("cfg").Id("Config")).Id("String").Params().String().Block(
@@ -543,6 +550,7 @@ var enumNames = map[any]string{
 	runtime.Form: "Form", runtime.JSON: "JSON",
 	runtime.AuthBody: "AuthBody", runtime.AuthHeader: "AuthHeader", runtime.AuthBoth: "AuthBoth",
 	runtime.AuthNone: "AuthNone", runtime.AuthBearer: "AuthBearer", runtime.AuthSecretBearer: "AuthSecretBearer",
+		runtime.AuthPrivateKeyJWT: "AuthPrivateKeyJWT", runtime.AuthTLS: "AuthTLS",
 	runtime.NoPKCE: "NoPKCE", runtime.PKCES256: "PKCES256", runtime.PKCEPlain: "PKCEPlain",
 }
 

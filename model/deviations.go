@@ -26,6 +26,10 @@ func deviations(m *Connector) []string {
 		add("the client id and secret are sent with HTTP Basic authentication")
 	case runtime.AuthBoth:
 		add("the client id and secret are sent both with HTTP Basic authentication and in the body")
+	case runtime.AuthPrivateKeyJWT:
+		add("the client authenticates with a JWT signed by its private key (private_key_jwt, RFC 7523) instead of a secret")
+	case runtime.AuthTLS:
+		add("the client authenticates with its TLS client certificate (tls_client_auth, RFC 8705) instead of a secret")
 	}
 	if m.Method == "GET" {
 		add("token requests are GET requests with the parameters in the query string")

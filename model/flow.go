@@ -41,6 +41,10 @@ const ClientIDMessage = "the client id is empty"
 // is empty.
 const ClientSecretMessage = "the client secret is empty"
 
+// PrivateKeyMessage is the error (after "<package>: ") when a private_key_jwt
+// connector is given no private key.
+const PrivateKeyMessage = "the private key is empty (private_key_jwt signs with it)"
+
 // CheckParams checks the end user's auth_form values given by name, as generated New
 // does: defaults are applied, a missing required value, a select value outside its
 // enum or a value that does not match the field's pattern is an error with the same

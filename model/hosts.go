@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja"
+	"github.com/oauthgen/oauthgen/runtime"
 	"github.com/oauthgen/oauthgen/schema"
 )
 
@@ -254,6 +255,7 @@ func (c *Connector) CredentialURLs() []CredentialURL {
 	add("the token URL", c.TokenURL, true, false)
 	add("the refresh URL", c.RefreshURL, true, false)
 	add("the revocation URL", c.RevokeURL, true, true)
+	add("the device authorization URL", c.DeviceAuthURL, true, false)
 	if c.Userinfo != nil {
 		add("the userinfo URL", c.Userinfo.URL, false, true)
 	}
@@ -369,7 +371,14 @@ func checkHosts(in *schema.Checked, m *Connector, bad []Unconfined) []*schema.Er
 		for _, f := range m.Source.OAuth2.AuthForm {
 			names[f.Name] = true
 		}
-		for _, n := range []string{"client_id", "client_secret"} {
+		need := []string{"client_id", "client_secret"}
+		if m.ClientAuth == runtime.AuthPrivateKeyJWT || m.ClientAuth == runtime.AuthTLS {
+			// No secret to send: a key signs an assertion whose audience is the token
+			// endpoint, or a certificate proves the client in TLS; neither can be
+			// replayed by the host that receives it.
+			need = need[:1]
+		}
+		for _, n := range need {
 			if !names[n] {
 				out = append(out, in.ErrorAt("/end_user_hosted", "end_user_hosted needs an auth_form field "+n+": the end user's own application credentials go to the end user's host, never the platform's (a public client declares client_secret with required: false)"))
 			}

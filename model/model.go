@@ -73,10 +73,14 @@ type Connector struct {
 	Accept       string
 	ContentType  string // empty: from the body type
 	ClientAuth   runtime.ClientAuth
-	ClientIDKey  string
-	SecretKey    string
-	CodeKey      string
-	Headers      []Arg // token_request_headers, sorted by key
+	// AssertionAudience (nil: the token URL) and AssertionAlg (empty: by the key)
+	// shape the client assertion of private_key_jwt.
+	AssertionAudience *Template
+	AssertionAlg      string
+	ClientIDKey       string
+	SecretKey         string
+	CodeKey           string
+	Headers           []Arg // token_request_headers, sorted by key
 
 	ExchangeArgs []Arg // grant_type first, then extra_access_url (and scope for client_credentials)
 	RefreshArgs  []Arg // grant_type first, then extra_refresh_url

@@ -420,6 +420,7 @@ func TestStaticAndSlots(t *testing.T) {
 		"step3_access_url": "https://{{ host }}/t", "token_refresh_url": "https://a.example/r",
 		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
 		"device_authorization_url": "https://a.example/d", "scopes": ["s"],
+		"client_auth": "private_key_jwt", "client_assertion_audience": "https://a.example/{{ client_id }}",
 		"extra_refresh_url": {"k": "v"},
 		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"},
 			"select": {"key": "url", "value": "{{ client_id }}"}}}},
@@ -433,7 +434,7 @@ func TestStaticAndSlots(t *testing.T) {
 	for _, s := range m.Slots {
 		got = append(got, s.Field)
 	}
-	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders UserHost"
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers AssertionAudience ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders UserHost"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
 	}

@@ -365,6 +365,14 @@ func (r *resolver) tokenRequest() {
 		m.ClientAuth = runtime.AuthBody
 	case cfg.ClientAuth == schema.ClientAuthBoth:
 		m.ClientAuth = runtime.AuthBoth
+	case cfg.ClientAuth == schema.ClientAuthPrivateKeyJWT:
+		m.ClientAuth = runtime.AuthPrivateKeyJWT
+		if cfg.ClientAssertionAudience != "" {
+			m.AssertionAudience = r.tmpl(conf+"client_assertion_audience", schema.PlaceToken, cfg.ClientAssertionAudience)
+		}
+		m.AssertionAlg = cfg.ClientAssertionAlg
+	case cfg.ClientAuth == schema.ClientAuthTLS:
+		m.ClientAuth = runtime.AuthTLS
 	default:
 		r.fail(conf+"client_auth", "unknown placement %q", cfg.ClientAuth)
 		return

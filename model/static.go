@@ -35,6 +35,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		Accept:           zeroIf(c.Accept, "application/json"),
 		ContentType:      c.ContentType,
 		ClientAuth:       c.ClientAuth,
+		AssertionAlg:     c.AssertionAlg,
 		ClientIDKey:      zeroIf(c.ClientIDKey, "client_id"),
 		SecretKey:        zeroIf(c.SecretKey, "client_secret"),
 		CodeKey:          zeroIf(c.CodeKey, "code"),
@@ -95,6 +96,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		args("Revocation.Headers", rv.Headers, "revokeHeader", "the revocation request header")
 	}
 	args("Headers", c.Headers, "tokenHeader", "the token request header")
+	text("AssertionAudience", c.AssertionAudience, "assertionAudience", "the client assertion's audience")
 	args("ExchangeArgs", c.ExchangeArgs, "exchange", "the token request parameter")
 	args("RefreshArgs", c.RefreshArgs, "refresh", "the refresh request parameter")
 	if ui := c.Userinfo; ui != nil {

@@ -57,6 +57,8 @@ const allTemplates = `{
       "revoke_url": "https://example.com/v",
       "revoke": {"url": "https://example.com/v2", "params": {"*": "x"}, "headers": {"*": "x"}},
       "device_authorization_url": "https://example.com/d",
+      "client_auth": "private_key_jwt",
+      "client_assertion_audience": "https://example.com",
       "extra_access_url": {"*": "x"},
       "extra_refresh_url": {"*": "x"},
       "token_request_headers": {"*": "x"},

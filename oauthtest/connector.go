@@ -37,6 +37,13 @@ type ConnectorOptions struct {
 	// ExpiresIn is the lifetime of the access tokens. Zero: one hour, or tokens that
 	// never expire for a connector whose tokens are permanent.
 	ExpiresIn time.Duration
+
+	// ClientKeyAuth is the client's public key for a private_key_jwt connector
+	// (AssertionAudience defaults to the connector's) or its certificate for a
+	// tls_client_auth one; other connectors ignore it (clientauth.go). With a
+	// certificate, call PresentCertificate on the Fake unless the client's own
+	// transport presents it.
+	ClientKeyAuth
 }
 
 // Fake is a Provider playing the provider of one connector, and the routes that send
@@ -185,6 +192,7 @@ func connectorConfig(conn *model.Connector, vals model.Values, vars *runtime.Var
 	default:
 		cfg.ClientAuth = AuthBody
 	}
+	connectorKeyAuth(&cfg, conn, vals, vars, opts.ClientKeyAuth)
 	if cfg.ExpiresIn == 0 && !conn.Permanent {
 		cfg.ExpiresIn = time.Hour
 	}

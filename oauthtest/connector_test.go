@@ -138,14 +138,15 @@ func TestForConnectorCatalog(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := oauthtest.ConnectorOptions{ClientID: "app-1", ClientSecret: "secret-1", RedirectURL: "https://app.example.com/cb",
-				Params: requiredParams(conn), Metadata: metadataFor(conn), Callback: map[string]string{"accounts_server": "https://accounts.zoho.eu"}}
+				Params: requiredParams(conn), Metadata: metadataFor(conn), Callback: map[string]string{"accounts_server": "https://accounts.zoho.eu"},
+				ClientKeyAuth: oauthtest.ClientKeyAuth{ClientKey: catalogKey.Public()}} // private_key_jwt connectors
 			fake, err := oauthtest.ForConnector(conn, opts)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer fake.Close()
 			fake.Redirect.Unrouted = func(r *http.Request) { t.Errorf("unrouted request %s %s", r.Method, r.URL) }
-			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: runtime.Secret(opts.ClientSecret), RedirectURL: opts.RedirectURL, Params: opts.Params},
+			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: runtime.Secret(opts.ClientSecret), RedirectURL: opts.RedirectURL, Params: opts.Params, PrivateKey: catalogKey},
 				runtime.WithHTTPClient(fake.HTTPClient()))
 			if err != nil {
 				t.Fatal(err)

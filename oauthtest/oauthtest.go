@@ -36,6 +36,7 @@ package oauthtest
 
 import (
 	"crypto/rand"
+	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"io"
@@ -81,6 +82,9 @@ type Config struct {
 	CodeKey     string // name of the code in the callback and the exchange (default code)
 
 	ClientAuth ClientAuth
+	// Client authentication with a key or certificate instead of the secret
+	// (clientauth.go): ClientKey, AssertionAudience, ClientCertificate.
+	ClientKeyAuth
 	Method     string // token request method: POST (default) or GET
 	AcceptForm bool   // token endpoint accepts form bodies (when neither is set: both)
 	AcceptJSON bool   // token endpoint accepts JSON bodies
@@ -152,6 +156,9 @@ type Request struct {
 	// (form-unescaped as RFC 6749 2.3.1 says); HasBasic reports their presence.
 	BasicUser, BasicPassword string
 	HasBasic                 bool
+	// TLSCertificate is the client certificate the request was made with (TLS
+	// servers only, see ClientCertificate).
+	TLSCertificate *x509.Certificate
 }
 
 // Stats counts what the provider did.
@@ -199,6 +206,7 @@ type Provider struct {
 	revFault int
 	uiFault  int
 	faultUse map[*Fault]int
+	jtis     map[string]bool // client assertion ids seen (clientauth.go)
 }
 
 // New starts a provider with cfg. Close it when done.
@@ -211,7 +219,7 @@ func New(cfg Config) *Provider {
 	mux.HandleFunc("/device", p.deviceAuth)
 	mux.HandleFunc("/userinfo", p.userinfo)
 	mux.HandleFunc("/api/", p.api)
-	p.server = httptest.NewServer(mux)
+	p.server = startServer(mux, cfg)
 	p.URL = p.server.URL
 	return p
 }
@@ -350,6 +358,9 @@ func (p *Provider) issueLocked(withRefresh bool, keepRefresh string) (access, re
 func (p *Provider) record(endpoint string, r *http.Request) Request {
 	body, _ := io.ReadAll(io.LimitReader(r.Body, 1<<20))
 	rec := Request{Endpoint: endpoint, Method: r.Method, URL: r.URL.RequestURI(), Header: r.Header.Clone(), Body: body, Form: map[string]string{}}
+	if r.TLS != nil && len(r.TLS.PeerCertificates) > 0 {
+		rec.TLSCertificate = r.TLS.PeerCertificates[0]
+	}
 	for k, v := range r.URL.Query() {
 		if len(v) > 0 {
 			rec.Form[k] = v[0]

@@ -81,6 +81,9 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 
 // clientOK checks client authentication as configured.
 func (p *Provider) clientOK(cfg Config, rec Request) bool {
+	if ok, done := p.keyClientOK(cfg, rec); done {
+		return ok
+	}
 	idKey, secKey := or(cfg.ClientIDKey, "client_id"), or(cfg.SecretKey, "client_secret")
 	bodyID, hasBodyID := rec.Form[idKey]
 	bodySecret := rec.Form[secKey]

@@ -2,6 +2,8 @@ package runtime
 
 import (
 	"context"
+	"crypto"
+	"crypto/tls"
 	"encoding/base64"
 	"fmt"
 	"io"
@@ -36,10 +38,23 @@ var defaultHTTPClient = &http.Client{Timeout: defaultTimeout}
 // Credentials are the OAuth2 application's own values, given by the user at run time.
 // They are never embedded in generated code. The client secret is a Secret, so
 // Credentials print, marshal to JSON and log without it.
+//
+// Encoded as JSON (a log line, a debug dump), they carry no secret: the secret, key
+// and certificate are left out.
 type Credentials struct {
 	ClientID     string
-	ClientSecret Secret
+	ClientSecret Secret `json:"-"`
 	RedirectURL  string
+
+	// PrivateKey signs the client assertions of private_key_jwt flows (an
+	// *rsa.PrivateKey, an *ecdsa.PrivateKey on P-256, or a key in a KMS or HSM behind
+	// crypto.Signer), and KeyID names its public key (the JWS kid; empty: none).
+	PrivateKey crypto.Signer `json:"-"`
+	KeyID      string        `json:"-"`
+	// Certificate is the TLS client certificate of tls_client_auth flows, presented to
+	// the token and revocation endpoints. Nil: the HTTP client's transport presents
+	// one itself.
+	Certificate *tls.Certificate `json:"-"`
 }
 
 // Format prints c without the client secret, under every verb (%v, %+v, %#v, %s,
@@ -47,7 +62,14 @@ type Credentials struct {
 func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.describe()) }
 
 func (c Credentials) describe() string {
-	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(string(c.ClientSecret)) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
+	s := "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(string(c.ClientSecret)) + ", RedirectURL: " + quote(c.RedirectURL)
+	if c.PrivateKey != nil {
+		s += ", PrivateKey: [redacted], KeyID: " + quote(c.KeyID)
+	}
+	if c.Certificate != nil {
+		s += ", Certificate: [redacted]"
+	}
+	return s + "}"
 }
 
 // formatRedacted is the Format method of the types that hold secrets: it prints s, a
@@ -132,6 +154,7 @@ type Client struct {
 
 	// tokenHosts and apiHosts are the flow's host sets (hosts.go).
 	tokenHosts, apiHosts hostSet
+	mtls mtlsClient // the token endpoints' HTTP client with Credentials.Certificate
 }
 
 // New returns a Client for flow (which must not be changed afterwards) and the

@@ -34,10 +34,20 @@ var errDeviceExpired = errors.New("the device code expired before the user autho
 // DeviceAccessToken.
 func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
 	v := &Vars{}
-	tc := &tokenCall{op: OpDeviceAuth, vars: v, url: c.flow.DeviceAuthURL.Render(v)}
+	u, err := c.renderURL(OpDeviceAuth, c.flow.DeviceAuthURL, v)
+	if err != nil {
+		return nil, err
+	}
+	tc := &tokenCall{op: OpDeviceAuth, vars: v, url: u}
 	renderArgs(&tc.params, c.flow.DeviceArgs, v, tc.url)
 	c.addClientAuth(tc)
+	if tc.err != nil {
+		return nil, tc.err
+	}
 	tc.sec.add(string(c.creds.ClientSecret))
+	if err := c.checkURL(OpDeviceAuth, tc.url, &c.tokenHosts); err != nil {
+		return nil, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytes.NewReader(tc.params.appendForm(nil)))
 	if err != nil {
 		return nil, c.newTokenError(tc.op, 0, "", "", "invalid device authorization URL "+quote(tc.sec.clean(stripQuery(tc.url))), nil)
@@ -47,7 +57,7 @@ func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, er
 	if c.basic != "" {
 		req.Header["Authorization"] = []string{c.basic}
 	}
-	resp, err := c.sendClient(ctx).Do(req)
+	resp, err := c.tokenHTTPClient(ctx).Do(req)
 	if err != nil {
 		return nil, c.transportError(tc.op, err, &tc.sec)
 	}

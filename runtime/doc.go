@@ -57,7 +57,10 @@
 //
 // Requests follow the Flow: parameter names (ClientIDKey, SecretKey, CodeKey), client
 // authentication in the body, as HTTP Basic (id and secret form-encoded first, RFC
-// 6749 2.3.1) or both, a form or JSON body with one fallback to the other encoding
+// 6749 2.3.1) or both, or without a secret: a JWT signed with Credentials.PrivateKey
+// (private_key_jwt, RFC 7523 2.2) or the TLS client certificate
+// Credentials.Certificate (tls_client_auth, RFC 8705), either sent to the token and
+// revocation endpoints only, a form or JSON body with one fallback to the other encoding
 // when the first is refused (HTTP 400/406/415 without an RFC 6749 error that shows the
 // request was understood, or a 2xx answer that is not a token response), remembered
 // per Client, GET with query parameters, Accept and Content-Type, extra parameters

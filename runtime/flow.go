@@ -20,12 +20,13 @@ const (
 	ClientCredentials
 )
 
-// ClientAuth is where the client id and secret go in token requests, and how a
-// revocation request (Revocation.Auth) authenticates.
+// ClientAuth is how the client authenticates in token requests (where the client id
+// and secret go, or which credential replaces the secret), and how a revocation
+// request (Revocation.Auth) authenticates.
 type ClientAuth uint8
 
-// The client authentication placements. AuthNone, AuthBearer and AuthSecretBearer
-// are for Revocation.Auth only.
+// The client authentication methods. AuthNone, AuthBearer and AuthSecretBearer are
+// for Revocation.Auth only.
 const (
 	AuthBody         ClientAuth = iota // body (or query) parameters
 	AuthHeader                         // HTTP Basic
@@ -33,6 +34,12 @@ const (
 	AuthNone                           // no authentication
 	AuthBearer                         // Authorization: Bearer <access token>
 	AuthSecretBearer                   // Authorization: Bearer <client secret>
+	// AuthPrivateKeyJWT sends the client id and a JWT signed with
+	// Credentials.PrivateKey (private_key_jwt, RFC 7523 2.2) instead of a secret.
+	AuthPrivateKeyJWT
+	// AuthTLS sends the client id, and the client proves itself with the TLS client
+	// certificate Credentials.Certificate (tls_client_auth, RFC 8705 2).
+	AuthTLS
 )
 
 // PKCE is the PKCE (RFC 7636) challenge method of a flow.
@@ -180,6 +187,12 @@ type Flow struct {
 	SecretKey    string // zero: client_secret
 	CodeKey      string // zero: code
 	Headers      []Arg  // token_request_headers
+
+	// AssertionAudience is the aud claim of private_key_jwt assertions (zero: the token
+	// URL without its query), and AssertionAlg their JWS algorithm, RS256, PS256 or
+	// ES256 (zero: RS256 for an RSA key, ES256 for a P-256 key).
+	AssertionAudience Text
+	AssertionAlg      string
 
 	ExchangeArgs []Arg // grant_type and extra_access_url
 	RefreshArgs  []Arg // grant_type and extra_refresh_url

@@ -21,6 +21,7 @@ type tokenCall struct {
 	params params
 	vars   *Vars
 	sec    secrets
+	err    error // a client authentication that could not be made (clientauth.go)
 }
 
 // addClientAuth adds the client id and secret as the flow says, unless the URL's
@@ -47,6 +48,10 @@ func (c *Client) addClientParams(tc *tokenCall) {
 	if c.creds.ClientID != "" && !(hasQuery && queryHas(tc.url, idKey)) {
 		tc.params.set(idKey, c.creds.ClientID)
 	}
+	if c.flow.ClientAuth == AuthPrivateKeyJWT || c.flow.ClientAuth == AuthTLS {
+		c.addKeyAuth(tc) // a key or certificate instead of the secret
+		return
+	}
 	if c.creds.ClientSecret != "" && !(hasQuery && queryHas(tc.url, secKey)) {
 		tc.params.set(secKey, string(c.creds.ClientSecret))
 	}
@@ -66,6 +71,9 @@ func renderArgs(p *params, args []Arg, v *Vars, rawURL string) {
 // send runs a token call, falling back once to the flow's other body type when the
 // first is refused, and returns the parsed response.
 func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
+	if tc.err != nil {
+		return nil, tc.err
+	}
 	tc.sec.add(string(c.creds.ClientSecret))
 	if err := c.checkURL(tc.op, tc.url, &c.tokenHosts); err != nil {
 		return nil, err
@@ -133,7 +141,7 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(tc.vars))
 	}
-	resp, err := c.sendClient(ctx).Do(req)
+	resp, err := c.tokenHTTPClient(ctx).Do(req)
 	if err != nil {
 		return nil, false, c.transportError(tc.op, err, &tc.sec)
 	}

@@ -52,7 +52,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 			req.Header.Set(h.Key, h.Value.Render(v))
 		}
 	}
-	resp, err := c.sendClient(ctx).Do(req)
+	resp, err := c.tokenHTTPClient(ctx).Do(req)
 	if err != nil {
 		return c.transportError(OpRevoke, err, &tc.sec)
 	}
@@ -85,6 +85,9 @@ func (c *Client) rfc7009Request(ctx context.Context, tc *tokenCall, tok *oauth2.
 		tc.params = params{{"token", tok.AccessToken}, {"token_type_hint", "access_token"}}
 	}
 	c.addClientAuth(tc)
+	if tc.err != nil {
+		return nil, tc.err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytesReader(tc.params.appendForm(nil)))
 	if err != nil {
 		return nil, c.newTokenError(OpRevoke, 0, "", "", "invalid revocation URL", nil)

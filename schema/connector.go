@@ -141,14 +141,21 @@ const (
 	FlowClientCredentials FlowType = "client_credentials"
 )
 
-// ClientAuth is where the client id and secret go in token requests.
+// ClientAuth is how the client authenticates in token requests: where the client id
+// and secret go, or what replaces the secret.
 type ClientAuth string
 
-// The client authentication placements.
+// The client authentication methods.
 const (
 	ClientAuthBody   ClientAuth = "body"   // client_id and client_secret body parameters
 	ClientAuthHeader ClientAuth = "header" // HTTP Basic authentication
 	ClientAuthBoth   ClientAuth = "both"   // both of the above
+	// ClientAuthPrivateKeyJWT: client_id and a JWT signed with the application's
+	// private key (RFC 7523 2.2); the key is given at run time.
+	ClientAuthPrivateKeyJWT ClientAuth = "private_key_jwt"
+	// ClientAuthTLS: client_id, and the application's TLS client certificate (RFC 8705
+	// 2); the certificate is given at run time.
+	ClientAuthTLS ClientAuth = "tls_client_auth"
 )
 
 // Config is the oauth2.config block: the flow and its deviations from RFC 6749.
@@ -245,9 +252,20 @@ type Config struct {
 	// PKCE is the PKCE (RFC 7636) challenge method, S256 or plain. Default: no PKCE.
 	PKCE string `json:"pkce,omitempty" jsonschema:"enum=S256,enum=plain"`
 
-	// ClientAuth is where the client credentials go in token requests: body, header
-	// (HTTP Basic) or both. Default: body; client_id_and_secret_in_headers means header.
-	ClientAuth ClientAuth `json:"client_auth,omitempty" jsonschema:"enum=body,enum=header,enum=both,default=body"`
+	// ClientAuth is how the client authenticates in token requests: body, header (HTTP
+	// Basic) or both say where the client id and secret go; private_key_jwt sends a
+	// JWT signed with the application's private key (RFC 7523) and tls_client_auth
+	// presents its TLS client certificate (RFC 8705) instead of a secret. Default:
+	// body; client_id_and_secret_in_headers means header.
+	ClientAuth ClientAuth `json:"client_auth,omitempty" jsonschema:"enum=body,enum=header,enum=both,enum=private_key_jwt,enum=tls_client_auth,default=body"`
+
+	// ClientAssertionAudience is the aud claim of private_key_jwt assertions
+	// (template). Default: the token URL without its query.
+	ClientAssertionAudience string `json:"client_assertion_audience,omitempty" jsonschema:"example=https://login.salesforce.com"`
+
+	// ClientAssertionAlg is the JWS algorithm of private_key_jwt assertions. Default:
+	// by the key, RS256 for RSA and ES256 for ECDSA P-256.
+	ClientAssertionAlg string `json:"client_assertion_alg,omitempty" jsonschema:"enum=RS256,enum=PS256,enum=ES256"`
 
 	// ExtraRefreshURL are body parameters (values are templates) added to refresh requests.
 	ExtraRefreshURL map[string]string `json:"extra_refresh_url,omitempty"`

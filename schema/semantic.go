@@ -305,6 +305,13 @@ func (d *document) checkConfig() {
 		}
 	}
 
+	if ca, _ := cfg.get("client_auth").text(); ca != string(ClientAuthPrivateKeyJWT) {
+		for _, k := range []string{"client_assertion_audience", "client_assertion_alg"} {
+			if n := cfg.get(k); n != nil {
+				d.errValue(n, base+"/"+k, "%q is used only with client_auth \"private_key_jwt\"; remove it", k)
+			}
+		}
+	}
 	if rv := cfg.get("revoke"); rv != nil && rv.kind == kindObject {
 		if ru := cfg.get("revoke_url"); ru != nil {
 			d.errValue(rv, base+"/revoke", "revoke_url (line %d) is also set: it is the RFC 7009 shorthand of revoke; keep one of them", d.line(ru.start))

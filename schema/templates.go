@@ -11,8 +11,8 @@ const (
 	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
 	PlaceAuthorize TemplatePlace = "authorize"
 	// PlaceToken: step3_access_url, token_refresh_url, revoke_url, revoke.url,
-	// device_authorization_url and the values of extra_access_url, extra_refresh_url,
-	// token_request_headers and revoke.headers.
+	// device_authorization_url, client_assertion_audience and the values of
+	// extra_access_url, extra_refresh_url, token_request_headers and revoke.headers.
 	PlaceToken TemplatePlace = "token"
 	// PlaceRevoke: the values of revoke.params, which may also use token (the token
 	// revoked).
@@ -139,6 +139,7 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "revoke", "url"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke", "params", "*"}, PlaceRevoke},
 	{[]string{"oauth2", "config", "revoke", "headers", "*"}, PlaceToken},
+	{[]string{"oauth2", "config", "client_assertion_audience"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
 	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},

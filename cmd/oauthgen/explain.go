@@ -88,7 +88,10 @@ type explanation struct {
 	// Hosts are, for each kind of credential, the hosts it may be sent to; any other
 	// host is refused before anything is sent.
 	Hosts []credentialHosts `json:"hosts"`
-	Notes []string          `json:"notes,omitempty"`
+	// ClientAuth is how a private_key_jwt or tls_client_auth connector proves the
+	// client (explain_clientauth.go).
+	ClientAuth *explainClientAuth `json:"client_auth,omitempty"`
+	Notes      []string           `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
@@ -270,6 +273,9 @@ func (ex *explanation) example(what, value string) {
 // answers every request with a made-up token, and returns what was sent.
 func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
 	rec := &reqrec.Recorder{Respond: cannedToken(m, cfg.Params)}
+	if err := explainKey(m, &cfg); err != nil {
+		return nil, err
+	}
 	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return nil, err
@@ -364,6 +370,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 			ex.RefreshExpiry = exp.Format(time.RFC3339)
 		}
 	}
+	clientAuthSection(m, ex)
 
 	ex.BaseURL = c.BaseURLFor(tok)
 	apiTok := &oauth2.Token{AccessToken: explainAccessToken}
@@ -701,6 +708,7 @@ func printExplanation(w io.Writer, ex *explanation) {
 			fmt.Fprintf(w, "\n  %s\n", r.Body)
 		}
 	}
+	printClientAuth(w, ex.ClientAuth)
 	printReq("Token request", ex.TokenRequest)
 	printReq("Token request if the provider refuses that body type (sent once)", ex.TokenFallback)
 	printReq("Userinfo request", ex.UserinfoRequest)

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/cryptotest"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -506,6 +507,7 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 	if len(registry.Clients) != len(files) {
 		t.Errorf("%d generated clients for %d connector files: run make generate", len(registry.Clients), len(files))
 	}
+	key, _ := e2e.ClientKey(t)
 	total := 0
 	for _, file := range files {
 		name := "connectors/" + filepath.Base(file)
@@ -525,7 +527,8 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 				var gen ops
 				var genClient any
 				g := flow(t, m, func(opts ...runtime.Option) ops {
-					c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: params}, opts...)
+					cryptotest.SetGlobalRandom(t, 1) // the same jti and signature in both (private_key_jwt)
+					c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1", Model: m, Params: params}, opts...)
 					if err != nil {
 						t.Fatalf("generated New: %v", err)
 					}
@@ -533,7 +536,8 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 					return gen
 				}, vals)
 				d := flow(t, m, func(opts ...runtime.Option) ops {
-					c, err := dynamic.New(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: params}, opts...)
+					cryptotest.SetGlobalRandom(t, 1)
+					c, err := dynamic.New(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1", Params: params}, opts...)
 					if err != nil {
 						t.Fatalf("dynamic.New: %v", err)
 					}

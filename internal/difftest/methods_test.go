@@ -66,9 +66,10 @@ func signature(name string, t reflect.Type, skipRecv int) string {
 func TestDynamicHasEveryGeneratedMethod(t *testing.T) {
 	dyn := reflect.TypeOf(&dynamic.Client{})
 	seen := map[string]bool{}
+	key, _ := e2e.ClientKey(t)
 	for file, newGen := range registry.Clients {
 		m := e2e.Load(t, "../../"+file)
-		c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: paramSets(m)[0]})
+		c, err := newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: key, Model: m, Params: paramSets(m)[0]})
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}

@@ -53,11 +53,12 @@ func newPair(t *testing.T, file string, params map[string]any, rt http.RoundTrip
 	opt := runtime.WithHTTPClient(&http.Client{Transport: rt})
 	p := pair{m: m}
 	var g any
-	g, p.genErr = newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: params}, opt)
+	key, _ := e2e.ClientKey(t) // private_key_jwt connectors sign with it
+	g, p.genErr = newGen(registry.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Model: m, Params: params, PrivateKey: key}, opt)
 	if p.genErr == nil {
 		p.gen = generatedOps(g)
 	}
-	d, err := dynamic.New(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: params}, opt)
+	d, err := dynamic.New(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: params, PrivateKey: key}, opt)
 	p.dynErr = err
 	if err == nil {
 		p.dyn = dynamicOps(d, p.gen, g)

@@ -111,7 +111,13 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 
 	cfg := fx.Provider
 	cfg.ClientID, cfg.ClientSecret = ClientID, ClientSecret
+	key, cert := KeyAuth(t, m, vals, &cfg)
 	p := oauthtest.New(cfg)
+	if cert != nil {
+		if err := p.PresentCertificate(cert); err != nil {
+			t.Fatal(err)
+		}
+	}
 
 	vars := &runtime.Vars{Callback: fx.CallbackVars, Credentials: fx.Meta}
 	routes := map[string]string{}
@@ -142,7 +148,7 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	}
 	hc := &http.Client{Transport: rw}
 	e := &env{m: m, vals: vals, flow: flow, p: p, vars: vars, api: apiBase}
-	e.client = runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc),
+	e.client = runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL, PrivateKey: key}, runtime.WithHTTPClient(hc),
 		runtime.WithTokenHook(func(_ context.Context, tok *oauth2.Token) { e.latest.Store(tok) }))
 	return e
 }

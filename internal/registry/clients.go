@@ -50,6 +50,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/intercom"
 	"github.com/oauthgen/oauthgen/generated/keap"
 	"github.com/oauthgen/oauthgen/generated/keycloak"
+	"github.com/oauthgen/oauthgen/generated/keycloakmtls"
 	"github.com/oauthgen/oauthgen/generated/klaviyo"
 	"github.com/oauthgen/oauthgen/generated/lever"
 	"github.com/oauthgen/oauthgen/generated/linear"
@@ -63,6 +64,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/netsuite"
 	"github.com/oauthgen/oauthgen/generated/notion"
 	"github.com/oauthgen/oauthgen/generated/okta"
+	"github.com/oauthgen/oauthgen/generated/oktaservice"
 	"github.com/oauthgen/oauthgen/generated/oura"
 	"github.com/oauthgen/oauthgen/generated/outreach"
 	"github.com/oauthgen/oauthgen/generated/pandadoc"
@@ -110,6 +112,7 @@ import (
 var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	"connectors/adobe.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := adobe.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -117,6 +120,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/aircall.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := aircall.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -124,6 +128,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/airtable.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -131,6 +136,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/asana.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -138,6 +144,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/atlassian.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := atlassian.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -145,6 +152,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/attio.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := attio.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -152,6 +160,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/auth0.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -159,6 +168,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/bamboohr.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := bamboohr.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -166,6 +176,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/basecamp.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -173,6 +184,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/bitbucket.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -180,6 +192,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/box.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := box.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -187,6 +200,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/calendly.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := calendly.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -194,6 +208,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/canva.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := canva.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -201,6 +216,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/clickup.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -208,6 +224,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/close.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := close1.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -215,6 +232,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/constantcontact.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := constantcontact.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -222,6 +240,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/copper.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := copper.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -229,6 +248,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/deel.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := deel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -236,6 +256,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/dialpad.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -243,6 +264,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/digitalocean.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -250,6 +272,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/discord.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -257,6 +280,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/docusign.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := docusign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -264,6 +288,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/dropbox.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dropbox.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -271,6 +296,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/dropboxsign.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dropboxsign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -278,6 +304,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/dynamics365.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := dynamics365.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -285,6 +312,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/ebay.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -292,6 +320,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/etsy.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := etsy.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -299,6 +328,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/eventbrite.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -306,6 +336,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/facebook.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -313,6 +344,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/figma.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -320,6 +352,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/fitbit.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := fitbit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -327,6 +360,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/freshbooks.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -334,6 +368,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/front.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := front.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -341,6 +376,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/github.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -348,6 +384,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/gitlab.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := gitlab.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -355,6 +392,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/gong.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := gong.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -362,6 +400,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/google.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := google.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -369,6 +408,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/gotoconnect.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := gotoconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -376,6 +416,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/gusto.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := gusto.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -383,6 +424,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/harvest.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -390,6 +432,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/helpscout.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -397,6 +440,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/heroku.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -404,6 +448,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/hubspot.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -411,6 +456,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/instagram.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := instagram.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -418,6 +464,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/intercom.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := intercom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -425,6 +472,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/keap.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := keap.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -432,13 +480,23 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/keycloak.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return keycloak.New(cfg, opts...)
 	},
+	"connectors/keycloakmtls.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := keycloakmtls.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return keycloakmtls.New(cfg, opts...)
+	},
 	"connectors/klaviyo.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -446,6 +504,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/lever.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := lever.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -453,6 +512,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/linear.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -460,6 +520,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/linkedin.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -467,6 +528,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/loginwithamazon.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := loginwithamazon.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -474,6 +536,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/mailchimp.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := mailchimp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -481,6 +544,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/microsoft.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := microsoft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -488,6 +552,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/miro.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := miro.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -495,6 +560,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/mondaycom.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := mondaycom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -502,6 +568,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/netlify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := netlify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -509,6 +576,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/netsuite.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := netsuite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -516,6 +584,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/notion.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -523,13 +592,23 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/okta.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := okta.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
 		return okta.New(cfg, opts...)
 	},
+	"connectors/oktaservice.json": func(c Config, opts ...runtime.Option) (any, error) {
+		cfg := oktaservice.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return oktaservice.New(cfg, opts...)
+	},
 	"connectors/oura.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := oura.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -537,6 +616,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/outreach.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := outreach.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -544,6 +624,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/pandadoc.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -551,6 +632,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/paypal.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -558,6 +640,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/pinterest.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pinterest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -565,6 +648,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/pipedrive.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := pipedrive.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -572,6 +656,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/quickbooks.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := quickbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -579,6 +664,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/reddit.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := reddit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -586,6 +672,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/ringcentral.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := ringcentral.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -593,6 +680,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/sage.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := sage.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -600,6 +688,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/salesforce.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -607,6 +696,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/salesloft.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := salesloft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -614,6 +704,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/servicenow.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := servicenow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -621,6 +712,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/shopify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -628,6 +720,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/slack.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := slack.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -635,6 +728,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/slackuser.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := slackuser.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -642,6 +736,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/smartsheet.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := smartsheet.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -649,6 +744,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/snapchat.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := snapchat.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -656,6 +752,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/spotify.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -663,6 +760,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/square.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := square.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -670,6 +768,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/squarespace.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := squarespace.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -677,6 +776,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/strava.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -684,6 +784,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/stripeconnect.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := stripeconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -691,6 +792,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/surveymonkey.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := surveymonkey.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -698,6 +800,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/tiktok.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := tiktok.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -705,6 +808,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/todoist.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := todoist.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -712,6 +816,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/twitch.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := twitch.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -719,6 +824,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/twitter.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := twitter.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -726,6 +832,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/typeform.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := typeform.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -733,6 +840,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/vercel.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := vercel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -740,6 +848,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/webex.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := webex.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -747,6 +856,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/webflow.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -754,6 +864,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/withings.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := withings.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -761,6 +872,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/wix.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := wix.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -768,6 +880,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/wrike.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -775,6 +888,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/xero.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -782,6 +896,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/yahoo.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := yahoo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -789,6 +904,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/zendesk.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -796,6 +912,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/zoho.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -803,6 +920,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 	},
 	"connectors/zoom.json": func(c Config, opts ...runtime.Option) (any, error) {
 		cfg := zoom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -815,6 +933,7 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 var Configs = map[string]func(Config) (any, error){
 	"connectors/adobe.json": func(c Config) (any, error) {
 		cfg := adobe.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -822,6 +941,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/aircall.json": func(c Config) (any, error) {
 		cfg := aircall.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -829,6 +949,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/airtable.json": func(c Config) (any, error) {
 		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -836,6 +957,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/asana.json": func(c Config) (any, error) {
 		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -843,6 +965,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/atlassian.json": func(c Config) (any, error) {
 		cfg := atlassian.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -850,6 +973,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/attio.json": func(c Config) (any, error) {
 		cfg := attio.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -857,6 +981,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/auth0.json": func(c Config) (any, error) {
 		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -864,6 +989,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/bamboohr.json": func(c Config) (any, error) {
 		cfg := bamboohr.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -871,6 +997,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/basecamp.json": func(c Config) (any, error) {
 		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -878,6 +1005,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/bitbucket.json": func(c Config) (any, error) {
 		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -885,6 +1013,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/box.json": func(c Config) (any, error) {
 		cfg := box.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -892,6 +1021,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/calendly.json": func(c Config) (any, error) {
 		cfg := calendly.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -899,6 +1029,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/canva.json": func(c Config) (any, error) {
 		cfg := canva.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -906,6 +1037,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/clickup.json": func(c Config) (any, error) {
 		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -913,6 +1045,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/close.json": func(c Config) (any, error) {
 		cfg := close1.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -920,6 +1053,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/constantcontact.json": func(c Config) (any, error) {
 		cfg := constantcontact.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -927,6 +1061,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/copper.json": func(c Config) (any, error) {
 		cfg := copper.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -934,6 +1069,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/deel.json": func(c Config) (any, error) {
 		cfg := deel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -941,6 +1077,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/dialpad.json": func(c Config) (any, error) {
 		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -948,6 +1085,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/digitalocean.json": func(c Config) (any, error) {
 		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -955,6 +1093,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/discord.json": func(c Config) (any, error) {
 		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -962,6 +1101,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/docusign.json": func(c Config) (any, error) {
 		cfg := docusign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -969,6 +1109,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/dropbox.json": func(c Config) (any, error) {
 		cfg := dropbox.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -976,6 +1117,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/dropboxsign.json": func(c Config) (any, error) {
 		cfg := dropboxsign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -983,6 +1125,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/dynamics365.json": func(c Config) (any, error) {
 		cfg := dynamics365.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -990,6 +1133,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/ebay.json": func(c Config) (any, error) {
 		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -997,6 +1141,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/etsy.json": func(c Config) (any, error) {
 		cfg := etsy.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1004,6 +1149,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/eventbrite.json": func(c Config) (any, error) {
 		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1011,6 +1157,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/facebook.json": func(c Config) (any, error) {
 		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1018,6 +1165,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/figma.json": func(c Config) (any, error) {
 		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1025,6 +1173,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/fitbit.json": func(c Config) (any, error) {
 		cfg := fitbit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1032,6 +1181,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/freshbooks.json": func(c Config) (any, error) {
 		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1039,6 +1189,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/front.json": func(c Config) (any, error) {
 		cfg := front.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1046,6 +1197,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/github.json": func(c Config) (any, error) {
 		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1053,6 +1205,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/gitlab.json": func(c Config) (any, error) {
 		cfg := gitlab.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1060,6 +1213,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/gong.json": func(c Config) (any, error) {
 		cfg := gong.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1067,6 +1221,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/google.json": func(c Config) (any, error) {
 		cfg := google.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1074,6 +1229,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/gotoconnect.json": func(c Config) (any, error) {
 		cfg := gotoconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1081,6 +1237,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/gusto.json": func(c Config) (any, error) {
 		cfg := gusto.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1088,6 +1245,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/harvest.json": func(c Config) (any, error) {
 		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1095,6 +1253,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/helpscout.json": func(c Config) (any, error) {
 		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1102,6 +1261,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/heroku.json": func(c Config) (any, error) {
 		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1109,6 +1269,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/hubspot.json": func(c Config) (any, error) {
 		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1116,6 +1277,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/instagram.json": func(c Config) (any, error) {
 		cfg := instagram.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1123,6 +1285,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/intercom.json": func(c Config) (any, error) {
 		cfg := intercom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1130,6 +1293,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/keap.json": func(c Config) (any, error) {
 		cfg := keap.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1137,6 +1301,15 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/keycloak.json": func(c Config) (any, error) {
 		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/keycloakmtls.json": func(c Config) (any, error) {
+		cfg := keycloakmtls.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1144,6 +1317,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/klaviyo.json": func(c Config) (any, error) {
 		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1151,6 +1325,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/lever.json": func(c Config) (any, error) {
 		cfg := lever.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1158,6 +1333,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/linear.json": func(c Config) (any, error) {
 		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1165,6 +1341,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/linkedin.json": func(c Config) (any, error) {
 		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1172,6 +1349,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/loginwithamazon.json": func(c Config) (any, error) {
 		cfg := loginwithamazon.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1179,6 +1357,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/mailchimp.json": func(c Config) (any, error) {
 		cfg := mailchimp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1186,6 +1365,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/microsoft.json": func(c Config) (any, error) {
 		cfg := microsoft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1193,6 +1373,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/miro.json": func(c Config) (any, error) {
 		cfg := miro.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1200,6 +1381,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/mondaycom.json": func(c Config) (any, error) {
 		cfg := mondaycom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1207,6 +1389,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/netlify.json": func(c Config) (any, error) {
 		cfg := netlify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1214,6 +1397,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/netsuite.json": func(c Config) (any, error) {
 		cfg := netsuite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1221,6 +1405,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/notion.json": func(c Config) (any, error) {
 		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1228,6 +1413,15 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/okta.json": func(c Config) (any, error) {
 		cfg := okta.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/oktaservice.json": func(c Config) (any, error) {
+		cfg := oktaservice.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1235,6 +1429,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/oura.json": func(c Config) (any, error) {
 		cfg := oura.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1242,6 +1437,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/outreach.json": func(c Config) (any, error) {
 		cfg := outreach.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1249,6 +1445,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/pandadoc.json": func(c Config) (any, error) {
 		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1256,6 +1453,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/paypal.json": func(c Config) (any, error) {
 		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1263,6 +1461,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/pinterest.json": func(c Config) (any, error) {
 		cfg := pinterest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1270,6 +1469,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/pipedrive.json": func(c Config) (any, error) {
 		cfg := pipedrive.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1277,6 +1477,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/quickbooks.json": func(c Config) (any, error) {
 		cfg := quickbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1284,6 +1485,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/reddit.json": func(c Config) (any, error) {
 		cfg := reddit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1291,6 +1493,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/ringcentral.json": func(c Config) (any, error) {
 		cfg := ringcentral.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1298,6 +1501,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/sage.json": func(c Config) (any, error) {
 		cfg := sage.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1305,6 +1509,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/salesforce.json": func(c Config) (any, error) {
 		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1312,6 +1517,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/salesloft.json": func(c Config) (any, error) {
 		cfg := salesloft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1319,6 +1525,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/servicenow.json": func(c Config) (any, error) {
 		cfg := servicenow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1326,6 +1533,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/shopify.json": func(c Config) (any, error) {
 		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1333,6 +1541,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/slack.json": func(c Config) (any, error) {
 		cfg := slack.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1340,6 +1549,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/slackuser.json": func(c Config) (any, error) {
 		cfg := slackuser.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1347,6 +1557,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/smartsheet.json": func(c Config) (any, error) {
 		cfg := smartsheet.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1354,6 +1565,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/snapchat.json": func(c Config) (any, error) {
 		cfg := snapchat.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1361,6 +1573,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/spotify.json": func(c Config) (any, error) {
 		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1368,6 +1581,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/square.json": func(c Config) (any, error) {
 		cfg := square.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1375,6 +1589,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/squarespace.json": func(c Config) (any, error) {
 		cfg := squarespace.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1382,6 +1597,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/strava.json": func(c Config) (any, error) {
 		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1389,6 +1605,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/stripeconnect.json": func(c Config) (any, error) {
 		cfg := stripeconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1396,6 +1613,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/surveymonkey.json": func(c Config) (any, error) {
 		cfg := surveymonkey.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1403,6 +1621,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/tiktok.json": func(c Config) (any, error) {
 		cfg := tiktok.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1410,6 +1629,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/todoist.json": func(c Config) (any, error) {
 		cfg := todoist.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1417,6 +1637,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/twitch.json": func(c Config) (any, error) {
 		cfg := twitch.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1424,6 +1645,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/twitter.json": func(c Config) (any, error) {
 		cfg := twitter.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1431,6 +1653,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/typeform.json": func(c Config) (any, error) {
 		cfg := typeform.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1438,6 +1661,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/vercel.json": func(c Config) (any, error) {
 		cfg := vercel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1445,6 +1669,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/webex.json": func(c Config) (any, error) {
 		cfg := webex.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1452,6 +1677,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/webflow.json": func(c Config) (any, error) {
 		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1459,6 +1685,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/withings.json": func(c Config) (any, error) {
 		cfg := withings.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1466,6 +1693,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/wix.json": func(c Config) (any, error) {
 		cfg := wix.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1473,6 +1701,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/wrike.json": func(c Config) (any, error) {
 		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1480,6 +1709,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/xero.json": func(c Config) (any, error) {
 		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1487,6 +1717,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/yahoo.json": func(c Config) (any, error) {
 		cfg := yahoo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1494,6 +1725,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/zendesk.json": func(c Config) (any, error) {
 		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1501,6 +1733,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/zoho.json": func(c Config) (any, error) {
 		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
@@ -1508,6 +1741,7 @@ var Configs = map[string]func(Config) (any, error){
 	},
 	"connectors/zoom.json": func(c Config) (any, error) {
 		cfg := zoom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}

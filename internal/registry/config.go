@@ -8,6 +8,8 @@
 package registry
 
 import (
+	"crypto"
+	"crypto/tls"
 	"fmt"
 	"reflect"
 
@@ -20,6 +22,12 @@ type Config struct {
 	ClientID     string
 	ClientSecret runtime.Secret
 	RedirectURL  string
+	// PrivateKey, KeyID and Certificate are the credentials of the connectors that
+	// authenticate with a key or a certificate; SetKeys copies them into the
+	// generated Configs that have such fields.
+	PrivateKey  crypto.Signer
+	KeyID       string
+	Certificate *tls.Certificate
 
 	// Model is the connector's model: SetParams reads the Go names of its
 	// parameters from it.
@@ -27,6 +35,18 @@ type Config struct {
 	// Params are the auth_form values by name, typed as model.CheckParams returns
 	// them.
 	Params map[string]any
+}
+
+// SetKeys copies PrivateKey, KeyID and Certificate into the fields of the same
+// names of dst, a pointer to a generated Config, that it has (a connector's Config
+// has only the credential it uses).
+func (c Config) SetKeys(dst any) {
+	v := reflect.ValueOf(dst).Elem()
+	for name, val := range map[string]any{"PrivateKey": c.PrivateKey, "KeyID": c.KeyID, "Certificate": c.Certificate} {
+		if f := v.FieldByName(name); f.IsValid() && val != nil && reflect.ValueOf(val).IsValid() {
+			f.Set(reflect.ValueOf(val).Convert(f.Type()))
+		}
+	}
 }
 
 // SetParams fills dst, a pointer to a generated Params struct, from c.Params by the

@@ -26,7 +26,8 @@ func TestGeneratedConfigsRedactSecrets(t *testing.T) {
 				passwords++
 			}
 		}
-		rc := registry.Config{ClientID: "client-id", ClientSecret: secret, RedirectURL: "https://app.example/cb", Model: m, Params: e2e.Params(m, given)}
+		key, _ := e2e.ClientKey(t)
+		rc := registry.Config{ClientID: "client-id", ClientSecret: secret, RedirectURL: "https://app.example/cb", Model: m, Params: e2e.Params(m, given), PrivateKey: key}
 		cfg, err := build(rc)
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)

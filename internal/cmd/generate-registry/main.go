@@ -116,6 +116,7 @@ func render(outs []generator.Output, importPrefix string) ([]byte, error) {
 				jen.Id("ClientSecret").Op(":").Id("c").Dot("ClientSecret"),
 				jen.Id("RedirectURL").Op(":").Id("c").Dot("RedirectURL"),
 			),
+			jen.Id("c").Dot("SetKeys").Call(jen.Op("&").Id("cfg")),
 			jen.If(jen.Err().Op(":=").Id("c").Dot("SetParams").Call(jen.Op("&").Id("cfg").Dot("Params")), jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
 		}
 		items = append(items, jen.Lit(o.Source()).Op(":").Func().Params(jen.Id("c").Id("Config"), jen.Id("opts").Op("...").Qual(rt, "Option")).Parens(jen.List(jen.Any(), jen.Error())).Block(
