@@ -550,7 +550,7 @@ var enumNames = map[any]string{
 	runtime.Form: "Form", runtime.JSON: "JSON",
 	runtime.AuthBody: "AuthBody", runtime.AuthHeader: "AuthHeader", runtime.AuthBoth: "AuthBoth",
 	runtime.AuthNone: "AuthNone", runtime.AuthBearer: "AuthBearer", runtime.AuthSecretBearer: "AuthSecretBearer",
-		runtime.AuthPrivateKeyJWT: "AuthPrivateKeyJWT", runtime.AuthTLS: "AuthTLS",
+	runtime.AuthPrivateKeyJWT: "AuthPrivateKeyJWT", runtime.AuthTLS: "AuthTLS",
 	runtime.NoPKCE: "NoPKCE", runtime.PKCES256: "PKCES256", runtime.PKCEPlain: "PKCEPlain",
 }
 

@@ -154,7 +154,7 @@ type Client struct {
 
 	// tokenHosts and apiHosts are the flow's host sets (hosts.go).
 	tokenHosts, apiHosts hostSet
-	mtls mtlsClient // the token endpoints' HTTP client with Credentials.Certificate
+	mtls                 mtlsClient // the token endpoints' HTTP client with Credentials.Certificate
 }
 
 // New returns a Client for flow (which must not be changed afterwards) and the
