@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 
+	"github.com/oauthgen/oauthgen/internal/suggest"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -113,10 +114,27 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 	}
 	for _, name := range sortedKeys(in) {
 		if !known[name] {
-			return nil, fmt.Errorf("%s: unknown parameter %q", c.Package, name)
+			return nil, fmt.Errorf("%s: unknown parameter %q%s", c.Package, name, c.paramHint(name))
 		}
 	}
 	return out, nil
+}
+
+// paramHint says what an unknown parameter name may have meant: the closest auth_form
+// name, else the names there are.
+func (c *Connector) paramHint(name string) string {
+	var names []string
+	for _, p := range c.Params {
+		names = append(names, p.Name)
+	}
+	switch s := suggest.Closest(name, names); {
+	case s != "":
+		return fmt.Sprintf("; did you mean %q?", s)
+	case len(names) == 0:
+		return "; the connector has no auth_form fields"
+	default:
+		return "; the connector's auth_form fields are " + strings.Join(names, ", ")
+	}
 }
 
 // Flow builds the runtime.Flow of the connector for v with the templates interpreted:

@@ -515,3 +515,20 @@ func TestMethods(t *testing.T) {
 		t.Error("an unknown call is supported")
 	}
 }
+
+// TestUnknownParamHint: an unknown parameter name gets the closest auth_form name, or
+// the names there are, as validate and explain do.
+func TestUnknownParamHint(t *testing.T) {
+	m := load(t, "../connectors/tiktok.json")
+	for _, tc := range []struct{ name, want string }{
+		{"environmnt", `tiktok: unknown parameter "environmnt"; did you mean "environment"?`},
+		{"region", `tiktok: unknown parameter "region"; the connector's auth_form fields are environment`},
+	} {
+		if _, err := m.CheckParams(map[string]any{tc.name: "x"}); err == nil || err.Error() != tc.want {
+			t.Errorf("%s: %v, want %q", tc.name, err, tc.want)
+		}
+	}
+	if _, err := load(t, "../connectors/asana.json").CheckParams(map[string]any{"x": 1}); err == nil || err.Error() != `asana: unknown parameter "x"; the connector has no auth_form fields` {
+		t.Errorf("asana: %v", err)
+	}
+}
