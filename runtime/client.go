@@ -118,6 +118,8 @@ type Client struct {
 
 	basic string // pre-rendered "Basic ..." header value, when the flow uses it
 
+	values map[string]any // the end user's values, for a client of Connections
+
 	accessPath, refreshPath, expiresPath, expiresAltPath, typePath Path
 
 	accept      string
