@@ -16,7 +16,8 @@ var updateAPI = flag.Bool("update-api", false, "rewrite testdata/api.txt with th
 
 // maxExports bounds the package's exported identifiers (issue 12): types, functions,
 // methods of exported types, constants and variables; struct fields not counted.
-const maxExports = 75
+// Connections (issue 15) took it from 75 to 95.
+const maxExports = 95
 
 // TestExportedAPI lists what the package exports and compares it with
 // testdata/api.txt, so that a new export is a decision made in review, and keeps the

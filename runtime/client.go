@@ -73,6 +73,7 @@ type options struct {
 	maxBody    int64
 	now        func() time.Time
 	leaseTTL   time.Duration
+	incomplete *http.Client // sends nothing: see Incomplete
 }
 
 // WithHTTPClient sets the HTTP client used when the context carries none under
@@ -95,6 +96,14 @@ func WithTokenHook(h func(ctx context.Context, tok *oauth2.Token)) Option {
 // connection (New is cheap), with a key such as "hubspot/" + userID.
 func WithStore(store TokenStore, key string) Option {
 	return func(o *options) { o.store, o.storeKey = store, key }
+}
+
+// Incomplete marks a client built without an end-user value its flow needs (err says
+// which): every request it would make fails with err, sending nothing. Generated New
+// and package dynamic pass it for a Config that lacks a required value, since such a
+// client still serves Connections, whose Begin checks the values of each end user.
+func Incomplete(err error) Option {
+	return func(o *options) { o.incomplete = &http.Client{Transport: failingTransport{err}} }
 }
 
 // WithMaxBodySize sets the largest token, userinfo or revocation response body read
@@ -199,6 +208,9 @@ func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.Stri
 // httpClient returns the client for a network call: the one in ctx under
 // oauth2.HTTPClient, else the option's, else a default client with a timeout.
 func (c *Client) httpClient(ctx context.Context) *http.Client {
+	if c.opts.incomplete != nil {
+		return c.opts.incomplete
+	}
 	if ctx != nil {
 		if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc != nil {
 			return hc

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/oauth2"
@@ -108,6 +109,8 @@ type Connections struct {
 	mk    func(values map[string]any) (*Client, error)
 	store TokenStore
 	opts  connOptions
+
+	clock atomic.Pointer[func() time.Time] // of the clients built (WithClock), for RefreshDue
 
 	mu      sync.Mutex
 	cache   map[string]*list.Element // of *conn
@@ -349,7 +352,11 @@ func (cs *Connections) Disconnect(ctx context.Context, key string) (err error) {
 // no one uses do not expire. The error is the first failure other than a refused
 // grant (which OnReauthNeeded reports).
 func (cs *Connections) RefreshDue(ctx context.Context, within time.Duration) (refreshed int, err error) {
-	deadline := time.Now().Add(within)
+	now := time.Now
+	if f := cs.clock.Load(); f != nil {
+		now = *f
+	}
+	deadline := now().Add(within)
 	want := func(t *oauth2.Token) bool {
 		at := RenewBy(t)
 		return !at.IsZero() && at.Before(deadline)
@@ -705,6 +712,7 @@ func (cs *Connections) build(values map[string]any) (*Client, error) {
 		return nil, err
 	}
 	c.values = values
+	cs.clock.Store(&c.opts.now)
 	return c, nil
 }
 
