@@ -20,11 +20,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 
 	"golang.org/x/oauth2"
 
+	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -70,6 +72,8 @@ type Client struct {
 	m    *model.Connector
 	vals model.Values
 	rc   *runtime.Client
+	cfg  Config           // what a connection's client is built from (Connections)
+	opts []runtime.Option // New's options, without Incomplete
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
@@ -77,8 +81,16 @@ type Client struct {
 // the params client_id and client_secret (see Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
-// ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
+// ("tiktok: environment \"Staging\" is not one of Production, Sandbox"). As there,
+// an authorization-code connector's required value may be left out for a client
+// used through Connections, whose Begin checks it; used directly, such a client fails
+// every request with the error that names the value, sending nothing.
 func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(m, cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
 	}
@@ -102,13 +114,117 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	if m.ClientSecretRequired && cfg.ClientSecret == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
 	}
-	params, err := m.CheckParams(cfg.Params)
+	given := cfg.Params
+	var missing error
+	var filled []string
+	if !strict && m.Methods.Connections {
+		given, filled, missing = fillMissing(m, cfg.Params)
+	}
+	params, err := m.CheckParams(given)
 	if err != nil {
 		return nil, err
 	}
+	rtOpts := opts
+	if missing != nil {
+		for _, name := range filled {
+			delete(params, name) // a placeholder of fillMissing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
 	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
-	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
-	return &Client{m: m, vals: vals, rc: rc}, nil
+	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
+	return &Client{m: m, vals: vals, rc: rc, cfg: cfg, opts: opts}, nil
+}
+
+// fillMissing returns in with a placeholder for each required value it lacks, so
+// that CheckParams checks the others, the names filled, and the error naming the
+// first one missing (nil when none is).
+func fillMissing(m *model.Connector, in map[string]any) (out map[string]any, filled []string, missing error) {
+	out = in
+	for _, p := range m.Params {
+		if !p.Required || !absent(in[p.Name]) {
+			continue
+		}
+		if missing == nil {
+			missing = errors.New(m.Package + ": " + p.RequiredMessage())
+			out = maps.Clone(in)
+			if out == nil {
+				out = map[string]any{}
+			}
+		}
+		filled = append(filled, p.Name)
+		switch p.Kind {
+		case jinja.Select:
+			out[p.Name] = p.Enum[0].Value
+		case jinja.Number:
+			out[p.Name] = 1
+		case jinja.Bool:
+			out[p.Name] = true
+		default:
+			out[p.Name] = "-"
+		}
+	}
+	return out, filled, missing
+}
+
+// absent reports whether v counts as not given (CheckParams: zero values).
+func absent(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case int:
+		return x == 0
+	case float64:
+		return x == 0
+	case bool:
+		return !x
+	}
+	return false
+}
+
+// Connections are the connections of end users kept in a store, as the generated
+// package's Connections are (see runtime.Connections, whose methods it has), with a
+// Begin that takes the end user's values by name.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the client's
+// credentials and options; its params are the defaults of each end user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(c.m.Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's values by
+// field name (a value not given takes the client's), checked as New checks them, and
+// returns the URL to send the end user to. Complete finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, params map[string]any) (string, error) {
+	values := cs.c.Params()
+	for k, v := range params {
+		if !absent(v) {
+			values[k] = v
+		}
+	}
+	if len(values) == 0 {
+		values = nil
+	}
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = values
+	}
+	nc, err := newClient(c.m, cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // Connector returns the resolved connector the client was built from.

@@ -35,7 +35,7 @@ const CallbackSlug = "wix"
 type Params struct {
 	// InstanceID is the "instance_id" field (App instance id). The instanceId of
 	// the app on the site, sent with the app-installed webhook. Required.
-	InstanceID string
+	InstanceID string `json:"instance_id,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
