@@ -112,17 +112,20 @@ type Connections struct {
 
 	clock atomic.Pointer[func() time.Time] // of the clients built (WithClock), for RefreshDue
 
-	mu      sync.Mutex
-	cache   map[string]*list.Element // of *conn
-	lru     list.List
-	unsaved map[string]*unsavedToken
+	mu       sync.Mutex
+	cache    map[string]*list.Element // of *conn
+	lru      list.List
+	unsaved  map[string]*unsavedToken
+	inflight map[string]*flight // renewals under way, by key
 }
 
-// conn is a connection in use: the client for its values and its token source.
+// conn is a connection in use: the client for its values and its current token.
+// Calls make their own token source over it (with their own context), and renewals
+// are shared by key (Connections.renewConn).
 type conn struct {
 	key    string
 	c      *Client
-	src    *tokenSource
+	cur    atomic.Pointer[entry]
 	loaded time.Time
 }
 
@@ -139,7 +142,7 @@ type unsavedToken struct {
 // as the package's New does. Generated packages and package dynamic call it (their
 // Client.Connections); applications call theirs.
 func NewConnections(name string, build func(values map[string]any) (*Client, error), store TokenStore, opts ...ConnectionOption) *Connections {
-	cs := &Connections{name: name, mk: build, store: store, cache: map[string]*list.Element{}, unsaved: map[string]*unsavedToken{}}
+	cs := &Connections{name: name, mk: build, store: store, cache: map[string]*list.Element{}, unsaved: map[string]*unsavedToken{}, inflight: map[string]*flight{}}
 	cs.opts.pendingTTL = defaultPendingTTL
 	for _, o := range opts {
 		o(&cs.opts)
@@ -275,7 +278,7 @@ func (cs *Connections) Token(ctx context.Context, key string) (*oauth2.Token, er
 	if err != nil {
 		return nil, err
 	}
-	return cn.src.Token()
+	return cs.source(ctx, cn).Token()
 }
 
 // HTTPClient returns an *http.Client for API calls of the connection, whose requests
@@ -286,7 +289,18 @@ func (cs *Connections) HTTPClient(ctx context.Context, key string) *http.Client 
 	if err != nil {
 		return &http.Client{Transport: failingTransport{err}}
 	}
-	return cn.c.clientFor(ctx, cn.src)
+	return cn.c.clientFor(ctx, cs.source(ctx, cn))
+}
+
+// source returns a token source of cn for one call: its renewals use ctx, and are
+// shared with the other calls of the key.
+func (cs *Connections) source(ctx context.Context, cn *conn) *tokenSource {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	s := &tokenSource{c: cn.c, ctx: ctx, store: cs.store, key: cn.key, conns: cs}
+	s.cur.Store(cn.cur.Load())
+	return s
 }
 
 // failingTransport fails every request with err, sending nothing.
@@ -469,7 +483,8 @@ func (cs *Connections) conn(ctx context.Context, key string) (*conn, error) {
 	if err != nil {
 		return nil, err
 	}
-	cn := cs.newConn(ctx, key, c, tok)
+	cn := &conn{key: key, c: c, loaded: time.Now()}
+	cn.cur.Store(c.newEntry(tok))
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if el, ok := cs.cache[key]; ok { // another caller was quicker
@@ -483,20 +498,20 @@ func (cs *Connections) conn(ctx context.Context, key string) (*conn, error) {
 	return cn, nil
 }
 
-func (cs *Connections) newConn(ctx context.Context, key string, c *Client, tok *oauth2.Token) *conn {
-	s := &tokenSource{c: c, ctx: context.WithoutCancel(ctx), store: cs.store, key: key, conns: cs}
-	s.cur.Store(c.newEntry(tok))
-	return &conn{key: key, c: c, src: s, loaded: time.Now()}
-}
-
 // update makes tok, just stored for key, the token of the cached connection.
 func (cs *Connections) update(key string, c *Client, tok *oauth2.Token) {
+	cs.updateEntry(key, c, c.newEntry(tok))
+}
+
+// updateEntry makes e the current entry of the cached connection of key, when its
+// client is c (else the connection's values changed: it is loaded again next time).
+func (cs *Connections) updateEntry(key string, c *Client, e *entry) {
 	cs.mu.Lock()
 	defer cs.mu.Unlock()
 	if el, ok := cs.cache[key]; ok {
 		cn := el.Value.(*conn)
 		if cn.c == c {
-			cn.src.cur.Store(c.newEntry(tok))
+			cn.cur.Store(e)
 			return
 		}
 		cs.lru.Remove(el)
@@ -515,8 +530,35 @@ func (cs *Connections) forget(key string) {
 }
 
 // renewConn is the renewal of a connection's token source: through renew, with the
-// source's client while the connection's values stay the same.
+// source's client while the connection's values stay the same, one at a time per key
+// in the process (the store's lease makes it one across processes). A caller that
+// waits for another's renewal stops waiting when its own context is done.
 func (s *tokenSource) renewConn(e *entry, forced bool) (*entry, error) {
+	cs := s.conns
+	cs.mu.Lock()
+	if f := cs.inflight[s.key]; f != nil {
+		cs.mu.Unlock()
+		select {
+		case <-f.done:
+			return f.e, f.err
+		case <-s.ctx.Done():
+			return nil, s.c.newTokenError(OpRefresh, 0, "", "", "waiting for the renewal under way: "+s.ctx.Err().Error(), s.ctx.Err())
+		}
+	}
+	f := &flight{done: make(chan struct{}), err: errRenewalPanicked}
+	cs.inflight[s.key] = f
+	cs.mu.Unlock()
+	defer func() {
+		cs.mu.Lock()
+		delete(cs.inflight, s.key)
+		cs.mu.Unlock()
+		close(f.done)
+	}()
+	f.e, f.err = s.renewConnOnce(e, forced)
+	return f.e, f.err
+}
+
+func (s *tokenSource) renewConnOnce(e *entry, forced bool) (*entry, error) {
 	var cur *oauth2.Token
 	if e != nil {
 		cur = e.tok
@@ -527,13 +569,14 @@ func (s *tokenSource) renewConn(e *entry, forced bool) (*entry, error) {
 	}
 	tok, nc, _, err := s.conns.renew(s.ctx, s.key, c, want)
 	if err != nil {
-		if tok != nil {
-			return s.failed(e, tok, err)
+		if tok != nil { // still valid: served, and the renewal retried later by every caller
+			n, ferr := s.failed(e, tok, err)
+			if n != nil {
+				s.conns.updateEntry(s.key, nc, n)
+			}
+			return n, ferr
 		}
 		return nil, err
-	}
-	if nc != c {
-		s.conns.forget(s.key) // the values changed (a reconnect): a new source next time
 	}
 	n := nc.newEntry(tok)
 	s.conns.mu.Lock()
@@ -541,6 +584,7 @@ func (s *tokenSource) renewConn(e *entry, forced bool) (*entry, error) {
 		n.refreshAt = nc.now().Add(retryFailedSave)
 	}
 	s.conns.mu.Unlock()
+	s.conns.updateEntry(s.key, nc, n)
 	return n, nil
 }
 
