@@ -43,9 +43,14 @@ var batch1Fixtures = map[string]e2e.Fixture{
 		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "read,write"})
-			for _, r := range p.RequestsTo("api") {
-				if r.Method != "POST" || r.URL != "/api/graphql" {
-					t.Errorf("API call %s %s, want POST /api/graphql", r.Method, r.URL)
+			// Verify sends the GraphQL query of test_request as a JSON POST.
+			api := p.RequestsTo("api")
+			if len(api) == 0 {
+				t.Fatal("no API call")
+			}
+			for _, r := range api {
+				if r.Method != "POST" || r.URL != "/api/graphql" || r.BodyType != "json" || string(r.Body) != `{"query": "{ viewer { id } }"}` {
+					t.Errorf("API call %s %s %s %q, want POST /api/graphql with the JSON query", r.Method, r.URL, r.BodyType, r.Body)
 				}
 			}
 		},

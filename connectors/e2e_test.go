@@ -281,8 +281,9 @@ var firstFixtures = map[string]e2e.Fixture{
 		Meta: map[string]string{"dc": "us6", "api_endpoint": "https://us6.api.mailchimp.com", "account_name": "Acme"},
 	},
 	"atlassian.json": {
-		// A JSON token request, rotating refresh tokens, and the cloud id of the first
-		// site in the array accessible-resources answers.
+		// A JSON token request, rotating refresh tokens, and the cloud id of the site,
+		// chosen by its URL among those accessible-resources answers.
+		Params: map[string]any{"site_url": "https://other.atlassian.net"},
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
 			Extra: map[string]any{"scope": "read:jira-work read:jira-user offline_access"},
 			Userinfo: []any{
@@ -291,7 +292,7 @@ var firstFixtures = map[string]e2e.Fixture{
 				map[string]any{"id": "5a6e2c1b-0000-4000-8000-000000000002", "url": "https://other.atlassian.net", "name": "other",
 					"scopes": []any{"read:jira-work"}},
 			}},
-		Meta:    map[string]string{"cloud_id": "1324a887-45db-1bf4-1e99-ef0ff456d421", "site_url": "https://acme.atlassian.net"},
+		Meta:    map[string]string{"cloud_id": "5a6e2c1b-0000-4000-8000-000000000002", "site_url": "https://other.atlassian.net"},
 		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"audience": "api.atlassian.com", "prompt": "consent", "response_type": "code", "scope": "read:jira-work read:jira-user offline_access"})
@@ -300,14 +301,16 @@ var firstFixtures = map[string]e2e.Fixture{
 			}
 			for _, r := range p.RequestsTo("api") {
 				if r.URL != "/api/myself" {
-					t.Errorf("API call to %s, want /api/myself under the first site's cloud id", r.URL)
+					t.Errorf("API call to %s, want /api/myself under the chosen site's cloud id", r.URL)
 				}
 			}
 		},
 	},
 	"xero.json": {
 		// HTTP Basic, 30-minute tokens, rotating refresh tokens, and the tenant of the
-		// first connection in the array GET /connections answers on every API call.
+		// connection chosen by name in the array GET /connections answers, on every
+		// API call.
+		Params: map[string]any{"organisation": "Second Org"},
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: 30 * time.Minute, Rotation: oauthtest.Rotate,
 			Extra: map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln", "scope": "openid profile email offline_access accounting.settings.read"},
 			Userinfo: []any{
@@ -317,7 +320,7 @@ var firstFixtures = map[string]e2e.Fixture{
 				map[string]any{"id": "32587c85-a9b3-4306-ac30-b416e8f2c841", "tenantId": "e0da6937-de07-4a14-adee-37abfac298ce",
 					"tenantType": "ORGANISATION", "tenantName": "Second Org"},
 			}},
-		Meta:    map[string]string{"tenant_id": "70784a63-d24b-46a9-a4db-0e70a274b056", "tenant_name": "Maple Florists"},
+		Meta:    map[string]string{"tenant_id": "e0da6937-de07-4a14-adee-37abfac298ce", "tenant_name": "Second Org"},
 		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
@@ -328,8 +331,8 @@ var firstFixtures = map[string]e2e.Fixture{
 				t.Fatal("no API call")
 			}
 			for _, r := range api {
-				if got := r.Header.Get("Xero-Tenant-Id"); got != "70784a63-d24b-46a9-a4db-0e70a274b056" {
-					t.Errorf("API call xero-tenant-id = %q, want the first connection's tenantId", got)
+				if got := r.Header.Get("Xero-Tenant-Id"); got != "e0da6937-de07-4a14-adee-37abfac298ce" {
+					t.Errorf("API call xero-tenant-id = %q, want the chosen connection's tenantId", got)
 				}
 			}
 		},
@@ -371,7 +374,10 @@ func TestCatalogEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) { e2e.Run(t, name, data, fx) })
+		t.Run(strings.TrimSuffix(name, ".json"), func(t *testing.T) {
+			t.Parallel() // the device grant waits between polls
+			e2e.Run(t, name, data, fx)
+		})
 	}
 	for name := range fixtures {
 		if _, err := connectors.Files.ReadFile(name); err != nil {

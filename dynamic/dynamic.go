@@ -345,6 +345,25 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Revoke(ctx, tok)
 }
 
+// DeviceAuth starts the device authorization grant (RFC 8628): show the user the
+// returned UserCode and VerificationURI, then call DeviceAccessToken. It is an error
+// for a connector without a device_authorization_url.
+func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
+	if err := c.unsupported(model.CallDevice); err != nil {
+		return nil, err
+	}
+	return c.rc.DeviceAuth(ctx)
+}
+
+// DeviceAccessToken polls the token endpoint with da's device code until the user
+// authorized or denied the request, da expired, or ctx is done.
+func (c *Client) DeviceAccessToken(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	if err := c.unsupported(model.CallDevice); err != nil {
+		return nil, err
+	}
+	return c.rc.DeviceAccessToken(ctx, da)
+}
+
 // HasBaseURL reports whether the connector declares a base URL.
 func (c *Client) HasBaseURL() bool { return c.m.Methods.BaseURL }
 

@@ -128,12 +128,16 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 	}
 	if m.Userinfo != nil {
 		ui := map[string]any{"sub": "user-1"}
-		c.Userinfo = ui
 		for _, f := range m.Userinfo.Fields {
 			v := e2e.FakeValue("user", f.Name)
 			e2e.Nest(ui, f.Path, v)
 			fx.meta[f.Name] = v
 		}
+		params, err := m.CheckParams(fx.params)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.Userinfo = e2e.Listed(m, model.Values{Params: params}, ui)
 	}
 	if len(m.CallbackParams) > 0 {
 		c.CallbackArgs = map[string]string{}

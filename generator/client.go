@@ -364,6 +364,14 @@ func (g *gen) methods() {
 				[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{tokPtr(), jen.Error()},
 				jen.Return(rc("RefreshToken", jen.Id("ctx"), jen.Id("tok"))))
 		}
+		if m.Methods.Device {
+			g.method("DeviceAuth starts the device authorization grant (RFC 8628): show the user the returned UserCode and VerificationURI, then call DeviceAccessToken.", "DeviceAuth",
+				[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual(oauth2, "DeviceAuthResponse"), jen.Error()},
+				jen.Return(rc("DeviceAuth", jen.Id("ctx"))))
+			g.method("DeviceAccessToken polls the token endpoint with da's device code until the user authorized or denied the request, da expired, or ctx is done.", "DeviceAccessToken",
+				[]jen.Code{ctxParam(), jen.Id("da").Op("*").Qual(oauth2, "DeviceAuthResponse")}, []jen.Code{tokPtr(), jen.Error()},
+				jen.Return(rc("DeviceAccessToken", jen.Id("ctx"), jen.Id("da"))))
+		}
 		g.method("TokenSource returns a source of fresh tokens starting from tok, renewed before they expire.", "TokenSource",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Qual(oauth2, "TokenSource")},
 			jen.Return(rc("TokenSource", jen.Id("ctx"), jen.Id("tok"))))

@@ -90,6 +90,10 @@ func wrap(text string, width int) []string {
 		if i > 0 {
 			out = append(out, "")
 		}
+		if strings.HasPrefix(para, listItem) { // a list: one item a line, unwrapped
+			out = append(out, strings.Split(para, "\n")...)
+			continue
+		}
 		line := ""
 		for _, w := range strings.Fields(para) {
 			if line != "" && len(line)+1+len(w) > width {
@@ -136,9 +140,6 @@ func (g *gen) file(source string) error {
 	f.Comment("Name is the connector's display name.")
 	f.Const().Id("Name").Op("=").Lit(m.Name)
 	f.Line()
-	f.Comment("CallbackSlug is the path segment of the connector's redirect URL.")
-	f.Const().Id("CallbackSlug").Op("=").Lit(m.CallbackSlug)
-	f.Line()
 	g.selectTypes()
 	g.params()
 	g.config()
@@ -173,12 +174,52 @@ func (g *gen) packageDoc() string {
 	if m.DocsURL != "" {
 		b.WriteString("\n\nProvider documentation: " + m.DocsURL)
 	}
+	b.WriteString("\n\nEndpoints (templates over Params and the flow's values are shown as written):\n")
+	for _, e := range endpoints(m) {
+		b.WriteString("\n" + listItem + e)
+	}
+	if len(m.AuthorizeArgs) > 0 {
+		var args []string
+		for _, a := range m.AuthorizeArgs {
+			args = append(args, a.Key+"="+a.Value.Source())
+		}
+		std := "client_id, redirect_uri and state"
+		if m.PKCE != runtime.NoPKCE {
+			std = "client_id, redirect_uri, state and the PKCE challenge"
+		}
+		b.WriteString("\n\nThe authorize URL carries " + strings.Join(args, ", ") + " besides " + std + ".")
+	}
 	if len(m.Deviations) == 0 {
 		b.WriteString("\n\nThe flow follows RFC 6749 without deviation.")
 	} else {
 		b.WriteString("\n\nDeviations from RFC 6749: " + strings.Join(m.Deviations, "; ") + ".")
 	}
 	return b.String()
+}
+
+// listItem starts a line that wrap keeps as it is: an item of a doc comment list.
+const listItem = "  - "
+
+// endpoints lists the URLs a client of m calls, for the package documentation.
+func endpoints(m *model.Connector) []string {
+	var out []string
+	add := func(what string, t *model.Template) {
+		if t != nil {
+			out = append(out, what+" "+t.Source())
+		}
+	}
+	add("authorize:", m.AuthorizeURL)
+	add("token:", m.TokenURL)
+	add("refresh:", m.RefreshURL)
+	add("revocation:", m.RevokeURL)
+	if m.Userinfo != nil {
+		add("userinfo, after the exchange:", m.Userinfo.URL)
+	}
+	add("API base URL (BaseURL):", m.BaseURL)
+	if tr := m.TestRequest; tr != nil {
+		add("test request (Verify): "+tr.Method, tr.URL)
+	}
+	return out
 }
 
 func (g *gen) selectTypes() {

@@ -41,8 +41,8 @@ import (
 //     {{ oauth.access_token }} sets header_key and token_prefix, others extra_headers.
 //
 // The connector's name is derived from the host of the authorize URL (Warning
-// included); callers may overwrite it. The error is non-nil only when data is not
-// JSON or holds no usable oauth object.
+// included); callers may overwrite it. The error is non-nil only when data is over
+// the limits (256 KiB, 5,000 keys), is not JSON or holds no usable oauth object.
 func FromChiefOnboarding(data []byte) (*schema.Connector, []Warning, error) {
 	oauth, manifest, err := chiefOAuthObject(data)
 	if err != nil {
@@ -57,10 +57,16 @@ func FromChiefOnboarding(data []byte) (*schema.Connector, []Warning, error) {
 
 // chiefOAuthObject finds the oauth object in data.
 func chiefOAuthObject(data []byte) (oauth, manifest map[string]any, err error) {
+	if err := oneConnector.checkSize("chiefonboarding", data); err != nil {
+		return nil, nil, err
+	}
 	s := bytes.TrimSpace(data)
 	s = bytes.TrimSpace(bytes.TrimSuffix(s, []byte(",")))
 	if bytes.HasPrefix(s, []byte(`"`)) {
 		s = append(append([]byte("{"), s...), '}')
+	}
+	if err := checkJSONKeys("chiefonboarding", s, oneConnector); err != nil {
+		return nil, nil, err
 	}
 	dec := json.NewDecoder(bytes.NewReader(s))
 	dec.UseNumber()

@@ -1,12 +1,16 @@
 // Package importer turns connector definitions of other integration platforms into
 // oauthgen connectors: the oauth object of a ChiefOnboarding integration
-// (FromChiefOnboarding) and the getOAuthConfig mapping of an Integration.app
-// connector (FromIntegrationApp).
+// (FromChiefOnboarding), the getOAuthConfig mapping of an Integration.app
+// connector (FromIntegrationApp), and the OAuth2 entries of a Nango providers.yaml
+// (FromNango).
 //
 // Every feature of the source that has no equivalent in the connector format is
-// reported as a Warning rather than dropped silently. Warnings never quote values
-// from the source, so a client secret pasted into a source file cannot leak through
-// them.
+// reported as a Warning rather than dropped silently. Warnings name keys and
+// template variables but never quote values from the source, so a client secret
+// pasted into a source file cannot leak through them.
+//
+// Input is untrusted: every importer refuses a file over its size and key limits
+// before parsing it (see limits).
 package importer
 
 import (
@@ -34,12 +38,17 @@ type Warning struct {
 	Why string
 }
 
-// String formats the warning as "path: what: why".
+// String formats the warning as "path: what: why", leaving out an empty path or
+// what.
 func (w Warning) String() string {
-	if w.Path == "" {
-		return w.What + ": " + w.Why
+	s := w.Why
+	if w.What != "" {
+		s = w.What + ": " + s
 	}
-	return w.Path + ": " + w.What + ": " + w.Why
+	if w.Path != "" {
+		s = w.Path + ": " + s
+	}
+	return s
 }
 
 // warnings collects Warnings in the order they are found.
@@ -177,18 +186,15 @@ func hasField(c *schema.Connector, name string) bool {
 }
 
 // Marshal encodes c as a connector file: indented JSON, URLs left unescaped, with a
-// trailing newline. An empty $schema is set to the path used by files in
-// connectors/.
+// trailing newline. $schema is written only when c.Schema is set: the importers
+// cannot know where the user keeps the schema file (oauthgen schema prints it), and
+// a path that does not exist for them only makes their editor complain.
 func Marshal(c *schema.Connector) ([]byte, error) {
-	out := *c
-	if out.Schema == "" {
-		out.Schema = "../schema/connector.schema.json"
-	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(&out); err != nil {
+	if err := enc.Encode(c); err != nil {
 		return nil, fmt.Errorf("importer: encoding connector %q: %w", c.Name, err)
 	}
 	return buf.Bytes(), nil

@@ -2,11 +2,8 @@ package importer
 
 import (
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
-
-	"gopkg.in/yaml.v3"
 
 	"github.com/oauthgen/oauthgen/schema"
 )
@@ -36,10 +33,13 @@ import (
 // response_type=code and grant_type=authorization_code, which Integration.app adds
 // itself, are written out. The name is derived from the authorize URL's host
 // (Warning included); callers may overwrite it. The error is non-nil only when data
-// is not YAML or holds no mapping with authorizeUri or tokenUri.
+// is over the limits (256 KiB, 5,000 keys), is not YAML or holds no mapping with
+// authorizeUri or tokenUri.
 func FromIntegrationApp(data []byte) (*schema.Connector, []Warning, error) {
-	var root any
-	perr := yaml.Unmarshal(data, &root)
+	root, perr := parseYAML("integration-app", data, oneConnector)
+	if le := (*limitError)(nil); errors.As(perr, &le) {
+		return nil, nil, perr
+	}
 	m, path := findOAuthMapping(root, "", 0)
 	repaired := false
 	if perr != nil || (m != nil && path == "" && lostIndentation(m)) {
@@ -47,15 +47,14 @@ func FromIntegrationApp(data []byte) (*schema.Connector, []Warning, error) {
 		// ($var, extra's parameters) sit at the top level, often repeated. Indent
 		// the lines under each known key that has no value of its own and parse
 		// again.
-		var fixed any
-		if err := yaml.Unmarshal(reindent(data), &fixed); err == nil {
+		if fixed, err := parseYAML("integration-app", reindent(data), oneConnector); err == nil {
 			if fm, fp := findOAuthMapping(fixed, "", 0); fm != nil && fp == "" && !lostIndentation(fm) {
 				m, path, perr, repaired = fm, fp, nil, true
 			}
 		}
 	}
 	if perr != nil {
-		return nil, nil, fmt.Errorf("importer: integration-app: not YAML: %w", perr)
+		return nil, nil, perr
 	}
 	if m == nil {
 		return nil, nil, errors.New("importer: integration-app: no getOAuthConfig mapping (expected authorizeUri and tokenUri)")

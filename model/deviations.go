@@ -81,7 +81,11 @@ func deviations(m *Connector) []string {
 		add("tokens are permanent and never refreshed")
 	}
 	if m.Userinfo != nil {
-		add("a userinfo request after the exchange adds " + fieldNames(m.Userinfo.Fields) + " to the token metadata")
+		what := "a userinfo request after the exchange adds " + fieldNames(m.Userinfo.Fields) + " to the token metadata"
+		if s := m.Userinfo.Select; s != nil {
+			what += ", read from the element of its list whose " + strings.Join(s.Key, ".") + " is " + s.Value.Source()
+		}
+		add(what)
 	}
 	if m.API.InQuery {
 		add("API calls carry the token in the query parameter " + m.API.QueryKey)

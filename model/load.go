@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 
 	"github.com/oauthgen/oauthgen/jinja"
@@ -69,16 +70,19 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 		}
 	}
 	scopes := map[schema.TemplatePlace]jinja.Scope{}
+	read := map[string]bool{} // the variables the file's templates read
 	for _, ts := range in.Templates {
 		t, err := jinja.Parse(ts.Value)
 		if err != nil {
 			var je *jinja.Error
-			if errors.As(err, &je) {
-				out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
-			} else {
-				out = append(out, ts.ErrorAt(0, "template: "+err.Error()))
+			if !errors.As(err, &je) {
+				je = &jinja.Error{Msg: err.Error()}
 			}
+			out = append(out, ts.ErrorAt(je.Offset, templateMsg(nil, ts.Place, nil, je)))
 			continue
+		}
+		for _, n := range t.Names() {
+			read[n] = true
 		}
 		if !resolves {
 			continue
@@ -91,7 +95,7 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 			scopes[ts.Place] = scope
 		}
 		for _, je := range t.Check(scope) {
-			out = append(out, ts.ErrorAt(je.Offset, "template: "+je.Msg))
+			out = append(out, ts.ErrorAt(je.Offset, templateMsg(t, ts.Place, scope, je)))
 		}
 	}
 	// A file that passes every check above must also resolve. Resolve stops at its
@@ -104,7 +108,50 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 	if err != nil {
 		return append(out, modelError(in, err)), nil
 	}
+	m.Warnings = warnings(in, m, read)
 	return nil, m
+}
+
+// warnings finds the problems of a valid file that do not stop it from working. read
+// holds the variables the file's template strings read; the templates of the model
+// are added to it, for those the model makes itself (the scope, which reads
+// alternative_scope; the test request URL, base_url joined with test_request.path).
+func warnings(in *schema.Checked, m *Connector, read map[string]bool) schema.Errors {
+	ts := []*Template{m.BaseURL}
+	if m.TestRequest != nil {
+		ts = append(ts, m.TestRequest.URL)
+	}
+	for _, s := range m.Slots {
+		ts = append(ts, s.Text)
+		ts = append(ts, argTemplates(s.Args)...)
+		if s.API != nil {
+			ts = append(ts, s.API.Format, s.API.Prefix)
+		}
+	}
+	for _, t := range ts {
+		if t != nil {
+			for _, n := range t.Names() {
+				read[n] = true
+			}
+		}
+	}
+	var out schema.Errors
+	for _, p := range m.Params {
+		if !read[p.Name] {
+			w := in.ErrorAt("/oauth2/auth_form/"+strconv.Itoa(p.index), fmt.Sprintf("field %q is read by no template: the value the end user gives goes nowhere; use it in a template or remove it", p.Name))
+			w.Warning = true
+			out = append(out, w)
+		}
+	}
+	return out
+}
+
+func argTemplates(args []Arg) []*Template {
+	out := make([]*Template, len(args))
+	for i, a := range args {
+		out[i] = a.Value
+	}
+	return out
 }
 
 // modelError places an error of this package, which starts with the JSON pointer

@@ -28,6 +28,9 @@ type Methods struct {
 	Token bool
 	// Revoke: the connector has a revoke_url.
 	Revoke bool
+	// Device: the connector has a device_authorization_url, so its clients offer the
+	// device authorization grant (DeviceAuth and DeviceAccessToken).
+	Device bool
 	// Verify: the connector has a test_request.
 	Verify bool
 	// Metadata: the connector keeps values with a token (KeptValues); they are the
@@ -52,6 +55,7 @@ func (c *Connector) methods() Methods {
 		RefreshToken:      refreshed && (c.RefreshNeedsCallback || c.refreshReadsToken() || len(c.KeptValues()) > 0),
 		Token:             c.Grant == runtime.ClientCredentials,
 		Revoke:            c.RevokeURL != nil,
+		Device:            code && c.DeviceAuthURL != nil,
 		Verify:            c.TestRequest != nil,
 		Metadata:          len(c.KeptValues()) > 0,
 		BaseURL:           c.BaseURL != nil,
@@ -89,6 +93,7 @@ const (
 	CallToken            = "Token"
 	CallRevoke           = "Revoke"
 	CallVerify           = "Verify"
+	CallDevice           = "DeviceAuth"
 )
 
 // Unsupported says why a client of the connector cannot make call (one of the Call
@@ -124,6 +129,10 @@ func (c *Connector) Unsupported(call string) string {
 	case CallRevoke:
 		if c.RevokeURL == nil {
 			return "the connector has no revoke_url"
+		}
+	case CallDevice:
+		if c.DeviceAuthURL == nil {
+			return "the connector has no device_authorization_url"
 		}
 	case CallVerify:
 		if c.TestRequest == nil {

@@ -27,9 +27,13 @@ import (
 type Connector struct {
 	Source *schema.Connector // the connector as loaded
 
-	Name         string // display name
-	Package      string // Go package name
-	CallbackSlug string // redirect path segment: name lower-cased, spaces as %20
+	Name    string // display name
+	Package string // Go package name
+	// CallbackSlug is the redirect path segment Locoia builds from the name
+	// (schema.Connector.CallbackSlug: lower-cased, always one safe segment), for
+	// platforms whose registered redirect URLs follow Locoia's convention; generated
+	// packages do not declare it (docs/decisions.md).
+	CallbackSlug string
 	Description  string
 	DocsURL      string
 
@@ -51,6 +55,9 @@ type Connector struct {
 	TokenURL   *Template
 	RefreshURL *Template // nil: TokenURL
 	RevokeURL  *Template // nil: no revocation
+	// DeviceAuthURL is the RFC 8628 device authorization endpoint; nil: no device grant.
+	DeviceAuthURL *Template
+	DeviceArgs    []Arg // the scope of the device authorization request
 
 	Method       string // "POST" or "GET"
 	Body         runtime.BodyType
@@ -112,6 +119,12 @@ type Connector struct {
 	// Deviations lists the connector's deviations from RFC 6749 in words, for
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
+
+	// Warnings are the problems of the connector file that do not stop it from
+	// working (an auth_form field that no template reads), in file order, each with
+	// its line and column and Warning set. Parse and Load set them; Resolve, for
+	// connectors built in Go, does not.
+	Warnings schema.Errors
 }
 
 // Param is one auth_form field with its Go name and type decided.
@@ -165,7 +178,16 @@ type Arg struct {
 // Userinfo is the GET made with the new token after an exchange.
 type Userinfo struct {
 	URL    *Template
-	Fields []runtime.Field // sorted by name
+	Fields []runtime.Field // sorted by name; with Select, read from the chosen element
+	Select *ListSelect     // nil: Fields are read from the response itself
+}
+
+// ListSelect chooses one element of a list in the userinfo response: the one whose
+// field at Key equals the rendered Value.
+type ListSelect struct {
+	List  runtime.Path // nil: the response itself
+	Key   runtime.Path
+	Value *Template
 }
 
 // APIAuth says how API calls carry the token.
@@ -186,8 +208,10 @@ type APIAuth struct {
 
 // TestRequest is the cheap API call that proves the credentials work.
 type TestRequest struct {
-	Method string    // GET unless configured
-	URL    *Template // test_request.url, or base_url joined with test_request.path
+	Method  string    // GET unless configured
+	URL     *Template // test_request.url, or base_url joined with test_request.path
+	Body    *Template // test_request.body; nil: none
+	Headers []Arg     // test_request.headers, sorted by key
 }
 
 // Variable names that are not auth_form fields.

@@ -418,9 +418,13 @@ func TestStaticAndSlots(t *testing.T) {
 		"step1_authorize_url": "https://a.example/{{ client_id }}",
 		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
 		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
+		"device_authorization_url": "https://a.example/d", "scopes": ["s"],
 		"extra_refresh_url": {"k": "v"},
-		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"}}}},
-		"header": {"extra_headers": {"X-A": "a"}, "extra_query": {"q": "1"}}}`))
+		"userinfo": {"url": "https://a.example/u/{{ client_id }}", "metadata": {"id": "id"},
+			"select": {"key": "url", "value": "{{ client_id }}"}}}},
+		"header": {"extra_headers": {"X-A": "a"}, "extra_query": {"q": "1"}},
+		"test_request": {"method": "POST", "url": "https://a.example/graphql",
+			"body": "{\"query\": \"{ viewer { id } }\"}", "headers": {"X-Client": "{{ client_id }}"}}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +432,7 @@ func TestStaticAndSlots(t *testing.T) {
 	for _, s := range m.Slots {
 		got = append(got, s.Field)
 	}
-	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL Headers ExchangeArgs RefreshArgs Userinfo.URL API.Value API.Headers API.Query"
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
 	}
@@ -465,6 +469,9 @@ func TestStaticAndSlots(t *testing.T) {
 	if u := b.Userinfo.URL.Render(nil); u != "https://a.example/u/b" {
 		t.Errorf("userinfo URL %q", u)
 	}
+	if body, h := a.TestBody.Render(nil), b.TestHeaders[0].Value.Render(nil); body != `{"query": "{ viewer { id } }"}` || h != "b" {
+		t.Errorf("test request body %q, header %q", body, h)
+	}
 	if !m.Static.Userinfo.URL.IsZero() || len(m.Static.Userinfo.Fields) != 1 {
 		t.Errorf("Static.Userinfo modified: %+v", m.Static.Userinfo)
 	}
@@ -481,11 +488,11 @@ func TestMethods(t *testing.T) {
 		// unsupported lists the calls the client cannot make.
 		unsupported []string
 	}{
-		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true, Connections: true},
 			[]string{CallExchange, CallRefresh, CallToken, CallRevoke}},
 		{"paypal", Methods{Token: true, Verify: true, BaseURL: true},
 			[]string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallRevoke}},
-		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true, Connections: true},
 			[]string{CallRefresh, CallRefreshToken, CallToken, CallRevoke}},
 	} {
 		m := load(t, "../connectors/"+tc.file+".json")

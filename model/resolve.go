@@ -16,7 +16,7 @@ import (
 // reservedNames are the exported identifiers every generated package declares; a
 // select type or enum constant never takes one of them.
 var reservedNames = map[string]bool{
-	"Name": true, "CallbackSlug": true, "Params": true, "Config": true, "Client": true,
+	"Name": true, "Params": true, "Config": true, "Client": true,
 	"New": true, "TokenMetadata": true,
 }
 
@@ -231,6 +231,12 @@ func (r *resolver) endpoints() {
 	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
 		m.RefreshURL = r.tmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
 	}
+	if cfg.DeviceAuthorizationURL != "" {
+		m.DeviceAuthURL = r.tmpl(conf+"device_authorization_url", schema.PlaceToken, cfg.DeviceAuthorizationURL)
+		if r.scope != nil {
+			m.DeviceArgs = []Arg{*r.scope}
+		}
+	}
 	if cfg.RevokeURL != "" {
 		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}
@@ -353,6 +359,13 @@ func (r *resolver) tokenResponse() {
 func (r *resolver) userinfo() {
 	if ui := r.cfg.Userinfo; ui != nil {
 		r.m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+		if s := ui.Select; s != nil {
+			sel := &ListSelect{Key: splitPath(s.Key), Value: r.tmpl(conf+"userinfo/select/value", schema.PlaceAPI, s.Value)}
+			if s.List != "" {
+				sel.List = splitPath(s.List)
+			}
+			r.m.Userinfo.Select = sel
+		}
 	}
 }
 
@@ -381,6 +394,10 @@ func (r *resolver) testRequest() {
 	default:
 		r.fail("/test_request", "neither url nor path is set")
 	}
+	if tr.Body != "" {
+		t.Body = r.tmpl("/test_request/body", schema.PlaceAPI, tr.Body)
+	}
+	t.Headers = r.args("/test_request/headers", schema.PlaceAPI, tr.Headers)
 	r.m.TestRequest = t
 }
 

@@ -79,16 +79,26 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	text("TokenURL", c.TokenURL, "tokenURL", "the token URL")
 	text("RefreshURL", c.RefreshURL, "refreshURL", "the refresh URL")
 	text("RevokeURL", c.RevokeURL, "revokeURL", "the revocation URL")
+	text("DeviceAuthURL", c.DeviceAuthURL, "deviceAuthURL", "the device authorization URL")
+	args("DeviceArgs", c.DeviceArgs, "device", "the device authorization request parameter")
 	args("Headers", c.Headers, "tokenHeader", "the token request header")
 	args("ExchangeArgs", c.ExchangeArgs, "exchange", "the token request parameter")
 	args("RefreshArgs", c.RefreshArgs, "refresh", "the refresh request parameter")
 	if ui := c.Userinfo; ui != nil {
 		f.Userinfo = &runtime.Userinfo{Fields: ui.Fields}
 		text("Userinfo.URL", ui.URL, "userinfoURL", "the userinfo URL")
+		if s := ui.Select; s != nil {
+			f.Userinfo.List, f.Userinfo.ChooseBy = s.List, s.Key
+			text("Userinfo.Choose", s.Value, "userinfoSelect", "the value that chooses the userinfo list element")
+		}
 	}
 	slots = append(slots, Slot{Field: "API.Value", API: &c.API, Func: "apiValue", What: "the API token value"})
 	args("API.Headers", c.API.Headers, "apiHeader", "the API request header")
 	args("API.Query", c.API.Query, "apiQuery", "the API query parameter")
+	if tr := c.TestRequest; tr != nil {
+		text("TestBody", tr.Body, "testBody", "the test request body")
+		args("TestHeaders", tr.Headers, "testHeader", "the test request header")
+	}
 	return f, slots
 }
 

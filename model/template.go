@@ -1,8 +1,10 @@
 package model
 
 import (
+	"fmt"
 	"strings"
 
+	"github.com/oauthgen/oauthgen/internal/suggest"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/schema"
 )
@@ -65,17 +67,87 @@ type TemplateError struct {
 
 // Error returns "pointer: offset N: message".
 func (e *TemplateError) Error() string {
-	return e.Pointer + ": template: " + (&jinja.Error{Offset: e.Offset, Msg: e.Msg}).Error()
+	return schema.Printable(e.Pointer) + ": template: " + (&jinja.Error{Offset: e.Offset, Msg: e.Msg}).Error()
+}
+
+// TemplateDocs is the document that says what templates may do and read; every
+// template problem refers to it.
+const TemplateDocs = "docs/templates.md"
+
+// templateMsg is the message of a template problem: jinja's, with what to do when it
+// is about a variable its place does not define, and where templates are described.
+// t is nil for a template that does not parse.
+func templateMsg(t *jinja.Template, place schema.TemplatePlace, scope jinja.Scope, je *jinja.Error) string {
+	msg := "template: " + je.Msg
+	if t != nil {
+		if h := unknownHint(t, place, scope, je.Offset); h != "" {
+			msg += "; " + h
+		}
+	}
+	return msg + " (see " + TemplateDocs + ")"
+}
+
+// unknownHint says how to define the variable that starts at offset off of t when
+// the template reads it and its place does not define it, and returns "" otherwise.
+func unknownHint(t *jinja.Template, place schema.TemplatePlace, scope jinja.Scope, off int) string {
+	src := t.Source()
+	if off < 0 || off > len(src) {
+		return ""
+	}
+	end := off
+	for end < len(src) && (isNameByte(src[end]) || src[end] == '.') {
+		end++
+	}
+	name := src[off:end]
+	if name == "" || !contains(t.Names(), name) {
+		return ""
+	}
+	if _, ok := scope.Lookup(name); ok {
+		return ""
+	}
+	afterCallback := place != schema.PlaceAuthorize
+	switch short, ok := strings.CutPrefix(name, PrefixCreds); {
+	case ok && !afterCallback:
+		return "credentials.* values come from the token response, which the authorize URL precedes"
+	case ok:
+		return fmt.Sprintf("to read %q from the token response, add it to oauth2.config.token_metadata (or userinfo.metadata) with the path of its value", short)
+	}
+	switch short, ok := strings.CutPrefix(name, PrefixCallback); {
+	case ok && !afterCallback:
+		return "callback.* values come from the callback, which the authorize URL precedes"
+	case ok:
+		return fmt.Sprintf("to read the callback's query parameter %q, add it to oauth2.config.callback_params", short)
+	}
+	switch name {
+	case VarState:
+		return "state is defined only in the authorize URL"
+	case VarToken, VarTokenFormat:
+		return name + " is defined only in header.token_format and header.token_prefix"
+	}
+	names := make([]string, len(scope))
+	for i, v := range scope {
+		names[i] = v.Name
+	}
+	if !strings.Contains(name, ".") && suggest.Closest(name, names) == "" {
+		// A name close to a defined one is a misspelling, which jinja's "did you
+		// mean" covers.
+		return fmt.Sprintf("for a value the end user gives, add an oauth2.auth_form field named %q", name)
+	}
+	return ""
+}
+
+func isNameByte(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_'
 }
 
 // parseTemplate parses src, checks it against scope and classifies it.
 func parseTemplate(ptr string, place schema.TemplatePlace, src string, scope jinja.Scope) (*Template, error) {
 	t, err := jinja.Parse(src)
 	if err != nil {
-		return nil, templateError(ptr, err)
+		return nil, templateError(ptr, nil, place, scope, err)
 	}
 	if errs := t.Check(scope); len(errs) > 0 {
-		return nil, templateError(ptr, errs[0])
+		return nil, templateError(ptr, t, place, scope, errs[0])
 	}
 	m := &Template{Pointer: ptr, Place: place, T: t, Scope: scope}
 	names := t.Names()
@@ -84,7 +156,7 @@ func parseTemplate(ptr string, place schema.TemplatePlace, src string, scope jin
 		m.Class = Const
 		s, err := t.Render(nil)
 		if err != nil {
-			return nil, templateError(ptr, err)
+			return nil, templateError(ptr, t, place, scope, err)
 		}
 		m.Const = s
 	default:
@@ -98,11 +170,14 @@ func parseTemplate(ptr string, place schema.TemplatePlace, src string, scope jin
 	return m, nil
 }
 
-func templateError(ptr string, err error) error {
-	if je, ok := err.(*jinja.Error); ok {
-		return &TemplateError{Pointer: ptr, Offset: je.Offset, Msg: je.Msg}
+// templateError is the TemplateError of err, a problem of the template at ptr (t, nil
+// when it does not parse).
+func templateError(ptr string, t *jinja.Template, place schema.TemplatePlace, scope jinja.Scope, err error) error {
+	je, ok := err.(*jinja.Error)
+	if !ok {
+		je = &jinja.Error{Msg: err.Error()}
 	}
-	return &TemplateError{Pointer: ptr, Msg: err.Error()}
+	return &TemplateError{Pointer: ptr, Offset: je.Offset, Msg: strings.TrimPrefix(templateMsg(t, place, scope, je), "template: ")}
 }
 
 // Scope returns the variables templates may read at place in connector c: every

@@ -104,6 +104,16 @@ type Config struct {
 
 	Latency time.Duration // added to every token request
 
+	// Device authorization grant (RFC 8628), at DeviceURL: the first DeviceSlowDown
+	// polls of a device code are answered slow_down, the next DevicePending
+	// authorization_pending, then a token is issued (or access_denied with
+	// DeviceDenied). DeviceInterval is the interval the answer names (default 1 s);
+	// a device code expires after DeviceExpiresIn (default 10 minutes).
+	DeviceSlowDown, DevicePending int
+	DeviceDenied                  bool
+	DeviceInterval                int
+	DeviceExpiresIn               time.Duration
+
 	TokenFaults    []Fault // injected answers of the token endpoint, used in order
 	RevokeFaults   []Fault // injected answers of the revocation endpoint
 	UserinfoFaults []Fault // injected answers of the userinfo endpoint
@@ -114,7 +124,7 @@ type Config struct {
 
 // Request is one request the provider received.
 type Request struct {
-	Endpoint string      // "authorize", "token", "revoke", "userinfo", "api"
+	Endpoint string      // "authorize", "token", "device", "revoke", "userinfo", "api"
 	Method   string      // HTTP method
 	URL      string      // path and query, as received
 	Header   http.Header // request headers
@@ -140,6 +150,8 @@ type Stats struct {
 	APICalls          int // API requests received
 	APIRejected       int // API requests answered 401
 	Userinfo          int // userinfo requests received
+	DeviceCodes       int // device codes issued
+	DevicePolls       int // device access token requests received
 }
 
 type codeInfo struct {
@@ -165,6 +177,7 @@ type Provider struct {
 	access   map[string]accessInfo
 	refresh  map[string]bool // valid refresh tokens
 	used     map[string]bool // rotated-out refresh tokens
+	devices  map[string]*deviceCode
 	serial   int
 	apiFault int // index of the next API fault
 	tokFault int
@@ -175,11 +188,12 @@ type Provider struct {
 
 // New starts a provider with cfg. Close it when done.
 func New(cfg Config) *Provider {
-	p := &Provider{cfg: cfg, codes: map[string]codeInfo{}, access: map[string]accessInfo{}, refresh: map[string]bool{}, used: map[string]bool{}, faultUse: map[*Fault]int{}}
+	p := &Provider{cfg: cfg, codes: map[string]codeInfo{}, access: map[string]accessInfo{}, refresh: map[string]bool{}, used: map[string]bool{}, devices: map[string]*deviceCode{}, faultUse: map[*Fault]int{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/authorize", p.authorize)
 	mux.HandleFunc("/token", p.token)
 	mux.HandleFunc("/revoke", p.revoke)
+	mux.HandleFunc("/device", p.deviceAuth)
 	mux.HandleFunc("/userinfo", p.userinfo)
 	mux.HandleFunc("/api/", p.api)
 	p.server = httptest.NewServer(mux)
@@ -198,6 +212,9 @@ func (p *Provider) AuthorizeURL() string { return p.URL + "/authorize" }
 
 // TokenURL returns the token endpoint's URL.
 func (p *Provider) TokenURL() string { return p.URL + "/token" }
+
+// DeviceURL returns the device authorization endpoint's URL (RFC 8628).
+func (p *Provider) DeviceURL() string { return p.URL + "/device" }
 
 // RevokeURL returns the revocation endpoint's URL.
 func (p *Provider) RevokeURL() string { return p.URL + "/revoke" }

@@ -49,7 +49,7 @@ func Example() {
 	// state: state-1
 	// token request: POST authorization_code basic user: app
 	// API status: 200
-	// {Authorizations:1 Exchanges:1 Refreshes:0 ClientCredentials:0 InvalidGrants:0 Revocations:0 APICalls:1 APIRejected:0 Userinfo:0}
+	// {Authorizations:1 Exchanges:1 Refreshes:0 ClientCredentials:0 InvalidGrants:0 Revocations:0 APICalls:1 APIRejected:0 Userinfo:0 DeviceCodes:0 DevicePolls:0}
 }
 
 func post(t *testing.T, p *oauthtest.Provider, ct, body string, mod func(*http.Request)) (int, string) {

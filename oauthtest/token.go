@@ -66,6 +66,8 @@ func (p *Provider) token(w http.ResponseWriter, r *http.Request) {
 		p.exchange(w, cfg, form)
 	case "refresh_token":
 		p.refreshGrant(w, cfg, form)
+	case deviceGrant:
+		p.deviceToken(w, cfg, form)
 	case "client_credentials":
 		p.mu.Lock()
 		a, _ := p.issueLocked(false, "")

@@ -2,7 +2,10 @@ package runtime
 
 import (
 	"context"
+	"io"
 	"net/http"
+	"strconv"
+	"strings"
 
 	"golang.org/x/oauth2"
 )
@@ -45,12 +48,19 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	if err != nil {
 		return tok, c.newTokenError(OpUserinfo, resp.StatusCode, "", "", "malformed JSON userinfo response", nil)
 	}
+	from := any(root)
+	if ui.ChooseBy != nil {
+		var problem string
+		if from, problem = choose(root, ui, v); problem != "" {
+			return tok, c.newTokenError(OpUserinfo, resp.StatusCode, "", "", tc.sec.clean(problem), nil)
+		}
+	}
 	extra, _ := extraMap(tok)
 	if extra == nil {
 		extra = map[string]any{}
 	}
 	for _, f := range ui.Fields {
-		if x, ok := lookup(root, f.Path); ok {
+		if x, ok := lookup(from, f.Path); ok {
 			extra[f.Name] = scalarString(x)
 		}
 	}
@@ -67,9 +77,17 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url stri
 	if method == "" {
 		method = http.MethodGet
 	}
-	req, err := http.NewRequestWithContext(ctx, method, url, nil)
+	v := c.varsOf(tok)
+	var body io.Reader
+	if !c.flow.TestBody.IsZero() {
+		body = strings.NewReader(c.flow.TestBody.Render(v))
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, body)
 	if err != nil {
 		return c.newTokenError(OpVerify, 0, "", "", "invalid test request URL", nil)
+	}
+	for _, h := range c.flow.TestHeaders {
+		req.Header.Set(h.Key, h.Value.Render(v))
 	}
 	resp, err := c.HTTPClient(ctx, tok).Do(req)
 	if err != nil {
@@ -86,4 +104,59 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url stri
 		return nil
 	}
 	return c.newTokenError(OpVerify, resp.StatusCode, "", "", statusText(resp), nil)
+}
+
+// maxChoices is how many choices an error about a list selection names at most.
+const maxChoices = 10
+
+// choose returns the element of the list at ui.List in root whose field at
+// ui.ChooseBy equals ui.Choose rendered with v, or the problem to report: not a list, or no
+// element matches (the choices named, quoted, at most maxChoices of them). An empty
+// value chooses the only element of a one-element list.
+func choose(root any, ui *Userinfo, v *Vars) (any, string) {
+	x := root
+	if len(ui.List) > 0 {
+		var ok bool
+		if x, ok = lookup(root, ui.List); !ok {
+			return nil, "userinfo response has no list at " + strconv.Quote(strings.Join(ui.List, "."))
+		}
+	}
+	list, ok := x.([]any)
+	if !ok {
+		return nil, "userinfo response has no list to choose from"
+	}
+	want := ui.Choose.Render(v)
+	if want == "" && len(list) == 1 {
+		return list[0], ""
+	}
+	var choices []string
+	for _, e := range list {
+		k, ok := lookup(e, ui.ChooseBy)
+		if !ok {
+			continue
+		}
+		got := scalarString(k)
+		if want != "" && got == want {
+			return e, ""
+		}
+		if len(choices) < maxChoices {
+			choices = append(choices, strconv.QuoteToASCII(got))
+		}
+	}
+	key := strings.Join(ui.ChooseBy, ".")
+	var b strings.Builder
+	if want == "" {
+		b.WriteString("userinfo list has " + itoa(int64(len(list))) + " elements and no value chooses one by " + strconv.Quote(key))
+	} else {
+		b.WriteString("no element of the userinfo list has " + key + " " + strconv.QuoteToASCII(want))
+	}
+	if len(choices) == 0 {
+		b.WriteString("; the list has no " + strconv.Quote(key) + " values")
+	} else {
+		b.WriteString("; choices: " + strings.Join(choices, ", "))
+		if len(choices) == maxChoices && len(list) > maxChoices {
+			b.WriteString(" and more")
+		}
+	}
+	return nil, b.String()
 }

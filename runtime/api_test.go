@@ -14,10 +14,14 @@ import (
 
 var updateAPI = flag.Bool("update-api", false, "rewrite testdata/api.txt with the package's exported identifiers")
 
-// maxExports bounds the package's exported identifiers (issue 12): types, functions,
-// methods of exported types, constants and variables; struct fields not counted.
-// Connections (issue 15) took it from 75 to 95.
-const maxExports = 95
+// maxExports bounds the package's exported identifiers: types, functions, methods of
+// exported types, constants and variables; struct fields not counted. Issue 12 brought
+// the package from 108 to 75; what came after is each a decision recorded here: the
+// device authorization grant (DeviceAuth, DeviceAccessToken, OpDeviceAuth: 3);
+// Connections (issue 15: the type, its 7 methods, NewConnections, ConnectionOption and
+// its 4 options, ErrNotConnected, ErrReauthNeeded, ErrUnknownState, RenewBy and
+// Incomplete: 19).
+const maxExports = 75 + 3 + 19
 
 // TestExportedAPI lists what the package exports and compares it with
 // testdata/api.txt, so that a new export is a decision made in review, and keeps the

@@ -73,7 +73,8 @@ type options struct {
 	maxBody    int64
 	now        func() time.Time
 	leaseTTL   time.Duration
-	incomplete *http.Client // sends nothing: see Incomplete
+	incomplete *http.Client                         // sends nothing: see Incomplete
+	after      func(time.Duration) <-chan time.Time // nil: a timer (tests wait less)
 }
 
 // WithHTTPClient sets the HTTP client used when the context carries none under

@@ -18,6 +18,7 @@ const (
 	OpExchange          Op = "token exchange"
 	OpRefresh           Op = "token refresh"
 	OpClientCredentials Op = "client credentials token request"
+	OpDeviceAuth        Op = "device authorization request"
 	OpRevoke            Op = "token revocation"
 	OpUserinfo          Op = "userinfo request"
 	OpVerify            Op = "test request"

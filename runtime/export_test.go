@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"golang.org/x/oauth2"
 )
@@ -16,3 +17,9 @@ func ClientFor(ctx context.Context, c *Client, src oauth2.TokenSource) *http.Cli
 // ErrNoRefreshToken is what an error of a token that expired without a refresh token
 // wraps.
 var ErrNoRefreshToken = errNoRefreshToken
+
+// WithAfter replaces the timer the device grant waits on between polls, so tests see
+// the waits without making them.
+func WithAfter(after func(time.Duration) <-chan time.Time) Option {
+	return func(o *options) { o.after = after }
+}

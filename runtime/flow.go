@@ -102,9 +102,17 @@ type Field struct {
 }
 
 // Userinfo is a GET made with the new token after an exchange.
+//
+// With ChooseBy set, Fields are read from one element of the list at List (nil: the
+// response itself): the element whose field at ChooseBy equals Choose. An empty
+// Choose takes the only element of a one-element list; anything else without a match
+// is an error naming the choices.
 type Userinfo struct {
-	URL    Text
-	Fields []Field
+	URL      Text
+	Fields   []Field
+	List     Path
+	ChooseBy Path
+	Choose   Text
 }
 
 // APIAuth says how API calls carry the token and what else they carry.
@@ -133,6 +141,9 @@ type Flow struct {
 	TokenURL   Text
 	RefreshURL Text // zero: TokenURL
 	RevokeURL  Text // zero: no revocation
+
+	DeviceAuthURL Text  // RFC 8628 device authorization endpoint; zero: no device grant
+	DeviceArgs    []Arg // scope of the device authorization request
 
 	Method       string   // "POST" (zero) or "GET"
 	Body         BodyType // zero: Form
@@ -166,4 +177,10 @@ type Flow struct {
 
 	Userinfo *Userinfo
 	API      APIAuth
+
+	// TestBody and TestHeaders are what Verify sends besides the method and URL it is
+	// given: a body (zero: none; Content-Type API.ContentType unless TestHeaders set
+	// one), and headers after the API's own (a GraphQL query, its API version).
+	TestBody    Text
+	TestHeaders []Arg
 }

@@ -57,7 +57,13 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 	if err != nil {
 		return nil, err
 	}
-	tok := res.tok
+	return c.complete(ctx, res.tok)
+}
+
+// complete finishes a token a grant has just obtained (an exchange, a device code):
+// the userinfo request, the token hook, the store. A failed userinfo request or save
+// returns the token with the error.
+func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	var uerr error
 	if c.flow.Userinfo != nil {
 		tok, uerr = c.userinfo(ctx, tok)

@@ -248,6 +248,14 @@ type Config struct {
 	// RevokeURL is the RFC 7009 token revocation endpoint (template).
 	RevokeURL string `json:"revoke_url,omitempty"`
 
+	// DeviceAuthorizationURL is the device authorization endpoint of RFC 8628
+	// (template). With it, clients also offer the device authorization grant
+	// (DeviceAuth, then DeviceAccessToken polling the token endpoint), for devices
+	// without a browser and for terminals: the user enters a code on another device.
+	// The request carries the client id and the scope; tokens are refreshed as the
+	// authorization code flow's are.
+	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty" jsonschema:"example=https://github.com/login/device/code"`
+
 	// Userinfo is a GET made with the new token after an exchange; the named fields of
 	// its response join the token metadata (account id, e-mail).
 	Userinfo *Userinfo `json:"userinfo,omitempty"`
@@ -280,8 +288,28 @@ type Userinfo struct {
 
 	// Metadata maps a name to a dot path into the response (email, 0.id: a number
 	// indexes into a JSON array, such as a list of accessible sites); the values join
-	// the token metadata.
+	// the token metadata. With select, the paths start at the chosen element.
 	Metadata map[string]string `json:"metadata,omitempty"`
+
+	// Select chooses one element of a list in the response by a value (Atlassian's
+	// accessible resources by site URL, Xero's connections by tenant), instead of a
+	// fixed index in the metadata paths.
+	Select *ListSelect `json:"select,omitempty"`
+}
+
+// ListSelect chooses the element of a list whose field at Key equals Value. When Value
+// renders empty, a list of one element gives that element; otherwise no match is an
+// error that names the choices.
+type ListSelect struct {
+	// List is the dot path of the list in the response. Default: the response itself.
+	List string `json:"list,omitempty" jsonschema:"example=resources"`
+
+	// Key is the dot path, inside each element, of the field compared with Value.
+	Key string `json:"key" jsonschema:"minLength=1,example=url"`
+
+	// Value is the value the field must equal (template), usually an auth_form value:
+	// "{{ site_url }}".
+	Value string `json:"value" jsonschema:"example={{ site_url }}"`
 }
 
 // Header says how API calls carry the token.
@@ -327,4 +355,12 @@ type TestRequest struct {
 
 	// URL is an absolute URL (template), used instead of path.
 	URL string `json:"url,omitempty"`
+
+	// Body is the request body (template), such as a GraphQL query
+	// {"query":"{ viewer { id } }"}; it needs a method other than GET and HEAD. Its
+	// Content-Type is header.content_type unless headers set one.
+	Body string `json:"body,omitempty"`
+
+	// Headers are added to the test request (templates), after the API's own.
+	Headers map[string]string `json:"headers,omitempty"`
 }

@@ -4,8 +4,10 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -62,7 +64,48 @@ func FuzzLoad(f *testing.F) {
 		if err == nil && (c == nil || c.Name == "") {
 			t.Fatalf("valid file without a name: %+v", c)
 		}
+		// What reaches a terminal or generated code hides nothing: printed problems are
+		// printable, an accepted file holds no hidden character, its slug is one segment.
+		for _, e := range errs {
+			for _, r := range e.Error() {
+				if !strconv.IsPrint(r) {
+					t.Fatalf("printed problem holds %U: %q", r, e.Error())
+				}
+			}
+		}
+		if err == nil {
+			assertNoHidden(t, d.root)
+			slug := c.CallbackSlug()
+			if strings.Trim(slug, ".") == "" || strings.ContainsAny(slug, "/?#\\") {
+				t.Fatalf("CallbackSlug %q of %q is not one safe segment", slug, c.Name)
+			}
+		}
 	})
+}
+
+// assertNoHidden fails when a string or key of an accepted file holds a control or
+// format character (tab, line feed and carriage return excepted), by Unicode's
+// categories rather than by the check's own list.
+func assertNoHidden(t *testing.T, n *node) {
+	t.Helper()
+	hidden := func(r rune) bool {
+		return r != '\t' && r != '\n' && r != '\r' && (unicode.IsControl(r) || unicode.Is(unicode.Cf, r))
+	}
+	for _, k := range n.keys {
+		for _, r := range k {
+			if hidden(r) {
+				t.Fatalf("accepted key %q holds %U", k, r)
+			}
+		}
+	}
+	for _, r := range n.str {
+		if n.kind == kindString && hidden(r) {
+			t.Fatalf("accepted string %q holds %U", n.str, r)
+		}
+	}
+	for _, kid := range n.kids {
+		assertNoHidden(t, kid)
+	}
 }
 
 func parentPointer(p string) string {

@@ -1,6 +1,9 @@
 package schema
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // PackageName derives a Go package name from a connector's display name: the name
 // lower-cased, letters a-z and digits only ("Teamwork CRM" gives "teamworkcrm"). The
@@ -25,7 +28,32 @@ func (c *Connector) GoPackage() string {
 }
 
 // CallbackSlug is the redirect path segment of the connector, as Locoia builds it:
-// the name lower-cased, with spaces written as %20 ("hubspot", "teamwork%20crm").
+// the name lower-cased and percent-encoded, spaces as %20 ("hubspot", "teamwork%20crm",
+// "monday.com"). It is always one safe path segment, whatever the name: every byte
+// but the unreserved characters of RFC 3986 (letters, digits, '-', '.', '_', '~') is
+// percent-encoded, so no '/', '?', '#', '%' or control character survives; and a
+// name that would give "", "." or ".." (which a URL resolver treats as a path step)
+// gives the Go package name instead, or "connector".
 func (c *Connector) CallbackSlug() string {
-	return strings.ReplaceAll(strings.ToLower(c.Name), " ", "%20")
+	var b strings.Builder
+	dots := true
+	for _, x := range []byte(strings.ToLower(c.Name)) {
+		switch {
+		case x >= 'a' && x <= 'z', x >= '0' && x <= '9', x == '-', x == '_', x == '~':
+			b.WriteByte(x)
+			dots = false
+		case x == '.':
+			b.WriteByte(x)
+		default:
+			fmt.Fprintf(&b, "%%%02X", x)
+			dots = false
+		}
+	}
+	if !dots {
+		return b.String()
+	}
+	if pkg := PackageName(c.GoPackage()); pkg != "" {
+		return pkg
+	}
+	return "connector"
 }

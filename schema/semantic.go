@@ -5,6 +5,7 @@ import (
 	"go/token"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/oauthgen/oauthgen/internal/suggest"
 )
@@ -33,27 +34,59 @@ func (d *document) checkSemantics() {
 	d.checkControlChars(d.root, "")
 }
 
-// checkControlChars reports strings holding control characters other than tab, line
-// feed and carriage return: they end up in URLs, headers and generated Go source,
-// where none of them belongs. The position is that of the character itself.
+// checkControlChars reports strings, keys included, that hold a character that is
+// invisible or changes how text around it is shown: C0 controls other than tab, line
+// feed and carriage return, DEL, C1 controls, format characters (Unicode category Cf:
+// bidi controls such as U+202E, zero-width characters, U+FEFF) and the line and
+// paragraph separators. Connector text ends up in URLs, headers, messages and
+// generated Go source, comments included, where such a character could make code
+// read differently from what it is. The position is that of the character itself.
 func (d *document) checkControlChars(n *node, ptr string) {
 	switch n.kind {
 	case kindString:
-		for i, r := range n.str {
-			if (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f {
-				d.errs = append(d.errs, d.errorAt(rawOffset(d.data, n.start, i), ptr, fmt.Sprintf("control character U+%04X is not allowed in a string", r)))
-				return
-			}
-		}
+		d.checkText(n.str, n.start, ptr, "string")
 	case kindObject:
 		for i, k := range n.kids {
-			d.checkControlChars(k, pointerJoin(ptr, n.keys[i]))
+			p := pointerJoin(ptr, n.keys[i])
+			if k.keyStart >= 0 {
+				d.checkText(n.keys[i], k.keyStart, p, "key")
+			}
+			d.checkControlChars(k, p)
 		}
 	case kindArray:
 		for i, k := range n.kids {
 			d.checkControlChars(k, pointerJoin(ptr, strconv.Itoa(i)))
 		}
 	}
+}
+
+// checkText reports the first hidden character of s, the decoded JSON string whose
+// opening quote is at offset quote.
+func (d *document) checkText(s string, quote int, ptr, what string) {
+	for i, r := range s {
+		if class := hiddenClass(r); class != "" {
+			d.errs = append(d.errs, d.errorAt(rawOffset(d.data, quote, i), ptr, fmt.Sprintf("%s U+%04X is not allowed in a %s", class, r, what)))
+			return
+		}
+	}
+}
+
+// hiddenClass names the class of r when a connector file must not hold it, and
+// returns "" for every other character.
+func hiddenClass(r rune) string {
+	switch {
+	case r == '\t' || r == '\n' || r == '\r':
+		return ""
+	case r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f:
+		return "control character"
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return "bidirectional control character"
+	case r == 0x2028 || r == 0x2029:
+		return "line or paragraph separator"
+	case unicode.Is(unicode.Cf, r):
+		return "invisible format character"
+	}
+	return ""
 }
 
 // checkName checks that the connector gets a valid Go package name.
@@ -180,7 +213,7 @@ func (d *document) checkConfig() {
 			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
 		}
 	case FlowClientCredentials:
-		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params"} {
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url"} {
 			if n := cfg.get(k); n != nil {
 				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
 			}
@@ -218,6 +251,7 @@ var urlKeys = [][]string{
 	{"oauth2", "config", "step3_access_url"},
 	{"oauth2", "config", "token_refresh_url"},
 	{"oauth2", "config", "revoke_url"},
+	{"oauth2", "config", "device_authorization_url"},
 	{"oauth2", "config", "userinfo", "url"},
 	{"test_request", "url"},
 }
@@ -264,8 +298,10 @@ func checkURL(s string) string {
 	host := rest
 	if i := strings.IndexAny(host, "/?#"); i >= 0 {
 		host = host[:i]
-	} else if len(lit) < len(s) {
-		// The host continues into a template expression: it cannot be known here.
+	} else if len(lit) < len(s) && !strings.HasSuffix(host, ":") {
+		// The host continues into a template expression: it cannot be known here. A
+		// template right after "host:" is the port ("http://127.0.0.1:{{ port }}/"):
+		// the host is literal, and checked below.
 		return "http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https"
 	}
 	if i := strings.LastIndexByte(host, '@'); i >= 0 {
@@ -301,5 +337,11 @@ func (d *document) checkTestRequest() {
 		d.errValue(tr, "/test_request", "needs \"path\" (resolved against base_url) or \"url\"")
 	case path != nil && d.root.get("base_url") == nil:
 		d.errValue(path, "/test_request/path", "a path needs \"base_url\" to be resolved against; set base_url or use \"url\"")
+	}
+	if body := tr.get("body"); body != nil {
+		method, _ := tr.get("method").text()
+		if m := strings.ToUpper(method); m == "" || m == "GET" || m == "HEAD" {
+			d.errValue(body, "/test_request/body", "a body needs a method that sends one: set \"method\" to \"POST\" (GraphQL), \"PUT\" or \"PATCH\"")
+		}
 	}
 }

@@ -27,7 +27,15 @@ func TestCheckURL(t *testing.T) {
 		{"{% if x %}http://a{% endif %}", ""},
 		{"https://{{ subdomain }}.example.com/token", ""},
 		{"http{{ s }}://example.com", ""},
-		{"http://localhost:{{ port }}/token", `this host comes from a template`},
+		{"http://localhost:{{ port }}/token", ""},
+		{"http://127.0.0.1:{{ port }}/token", ""},
+		{"http://[::1]:{{ port }}", ""},
+		{"http://user@127.0.0.1:{{ port }}/token", ""},
+		{"http://127.0.0.1{{ port }}/token", `this host comes from a template`},
+		{"http://127.0.0.{{ n }}/token", `this host comes from a template`},
+		{"http://localhost{{ suffix }}:8080/token", `this host comes from a template`},
+		{"http://api.example.com:{{ port }}/token", `public host "api.example.com"`},
+		{"http://{{ host }}:{{ port }}/token", "comes from a template"},
 		{"http://api.example.com/token", `public host "api.example.com"`},
 		{"http://localhost.example.com/", `public host "localhost.example.com"`},
 		{"http://{{ host }}/token", "comes from a template"},
@@ -109,6 +117,9 @@ func TestSemanticChecks(t *testing.T) {
 		{"test_request path needs base_url", connector(`"test_request": {"path": "me"}`, ""), []string{`/test_request/path: a path needs "base_url"`}},
 		{"test_request both", connector(`"base_url": "https://e.com/", "test_request": {"path": "me", "url": "https://e.com/me"}`, ""), []string{`/test_request/url: give either "path"`}},
 		{"test_request neither", connector(`"test_request": {"method": "GET"}`, ""), []string{`/test_request: needs "path"`}},
+		{"test_request body without a method", connector(`"test_request": {"url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method that sends one: set "method" to "POST" (GraphQL), "PUT" or "PATCH"`}},
+		{"test_request body with GET", connector(`"test_request": {"method": "GET", "url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method`}},
+		{"test_request body and headers", connector(`"test_request": {"method": "POST", "url": "https://e.com/graphql", "body": "{}", "headers": {"X-V": "1"}}`, ""), nil},
 		{"keyword package", connector(`"package": "func"`, ""), []string{`/package: "func" is a Go keyword`}},
 		{"bad package", connector(`"package": "Hub-Spot"`, ""), []string{`/package: "Hub-Spot" does not match the pattern`}},
 		{"name without letters", `{"name": "!!!", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, []string{`/name: "!!!" has no letters or digits`}},
@@ -122,7 +133,10 @@ func TestSemanticChecks(t *testing.T) {
 		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
 		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
-			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, url`}},
+			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, select, url`}},
+		{"enum of two, wrong type", connector("", `"pkce": true`), []string{`/oauth2/config/pkce: must be "S256" or "plain", not a boolean (true)`}},
+		{"enum of many, wrong type", connector("", `"client_auth": ["body"]`), []string{`/oauth2/config/client_auth: must be one of "body", "header", "both", not an array`}},
+		{"enum, null", connector("", `"flow": null`), []string{`/oauth2/config/flow: must be "authorization_code" or "client_credentials", not null`}},
 		{"wrong nested type", connector("", `"extra_access_url": {"grant_type": 5}`), []string{`/oauth2/config/extra_access_url/grant_type: must be a string, not a number (5)`}},
 		{"misspelt auth_form key", `{"name": "M", "oauth2": {"auth_form": [{"name": "n", "requried": true, "tooltip": "x"}], "config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`,
 			[]string{`/oauth2/auth_form/0/requried: unknown key "requried"; did you mean "required"?`}},
@@ -306,8 +320,9 @@ func TestErrorFormat(t *testing.T) {
 	es := Errors{
 		{File: "f.json", Line: 1, Col: 2, Msg: "invalid JSON: x"},
 		{File: "f.json", Line: 3, Col: 4, Pointer: "/a/b", Msg: "bad"},
+		{File: "f.json", Line: 5, Col: 6, Pointer: "/c", Msg: "odd", Warning: true},
 	}
-	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad" {
+	if got := es.Error(); got != "f.json:1:2: invalid JSON: x\nf.json:3:4: /a/b: bad\nf.json:5:6: warning: /c: odd" {
 		t.Errorf("got %q", got)
 	}
 }

@@ -10,11 +10,13 @@ type TemplatePlace string
 const (
 	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
 	PlaceAuthorize TemplatePlace = "authorize"
-	// PlaceToken: step3_access_url, token_refresh_url, revoke_url and the values of
+	// PlaceToken: step3_access_url, token_refresh_url, revoke_url,
+	// device_authorization_url and the values of
 	// extra_access_url, extra_refresh_url and token_request_headers.
 	PlaceToken TemplatePlace = "token"
-	// PlaceAPI: base_url, userinfo.url, test_request.url and the values of
-	// header.extra_headers and header.extra_query.
+	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url,
+	// test_request.body and the values of header.extra_headers, header.extra_query and
+	// test_request.headers.
 	PlaceAPI TemplatePlace = "api"
 	// PlaceHeader: header.token_format and header.token_prefix, which may also use
 	// token and token_format.
@@ -130,12 +132,16 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "extra_refresh_url", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "device_authorization_url"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
+	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},
 	{[]string{"header", "token_prefix"}, PlaceHeader},
 	{[]string{"header", "extra_headers", "*"}, PlaceAPI},
 	{[]string{"header", "extra_query", "*"}, PlaceAPI},
 	{[]string{"test_request", "url"}, PlaceAPI},
+	{[]string{"test_request", "body"}, PlaceAPI},
+	{[]string{"test_request", "headers", "*"}, PlaceAPI},
 }
 
 // templates collects every template-valued string of the document, in file order.

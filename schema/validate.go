@@ -112,6 +112,11 @@ func parentSchema(abs string) map[string]any {
 
 // quoteList formats values as a comma-separated list of JSON literals.
 func quoteList(vals []any) string {
+	return strings.Join(quoteEach(vals), ", ")
+}
+
+// quoteEach formats each value as a literal: strings quoted, others as they are.
+func quoteEach(vals []any) []string {
 	parts := make([]string, len(vals))
 	for i, v := range vals {
 		if s, ok := v.(string); ok {
@@ -120,7 +125,20 @@ func quoteList(vals []any) string {
 			parts[i] = fmt.Sprint(v)
 		}
 	}
-	return strings.Join(parts, ", ")
+	return parts
+}
+
+// alternatives formats enum values as the alternatives of a sentence: "x";
+// "x" or "y"; one of "x", "y", "z".
+func alternatives(vals []any) string {
+	parts := quoteEach(vals)
+	switch len(parts) {
+	case 1:
+		return parts[0]
+	case 2:
+		return parts[0] + " or " + parts[1]
+	}
+	return "one of " + strings.Join(parts, ", ")
 }
 
 // preview shows a value briefly in a message.
@@ -213,7 +231,16 @@ func (d *document) reportLeaf(ve *jsonschema.ValidationError, kw string) {
 	abs := ve.AbsoluteKeywordLocation
 	switch kw {
 	case "type":
-		d.errValue(n, ptr, "must be %s, not %s (%s)", typeNames(schemaAt(abs)), article(n.kind), preview(n))
+		// For an enum-typed key the allowed values say more than their type does.
+		want := typeNames(schemaAt(abs))
+		if allowed, ok := parentSchema(abs)["enum"].([]any); ok && len(allowed) > 0 {
+			want = alternatives(allowed)
+		}
+		got := article(n.kind)
+		if n.kind != kindArray && n.kind != kindObject && n.kind != kindNull {
+			got += " (" + preview(n) + ")"
+		}
+		d.errValue(n, ptr, "must be %s, not %s", want, got)
 	case "enum":
 		allowed, _ := schemaAt(abs).([]any)
 		msg := fmt.Sprintf("%s is not allowed here; use one of %s", preview(n), quoteList(allowed))

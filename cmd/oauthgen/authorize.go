@@ -44,14 +44,16 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 	params := fs.StringArray("param", nil, "an auth_form value as name=value (repeatable)")
 	port := fs.Int("port", 0, "port of the loopback callback server (0: the --redirect-url's port, else a random one)")
 	redirect := fs.String("redirect-url", "", "loopback redirect URL registered with the provider, such as http://localhost:8080/cb (default http://127.0.0.1:PORT/callback); the callback server listens on its host (127.0.0.1 and [::1] for localhost) and port")
-	open := fs.Bool("open", false, "open the authorize URL in the browser")
+	open := fs.Bool("open", false, "open the authorize URL (with --device: the verification URL) in the browser")
+	device := fs.Bool("device", false, "use the device authorization grant (RFC 8628; the connector needs a device_authorization_url): print the user code and the verification URL, and poll until the user has decided")
 	output := fs.StringP("output", "o", "", "write the token JSON to this file (mode 0600, replaced whole; not through a symlink) instead of stdout")
 	timeout := fs.Duration("timeout", 5*time.Minute, "how long to wait for the whole flow")
-	usage := usageFor(fs, "authorize FILE --client-id ID [--client-secret-env VAR] [--param k=v]... [--port N] [--redirect-url URL] [--open] [--output FILE] [--timeout D]",
+	usage := usageFor(fs, "authorize FILE --client-id ID [--client-secret-env VAR] [--param k=v]... [--port N] [--redirect-url URL] [--device] [--open] [--output FILE] [--timeout D]",
 		"Runs the connector's flow from a terminal: starts a loopback callback server,",
 		"prints the authorize URL (and opens it with --open), checks the state, exchanges",
 		"the code (with PKCE when the connector uses it), prints the token as JSON and runs",
 		"the connector's test request. Client-credentials connectors skip the browser.",
+		"With --device, no callback server: the user enters a code at the provider.",
 		"Messages go to stderr; only the token goes to stdout.",
 		"Exit status: 0 ok, 1 the flow failed, 2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
@@ -73,6 +75,8 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 		return fail(exitUsage, "--port %d is not a port number", *port)
 	case *timeout <= 0:
 		return fail(exitUsage, "--timeout must be positive")
+	case *device && (*port != 0 || *redirect != ""):
+		return fail(exitUsage, "--device needs no callback server: drop --port and --redirect-url")
 	}
 	pv, err := keyValues("--param", *params)
 	if err != nil {
@@ -108,7 +112,18 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 
 	var tok *oauth2.Token
 	var c *dynamic.Client
-	if m.Grant == runtime.ClientCredentials {
+	switch {
+	case *device:
+		if !m.Methods.Device {
+			return fail(exitInvalid, "%s: --device: the connector has no device_authorization_url", fs.Arg(0))
+		}
+		if c, err = dynamic.New(m, cfg); err != nil {
+			return fail(exitInvalid, "%v", err)
+		}
+		if tok, err = authorizeDevice(ctx, c, *open, stderr); err != nil {
+			return fail(exitInvalid, "%v", err)
+		}
+	case m.Grant == runtime.ClientCredentials:
 		if c, err = dynamic.New(m, cfg); err != nil {
 			return fail(exitInvalid, "%v", err)
 		}
@@ -116,7 +131,7 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 		if tok, err = c.Token(ctx); err != nil {
 			return fail(exitInvalid, "%v", err)
 		}
-	} else {
+	default:
 		c, tok, err = authorizeCode(ctx, m.Name, func(redirectURL string) (*dynamic.Client, error) {
 			cfg.RedirectURL = redirectURL
 			return dynamic.New(m, cfg)
@@ -155,6 +170,31 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 		fmt.Fprintf(stderr, "Test request %s %s: OK.\n", method, redactQuery(u))
 	}
 	return exitOK
+}
+
+// authorizeDevice runs the device authorization grant: it prints the user code and
+// where to enter it, opens the verification URL with open, and polls the token
+// endpoint (as often as the provider allows) until the user has decided.
+func authorizeDevice(ctx context.Context, c *dynamic.Client, open bool, stderr io.Writer) (*oauth2.Token, error) {
+	da, err := c.DeviceAuth(ctx)
+	if err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(stderr, "To connect, open %s and enter the code %s\n", da.VerificationURI, da.UserCode)
+	if da.VerificationURIComplete != "" {
+		fmt.Fprintf(stderr, "(or open %s, which carries the code)\n", da.VerificationURIComplete)
+	}
+	if open {
+		u := da.VerificationURIComplete
+		if u == "" {
+			u = da.VerificationURI
+		}
+		if err := openURL(u); err != nil {
+			fmt.Fprintf(stderr, "could not open the browser: %v\n", err)
+		}
+	}
+	fmt.Fprintln(stderr, "Waiting for the authorization...")
+	return c.DeviceAccessToken(ctx, da)
 }
 
 // isClientSecretName reports whether an auth_form name given to --param stands for the

@@ -464,7 +464,7 @@ func TestAuthorizeUsage(t *testing.T) {
 	}
 	// A public client has no secret: the usage line says --client-secret-env is optional.
 	code, out, _ := runOauthgen("authorize", "--help")
-	want := "Usage: oauthgen authorize FILE --client-id ID [--client-secret-env VAR] [--param k=v]... [--port N] [--redirect-url URL] [--open] [--output FILE] [--timeout D]\n"
+	want := "Usage: oauthgen authorize FILE --client-id ID [--client-secret-env VAR] [--param k=v]... [--port N] [--redirect-url URL] [--device] [--open] [--output FILE] [--timeout D]\n"
 	if code != exitOK || !strings.HasPrefix(out, want) {
 		t.Errorf("--help: exit %d, %q, want it to start with %q", code, out, want)
 	}
@@ -488,5 +488,53 @@ func TestAuthorizeInterrupted(t *testing.T) {
 		noEnv, strings.NewReader(""), &out, &errb)
 	if code != exitInvalid || !strings.Contains(errb.String(), "oauthgen authorize: interrupted before a callback was received\n") || out.Len() != 0 {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out.String(), errb.String())
+	}
+}
+
+// TestAuthorizeDevice: --device prints the user code and where to enter it, polls
+// through authorization_pending, and prints the token; without a device endpoint, or
+// with callback flags, it is refused.
+func TestAuthorizeDevice(t *testing.T) {
+	p := oauthtest.New(oauthtest.Config{ClientID: cliClientID, ClientSecret: cliSecret, ClientAuth: oauthtest.AuthBasic,
+		ExpiresIn: time.Hour, DevicePending: 1})
+	t.Cleanup(p.Close)
+	c := startAuthorize(t, "testdata/authorize/device.json", "--client-id", cliClientID, "--client-secret-env", cliSecretEnv,
+		"--param", "issuer="+p.URL, "--device", "--timeout", "30s")
+	<-c.done
+	if c.code != exitOK {
+		t.Fatalf("exit %d\n%s", c.code, c.errText())
+	}
+	for _, want := range []string{
+		"To connect, open " + p.URL + "/activate and enter the code WDJB-MJHT\n",
+		"(or open " + p.URL + "/activate?user_code=WDJB-MJHT, which carries the code)\n",
+		"Test request GET " + p.URL + "/api/me: OK.\n",
+	} {
+		if !strings.Contains(c.errText(), want) {
+			t.Errorf("stderr lacks %q:\n%s", want, c.errText())
+		}
+	}
+	if !strings.Contains(c.stdout.String(), `"access_token"`) {
+		t.Errorf("stdout has no token:\n%s", c.stdout.String())
+	}
+	if st := p.Stats(); st.DeviceCodes != 1 || st.DevicePolls != 2 || st.Authorizations != 0 {
+		t.Errorf("provider saw %+v; want 1 device code, 2 polls, no browser authorization", st)
+	}
+	if strings.Contains(c.stdout.String()+c.errText(), cliSecret) {
+		t.Error("the client secret was printed")
+	}
+
+	for _, tc := range []struct {
+		args []string
+		code int
+		msg  string
+	}{
+		{[]string{"testdata/authorize/provider.json", "--device"}, exitInvalid, "oauthgen authorize: testdata/authorize/provider.json: --device: the connector has no device_authorization_url\n"},
+		{[]string{"testdata/authorize/device.json", "--device", "--port", "8080"}, exitUsage, "oauthgen authorize: --device needs no callback server: drop --port and --redirect-url\n"},
+	} {
+		c := startAuthorize(t, append(tc.args, "--client-id", cliClientID, "--param", "issuer="+p.URL)...)
+		<-c.done
+		if c.code != tc.code || !strings.HasPrefix(c.errText(), tc.msg) {
+			t.Errorf("%v: exit %d, stderr %q; want %d and %q", tc.args, c.code, c.errText(), tc.code, tc.msg)
+		}
 	}
 }

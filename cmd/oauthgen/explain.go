@@ -59,16 +59,20 @@ type explanation struct {
 	TokenRequest *explainRequest `json:"token_request"`
 	// TokenFallback is the token request in the other encoding, sent once when the
 	// provider refuses the first (connectors with a fallback body type).
-	TokenFallback   *explainRequest   `json:"token_request_fallback,omitempty"`
-	UserinfoRequest *explainRequest   `json:"userinfo_request,omitempty"`
-	RefreshRequest  *explainRequest   `json:"refresh_request"`
-	RevokeRequest   *explainRequest   `json:"revoke_request,omitempty"`
-	BaseURL         string            `json:"base_url"`
-	APIRequest      *explainRequest   `json:"api_request"`
-	APIAuth         string            `json:"api_auth"`
-	Callback        map[string]string `json:"callback,omitempty"`
-	Deviations      []string          `json:"deviations,omitempty"`
-	Notes           []string          `json:"notes,omitempty"`
+	TokenFallback   *explainRequest `json:"token_request_fallback,omitempty"`
+	UserinfoRequest *explainRequest `json:"userinfo_request,omitempty"`
+	RefreshRequest  *explainRequest `json:"refresh_request"`
+	RevokeRequest   *explainRequest `json:"revoke_request,omitempty"`
+	// DeviceRequest is the device authorization request (RFC 8628), for connectors
+	// with a device_authorization_url; the token endpoint is then polled with the
+	// device code.
+	DeviceRequest *explainRequest   `json:"device_request,omitempty"`
+	BaseURL       string            `json:"base_url"`
+	APIRequest    *explainRequest   `json:"api_request"`
+	APIAuth       string            `json:"api_auth"`
+	Callback      map[string]string `json:"callback,omitempty"`
+	Deviations    []string          `json:"deviations,omitempty"`
+	Notes         []string          `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
@@ -200,7 +204,7 @@ func (ex *explanation) example(what, value string) {
 // explain runs the connector's flow for cfg against a recording transport that
 // answers every request with a made-up token, and returns what was sent.
 func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string) (*explanation, error) {
-	rec := &reqrec.Recorder{Respond: cannedToken(m)}
+	rec := &reqrec.Recorder{Respond: cannedToken(m, cfg.Params)}
 	c, err := dynamic.New(m, cfg, runtime.WithHTTPClient(&http.Client{Transport: rec}))
 	if err != nil {
 		return nil, err
@@ -265,6 +269,13 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 		ex.TokenFallback = fb
 	}
+	if m.Methods.Device {
+		if _, err := c.DeviceAuth(ctx); err != nil {
+			return nil, err
+		}
+		ex.DeviceRequest = shown(take(), 0)
+		ex.Notes = append(ex.Notes, "device grant: after the device authorization request, the token endpoint is polled with grant_type="+deviceGrantType+" and the device_code, every interval the provider names (5 s by default, 5 s more after each slow_down)")
+	}
 	if m.RevokeURL != nil {
 		if err := c.Revoke(ctx, tok); err != nil {
 			return nil, err
@@ -310,7 +321,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 // fallbackRequest runs the first token request once more against a provider that
 // refuses its body type (HTTP 415), and returns the request sent in the other encoding.
 func fallbackRequest(m *model.Connector, cfg dynamic.Config, state string, callback map[string]string, pkce []oauth2.AuthCodeOption) (*explainRequest, error) {
-	token := cannedToken(m)
+	token := cannedToken(m, cfg.Params)
 	first := true
 	rec := &reqrec.Recorder{Respond: func(r *http.Request) *http.Response {
 		if first {
@@ -378,8 +389,10 @@ func or(s, def string) string {
 }
 
 // cannedToken answers every request with a token response shaped as the connector
-// reads it (nested paths included), so the flow proceeds.
-func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
+// reads it (nested paths included), so the flow proceeds. Where the userinfo answer
+// is a list to choose from, requests carrying the access token (userinfo and API
+// calls) get the same fields in the element the connector looks for with params.
+func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) *http.Response {
 	body := map[string]any{}
 	set := func(p runtime.Path, v any) {
 		if len(p) == 0 {
@@ -410,9 +423,57 @@ func cannedToken(m *model.Connector) func(*http.Request) *http.Response {
 		set(f.Path, "METADATA_"+strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name)))
 	}
 	data, _ := json.Marshal(body)
+	listed := data
+	if m.Userinfo != nil && m.Userinfo.Select != nil {
+		listed = chooseable(m, params, body)
+	}
+	device := ""
+	if m.DeviceAuthURL != nil {
+		if checked, err := m.CheckParams(params); err == nil {
+			device = stripQuery(m.Render(m.DeviceAuthURL, model.Values{Params: checked}, &runtime.Vars{}))
+		}
+	}
 	return func(r *http.Request) *http.Response {
+		if device != "" && stripQuery(r.URL.String()) == device {
+			return reqrec.Response(r, http.StatusOK, "application/json", cannedDevice)
+		}
+		if strings.Contains(r.Header.Get("Authorization")+r.URL.RawQuery, explainAccessToken) {
+			return reqrec.Response(r, http.StatusOK, "application/json", string(listed))
+		}
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	}
+}
+
+// deviceGrantType is the grant_type of RFC 8628's device access token request.
+const deviceGrantType = "urn:ietf:params:oauth:grant-type:device_code"
+
+// cannedDevice is the device authorization response explain answers with.
+const cannedDevice = `{"device_code":"DEVICE_CODE","user_code":"USER-CODE","verification_uri":"https://provider.example/activate","expires_in":900,"interval":5}`
+
+// stripQuery is u without its query and fragment.
+func stripQuery(u string) string {
+	if i := strings.IndexAny(u, "?#"); i >= 0 {
+		return u[:i]
+	}
+	return u
+}
+
+// chooseable is body as the one element of the list the connector's userinfo select
+// chooses from, its chosen field holding the value the connector looks for with params.
+func chooseable(m *model.Connector, params map[string]any, body map[string]any) []byte {
+	s := m.Userinfo.Select
+	elem := maps.Clone(body)
+	if checked, err := m.CheckParams(params); err == nil {
+		if want := m.Render(s.Value, model.Values{Params: checked}, &runtime.Vars{}); want != "" {
+			elem[s.Key[len(s.Key)-1]] = want
+		}
+	}
+	var root any = []any{elem}
+	for i := len(s.List) - 1; i >= 0; i-- {
+		root = map[string]any{s.List[i]: root}
+	}
+	data, _ := json.Marshal(root)
+	return data
 }
 
 // shown returns request i of reqs as printed (nil when there is none), with the client
@@ -518,6 +579,7 @@ func printExplanation(w io.Writer, ex *explanation) {
 	printReq("Userinfo request", ex.UserinfoRequest)
 	printReq("Refresh request", ex.RefreshRequest)
 	printReq("Revoke request", ex.RevokeRequest)
+	printReq("Device authorization request", ex.DeviceRequest)
 	fmt.Fprintf(w, "\nBase URL: %s\n", or(ex.BaseURL, "(none)"))
 	printReq("API request (token "+explainAccessToken+")", ex.APIRequest)
 	fmt.Fprintf(w, "\nAPI auth: %s\n", ex.APIAuth)

@@ -276,3 +276,42 @@ API auth: Authorization: Bearer ACCESS_TOKEN
 		t.Error("example_values for a connector with a base URL and a given redirect URL")
 	}
 }
+
+// TestExplainListSelect: explain shows which element of the userinfo list a connector
+// chooses, and the API call then carries the chosen element's value.
+func TestExplainListSelect(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/xero.json", "--param", "organisation=Second Org")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"  - a userinfo request after the exchange adds tenant_id, tenant_name to the token metadata, read from the element of its list whose tenantName is {{ organisation }}\n",
+		"  organisation = Second Org\n",
+		"  Xero-Tenant-Id: METADATA_TENANT_ID\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// TestExplainDevice: a connector with a device_authorization_url shows the device
+// authorization request and how the token endpoint is then polled.
+func TestExplainDevice(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/github.json", "--client-id", "my-app")
+	if code != exitOK {
+		t.Fatalf("exit %d\n%s", code, errOut)
+	}
+	for _, want := range []string{
+		"Device authorization request:\n  POST https://github.com/login/device/code\n",
+		"  scope=read%3Auser+user%3Aemail&client_id=my-app&client_secret=********\n",
+		"grant_type=urn:ietf:params:oauth:grant-type:device_code and the device_code",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, out, _ := runOauthgen("explain", "../../connectors/hubspot.json"); code != exitOK || strings.Contains(out, "Device authorization") {
+		t.Errorf("hubspot (no device endpoint): exit %d, shows a device request: %v", code, strings.Contains(out, "Device authorization"))
+	}
+}

@@ -44,7 +44,7 @@ type env struct {
 }
 
 // commands lists the subcommands in the order --help shows them.
-var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd, &authorizeCmd}
+var commands = []*command{&validateCmd, &schemaCmd, &importCmd, &generateCmd, &explainCmd, &authorizeCmd, &fakeCmd}
 
 func main() {
 	// An interrupt ends ctx, so that authorize stops its callback server and says why.

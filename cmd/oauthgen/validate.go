@@ -28,8 +28,10 @@ func runValidate(_ context.Context, e *env, args []string) int {
 	usage := usageFor(fs, "validate [flags] FILE|DIR...",
 		"Validates connector files; a directory stands for the *.json files in it",
 		"(*.schema.json excepted).",
-		"Problems go to stderr as file:line:col: /json/pointer: message.",
-		"Exit status: 0 all valid, 1 a file is invalid or unreadable, 2 usage error.")
+		"Problems go to stderr as file:line:col: /json/pointer: message; warnings,",
+		"which do not make a file invalid, as file:line:col: warning: /json/pointer: message.",
+		"Exit status: 0 all valid (warnings or not), 1 a file is invalid or unreadable,",
+		"2 usage error.")
 	if code, done := parseFlags(fs, args, usage, stdout, stderr); done {
 		return code
 	}
@@ -43,12 +45,16 @@ func runValidate(_ context.Context, e *env, args []string) int {
 		fmt.Fprintf(stderr, "oauthgen validate: %v\n", err)
 		return exitInvalid
 	}
-	bad, problems := 0, 0
+	bad, problems, warnings := 0, 0, 0
 	for _, f := range files {
-		_, err := model.Load(f)
+		m, err := model.Load(f)
 		var errs schema.Errors
 		switch {
 		case err == nil:
+			if len(m.Warnings) > 0 {
+				warnings += len(m.Warnings)
+				fmt.Fprintln(stderr, m.Warnings)
+			}
 			if !*quiet {
 				fmt.Fprintf(stdout, "%s: ok\n", f)
 			}
@@ -63,6 +69,8 @@ func runValidate(_ context.Context, e *env, args []string) int {
 	}
 	if !*quiet {
 		switch {
+		case bad == 0 && warnings > 0:
+			fmt.Fprintf(stdout, "%d %s valid, %d %s\n", len(files), plural(len(files), "file", "files"), warnings, plural(warnings, "warning", "warnings"))
 		case bad == 0:
 			fmt.Fprintf(stdout, "%d %s valid\n", len(files), plural(len(files), "file", "files"))
 		default:

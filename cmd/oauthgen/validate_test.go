@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -50,6 +52,7 @@ func TestValidateBrokenFiles(t *testing.T) {
 		{"http_token_url.json", []string{dir + `http_token_url.json:6:27: /oauth2/config/step3_access_url: uses http:// on the public host "api.example.com": use https (http is allowed only for localhost, 127.0.0.1 and [::1])`}},
 		{"duplicate_auth_form.json", []string{dir + `duplicate_auth_form.json:6:17: /oauth2/auth_form/1/name: duplicate auth_form name "subdomain" (first at line 5); names must be unique`}},
 		{"wrong_type.json", []string{dir + `wrong_type.json:7:42: /oauth2/config/client_id_and_secret_in_headers: must be a boolean, not a string ("yes")`}},
+		{"enum_wrong_type.json", []string{dir + `enum_wrong_type.json:7:15: /oauth2/config/pkce: must be "S256" or "plain", not a boolean (true)`}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -279,5 +282,107 @@ func TestValidateDirSkipsSchema(t *testing.T) {
 	code, _, errOut = runOauthgen("validate", dir)
 	if want := "oauthgen validate: " + dir + ": no connector files (*.json but *.schema.json) in this directory\n"; code != exitInvalid || errOut != want {
 		t.Errorf("only a schema: exit %d, stderr %q, want %q", code, errOut, want)
+	}
+}
+
+// TestValidateLoopbackPort: http with a literal loopback host is accepted when only the
+// port is a template; a host that continues into a template is not.
+func TestValidateLoopbackPort(t *testing.T) {
+	const ok = "../../schema/testdata/valid/loopback_port.json"
+	code, out, errOut := runOauthgen("validate", ok)
+	if want := ok + ": ok\n1 file valid\n"; code != exitOK || out != want || errOut != "" {
+		t.Errorf("exit %d, stdout %q, stderr %q; want stdout %q", code, out, errOut, want)
+	}
+	f := filepath.Join(t.TempDir(), "host.json")
+	src := `{
+  "name": "Loopback",
+  "oauth2": {
+    "auth_form": [{ "name": "port", "type": "number", "default": 8080 }],
+    "config": { "step1_authorize_url": "https://e.com/a", "step3_access_url": "http://127.0.0.1{{ port }}/token" }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut = runOauthgen("validate", f)
+	want := f + ":5:79: /oauth2/config/step3_access_url: http:// is allowed only for localhost, 127.0.0.1 and [::1], and this host comes from a template; use https\n1 of 1 file invalid, 1 problem\n"
+	if code != exitInvalid || errOut != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite the golden files: testdata/validate, and the Nango import's expected output")
+
+// TestValidateGolden runs validate on each file of testdata/validate and compares its
+// exit status, stdout and stderr with the file's golden output (go test -update
+// rewrites them).
+func TestValidateGolden(t *testing.T) {
+	files, err := filepath.Glob("testdata/validate/*.json")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no fixtures (%v)", err)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			code, out, errOut := runOauthgen("validate", f)
+			got := fmt.Sprintf("exit %d\n-- stdout --\n%s-- stderr --\n%s", code, out, errOut)
+			golden := strings.TrimSuffix(f, ".json") + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("validate %s:\n got:\n%s\nwant:\n%s", f, got, want)
+			}
+		})
+	}
+}
+
+// TestValidateQuietKeepsWarnings: --quiet drops the ok lines and the summary, not the
+// warnings; warnings do not change the exit status.
+func TestValidateQuietKeepsWarnings(t *testing.T) {
+	const f = "testdata/validate/unused_field.json"
+	code, out, errOut := runOauthgen("validate", "-q", f, "../../connectors/tiktok.json")
+	want := f + `:8:7: warning: /oauth2/auth_form/2: field "workspace" is read by no template: the value the end user gives goes nowhere; use it in a template or remove it` + "\n"
+	if code != exitOK || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+}
+
+// TestValidateOutputHidesNothing: a file whose keys and template strings carry terminal
+// escapes and bidi controls gets them reported, and none reaches the terminal: the
+// output holds no control or format character but the line feeds between problems.
+func TestValidateOutputHidesNothing(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "hostile.json")
+	src := `{
+  "name": "Hostile",
+  "header": { "extra_headers": { "X-\u001b]0;owned\u0007": "v" } },
+  "oauth2": {
+    "config": {
+      "step1_authorize_url": "https://e.com/a{{ client_id 'x\u001b[2J\u202e' }}",
+      "step3_access_url": "https://e.com/t"
+    }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := runOauthgen("validate", f)
+	want := f + `:3:37: "/header/extra_headers/X-\x1b]0;owned\a": control character U+001B is not allowed in a key
+` + f + `:6:59: /oauth2/config/step1_authorize_url: template: unexpected string 'x\x1b[2J\u202e': expected the end of the tag (see docs/templates.md)
+` + f + `:6:61: /oauth2/config/step1_authorize_url: control character U+001B is not allowed in a string
+1 of 1 file invalid, 3 problems
+`
+	if code != exitInvalid || out != "" || errOut != want {
+		t.Errorf("exit %d, stdout %q, stderr:\n%s\nwant:\n%s", code, out, errOut, want)
+	}
+	for _, r := range errOut {
+		if r != '\n' && (r < 0x20 || r == 0x7f || r >= 0x80 && r <= 0x9f || r == 0x202e) {
+			t.Errorf("stderr holds %U", r)
+		}
 	}
 }

@@ -2,12 +2,15 @@
 // connector file (connectors/hubspot.json), generates a typed client package from it
 // with go generate, and builds its HubSpot client with that package.
 //
-// Regenerate after editing the connector file:
+// Regenerate after editing the connector file or upgrading oauthgen (a tool of this
+// module: go.mod's tool directive); the first line rewrites the schema editors
+// check connectors/*.json against:
 //
 //	go generate ./...
 package consumer
 
-//go:generate go run github.com/oauthgen/oauthgen/cmd/oauthgen generate -o generated connectors/hubspot.json
+//go:generate sh -c "go tool oauthgen schema > connectors/connector.schema.json"
+//go:generate go tool oauthgen generate -o generated ./connectors
 
 import (
 	"example.com/consumer/generated/hubspot"

@@ -11,36 +11,31 @@ import (
 	"example.com/consumer"
 	"example.com/consumer/generated/hubspot"
 
+	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
-// toFake sends the requests for HubSpot's authorize and token endpoints and API to
-// the fake provider.
-func toFake(t *testing.T, p *oauthtest.Provider) *oauthtest.Redirect {
-	t.Helper()
-	rt, err := p.Redirect(map[string]string{
-		"https://app.hubspot.com/oauth/authorize": p.AuthorizeURL(),
-		"https://api.hubapi.com/oauth/v1/token":   p.TokenURL(),
-		"https://api.hubapi.com/*":                p.APIURL(""),
-	})
+// The generated package of this module's own connector file runs HubSpot's flow
+// against oauthtest playing the provider the same file describes (JSON token
+// requests, its endpoints), with what the file cannot say set by hand: 30-minute
+// tokens and the same refresh token on refresh.
+func TestHubSpotFlow(t *testing.T) {
+	conn, err := model.Load("connectors/hubspot.json")
 	if err != nil {
 		t.Fatal(err)
 	}
-	return rt
-}
-
-// The generated package of this module's own connector file runs HubSpot's flow
-// against oauthtest playing HubSpot: JSON token requests, 30-minute tokens, the same
-// refresh token on refresh.
-func TestHubSpotFlow(t *testing.T) {
 	now := time.Now()
-	p := oauthtest.New(oauthtest.Config{ClientID: "app-1", ClientSecret: "secret-1", AcceptJSON: true,
-		ExpiresIn: 30 * time.Minute, Rotation: oauthtest.KeepSame, Now: func() time.Time { return now }})
+	p, err := oauthtest.ForConnector(conn, oauthtest.ConnectorOptions{ClientID: "app-1", ClientSecret: "secret-1",
+		RedirectURL: "https://app.example.com/cb", Params: map[string]any{"scope": "content"}, ExpiresIn: 30 * time.Minute})
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer p.Close()
-	rt := toFake(t, p)
+	p.Update(func(c *oauthtest.Config) { c.Rotation, c.Now = oauthtest.KeepSame, func() time.Time { return now } })
+	p.Redirect.Unrouted = func(r *http.Request) { t.Errorf("request to %s, which the connector does not declare", r.URL) }
 	c, err := consumer.NewHubSpot("app-1", "secret-1", "https://app.example.com/cb", "content",
-		runtime.WithHTTPClient(&http.Client{Transport: rt}), runtime.WithClock(func() time.Time { return now }))
+		runtime.WithHTTPClient(p.HTTPClient()), runtime.WithClock(func() time.Time { return now }))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,11 +52,7 @@ func TestHubSpotFlow(t *testing.T) {
 	if scope := real.Query().Get("scope"); !strings.HasSuffix(scope, " tickets content") {
 		t.Errorf("scope %q does not end in the extra scope", scope)
 	}
-	fakeURL, err := rt.URL(authURL) // what the browser would open, at the fake provider
-	if err != nil {
-		t.Fatal(err)
-	}
-	callback, err := p.Authorize(fakeURL)
+	callback, err := p.Authorize(authURL) // what the browser brings back from the fake provider
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,17 @@
 // Provider documentation:
 // https://developer.adobe.com/developer-console/docs/guides/authentication/UserAuthentication/ims
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://ims-na1.adobelogin.com/ims/authorize/v2
+//   - token: https://ims-na1.adobelogin.com/ims/token/v3
+//   - revocation: https://ims-na1.adobelogin.com/ims/revoke
+//   - API base URL (BaseURL): https://ims-na1.adobelogin.com/ims/
+//   - test request (Verify): GET https://ims-na1.adobelogin.com/ims/userinfo/v2
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: API calls carry the headers x-api-key.
 package adobe
 
@@ -34,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Adobe"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "adobe"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -10,6 +10,16 @@
 //
 // Provider documentation: https://developer.aircall.io/docs/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://dashboard.aircall.io/oauth/authorize
+//   - token: https://api.aircall.io/v1/oauth/token
+//   - API base URL (BaseURL): https://api.aircall.io/v1/
+//   - test request (Verify): GET https://api.aircall.io/v1/integrations/me
+//
+// The authorize URL carries response_type=code, scope=public_api besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package aircall
 
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Aircall"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "aircall"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

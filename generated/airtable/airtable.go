@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://airtable.com/developers/web/api/oauth-reference
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://airtable.com/oauth2/v1/authorize
+//   - token: https://airtable.com/oauth2/v1/token
+//   - API base URL (BaseURL): https://api.airtable.com/v0/
+//   - test request (Verify): GET https://api.airtable.com/v0/meta/whoami
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package airtable
@@ -31,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Airtable"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "airtable"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

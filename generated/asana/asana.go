@@ -11,6 +11,17 @@
 //
 // Provider documentation: https://developers.asana.com/docs/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.asana.com/-/oauth_authorize
+//   - token: https://app.asana.com/-/oauth_token
+//   - revocation: https://app.asana.com/-/oauth_revoke
+//   - API base URL (BaseURL): https://app.asana.com/api/1.0/
+//   - test request (Verify): GET https://app.asana.com/api/1.0/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri,
+// state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
 // response fields user_email, user_gid, user_name are kept as token metadata.
 package asana
@@ -28,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Asana"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "asana"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -8,14 +8,28 @@
 // takes a JSON body. offline_access in the scope yields a rotating refresh
 // token: every refresh returns a new one and the old one stops working after a
 // grace period. API calls go through api.atlassian.com with the site's cloud id
-// in the path; the first accessible resource returned by
-// oauth/token/accessible-resources is kept as cloud_id.
+// in the path; the accessible resource (from oauth/token/accessible-resources)
+// whose URL is the end user's site_url is kept as cloud_id, or the only one
+// when site_url is empty.
 //
 // Provider documentation:
 // https://developer.atlassian.com/cloud/jira/platform/oauth-2-3lo-apps/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.atlassian.com/authorize
+//   - token: https://auth.atlassian.com/oauth/token
+//   - userinfo, after the exchange: https://api.atlassian.com/oauth/token/accessible-resources
+//   - API base URL (BaseURL): https://api.atlassian.com/ex/jira/{{ credentials.cloud_id }}/rest/api/3/
+//   - test request (Verify): GET https://api.atlassian.com/ex/jira/{{ credentials.cloud_id }}/rest/api/3/myself
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// audience=api.atlassian.com, prompt=consent besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the token request body is JSON; a userinfo request
-// after the exchange adds cloud_id, site_url to the token metadata.
+// after the exchange adds cloud_id, site_url to the token metadata, read from
+// the element of its list whose url is {{ site_url }}.
 package atlassian
 
 import (
@@ -34,15 +48,17 @@ import (
 // Name is the connector's display name.
 const Name = "Atlassian"
 
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "atlassian"
-
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Scope is the "scope" field (Scopes). Space-separated Atlassian scopes; keep
 	// offline_access to get a refresh token. Default: read:jira-work read:jira-user
 	// offline_access.
 	Scope string `json:"scope,omitempty"`
+
+	// SiteURL is the "site_url" field (Site URL). The site to connect, as its URL.
+	// Empty: the only site the user granted access to (an error names the sites
+	// when there are several). Empty means not set.
+	SiteURL string `json:"site_url,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -72,8 +88,8 @@ func (cfg Config) GoString() string {
 
 // TokenMetadata are the values kept with a token.
 type TokenMetadata struct {
-	CloudID string // from the userinfo response at 0.id
-	SiteURL string // from the userinfo response at 0.url
+	CloudID string // from the userinfo response at id
+	SiteURL string // from the userinfo response at url
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -92,13 +108,6 @@ var flow = runtime.Flow{
 	RefreshToken: runtime.Path{"refresh_token"},
 	ExpiresIn:    runtime.Path{"expires_in"},
 	TokenType:    runtime.Path{"token_type"},
-	Userinfo: &runtime.Userinfo{
-		URL: runtime.String("https://api.atlassian.com/oauth/token/accessible-resources"),
-		Fields: []runtime.Field{
-			{Name: "cloud_id", Path: runtime.Path{"0", "id"}},
-			{Name: "site_url", Path: runtime.Path{"0", "url"}},
-		},
-	},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -131,6 +140,15 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "scope", Value: runtime.String(c.authorizeScope())},
 		{Key: "audience", Value: runtime.String("api.atlassian.com")},
 		{Key: "prompt", Value: runtime.String("consent")},
+	}
+	f.Userinfo = &runtime.Userinfo{
+		URL: runtime.String("https://api.atlassian.com/oauth/token/accessible-resources"),
+		Fields: []runtime.Field{
+			{Name: "cloud_id", Path: runtime.Path{"id"}},
+			{Name: "site_url", Path: runtime.Path{"url"}},
+		},
+		ChooseBy: runtime.Path{"url"},
+		Choose:   runtime.String(c.userinfoSelect()),
 	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
@@ -277,6 +295,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 // (/oauth2/config/extra_authorization_url/scope).
 func (c *Client) authorizeScope() string {
 	return c.params.Scope
+}
+
+// userinfoSelect renders the value that chooses the userinfo list element
+// (/oauth2/config/userinfo/select/value).
+func (c *Client) userinfoSelect() string {
+	return c.params.SiteURL
 }
 
 // apiValue renders the Authorization header of API calls

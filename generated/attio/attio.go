@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://docs.attio.com/rest-api/guides/configuring-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.attio.com/authorize
+//   - token: https://app.attio.com/oauth/token
+//   - API base URL (BaseURL): https://api.attio.com/v2/
+//   - test request (Verify): GET https://api.attio.com/v2/self
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package attio
 
@@ -27,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Attio"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "attio"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

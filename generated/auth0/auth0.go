@@ -12,6 +12,17 @@
 // Provider documentation:
 // https://auth0.com/docs/get-started/authentication-and-authorization-flow/authorization-code-flow-with-pkce/call-your-api-using-the-authorization-code-flow-with-pkce
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ domain }}/authorize
+//   - token: https://{{ domain }}/oauth/token
+//   - revocation: https://{{ domain }}/oauth/revoke
+//   - API base URL (BaseURL): https://{{ domain }}/
+//   - test request (Verify): GET https://{{ domain }}/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }}, audience={{
+// audience }} besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package auth0
 
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Auth0"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "auth0"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

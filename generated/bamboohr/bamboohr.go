@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://documentation.bamboohr.com/docs/getting-started
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ company_domain }}.bamboohr.com/authorize.php?request=authorize
+//   - token: https://{{ company_domain }}.bamboohr.com/token.php?request=token
+//   - API base URL (BaseURL): https://{{ company_domain }}.bamboohr.com/api/v1/
+//   - test request (Verify): GET https://{{ company_domain }}.bamboohr.com/api/v1/meta/users
+//
+// The authorize URL carries response_type=code, scope=offline_access employee
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token request body is JSON (form as a
 // fallback); the token response fields company are kept as token metadata.
 package bamboohr
@@ -32,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "BambooHR"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "bamboohr"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

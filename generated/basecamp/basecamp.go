@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://github.com/basecamp/bc-api/blob/master/sections/authentication.md
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://launchpad.37signals.com/authorization/new
+//   - token: https://launchpad.37signals.com/authorization/token
+//   - userinfo, after the exchange: https://launchpad.37signals.com/authorization.json
+//   - API base URL (BaseURL): https://3.basecampapi.com/{{ credentials.account_id }}/
+//   - test request (Verify): GET https://3.basecampapi.com/{{ credentials.account_id }}/my/profile.json
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: a userinfo request after the exchange adds
 // account_id, identity_id to the token metadata; API calls carry the headers
 // User-Agent.
@@ -34,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Basecamp"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "basecamp"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developer.atlassian.com/cloud/bitbucket/oauth-2/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://bitbucket.org/site/oauth2/authorize
+//   - token: https://bitbucket.org/site/oauth2/access_token
+//   - API base URL (BaseURL): https://api.bitbucket.org/2.0/
+//   - test request (Verify): GET https://api.bitbucket.org/2.0/user
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package bitbucket
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Bitbucket"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "bitbucket"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,17 @@
 // Provider documentation:
 // https://developer.box.com/guides/authentication/oauth2/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://account.box.com/api/oauth2/authorize
+//   - token: https://api.box.com/oauth2/token
+//   - revocation: https://api.box.com/oauth2/revoke
+//   - API base URL (BaseURL): https://api.box.com/2.0/
+//   - test request (Verify): GET https://api.box.com/2.0/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // The flow follows RFC 6749 without deviation.
 package box
 
@@ -27,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Box"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "box"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

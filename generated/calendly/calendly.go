@@ -12,6 +12,17 @@
 // Provider documentation:
 // https://developer.calendly.com/how-to-access-calendly-data-on-behalf-of-authenticated-users
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.calendly.com/oauth/authorize
+//   - token: https://auth.calendly.com/oauth/token
+//   - revocation: https://auth.calendly.com/oauth/revoke
+//   - API base URL (BaseURL): https://api.calendly.com/
+//   - test request (Verify): GET https://api.calendly.com/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri,
+// state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
 // response fields organization, owner are kept as token metadata.
 package calendly
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Calendly"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "calendly"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -14,6 +14,18 @@
 //
 // Provider documentation: https://www.canva.dev/docs/connect/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.canva.com/api/oauth/authorize
+//   - token: https://api.canva.com/rest/v1/oauth/token
+//   - revocation: https://api.canva.com/rest/v1/oauth/revoke
+//   - API base URL (BaseURL): https://api.canva.com/rest/v1/
+//   - test request (Verify): GET https://api.canva.com/rest/v1/users/me
+//
+// The authorize URL carries response_type=code, scope=profile:read
+// design:meta:read besides client_id, redirect_uri, state and the PKCE
+// challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package canva
@@ -31,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Canva"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "canva"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -10,6 +10,16 @@
 //
 // Provider documentation: https://developer.clickup.com/docs/authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.clickup.com/api
+//   - token: https://api.clickup.com/api/v2/oauth/token
+//   - API base URL (BaseURL): https://api.clickup.com/api/v2/
+//   - test request (Verify): GET https://api.clickup.com/api/v2/user
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package clickup
 
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "ClickUp"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "clickup"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

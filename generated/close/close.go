@@ -12,6 +12,17 @@
 // Provider documentation:
 // https://developer.close.com/api/overview/oauth-authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.close.com/oauth2/authorize/
+//   - token: https://api.close.com/oauth2/token/
+//   - revocation: https://api.close.com/oauth2/revoke/
+//   - API base URL (BaseURL): https://api.close.com/api/v1/
+//   - test request (Verify): GET https://api.close.com/api/v1/me/
+//
+// The authorize URL carries response_type=code, scope=all.full_access
+// offline_access besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields organization_id, user_id
 // are kept as token metadata.
 package close
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Close"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "close"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,17 @@
 // Provider documentation:
 // https://developer.constantcontact.com/api_guide/server_flow.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://authz.constantcontact.com/oauth2/default/v1/authorize
+//   - token: https://authz.constantcontact.com/oauth2/default/v1/token
+//   - revocation: https://authz.constantcontact.com/oauth2/default/v1/revoke
+//   - API base URL (BaseURL): https://api.cc.email/v3/
+//   - test request (Verify): GET https://api.cc.email/v3/account/summary
+//
+// The authorize URL carries response_type=code, scope=account_read contact_data
+// offline_access besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package constantcontact
@@ -28,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Constant Contact"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "constant%20contact"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

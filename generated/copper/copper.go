@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://developer.copper.com/introduction/oauth/index.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.copper.com/oauth/authorize
+//   - token: https://app.copper.com/oauth/token
+//   - API base URL (BaseURL): https://api.copper.com/developer_api/v1/
+//   - test request (Verify): GET https://api.copper.com/developer_api/v1/account
+//
+// The authorize URL carries response_type=code, scope=developer/v1/all besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed; API calls
 // carry the headers X-PW-Application.
 package copper
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Copper"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "copper"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -9,6 +9,16 @@
 //
 // Provider documentation: https://developer.deel.com/api/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.deel.com/oauth2/authorize
+//   - token: https://app.deel.com/oauth2/tokens
+//   - API base URL (BaseURL): https://api.letsdeel.com/rest/v2/
+//   - test request (Verify): GET https://api.letsdeel.com/rest/v2/organizations
+//
+// The authorize URL carries response_type=code, scope=contracts:read
+// organizations:read besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; API calls carry the headers x-client-id.
 package deel
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Deel"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "deel"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

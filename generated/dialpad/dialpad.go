@@ -10,6 +10,16 @@
 //
 // Provider documentation: https://developers.dialpad.com/docs/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{% if environment == 'Sandbox' %}sandbox.{% endif %}dialpad.com/oauth2/authorize
+//   - token: https://{% if environment == 'Sandbox' %}sandbox.{% endif %}dialpad.com/oauth2/token
+//   - API base URL (BaseURL): https://{% if environment == 'Sandbox' %}sandbox.{% endif %}dialpad.com/api/v2/
+//   - test request (Verify): GET https://{% if environment == 'Sandbox' %}sandbox.{% endif %}dialpad.com/api/v2/company
+//
+// The authorize URL carries response_type=code, scope=offline_access besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package dialpad
 
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Dialpad"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "dialpad"
 
 // Environment is a value of the "Environment" field.
 type Environment string

@@ -15,6 +15,16 @@
 //
 // Provider documentation: https://docs.digitalocean.com/reference/api/oauth/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://cloud.digitalocean.com/v1/oauth/authorize
+//   - token: https://cloud.digitalocean.com/v1/oauth/token
+//   - API base URL (BaseURL): https://api.digitalocean.com/v2/
+//   - test request (Verify): GET https://api.digitalocean.com/v2/account
+//
+// The authorize URL carries response_type=code, scope=read besides client_id,
+// redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields user_email, user_name,
 // user_uuid are kept as token metadata.
 package digitalocean
@@ -32,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "DigitalOcean"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "digitalocean"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

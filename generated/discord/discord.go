@@ -11,6 +11,17 @@
 //
 // Provider documentation: https://discord.com/developers/docs/topics/oauth2
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://discord.com/oauth2/authorize
+//   - token: https://discord.com/api/oauth2/token
+//   - revocation: https://discord.com/api/oauth2/token/revoke
+//   - API base URL (BaseURL): https://discord.com/api/v10/
+//   - test request (Verify): GET https://discord.com/api/v10/users/@me
+//
+// The authorize URL carries response_type=code, scope=identify email besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package discord
@@ -28,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Discord"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "discord"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

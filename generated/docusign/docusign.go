@@ -16,6 +16,17 @@
 // Provider documentation:
 // https://developers.docusign.com/platform/auth/reference/obtain-access-token
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://account{% if environment == 'Developer' %}-d{% endif %}.docusign.com/oauth/auth
+//   - token: https://account{% if environment == 'Developer' %}-d{% endif %}.docusign.com/oauth/token
+//   - userinfo, after the exchange: https://account{% if environment == 'Developer' %}-d{% endif %}.docusign.com/oauth/userinfo
+//   - API base URL (BaseURL): {{ credentials.base_uri }}/restapi/v2.1/accounts/{{ credentials.account_id }}/
+//   - test request (Verify): GET {{ credentials.base_uri }}/restapi/v2.1/accounts/{{ credentials.account_id }}/settings
+//
+// The authorize URL carries response_type=code, scope=signature extended
+// besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; a userinfo request after
 // the exchange adds account_id, base_uri, user_id to the token metadata.
@@ -37,9 +48,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "DocuSign"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "docusign"
 
 // Environment is a value of the "Environment" field.
 type Environment string

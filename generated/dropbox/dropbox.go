@@ -12,6 +12,17 @@
 //
 // Provider documentation: https://developers.dropbox.com/oauth-guide
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.dropbox.com/oauth2/authorize
+//   - token: https://api.dropboxapi.com/oauth2/token
+//   - API base URL (BaseURL): https://api.dropboxapi.com/2/
+//   - test request (Verify): POST https://api.dropboxapi.com/2/users/get_current_account
+//
+// The authorize URL carries response_type=code, scope=account_info.read
+// files.metadata.read, token_access_type=offline besides client_id,
+// redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
 // response fields account_id, uid are kept as token metadata.
 package dropbox
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Dropbox"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "dropbox"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://developers.hellosign.com/docs/oauth/walkthrough
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.hellosign.com/oauth/authorize
+//   - token: https://app.hellosign.com/oauth/token
+//   - refresh: https://app.hellosign.com/oauth/token?refresh
+//   - API base URL (BaseURL): https://api.hellosign.com/v3/
+//   - test request (Verify): GET https://api.hellosign.com/v3/account
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the callback parameters state are kept with the
 // token.
 package dropboxsign
@@ -31,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Dropbox Sign"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "dropbox%20sign"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

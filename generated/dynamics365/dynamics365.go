@@ -12,6 +12,18 @@
 // Provider documentation:
 // https://learn.microsoft.com/en-us/power-apps/developer/data-platform/authenticate-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/authorize
+//   - token: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/token
+//   - API base URL (BaseURL): https://{{ organization }}.{{ region }}.dynamics.com/api/data/v9.2/
+//   - test request (Verify): GET https://{{ organization }}.{{ region }}.dynamics.com/api/data/v9.2/WhoAmI
+//
+// The authorize URL carries response_type=code, scope=https://{{ organization
+// }}.{{ region }}.dynamics.com/user_impersonation offline_access,
+// response_mode=query besides client_id, redirect_uri, state and the PKCE
+// challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; API calls carry
 // the headers OData-MaxVersion, OData-Version.
 package dynamics365
@@ -32,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Dynamics 365"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "dynamics%20365"
 
 // Region is a value of the "Region label" field.
 type Region string

@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://developer.ebay.com/api-docs/static/oauth-auth-code-grant-request.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.{% if environment == 'Sandbox' %}sandbox.{% endif %}ebay.com/oauth2/authorize
+//   - token: https://api.{% if environment == 'Sandbox' %}sandbox.{% endif %}ebay.com/identity/v1/oauth2/token
+//   - API base URL (BaseURL): https://api.{% if environment == 'Sandbox' %}sandbox.{% endif %}ebay.com/
+//   - test request (Verify): GET https://api.{% if environment == 'Sandbox' %}sandbox.{% endif %}ebay.com/sell/account/v1/privilege
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package ebay
@@ -35,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "eBay"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "ebay"
 
 // Environment is a value of the "Environment" field.
 type Environment string

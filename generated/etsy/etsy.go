@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://developers.etsy.com/documentation/essentials/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.etsy.com/oauth/connect
+//   - token: https://api.etsy.com/v3/public/oauth/token
+//   - API base URL (BaseURL): https://api.etsy.com/v3/application/
+//   - test request (Verify): GET https://api.etsy.com/v3/application/users/me
+//
+// The authorize URL carries response_type=code, scope=email_r shops_r besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; API calls carry
 // the headers x-api-key.
 package etsy
@@ -34,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Etsy"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "etsy"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://www.eventbrite.com/platform/docs/authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.eventbrite.com/oauth/authorize
+//   - token: https://www.eventbrite.com/oauth/token
+//   - API base URL (BaseURL): https://www.eventbriteapi.com/v3/
+//   - test request (Verify): GET https://www.eventbriteapi.com/v3/users/me/
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package eventbrite
 
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Eventbrite"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "eventbrite"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

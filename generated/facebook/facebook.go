@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.facebook.com/v26.0/dialog/oauth
+//   - token: https://graph.facebook.com/v26.0/oauth/access_token
+//   - API base URL (BaseURL): https://graph.facebook.com/v26.0/
+//   - test request (Verify): GET https://graph.facebook.com/v26.0/me?fields=id,name
+//
+// The authorize URL carries response_type=code, scope=public_profile,email
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: token requests are GET requests with the parameters
 // in the query string.
 package facebook
@@ -32,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Facebook"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "facebook"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

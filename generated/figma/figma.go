@@ -13,6 +13,18 @@
 // Provider documentation:
 // https://developers.figma.com/docs/rest-api/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.figma.com/oauth
+//   - token: https://api.figma.com/v1/oauth/token
+//   - refresh: https://api.figma.com/v1/oauth/refresh
+//   - API base URL (BaseURL): https://api.figma.com/v1/
+//   - test request (Verify): GET https://api.figma.com/v1/me
+//
+// The authorize URL carries response_type=code,
+// scope=current_user:read,file_content:read besides client_id, redirect_uri and
+// state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token response fields user_id are kept as token metadata.
 package figma
@@ -30,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Figma"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "figma"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

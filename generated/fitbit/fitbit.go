@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://dev.fitbit.com/build/reference/web-api/developer-guide/authorization
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.fitbit.com/oauth2/authorize
+//   - token: https://api.fitbit.com/oauth2/token
+//   - revocation: https://api.fitbit.com/oauth2/revoke
+//   - API base URL (BaseURL): https://api.fitbit.com/
+//   - test request (Verify): GET https://api.fitbit.com/1/user/-/profile.json
+//
+// The authorize URL carries response_type=code, scope=activity profile besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the token response fields
 // user_id are kept as token metadata.
@@ -32,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fitbit"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fitbit"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

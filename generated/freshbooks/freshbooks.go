@@ -13,6 +13,16 @@
 //
 // Provider documentation: https://www.freshbooks.com/api/authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.freshbooks.com/oauth/authorize
+//   - token: https://api.freshbooks.com/auth/oauth/token
+//   - API base URL (BaseURL): https://api.freshbooks.com/
+//   - test request (Verify): GET https://api.freshbooks.com/auth/api/v1/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the token request body is JSON (form as a
 // fallback).
 package freshbooks
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "FreshBooks"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "freshbooks"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

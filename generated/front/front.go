@@ -11,6 +11,16 @@
 //
 // Provider documentation: https://dev.frontapp.com/docs/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.frontapp.com/oauth/authorize
+//   - token: https://app.frontapp.com/oauth/token
+//   - API base URL (BaseURL): https://api2.frontapp.com/
+//   - test request (Verify): GET https://api2.frontapp.com/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; tokens without expires_in live 3600 seconds.
 package front
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Front"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "front"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,10 +11,22 @@
 // token, so they are kept as permanent; GitHub App user tokens that expire
 // after eight hours come with expires_in and a refresh token and are refreshed
 // normally. The scope parameter is space-separated. API calls must send a
-// User-Agent and should ask for the versioned media type.
+// User-Agent and should ask for the versioned media type. The device flow (RFC
+// 8628, device_authorization_url) must be enabled in the app's settings; GitHub
+// answers its polling errors with HTTP 200.
 //
 // Provider documentation:
 // https://docs.github.com/en/apps/oauth-apps/building-oauth-apps/authorizing-oauth-apps
+//
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://github.com/login/oauth/authorize
+//   - token: https://github.com/login/oauth/access_token
+//   - API base URL (BaseURL): https://api.github.com/
+//   - test request (Verify): GET https://api.github.com/user
+//
+// The authorize URL carries response_type=code, scope=read:user user:email
+// besides client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: API calls carry the headers Accept,
 // X-GitHub-Api-Version.
@@ -33,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "GitHub"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "github"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}
@@ -73,7 +82,11 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("read:user user:email")},
 	},
-	TokenURL: runtime.String("https://github.com/login/oauth/access_token"),
+	TokenURL:      runtime.String("https://github.com/login/oauth/access_token"),
+	DeviceAuthURL: runtime.String("https://github.com/login/device/code"),
+	DeviceArgs: []runtime.Arg{
+		{Key: "scope", Value: runtime.String("read:user user:email")},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -134,6 +147,18 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 // Refresh gets a new token with a refresh token.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// DeviceAuth starts the device authorization grant (RFC 8628): show the user
+// the returned UserCode and VerificationURI, then call DeviceAccessToken.
+func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
+	return c.rc.DeviceAuth(ctx)
+}
+
+// DeviceAccessToken polls the token endpoint with da's device code until the
+// user authorized or denied the request, da expired, or ctx is done.
+func (c *Client) DeviceAccessToken(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	return c.rc.DeviceAccessToken(ctx, da)
 }
 
 // TokenSource returns a source of fresh tokens starting from tok, renewed

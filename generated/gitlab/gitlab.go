@@ -11,6 +11,17 @@
 //
 // Provider documentation: https://docs.gitlab.com/api/oauth2/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ host }}/oauth/authorize
+//   - token: https://{{ host }}/oauth/token
+//   - revocation: https://{{ host }}/oauth/revoke
+//   - API base URL (BaseURL): https://{{ host }}/api/v4/
+//   - test request (Verify): GET https://{{ host }}/api/v4/user
+//
+// The authorize URL carries response_type=code, scope=read_user read_api
+// besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package gitlab
 
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "GitLab"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "gitlab"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -10,6 +10,16 @@
 // Provider documentation:
 // https://contact.gong.io/hc/en-us/articles/13944551222157-Create-an-app-for-Gong
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.gong.io/oauth2/authorize
+//   - token: https://app.gong.io/oauth2/generate-customer-token
+//   - API base URL (BaseURL): {{ credentials.api_base_url_for_customer }}/v2/
+//   - test request (Verify): GET {{ credentials.api_base_url_for_customer }}/v2/users
+//
+// The authorize URL carries response_type=code, scope=api:users:read
+// api:calls:read:basic besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token response fields api_base_url_for_customer are kept
 // as token metadata.
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Gong"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "gong"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

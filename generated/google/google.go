@@ -8,10 +8,24 @@
 // consent unless prompt=consent forces the consent screen again, so both are
 // always sent. Access tokens last about an hour; refresh responses carry no new
 // refresh token (the old one stays valid). PKCE (S256) is supported for web
-// server clients.
+// server clients. The device flow (RFC 8628) needs an OAuth client of type "TVs
+// and Limited Input devices" and a limited set of scopes; Google names the
+// verification URL verification_url.
 //
 // Provider documentation:
 // https://developers.google.com/identity/protocols/oauth2/web-server
+//
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.google.com/o/oauth2/v2/auth
+//   - token: https://oauth2.googleapis.com/token
+//   - revocation: https://oauth2.googleapis.com/revoke
+//   - API base URL (BaseURL): https://www.googleapis.com/
+//   - test request (Verify): GET https://www.googleapis.com/oauth2/v3/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// access_type=offline, include_granted_scopes=true, prompt=consent besides
+// client_id, redirect_uri, state and the PKCE challenge.
 //
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package google
@@ -31,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Google"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "google"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -70,10 +81,11 @@ func (cfg Config) GoString() string {
 
 // flow is the part of the flow that is the same for every client.
 var flow = runtime.Flow{
-	Connector:    Name,
-	AuthorizeURL: runtime.String("https://accounts.google.com/o/oauth2/v2/auth"),
-	TokenURL:     runtime.String("https://oauth2.googleapis.com/token"),
-	RevokeURL:    runtime.String("https://oauth2.googleapis.com/revoke"),
+	Connector:     Name,
+	AuthorizeURL:  runtime.String("https://accounts.google.com/o/oauth2/v2/auth"),
+	TokenURL:      runtime.String("https://oauth2.googleapis.com/token"),
+	RevokeURL:     runtime.String("https://oauth2.googleapis.com/revoke"),
+	DeviceAuthURL: runtime.String("https://oauth2.googleapis.com/device/code"),
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -119,6 +131,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "include_granted_scopes", Value: runtime.String("true")},
 		{Key: "prompt", Value: runtime.String("consent")},
 	}
+	f.DeviceArgs = []runtime.Arg{
+		{Key: "scope", Value: runtime.String(c.deviceScope())},
+	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
 }
@@ -146,6 +161,18 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 // Refresh gets a new token with a refresh token.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// DeviceAuth starts the device authorization grant (RFC 8628): show the user
+// the returned UserCode and VerificationURI, then call DeviceAccessToken.
+func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
+	return c.rc.DeviceAuth(ctx)
+}
+
+// DeviceAccessToken polls the token endpoint with da's device code until the
+// user authorized or denied the request, da expired, or ctx is done.
+func (c *Client) DeviceAccessToken(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	return c.rc.DeviceAccessToken(ctx, da)
 }
 
 // TokenSource returns a source of fresh tokens starting from tok, renewed
@@ -256,6 +283,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 // authorizeScope renders the authorize URL parameter "scope"
 // (/oauth2/config/extra_authorization_url/scope).
 func (c *Client) authorizeScope() string {
+	return c.params.Scope
+}
+
+// deviceScope renders the device authorization request parameter "scope"
+// (/oauth2/config/extra_authorization_url/scope).
+func (c *Client) deviceScope() string {
 	return c.params.Scope
 }
 

@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://developer.goto.com/guides/Authentication/03_HOW_accessToken/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://authentication.logmeininc.com/oauth/authorize
+//   - token: https://authentication.logmeininc.com/oauth/token
+//   - API base URL (BaseURL): https://api.goto.com/
+//   - test request (Verify): GET https://api.goto.com/users/v1/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token response fields principal are kept as token
 // metadata.
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "GoTo"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "goto"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

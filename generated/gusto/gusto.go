@@ -11,6 +11,16 @@
 //
 // Provider documentation: https://docs.gusto.com/app-integrations/docs/oauth2
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.gusto{% if environment == 'Demo' %}-demo{% endif %}.com/oauth/authorize
+//   - token: https://api.gusto{% if environment == 'Demo' %}-demo{% endif %}.com/oauth/token
+//   - API base URL (BaseURL): https://api.gusto{% if environment == 'Demo' %}-demo{% endif %}.com/
+//   - test request (Verify): GET https://api.gusto{% if environment == 'Demo' %}-demo{% endif %}.com/v1/token_info
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: API calls carry the headers X-Gusto-API-Version.
 package gusto
 
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Gusto"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "gusto"
 
 // Environment is a value of the "Environment" field.
 type Environment string

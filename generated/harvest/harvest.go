@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://help.getharvest.com/api-v2/authentication-api/authentication/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://id.getharvest.com/oauth2/authorize
+//   - token: https://id.getharvest.com/api/v2/oauth2/token
+//   - userinfo, after the exchange: https://id.getharvest.com/api/v2/accounts
+//   - API base URL (BaseURL): https://api.harvestapp.com/v2/
+//   - test request (Verify): GET https://api.harvestapp.com/v2/users/me
+//
+// The authorize URL carries response_type=code, scope=harvest:all besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: a userinfo request after the exchange adds
 // account_id, user_id to the token metadata; API calls carry the headers
 // Harvest-Account-Id, User-Agent.
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Harvest"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "harvest"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

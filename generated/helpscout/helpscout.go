@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developer.helpscout.com/mailbox-api/overview/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://secure.helpscout.net/authentication/authorizeClientApplication
+//   - token: https://api.helpscout.net/v2/oauth2/token
+//   - API base URL (BaseURL): https://api.helpscout.net/v2/
+//   - test request (Verify): GET https://api.helpscout.net/v2/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // The flow follows RFC 6749 without deviation.
 package helpscout
 
@@ -27,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Help Scout"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "help%20scout"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -14,6 +14,16 @@
 //
 // Provider documentation: https://devcenter.heroku.com/articles/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://id.heroku.com/oauth/authorize
+//   - token: https://id.heroku.com/oauth/token
+//   - API base URL (BaseURL): https://api.heroku.com/
+//   - test request (Verify): GET https://api.heroku.com/account
+//
+// The authorize URL carries response_type=code, scope=identity besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields user_id are kept as token
 // metadata; API calls carry the headers Accept.
 package heroku
@@ -31,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Heroku"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "heroku"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -9,6 +9,22 @@
 // Provider documentation:
 // https://developers.hubspot.com/docs/api/oauth-quickstart-guide
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.hubspot.com/oauth/authorize
+//   - token: https://api.hubapi.com/oauth/v1/token
+//   - API base URL (BaseURL): https://api.hubapi.com/
+//
+// The authorize URL carries response_type=code,
+// scope=communication_preferences.read_write crm.lists.read crm.lists.write
+// crm.objects.companies.read crm.objects.companies.write
+// crm.objects.contacts.read crm.objects.contacts.write crm.objects.deals.read
+// crm.objects.deals.write crm.objects.owners.read crm.schemas.companies.read
+// crm.schemas.companies.write crm.schemas.contacts.read
+// crm.schemas.contacts.write crm.schemas.deals.read crm.schemas.deals.write
+// e-commerce files settings.users.read tickets{% if scope is defined %} {{
+// scope }}{% endif %} besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token request body is JSON (form as a
 // fallback).
 package hubspot
@@ -28,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "HubSpot"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "hubspot"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

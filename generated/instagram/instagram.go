@@ -19,6 +19,16 @@
 // Provider documentation:
 // https://developers.facebook.com/documentation/instagram-platform/instagram-api-with-instagram-login/business-login
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.instagram.com/oauth/authorize
+//   - token: https://api.instagram.com/oauth/access_token
+//   - API base URL (BaseURL): https://graph.instagram.com/v26.0/
+//   - test request (Verify): GET https://graph.instagram.com/v26.0/me?fields=user_id,username
+//
+// The authorize URL carries response_type=code, scope=instagram_business_basic
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the access token is read from data.0.access_token;
 // tokens without expires_in live 3600 seconds; the token response fields
 // user_id are kept as token metadata.
@@ -38,9 +48,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Instagram"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "instagram"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developers.intercom.com/docs/build-an-integration/learn-more/authentication/setting-up-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.{% if region == 'Europe' %}eu.{% elif region == 'Australia' %}au.{% endif %}intercom.com/oauth
+//   - token: https://api.{% if region == 'Europe' %}eu.{% elif region == 'Australia' %}au.{% endif %}intercom.io/auth/eagle/token
+//   - API base URL (BaseURL): https://api.{% if region == 'Europe' %}eu.{% elif region == 'Australia' %}au.{% endif %}intercom.io/
+//   - test request (Verify): GET https://api.{% if region == 'Europe' %}eu.{% elif region == 'Australia' %}au.{% endif %}intercom.io/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed; API calls
 // carry the headers Intercom-Version.
 package intercom
@@ -33,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Intercom"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "intercom"
 
 // Region is a value of the "Region" field.
 type Region string

@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developer.keap.com/getting-started-oauth-keys/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.infusionsoft.com/app/oauth/authorize
+//   - token: https://api.infusionsoft.com/token
+//   - API base URL (BaseURL): https://api.infusionsoft.com/crm/rest/v1/
+//   - test request (Verify): GET https://api.infusionsoft.com/crm/rest/v1/oauth/connect/userinfo
+//
+// The authorize URL carries response_type=code, scope=full besides client_id,
+// redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent both with HTTP
 // Basic authentication and in the body.
 package keap
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Keap"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "keap"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

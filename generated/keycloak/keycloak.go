@@ -11,6 +11,18 @@
 //
 // Provider documentation: https://www.keycloak.org/securing-apps/oidc-layers
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/auth
+//   - token: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/token
+//   - revocation: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/revoke
+//   - userinfo, after the exchange: https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/userinfo
+//   - API base URL (BaseURL): https://{{ host }}/realms/{{ realm }}/
+//   - test request (Verify): GET https://{{ host }}/realms/{{ realm }}/protocol/openid-connect/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; a userinfo
 // request after the exchange adds subject, username to the token metadata.
 package keycloak
@@ -30,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Keycloak"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "keycloak"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -11,6 +11,17 @@
 //
 // Provider documentation: https://developers.klaviyo.com/en/docs/set_up_oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.klaviyo.com/oauth/authorize
+//   - token: https://a.klaviyo.com/oauth/token
+//   - revocation: https://a.klaviyo.com/oauth/revoke
+//   - API base URL (BaseURL): https://a.klaviyo.com/api/
+//   - test request (Verify): GET https://a.klaviyo.com/api/accounts/
+//
+// The authorize URL carries response_type=code, scope=accounts:read
+// profiles:read besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; API calls carry the
 // headers Accept, revision.
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Klaviyo"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "klaviyo"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -10,6 +10,17 @@
 //
 // Provider documentation: https://hire.lever.co/developer/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{% if environment == 'Sandbox' %}sandbox-lever.auth0.com{% else %}auth.lever.co{% endif %}/authorize
+//   - token: https://{% if environment == 'Sandbox' %}sandbox-lever.auth0.com{% else %}auth.lever.co{% endif %}/oauth/token
+//   - API base URL (BaseURL): https://api.{% if environment == 'Sandbox' %}sandbox.{% endif %}lever.co/v1/
+//   - test request (Verify): GET https://api.{% if environment == 'Sandbox' %}sandbox.{% endif %}lever.co/v1/users?limit=1
+//
+// The authorize URL carries response_type=code, scope=offline_access
+// users:read:admin, audience=https://api.{% if environment == 'Sandbox'
+// %}sandbox.{% endif %}lever.co/v1/ besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package lever
 
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Lever"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "lever"
 
 // Environment is a value of the "Environment" field.
 type Environment string

@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://linear.app/developers/oauth-2-0-authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://linear.app/oauth/authorize
+//   - token: https://api.linear.app/oauth/token
+//   - API base URL (BaseURL): https://api.linear.app/
+//   - test request (Verify): POST https://api.linear.app/graphql
+//
+// The authorize URL carries response_type=code, scope=read,write besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package linear
 
@@ -27,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Linear"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "linear"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}
@@ -83,6 +90,10 @@ var flow = runtime.Flow{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
+	},
+	TestBody: runtime.String("{\"query\": \"{ viewer { id } }\"}"),
+	TestHeaders: []runtime.Arg{
+		{Key: "Content-Type", Value: runtime.String("application/json")},
 	},
 }
 

@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://learn.microsoft.com/en-us/linkedin/shared/authentication/authorization-code-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.linkedin.com/oauth/v2/authorization
+//   - token: https://www.linkedin.com/oauth/v2/accessToken
+//   - revocation: https://www.linkedin.com/oauth/v2/revoke
+//   - API base URL (BaseURL): https://api.linkedin.com/v2/
+//   - test request (Verify): GET https://api.linkedin.com/v2/userinfo
+//
+// The authorize URL carries response_type=code, scope=openid profile email
+// besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package linkedin
 
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "LinkedIn"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "linkedin"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.amazon.com/ap/oa
+//   - token: https://api.amazon.com/auth/o2/token
+//   - API base URL (BaseURL): https://api.amazon.com/
+//   - test request (Verify): GET https://api.amazon.com/user/profile
+//
+// The authorize URL carries response_type=code, scope=profile besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package loginwithamazon
 
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Login with Amazon"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "login%20with%20amazon"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

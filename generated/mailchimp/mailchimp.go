@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://mailchimp.com/developer/marketing/guides/access-user-data-oauth-2/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.mailchimp.com/oauth2/authorize
+//   - token: https://login.mailchimp.com/oauth2/token
+//   - userinfo, after the exchange: https://login.mailchimp.com/oauth2/metadata
+//   - API base URL (BaseURL): {{ credentials.api_endpoint }}/3.0/
+//   - test request (Verify): GET {{ credentials.api_endpoint }}/3.0/ping
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed; a
 // userinfo request after the exchange adds account_name, api_endpoint, dc to
 // the token metadata; the API header value is "OAuth {{token_format}}" with
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Mailchimp"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "mailchimp"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -9,9 +9,22 @@
 // consumers for multi-tenant apps. A refresh token is only returned when
 // offline_access is among the scopes; refresh tokens are rotated on every
 // refresh. The scope is repeated in the token request. PKCE S256 is supported.
+// The device code flow (RFC 8628) needs an app registration that allows public
+// client flows, used without a client secret.
 //
 // Provider documentation:
 // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow
+//
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/authorize
+//   - token: https://login.microsoftonline.com/{{ tenant }}/oauth2/v2.0/token
+//   - API base URL (BaseURL): https://graph.microsoft.com/v1.0/
+//   - test request (Verify): GET https://graph.microsoft.com/v1.0/me
+//
+// The authorize URL carries response_type=code, scope={{ scope }},
+// response_mode=query besides client_id, redirect_uri, state and the PKCE
+// challenge.
 //
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package microsoft
@@ -31,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Microsoft Entra ID"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "microsoft%20entra%20id"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
@@ -117,6 +127,10 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "response_mode", Value: runtime.String("query")},
 	}
 	f.TokenURL = runtime.String(c.tokenURL())
+	f.DeviceAuthURL = runtime.String(c.deviceAuthURL())
+	f.DeviceArgs = []runtime.Arg{
+		{Key: "scope", Value: runtime.String(c.deviceScope())},
+	}
 	f.ExchangeArgs = []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 		{Key: "scope", Value: runtime.String(c.exchangeScope())},
@@ -152,6 +166,18 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 // Refresh gets a new token with a refresh token.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.rc.Refresh(ctx, refreshToken)
+}
+
+// DeviceAuth starts the device authorization grant (RFC 8628): show the user
+// the returned UserCode and VerificationURI, then call DeviceAccessToken.
+func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, error) {
+	return c.rc.DeviceAuth(ctx)
+}
+
+// DeviceAccessToken polls the token endpoint with da's device code until the
+// user authorized or denied the request, da expired, or ctx is done.
+func (c *Client) DeviceAccessToken(ctx context.Context, da *oauth2.DeviceAuthResponse) (*oauth2.Token, error) {
+	return c.rc.DeviceAccessToken(ctx, da)
 }
 
 // TokenSource returns a source of fresh tokens starting from tok, renewed
@@ -267,6 +293,18 @@ func (c *Client) authorizeScope() string {
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
 	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/token"
+}
+
+// deviceAuthURL renders the device authorization URL
+// (/oauth2/config/device_authorization_url).
+func (c *Client) deviceAuthURL() string {
+	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/devicecode"
+}
+
+// deviceScope renders the device authorization request parameter "scope"
+// (/oauth2/config/extra_authorization_url/scope).
+func (c *Client) deviceScope() string {
+	return c.params.Scope
 }
 
 // exchangeScope renders the token request parameter "scope"

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developers.miro.com/docs/getting-started-with-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://miro.com/oauth/authorize
+//   - token: https://api.miro.com/v1/oauth/token
+//   - API base URL (BaseURL): https://api.miro.com/v2/
+//   - test request (Verify): GET https://api.miro.com/v2/boards?limit=1
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the token response fields team_id, user_id are kept
 // as token metadata.
 package miro
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Miro"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "miro"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -12,6 +12,16 @@
 //
 // Provider documentation: https://developer.monday.com/apps/docs/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://auth.monday.com/oauth2/authorize
+//   - token: https://auth.monday.com/oauth2/token
+//   - API base URL (BaseURL): https://api.monday.com/
+//   - test request (Verify): POST https://api.monday.com/v2
+//
+// The authorize URL carries response_type=code, scope=me:read boards:read
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed; the API
 // header value is "{{token_format}}" with token_format "{{token}}".
 package mondaycom
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "monday.com"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "monday.com"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://docs.netlify.com/api/get-started/#authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.netlify.com/authorize
+//   - token: https://api.netlify.com/oauth/token
+//   - API base URL (BaseURL): https://api.netlify.com/api/v1/
+//   - test request (Verify): GET https://api.netlify.com/api/v1/user
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package netlify
 
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Netlify"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "netlify"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

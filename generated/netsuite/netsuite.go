@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://docs.oracle.com/en/cloud/saas/netsuite/ns-online-help/section_158074210415.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ account_id }}.app.netsuite.com/app/login/oauth2/authorize.nl
+//   - token: https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token
+//   - revocation: https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke
+//   - API base URL (BaseURL): https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/
+//   - test request (Verify): GET https://{{ account_id }}.suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1
+//
+// The authorize URL carries response_type=code, scope=rest_webservices besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the callback parameters
 // company are kept with the token.
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "NetSuite"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "netsuite"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -13,6 +13,16 @@
 //
 // Provider documentation: https://developers.notion.com/docs/authorization
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.notion.com/v1/oauth/authorize
+//   - token: https://api.notion.com/v1/oauth/token
+//   - API base URL (BaseURL): https://api.notion.com/v1/
+//   - test request (Verify): GET https://api.notion.com/v1/users/me
+//
+// The authorize URL carries response_type=code, owner=user besides client_id,
+// redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token request body is JSON; the token response fields
 // bot_id, workspace_id, workspace_name are kept as token metadata; API calls
@@ -32,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Notion"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "notion"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

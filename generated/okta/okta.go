@@ -12,6 +12,18 @@
 // Provider documentation:
 // https://developer.okta.com/docs/guides/implement-grant-type/authcode/main/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/authorize
+//   - token: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/token
+//   - revocation: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/revoke
+//   - userinfo, after the exchange: https://{{ domain }}/oauth2/{{ authorization_server }}/v1/userinfo
+//   - API base URL (BaseURL): https://{{ domain }}/
+//   - test request (Verify): GET https://{{ domain }}/oauth2/{{ authorization_server }}/v1/userinfo
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; a userinfo
 // request after the exchange adds email, subject to the token metadata.
 package okta
@@ -31,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Okta"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "okta"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://cloud.ouraring.com/v2/docs#section/Authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://cloud.ouraring.com/oauth/authorize
+//   - token: https://api.ouraring.com/oauth/token
+//   - API base URL (BaseURL): https://api.ouraring.com/v2/
+//   - test request (Verify): GET https://api.ouraring.com/v2/usercollection/personal_info
+//
+// The authorize URL carries response_type=code, scope=personal daily besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package oura
 
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Oura"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "oura"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -10,6 +10,16 @@
 //
 // Provider documentation: https://developers.outreach.io/api/oauth/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.outreach.io/oauth/authorize
+//   - token: https://api.outreach.io/oauth/token
+//   - API base URL (BaseURL): https://api.outreach.io/api/v2/
+//   - test request (Verify): GET https://api.outreach.io/api/v2/users
+//
+// The authorize URL carries response_type=code, scope=users.read accounts.read
+// prospects.read besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package outreach
 
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Outreach"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "outreach"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

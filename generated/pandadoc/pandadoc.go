@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developers.pandadoc.com/reference/oauth-20-authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.pandadoc.com/oauth2/authorize
+//   - token: https://api.pandadoc.com/oauth2/access_token
+//   - API base URL (BaseURL): https://api.pandadoc.com/public/v1/
+//   - test request (Verify): GET https://api.pandadoc.com/public/v1/members/current
+//
+// The authorize URL carries response_type=code, scope=read write besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package pandadoc
 
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "PandaDoc"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "pandadoc"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,12 @@
 //
 // Provider documentation: https://developer.paypal.com/api/rest/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - token: https://api-m.{% if environment == 'Sandbox' %}sandbox.{% endif %}paypal.com/v1/oauth2/token
+//   - API base URL (BaseURL): https://api-m.{% if environment == 'Sandbox' %}sandbox.{% endif %}paypal.com/
+//   - test request (Verify): GET https://api-m.{% if environment == 'Sandbox' %}sandbox.{% endif %}paypal.com/v1/notifications/webhooks
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package paypal
@@ -28,9 +34,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "PayPal"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "paypal"
 
 // Environment is a value of the "Environment" field.
 type Environment string

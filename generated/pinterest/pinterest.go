@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://developers.pinterest.com/docs/getting-started/set-up-authentication-and-authorization/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.pinterest.com/oauth/
+//   - token: https://api.pinterest.com/v5/oauth/token
+//   - API base URL (BaseURL): https://api.pinterest.com/v5/
+//   - test request (Verify): GET https://api.pinterest.com/v5/user_account
+//
+// The authorize URL carries response_type=code,
+// scope=boards:read,pins:read,user_accounts:read besides client_id,
+// redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package pinterest
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Pinterest"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "pinterest"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

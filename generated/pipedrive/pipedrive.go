@@ -14,6 +14,17 @@
 // Provider documentation:
 // https://pipedrive.readme.io/docs/marketplace-oauth-authorization
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://oauth.pipedrive.com/oauth/authorize
+//   - token: https://oauth.pipedrive.com/oauth/token
+//   - revocation: https://oauth.pipedrive.com/oauth/revoke
+//   - API base URL (BaseURL): {{ credentials.api_domain }}/api/v1/
+//   - test request (Verify): GET {{ credentials.api_domain }}/api/v1/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token response fields api_domain are kept as token
 // metadata.
@@ -32,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Pipedrive"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "pipedrive"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

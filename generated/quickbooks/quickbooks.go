@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://developer.intuit.com/app/developer/qbo/docs/develop/authentication-and-authorization/oauth-2.0
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://appcenter.intuit.com/connect/oauth2
+//   - token: https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
+//   - API base URL (BaseURL): https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/
+//   - test request (Verify): GET https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/preferences
+//
+// The authorize URL carries response_type=code,
+// scope=com.intuit.quickbooks.accounting besides client_id, redirect_uri and
+// state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the callback parameters realmId are kept with the token.
 package quickbooks
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "QuickBooks"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "quickbooks"
 
 // Environment is a value of the "Environment" field.
 type Environment string

@@ -13,6 +13,17 @@
 //
 // Provider documentation: https://github.com/reddit-archive/reddit/wiki/OAuth2
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.reddit.com/api/v1/authorize
+//   - token: https://www.reddit.com/api/v1/access_token
+//   - revocation: https://www.reddit.com/api/v1/revoke_token
+//   - API base URL (BaseURL): https://oauth.reddit.com/
+//   - test request (Verify): GET https://oauth.reddit.com/api/v1/me
+//
+// The authorize URL carries response_type=code, scope=identity read,
+// duration=permanent besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; token requests carry the headers User-Agent; API calls carry
 // the headers User-Agent.
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Reddit"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "reddit"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -12,6 +12,17 @@
 // Provider documentation:
 // https://developers.ringcentral.com/guide/authentication/auth-code-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://platform.ringcentral.com/restapi/oauth/authorize
+//   - token: https://platform.ringcentral.com/restapi/oauth/token
+//   - revocation: https://platform.ringcentral.com/restapi/oauth/revoke
+//   - API base URL (BaseURL): https://platform.ringcentral.com/restapi/v1.0/
+//   - test request (Verify): GET https://platform.ringcentral.com/restapi/v1.0/account/~/extension/~
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri,
+// state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the token response fields
 // endpoint_id, owner_id are kept as token metadata.
@@ -30,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "RingCentral"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "ringcentral"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developer.sage.com/accounting/guides/authenticating/authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.sageone.com/oauth2/auth/central
+//   - token: https://oauth.accounting.sage.com/token
+//   - API base URL (BaseURL): https://api.accounting.sage.com/v3.1/
+//   - test request (Verify): GET https://api.accounting.sage.com/v3.1/user
+//
+// The authorize URL carries response_type=code, scope=full_access,
+// filter=apiv3.1 besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields requested_by_id are kept
 // as token metadata.
 package sage
@@ -28,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Sage"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "sage"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -16,6 +16,17 @@
 // Provider documentation:
 // https://help.salesforce.com/s/articleView?id=sf.remoteaccess_oauth_web_server_flow.htm&type=5
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/authorize
+//   - token: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/token
+//   - revocation: https://{% if environment == 'Sandbox' %}test{% else %}login{% endif %}.salesforce.com/services/oauth2/revoke
+//   - API base URL (BaseURL): {{ credentials.instance_url }}/services/data/v62.0/
+//   - test request (Verify): GET {{ credentials.instance_url }}/services/data/v62.0/limits
+//
+// The authorize URL carries response_type=code, scope=api refresh_token besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used; the token
 // response fields identity_url, instance_url are kept as token metadata.
 package salesforce
@@ -36,9 +47,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Salesforce"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "salesforce"
 
 // Environment is a value of the "Environment" field.
 type Environment string

@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://developers.salesloft.com/docs/platform/api-basics/oauth-authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.salesloft.com/oauth/authorize
+//   - token: https://accounts.salesloft.com/oauth/token
+//   - API base URL (BaseURL): https://api.salesloft.com/v2/
+//   - test request (Verify): GET https://api.salesloft.com/v2/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the callback parameters context, scope are kept
 // with the token.
 package salesloft
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Salesloft"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "salesloft"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://www.servicenow.com/docs/r/zurich/platform-security/authentication/c_OAuthAuthorizationCodeFlow.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ instance }}.service-now.com/oauth_auth.do
+//   - token: https://{{ instance }}.service-now.com/oauth_token.do
+//   - API base URL (BaseURL): https://{{ instance }}.service-now.com/api/now/
+//   - test request (Verify): GET https://{{ instance }}.service-now.com/api/now/table/sys_user?sysparm_limit=1
+//
+// The authorize URL carries response_type=code, scope=useraccount besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package servicenow
 
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "ServiceNow"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "servicenow"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

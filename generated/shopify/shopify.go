@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://shopify.dev/docs/apps/build/authentication-authorization/access-tokens/authorization-code-grant
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ shop }}.myshopify.com/admin/oauth/authorize
+//   - token: https://{{ shop }}.myshopify.com/admin/oauth/access_token
+//   - API base URL (BaseURL): https://{{ shop }}.myshopify.com/admin/api/2025-10/
+//   - test request (Verify): GET https://{{ shop }}.myshopify.com/admin/api/2025-10/shop.json
+//
+// The authorize URL carries response_type=code, scope=read_products,read_orders
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: API calls carry the token in the
 // X-Shopify-Access-Token header; the API header value is "{{token_format}}"
 // with token_format "{{token}}".
@@ -35,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Shopify"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "shopify"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

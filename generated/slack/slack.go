@@ -16,6 +16,17 @@
 // Provider documentation:
 // https://docs.slack.dev/authentication/installing-with-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://slack.com/oauth/v2/authorize
+//   - token: https://slack.com/api/oauth.v2.access
+//   - API base URL (BaseURL): https://slack.com/api/
+//   - test request (Verify): GET https://slack.com/api/auth.test
+//
+// The authorize URL carries response_type=code,
+// scope=channels:read,chat:write,users:read besides client_id, redirect_uri and
+// state.
+//
 // Deviations from RFC 6749: the token response fields app_id, authed_user_id,
 // bot_user_id, team_id, team_name are kept as token metadata.
 package slack
@@ -33,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Slack"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "slack"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://docs.slack.dev/authentication/installing-with-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://slack.com/oauth/v2/authorize
+//   - token: https://slack.com/api/oauth.v2.access
+//   - API base URL (BaseURL): https://slack.com/api/
+//   - test request (Verify): GET https://slack.com/api/auth.test
+//
+// The authorize URL carries response_type=code, user_scope={{ user_scope }}
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the access token is read from
 // authed_user.access_token; the refresh token is read from
 // authed_user.refresh_token; the lifetime is read from authed_user.expires_in;
@@ -35,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Slack User"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "slack%20user"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

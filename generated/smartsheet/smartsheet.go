@@ -14,6 +14,16 @@
 // Provider documentation:
 // https://developers.smartsheet.com/api/smartsheet/guides/advanced-topics/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.smartsheet.{% if region == 'EU' %}eu{% elif region == 'AU' %}au{% else %}com{% endif %}/b/authorize
+//   - token: https://api.smartsheet.{% if region == 'EU' %}eu{% elif region == 'AU' %}au{% else %}com{% endif %}/2.0/token
+//   - API base URL (BaseURL): https://api.smartsheet.{% if region == 'EU' %}eu{% elif region == 'AU' %}au{% else %}com{% endif %}/2.0/
+//   - test request (Verify): GET https://api.smartsheet.{% if region == 'EU' %}eu{% elif region == 'AU' %}au{% else %}com{% endif %}/2.0/users/me
+//
+// The authorize URL carries response_type=code, scope=READ_SHEETS READ_USERS
+// besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package smartsheet
 
@@ -33,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Smartsheet"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "smartsheet"
 
 // Region is a value of the "Region" field.
 type Region string

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developers.snap.com/api/marketing-api/Ads-API/authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.snapchat.com/login/oauth2/authorize
+//   - token: https://accounts.snapchat.com/login/oauth2/access_token
+//   - API base URL (BaseURL): https://adsapi.snapchat.com/v1/
+//   - test request (Verify): GET https://adsapi.snapchat.com/v1/me
+//
+// The authorize URL carries response_type=code, scope=snapchat-marketing-api
+// besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package snapchat
 
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Snapchat"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "snapchat"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

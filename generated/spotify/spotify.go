@@ -12,6 +12,16 @@
 // Provider documentation:
 // https://developer.spotify.com/documentation/web-api/tutorials/code-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.spotify.com/authorize
+//   - token: https://accounts.spotify.com/api/token
+//   - API base URL (BaseURL): https://api.spotify.com/v1/
+//   - test request (Verify): GET https://api.spotify.com/v1/me
+//
+// The authorize URL carries response_type=code, scope=user-read-private
+// user-read-email besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package spotify
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Spotify"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "spotify"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

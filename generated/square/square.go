@@ -17,6 +17,16 @@
 // Provider documentation:
 // https://developer.squareup.com/reference/square/o-auth/obtain-token
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://connect.{% if environment == 'Sandbox' %}squareupsandbox{% else %}squareup{% endif %}.com/oauth2/authorize
+//   - token: https://connect.{% if environment == 'Sandbox' %}squareupsandbox{% else %}squareup{% endif %}.com/oauth2/token
+//   - API base URL (BaseURL): https://connect.{% if environment == 'Sandbox' %}squareupsandbox{% else %}squareup{% endif %}.com/v2/
+//   - test request (Verify): GET https://connect.{% if environment == 'Sandbox' %}squareupsandbox{% else %}squareup{% endif %}.com/v2/merchants/me
+//
+// The authorize URL carries response_type=code, scope=MERCHANT_PROFILE_READ
+// PAYMENTS_READ, session=false besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token request body is JSON; tokens without
 // expires_in live 2592000 seconds; the token response fields merchant_id are
 // kept as token metadata.
@@ -39,9 +49,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Square"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "square"
 
 // Environment is a value of the "Environment" field.
 type Environment string

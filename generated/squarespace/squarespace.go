@@ -12,6 +12,17 @@
 // Provider documentation:
 // https://developers.squarespace.com/commerce-apis/oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.squarespace.com/api/1/login/oauth/provider/authorize
+//   - token: https://login.squarespace.com/api/1/login/oauth/provider/tokens
+//   - API base URL (BaseURL): https://api.squarespace.com/1.0/
+//   - test request (Verify): GET https://api.squarespace.com/1.0/authorization/website
+//
+// The authorize URL carries response_type=code,
+// scope=website.orders.read,website.products.read, access_type=offline besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token request body is JSON; token requests carry the
 // headers User-Agent; tokens without expires_in live 1800 seconds; API calls
@@ -34,9 +45,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Squarespace"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "squarespace"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -12,6 +12,16 @@
 //
 // Provider documentation: https://developers.strava.com/docs/authentication/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://www.strava.com/oauth/authorize
+//   - token: https://www.strava.com/oauth/token
+//   - API base URL (BaseURL): https://www.strava.com/api/v3/
+//   - test request (Verify): GET https://www.strava.com/api/v3/athlete
+//
+// The authorize URL carries response_type=code, scope=read,activity:read,
+// approval_prompt=auto besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the callback parameters scope are kept with the
 // token; the token response fields athlete_id are kept as token metadata.
 package strava
@@ -29,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Strava"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "strava"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -14,6 +14,16 @@
 //
 // Provider documentation: https://docs.stripe.com/connect/oauth-reference
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://connect.stripe.com/oauth/authorize
+//   - token: https://connect.stripe.com/oauth/token
+//   - API base URL (BaseURL): https://api.stripe.com/v1/
+//   - test request (Verify): GET https://api.stripe.com/v1/account
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields livemode,
 // stripe_publishable_key, stripe_user_id are kept as token metadata.
 package stripeconnect
@@ -34,9 +44,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Stripe Connect"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "stripe%20connect"
 
 // Scope is a value of the "Scope" field.
 type Scope string

@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developer.surveymonkey.com/api/v3/#authentication
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{% if region == 'EU' %}api.eu.surveymonkey.com{% elif region == 'Canada' %}api.surveymonkey.ca{% else %}api.surveymonkey.com{% endif %}/oauth/authorize
+//   - token: https://{% if region == 'EU' %}api.eu.surveymonkey.com{% elif region == 'Canada' %}api.surveymonkey.ca{% else %}api.surveymonkey.com{% endif %}/oauth/token
+//   - API base URL (BaseURL): https://{% if region == 'EU' %}api.eu.surveymonkey.com{% elif region == 'Canada' %}api.surveymonkey.ca{% else %}api.surveymonkey.com{% endif %}/v3/
+//   - test request (Verify): GET https://{% if region == 'EU' %}api.eu.surveymonkey.com{% elif region == 'Canada' %}api.surveymonkey.ca{% else %}api.surveymonkey.com{% endif %}/v3/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the token response fields access_url are kept as
 // token metadata; tokens are permanent and never refreshed.
 package surveymonkey
@@ -31,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "SurveyMonkey"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "surveymonkey"
 
 // Region is a value of the "Data center" field.
 type Region string

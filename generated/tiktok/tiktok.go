@@ -6,6 +6,15 @@
 // TikTok for Business (Marketing API): renamed client keys and code key, the
 // token inside "data", and a base URL that depends on the environment.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://ads.tiktok.com/marketing_api/auth
+//   - token: https://business-api.tiktok.com/open_api/v1.2/oauth2/access_token/
+//   - API base URL (BaseURL): https://{% if environment is defined and environment == 'Sandbox' %}sandbox{% else %}business{% endif %}-api.tiktok.com/open_api/v1.2/
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the client id is sent as app_id; the client secret
 // is sent as secret; the code is read from the callback and sent as auth_code;
 // the token request body is JSON (form as a fallback); the access token is read
@@ -28,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "TikTok"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "tiktok"
 
 // Environment is a value of the "Environment" field.
 type Environment string

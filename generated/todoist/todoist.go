@@ -15,6 +15,16 @@
 // Provider documentation:
 // https://developer.todoist.com/api/v1/#tag/Authorization
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://app.todoist.com/oauth/authorize
+//   - token: https://api.todoist.com/oauth/access_token
+//   - API base URL (BaseURL): https://api.todoist.com/api/v1/
+//   - test request (Verify): GET https://api.todoist.com/api/v1/user
+//
+// The authorize URL carries response_type=code, scope=data:read_write besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package todoist
 
@@ -31,9 +41,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Todoist"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "todoist"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://dev.twitch.tv/docs/authentication/getting-tokens-oauth/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://id.twitch.tv/oauth2/authorize
+//   - token: https://id.twitch.tv/oauth2/token
+//   - revocation: https://id.twitch.tv/oauth2/revoke
+//   - API base URL (BaseURL): https://api.twitch.tv/helix/
+//   - test request (Verify): GET https://api.twitch.tv/helix/users
+//
+// The authorize URL carries response_type=code, scope=user:read:email besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: API calls carry the headers Client-Id.
 package twitch
 
@@ -29,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Twitch"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "twitch"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,17 @@
 // Provider documentation:
 // https://docs.x.com/fundamentals/authentication/oauth-2-0/authorization-code
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://x.com/i/oauth2/authorize
+//   - token: https://api.x.com/2/oauth2/token
+//   - revocation: https://api.x.com/2/oauth2/revoke
+//   - API base URL (BaseURL): https://api.x.com/2/
+//   - test request (Verify): GET https://api.x.com/2/users/me
+//
+// The authorize URL carries response_type=code, scope=tweet.read users.read
+// offline.access besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package twitter
@@ -28,9 +39,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "X"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "x"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -10,6 +10,16 @@
 // Provider documentation:
 // https://www.typeform.com/developers/get-started/applications/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.typeform.com/oauth/authorize
+//   - token: https://api.typeform.com/oauth/token
+//   - API base URL (BaseURL): https://api.typeform.com/
+//   - test request (Verify): GET https://api.typeform.com/me
+//
+// The authorize URL carries response_type=code, scope=accounts:read forms:read
+// responses:read offline besides client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package typeform
 
@@ -26,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Typeform"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "typeform"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

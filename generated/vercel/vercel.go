@@ -11,6 +11,17 @@
 // Provider documentation:
 // https://vercel.com/docs/sign-in-with-vercel/authorization-server-api
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://vercel.com/oauth/authorize
+//   - token: https://api.vercel.com/login/oauth/token
+//   - revocation: https://api.vercel.com/login/oauth/token/revoke
+//   - API base URL (BaseURL): https://api.vercel.com/
+//   - test request (Verify): GET https://api.vercel.com/v2/user
+//
+// The authorize URL carries response_type=code, scope=openid email profile
+// offline_access besides client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package vercel
 
@@ -27,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Vercel"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "vercel"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,17 @@
 //
 // Provider documentation: https://developer.webex.com/docs/integrations
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://webexapis.com/v1/authorize
+//   - token: https://webexapis.com/v1/access_token
+//   - API base URL (BaseURL): https://webexapis.com/v1/
+//   - test request (Verify): GET https://webexapis.com/v1/people/me
+//
+// The authorize URL carries response_type=code, scope=spark:people_read
+// spark:rooms_read besides client_id, redirect_uri, state and the PKCE
+// challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package webex
 
@@ -27,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Webex"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "webex"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

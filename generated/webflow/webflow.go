@@ -11,6 +11,16 @@
 // Provider documentation:
 // https://developers.webflow.com/data/reference/oauth-app
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://webflow.com/oauth/authorize
+//   - token: https://api.webflow.com/oauth/access_token
+//   - API base URL (BaseURL): https://api.webflow.com/v2/
+//   - test request (Verify): GET https://api.webflow.com/v2/token/authorized_by
+//
+// The authorize URL carries response_type=code, scope=authorized_user:read
+// sites:read besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: tokens are permanent and never refreshed.
 package webflow
 
@@ -27,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Webflow"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "webflow"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

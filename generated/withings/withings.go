@@ -15,6 +15,17 @@
 // Provider documentation:
 // https://developer.withings.com/developer-guide/v3/integration-guide/public-health-data-api/get-access/oauth-web-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://account.withings.com/oauth2_user/authorize2
+//   - token: https://wbsapi.withings.net/v2/oauth2
+//   - API base URL (BaseURL): https://wbsapi.withings.net/
+//   - test request (Verify): GET https://wbsapi.withings.net/v2/user?action=getdevice
+//
+// The authorize URL carries response_type=code,
+// scope=user.info,user.metrics,user.activity besides client_id, redirect_uri
+// and state.
+//
 // Deviations from RFC 6749: the access token is read from body.access_token;
 // the token response fields user_id are kept as token metadata.
 package withings
@@ -32,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Withings"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "withings"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -11,6 +11,12 @@
 // Provider documentation:
 // https://dev.wix.com/docs/build-apps/develop-your-app/access/authentication/authenticate-using-oauth
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - token: https://www.wixapis.com/oauth2/token
+//   - API base URL (BaseURL): https://www.wixapis.com/
+//   - test request (Verify): GET https://www.wixapis.com/apps/v1/instance
+//
 // Deviations from RFC 6749: the token request body is JSON; the API header
 // value is "{{token_format}}" with token_format "{{token}}".
 package wix
@@ -27,9 +33,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Wix"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "wix"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

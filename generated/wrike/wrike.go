@@ -13,6 +13,16 @@
 //
 // Provider documentation: https://developers.wrike.com/oauth-20-authorization
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.wrike.com/oauth2/authorize/v4
+//   - token: https://login.wrike.com/oauth2/token
+//   - API base URL (BaseURL): https://{% if credentials.host == 'app-eu.wrike.com' %}app-eu{% else %}www{% endif %}.wrike.com/api/v4/
+//   - test request (Verify): GET https://{% if credentials.host == 'app-eu.wrike.com' %}app-eu{% else %}www{% endif %}.wrike.com/api/v4/contacts?me=true
+//
+// The authorize URL carries response_type=code, scope=Default,wsReadOnly
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the token response fields host are kept as token
 // metadata.
 package wrike
@@ -30,9 +40,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Wrike"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "wrike"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

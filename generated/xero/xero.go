@@ -6,17 +6,30 @@
 // endpoint wants the client credentials as HTTP Basic authentication. Access
 // tokens last 30 minutes; offline_access yields a refresh token that is rotated
 // on every refresh. Every API call must name the organisation in the
-// xero-tenant-id header; the first connection returned by GET
-// https://api.xero.com/connections is kept as tenant_id. Tokens are revoked at
-// the RFC 7009 revocation endpoint.
+// xero-tenant-id header; the connection (from GET
+// https://api.xero.com/connections) whose tenantName is the end user's
+// organisation is kept as tenant_id, or the only one when organisation is
+// empty. Tokens are revoked at the RFC 7009 revocation endpoint.
 //
 // Provider documentation:
 // https://developer.xero.com/documentation/guides/oauth2/auth-flow
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://login.xero.com/identity/connect/authorize
+//   - token: https://identity.xero.com/connect/token
+//   - revocation: https://identity.xero.com/connect/revocation
+//   - userinfo, after the exchange: https://api.xero.com/connections
+//   - API base URL (BaseURL): https://api.xero.com/api.xro/2.0/
+//   - test request (Verify): GET https://api.xero.com/api.xro/2.0/Organisation
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; a userinfo request after the exchange adds tenant_id,
-// tenant_name to the token metadata; API calls carry the headers
-// xero-tenant-id.
+// tenant_name to the token metadata, read from the element of its list whose
+// tenantName is {{ organisation }}; API calls carry the headers xero-tenant-id.
 package xero
 
 import (
@@ -35,15 +48,17 @@ import (
 // Name is the connector's display name.
 const Name = "Xero"
 
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "xero"
-
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Scope is the "scope" field (Scopes). Space-separated Xero scopes; keep
 	// offline_access to get a refresh token. Default: openid profile email
 	// offline_access accounting.settings.read.
 	Scope string `json:"scope,omitempty"`
+
+	// Organisation is the "organisation" field (Organisation name). The Xero
+	// organisation to connect, by name. Empty: the only organisation connected (an
+	// error names them when there are several). Empty means not set.
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -73,8 +88,8 @@ func (cfg Config) GoString() string {
 
 // TokenMetadata are the values kept with a token.
 type TokenMetadata struct {
-	TenantID   string // from the userinfo response at 0.tenantId
-	TenantName string // from the userinfo response at 0.tenantName
+	TenantID   string // from the userinfo response at tenantId
+	TenantName string // from the userinfo response at tenantName
 }
 
 // flow is the part of the flow that is the same for every client.
@@ -94,13 +109,6 @@ var flow = runtime.Flow{
 	RefreshToken: runtime.Path{"refresh_token"},
 	ExpiresIn:    runtime.Path{"expires_in"},
 	TokenType:    runtime.Path{"token_type"},
-	Userinfo: &runtime.Userinfo{
-		URL: runtime.String("https://api.xero.com/connections"),
-		Fields: []runtime.Field{
-			{Name: "tenant_id", Path: runtime.Path{"0", "tenantId"}},
-			{Name: "tenant_name", Path: runtime.Path{"0", "tenantName"}},
-		},
-	},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -134,6 +142,15 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	f.AuthorizeArgs = []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String(c.authorizeScope())},
+	}
+	f.Userinfo = &runtime.Userinfo{
+		URL: runtime.String("https://api.xero.com/connections"),
+		Fields: []runtime.Field{
+			{Name: "tenant_id", Path: runtime.Path{"tenantId"}},
+			{Name: "tenant_name", Path: runtime.Path{"tenantName"}},
+		},
+		ChooseBy: runtime.Path{"tenantName"},
+		Choose:   runtime.String(c.userinfoSelect()),
 	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
@@ -285,6 +302,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 // (/oauth2/config/extra_authorization_url/scope).
 func (c *Client) authorizeScope() string {
 	return c.params.Scope
+}
+
+// userinfoSelect renders the value that chooses the userinfo list element
+// (/oauth2/config/userinfo/select/value).
+func (c *Client) userinfoSelect() string {
+	return c.params.Organisation
 }
 
 // apiValue renders the Authorization header of API calls

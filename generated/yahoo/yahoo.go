@@ -13,6 +13,17 @@
 // Provider documentation:
 // https://developer.yahoo.com/oauth2/guide/flows_authcode/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://api.login.yahoo.com/oauth2/request_auth
+//   - token: https://api.login.yahoo.com/oauth2/get_token
+//   - userinfo, after the exchange: https://api.login.yahoo.com/openid/v1/userinfo
+//   - API base URL (BaseURL): https://api.login.yahoo.com/
+//   - test request (Verify): GET https://api.login.yahoo.com/openid/v1/userinfo
+//
+// The authorize URL carries response_type=code, scope=openid email profile
+// besides client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; the token response fields yahoo_guid are kept as token
 // metadata; a userinfo request after the exchange adds email, subject to the
@@ -32,9 +43,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Yahoo"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "yahoo"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -13,6 +13,16 @@
 // Provider documentation:
 // https://developer.zendesk.com/api-reference/ticketing/oauth/grant_type_tokens/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://{{ subdomain }}.zendesk.com/oauth/authorizations/new
+//   - token: https://{{ subdomain }}.zendesk.com/oauth/tokens
+//   - API base URL (BaseURL): https://{{ subdomain }}.zendesk.com/api/v2/
+//   - test request (Verify): GET https://{{ subdomain }}.zendesk.com/api/v2/users/me.json
+//
+// The authorize URL carries response_type=code, scope={{ scope }} besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the token request body is JSON; PKCE with the S256
 // method is used.
 package zendesk
@@ -32,9 +42,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Zendesk"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "zendesk"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

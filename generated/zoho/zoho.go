@@ -15,6 +15,18 @@
 // Provider documentation:
 // https://www.zoho.com/accounts/protocol/oauth/multi-dc/client-authorization.html
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://accounts.zoho.com/oauth/v2/auth
+//   - token: {{ callback.accounts_server }}/oauth/v2/token
+//   - API base URL (BaseURL): {{ credentials.api_domain }}/crm/v6/
+//   - test request (Verify): GET {{ credentials.api_domain }}/crm/v6/users?type=CurrentUser
+//
+// The authorize URL carries response_type=code,
+// scope=ZohoCRM.modules.ALL,ZohoCRM.settings.READ,ZohoCRM.users.READ,
+// access_type=offline, prompt=consent besides client_id, redirect_uri and
+// state.
+//
 // Deviations from RFC 6749: the callback parameters accounts-server, location
 // are kept with the token; the token response fields api_domain are kept as
 // token metadata; the API header value is "Zoho-oauthtoken {{token_format}}"
@@ -34,9 +46,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Zoho"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "zoho"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -10,6 +10,17 @@
 //
 // Provider documentation: https://developers.zoom.us/docs/integrations/oauth/
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: https://zoom.us/oauth/authorize
+//   - token: https://zoom.us/oauth/token
+//   - revocation: https://zoom.us/oauth/revoke
+//   - API base URL (BaseURL): https://api.zoom.us/v2/
+//   - test request (Verify): GET https://api.zoom.us/v2/users/me
+//
+// The authorize URL carries response_type=code besides client_id, redirect_uri,
+// state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package zoom
@@ -27,9 +38,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Zoom"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "zoom"
 
 // Params are the values an end user supplies when connecting.
 type Params struct{}

@@ -213,6 +213,7 @@ type provider struct {
 	m *model.Connector
 	// The endpoints' URLs without query, rendered for the run's values.
 	token, refresh, userinfo, revoke string
+	vals                             model.Values // the values the clients were built with
 
 	mu     sync.Mutex
 	serial int
@@ -258,7 +259,7 @@ func (p *provider) respond(r *http.Request) *http.Response {
 		for _, f := range m.Userinfo.Fields {
 			e2e.Nest(body, f.Path, e2e.FakeValue("user", f.Name))
 		}
-		data, _ := json.Marshal(body)
+		data, _ := json.Marshal(e2e.Listed(m, p.vals, body))
 		return reqrec.Response(r, http.StatusOK, "application/json", string(data))
 	case "api":
 		if p.reject > 0 {
@@ -354,7 +355,7 @@ func flow(t *testing.T, m *model.Connector, newClient func(opts ...runtime.Optio
 	setClock := func(d time.Duration) { clockMu.Lock(); now = epoch.Add(d); clockMu.Unlock() }
 
 	p := &provider{m: m, token: endpoint(m, m.TokenURL, vals), refresh: endpoint(m, m.RefreshURL, vals),
-		userinfo: "\x00", revoke: endpoint(m, m.RevokeURL, vals)}
+		userinfo: "\x00", revoke: endpoint(m, m.RevokeURL, vals), vals: vals}
 	if m.Userinfo != nil {
 		p.userinfo = endpoint(m, m.Userinfo.URL, vals)
 	}

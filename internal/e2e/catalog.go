@@ -82,3 +82,25 @@ func Nest(m map[string]any, p runtime.Path, v any) {
 	}
 	m[p[len(p)-1]] = v
 }
+
+// Listed puts elem, a fake userinfo answer, where m's userinfo select looks for it:
+// in a one-element list (at the select's list path) with the chosen field holding the
+// value the connector looks for under vals (left out when that value is empty, since
+// a one-element list is then chosen whatever it holds). Without a select it returns
+// elem.
+func Listed(m *model.Connector, vals model.Values, elem map[string]any) any {
+	s := m.Userinfo.Select
+	if s == nil {
+		return elem
+	}
+	if want := m.Render(s.Value, vals, &runtime.Vars{}); want != "" {
+		Nest(elem, s.Key, want)
+	}
+	var root any = []any{elem}
+	if len(s.List) > 0 {
+		r := map[string]any{}
+		Nest(r, s.List, root)
+		root = r
+	}
+	return root
+}

@@ -115,6 +115,7 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 	route(m.TokenURL, p.TokenURL())
 	route(m.RefreshURL, p.TokenURL())
 	route(m.RevokeURL, p.RevokeURL())
+	route(m.DeviceAuthURL, p.DeviceURL())
 	if m.Userinfo != nil {
 		route(m.Userinfo.URL, p.UserinfoURL())
 	}
@@ -233,21 +234,15 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		if m.TestRequest == nil {
 			return // the seed's HubSpot and TikTok examples have none
 		}
-		target := m.Render(m.TestRequest.URL, vals, vars)
-		req, err := http.NewRequestWithContext(ctx, or(m.TestRequest.Method, "GET"), target, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		resp, err := client.HTTPClient(ctx, tok).Do(req)
-		if err != nil {
-			t.Fatalf("%s: API call: %v", when, err)
-		}
-		resp.Body.Close()
-		if resp.StatusCode != http.StatusOK {
-			t.Fatalf("%s: API call answered %s", when, resp.Status)
+		// Verify, as the clients do: the test request with its body and headers.
+		if err := client.Verify(ctx, tok, m.TestRequest.Method, m.Render(m.TestRequest.URL, vals, vars)); err != nil {
+			t.Fatalf("%s: test request: %v", when, err)
 		}
 	}
 	callAPI(tok, "after the exchange")
+	if m.Methods.Device {
+		defer device(t, e) // after fx.Check, which reads the requests of the code flow
+	}
 	defer func() {
 		if fx.Check != nil && !t.Failed() {
 			fx.Check(t, authQuery, p)
@@ -295,6 +290,32 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 }
 
 type oauth2Token = oauth2.Token
+
+// device runs the device authorization grant: the user code is issued by the device
+// endpoint, one poll is answered authorization_pending (the provider's interval is
+// 1 s), the next gives a token with the connector's metadata.
+func device(t *testing.T, e *env) {
+	t.Helper()
+	ctx := context.Background()
+	e.p.Update(func(c *oauthtest.Config) { c.DevicePending = 1 })
+	da, err := e.client.DeviceAuth(ctx)
+	if err != nil {
+		t.Fatalf("device authorization: %v", err)
+	}
+	if da.UserCode == "" || da.VerificationURI == "" {
+		t.Fatalf("device authorization %+v", da)
+	}
+	tok, err := e.client.DeviceAccessToken(ctx, da)
+	if err != nil {
+		t.Fatalf("device access token: %v", err)
+	}
+	if tok.AccessToken == "" {
+		t.Fatal("device grant: no access token")
+	}
+	if st := e.p.Stats(); st.DeviceCodes != 1 || st.DevicePolls != 2 {
+		t.Errorf("device grant: %d codes, %d polls; want 1 and 2 (one pending)", st.DeviceCodes, st.DevicePolls)
+	}
+}
 
 // scalar renders a token Extra value as the flow renders metadata.
 func scalar(v any) string {

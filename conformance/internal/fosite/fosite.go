@@ -7,6 +7,17 @@
 // tests. Confidential client with HTTP Basic client authentication
 // (client_secret_basic) and PKCE S256.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used.
 package fosite
@@ -26,9 +37,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -6,6 +6,17 @@
 // ory/fosite with HTTP Basic client authentication (client_secret_basic),
 // without PKCE.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri and state.
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package fositebasic
@@ -25,9 +36,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Basic"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20basic"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

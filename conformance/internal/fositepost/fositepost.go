@@ -6,6 +6,17 @@
 // ory/fosite with the client id and secret in the form body
 // (client_secret_post), without PKCE.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri and state.
+//
 // The flow follows RFC 6749 without deviation.
 package fositepost
 
@@ -24,9 +35,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Post"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20post"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -5,6 +5,17 @@
 //
 // ory/fosite public client: no client secret, PKCE S256 required by the server.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - authorize: {{ issuer }}/oauth2/auth
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
+// The authorize URL carries response_type=code, scope=read offline besides
+// client_id, redirect_uri, state and the PKCE challenge.
+//
 // Deviations from RFC 6749: PKCE with the S256 method is used.
 package fositepublic
 
@@ -23,9 +34,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Public"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20public"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {

@@ -6,6 +6,13 @@
 // ory/fosite client credentials grant (RFC 6749 4.4) with HTTP Basic client
 // authentication.
 //
+// Endpoints (templates over Params and the flow's values are shown as written):
+//
+//   - token: {{ issuer }}/oauth2/token
+//   - revocation: {{ issuer }}/oauth2/revoke
+//   - API base URL (BaseURL): {{ issuer }}/api/
+//   - test request (Verify): GET {{ issuer }}/api/me
+//
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication.
 package fositeservice
@@ -22,9 +29,6 @@ import (
 
 // Name is the connector's display name.
 const Name = "Fosite Service"
-
-// CallbackSlug is the path segment of the connector's redirect URL.
-const CallbackSlug = "fosite%20service"
 
 // Params are the values an end user supplies when connecting.
 type Params struct {
