@@ -92,7 +92,10 @@ type Connector struct {
 	RefreshToken runtime.Path
 	ExpiresIn    runtime.Path
 	TokenType    runtime.Path
-	Metadata     []runtime.Field // token_metadata, sorted by name
+	// RefreshExpiresIn is refresh_token_expires_in_path when the connector sets it
+	// (nil: the runtime's default, refresh_token_expires_in next to the access token).
+	RefreshExpiresIn runtime.Path
+	Metadata         []runtime.Field // token_metadata, sorted by name
 
 	DefaultExpiresIn time.Duration
 	Permanent        bool

@@ -349,6 +349,9 @@ func (r *resolver) tokenResponse() {
 	m.RefreshToken = sibling(cfg.RefreshTokenPath, "refresh_token")
 	m.ExpiresIn = sibling(cfg.ExpiresInPath, "expires_in")
 	m.TokenType = sibling(cfg.TokenTypePath, "token_type")
+	if cfg.RefreshExpiresInPath != "" {
+		m.RefreshExpiresIn = sibling(cfg.RefreshExpiresInPath, "refresh_token_expires_in")
+	}
 	m.Metadata = fields(cfg.TokenMetadata)
 	m.DefaultExpiresIn = time.Duration(cfg.DefaultExpiresIn) * time.Second
 	m.Permanent = cfg.NoRefreshToken

@@ -45,6 +45,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		RefreshToken:     c.RefreshToken,
 		ExpiresIn:        c.ExpiresIn,
 		TokenType:        c.TokenType,
+		RefreshExpiresIn: c.RefreshExpiresIn,
 		Metadata:         c.Metadata,
 		DefaultExpiresIn: c.DefaultExpiresIn,
 		Permanent:        c.Permanent,

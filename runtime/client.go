@@ -130,7 +130,7 @@ type Client struct {
 
 	values map[string]any // the end user's values, for a client of Connections
 
-	accessPath, refreshPath, expiresPath, expiresAltPath, typePath Path
+	accessPath, refreshPath, expiresPath, expiresAltPath, typePath, refreshExpiresPath Path
 
 	accept      string
 	method      string
@@ -173,6 +173,7 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	c.expiresPath = orSibling(flow.ExpiresIn, c.accessPath, "expires_in")
 	c.expiresAltPath = sibling(c.expiresPath, "expires")
 	c.typePath = orSibling(flow.TokenType, c.accessPath, "token_type")
+	c.refreshExpiresPath = orSibling(flow.RefreshExpiresIn, c.accessPath, "refresh_token_expires_in")
 	c.accept = flow.Accept
 	if c.accept == "" {
 		c.accept = "application/json"

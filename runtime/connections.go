@@ -36,7 +36,17 @@ var ErrUnknownState = errors.New("oauthgen: the callback's state names no pendin
 const (
 	extraValues = "oauthgen_values" // the end user's values, by name (map[string]any)
 	extraReauth = "oauthgen_reauth" // the error code with which the grant was refused
+	// extraRefreshBy is when the refresh token must be used (RFC 3339, UTC), for
+	// connectors whose refresh tokens expire: set from the token response
+	// (Flow.RefreshExpiresIn).
+	extraRefreshBy = "oauthgen_refresh_by"
 )
+
+// refreshBy is when a refresh token issued at now that lasts life must be used: a
+// tenth of its lifetime before it expires, at most a day.
+func refreshBy(now time.Time, life time.Duration) string {
+	return now.Add(life - min(life/10, 24*time.Hour)).UTC().Format(time.RFC3339)
+}
 
 // defaultPendingTTL is how long a pending authorization waits for its callback.
 const defaultPendingTTL = 10 * time.Minute
@@ -426,14 +436,21 @@ func (cs *Connections) RefreshDue(ctx context.Context, within time.Duration) (re
 }
 
 // RenewBy returns the time by which tok must be renewed for its connection to live on:
-// its expiry. It is zero when tok cannot or need not be renewed: without a refresh
-// token or an expiry, or marked as refused by the provider. Stores file keys under it
-// for DueKeys.
+// its expiry, or earlier when its refresh token expires sooner (a tenth of the refresh
+// token's lifetime, at most a day, before it does; Flow.RefreshExpiresIn). It is zero
+// when tok cannot or need not be renewed: without a refresh token, without either
+// time, or marked as refused by the provider. Stores file keys under it for DueKeys.
 func RenewBy(tok *oauth2.Token) time.Time {
-	if tok == nil || tok.RefreshToken == "" || tok.Expiry.IsZero() || tok.Extra(extraReauth) != nil {
+	if tok == nil || tok.RefreshToken == "" || tok.Extra(extraReauth) != nil {
 		return time.Time{}
 	}
-	return tok.Expiry
+	at := tok.Expiry
+	if s, ok := tok.Extra(extraRefreshBy).(string); ok {
+		if rb, err := time.Parse(time.RFC3339, s); err == nil && (at.IsZero() || rb.Before(at)) {
+			at = rb
+		}
+	}
+	return at
 }
 
 // load returns the stored token of key, or ErrNotConnected, or the error of a

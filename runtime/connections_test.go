@@ -465,3 +465,27 @@ func TestConnectionsRefreshDueReplicas(t *testing.T) {
 		t.Errorf("replicas refreshed %d, provider saw %d refreshes and %d invalid_grant; want 20, 20, 0", total.Load(), st.Refreshes, st.InvalidGrants)
 	}
 }
+
+// A refresh token that expires before the access token makes the connection due by
+// then (a tenth of its lifetime early): RefreshDue refreshes it, so an idle
+// connection does not die.
+func TestConnectionsRefreshTokenLifetime(t *testing.T) {
+	s := newConnSetup(t, oauthtest.Config{ExpiresIn: 24 * time.Hour, Extra: map[string]any{"refresh_token_expires_in": 7200}})
+	ctx := context.Background()
+	tok := s.connect("k", "a")
+	rb := runtime.RenewBy(tok)
+	if want := s.clock().Add(2*time.Hour - 12*time.Minute); rb.Sub(want).Abs() > 2*time.Second {
+		t.Fatalf("RenewBy %v, want about %v (two hours less a tenth)", rb, want)
+	}
+	if n, _ := s.cs.RefreshDue(ctx, time.Hour); n != 0 {
+		t.Errorf("RefreshDue an hour ahead refreshed %d", n)
+	}
+	s.advance(time.Hour)
+	if n, err := s.cs.RefreshDue(ctx, time.Hour); n != 1 || err != nil {
+		t.Errorf("RefreshDue once the refresh token is due: %d, %v; want 1", n, err)
+	}
+	stored, _ := s.store.Load(ctx, "k")
+	if !runtime.RenewBy(stored).After(rb) {
+		t.Errorf("the refreshed connection is still due at %v", runtime.RenewBy(stored))
+	}
+}

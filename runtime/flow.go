@@ -170,6 +170,10 @@ type Flow struct {
 	ExpiresIn    Path
 	TokenType    Path
 	Metadata     []Field
+	// RefreshExpiresIn is the refresh token's lifetime in seconds (zero: a
+	// refresh_token_expires_in next to the access token), kept with the token as
+	// the time by which it must be refreshed (RenewBy).
+	RefreshExpiresIn Path
 
 	DefaultExpiresIn time.Duration // lifetime when the response has none
 	Permanent        bool          // never refresh

@@ -272,6 +272,11 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 		}
 	}
 	toFloats(extra)
+	if v, ok := lookup(root, c.refreshExpiresPath); ok && t.RefreshToken != "" {
+		if secs, ok := seconds(v); ok && secs > 0 {
+			extra[extraRefreshBy] = refreshBy(c.now(), time.Duration(secs)*time.Second)
+		}
+	}
 	if tc.vars != nil {
 		for k, v := range tc.vars.Callback {
 			extra[k] = v

@@ -231,6 +231,13 @@ type Config struct {
 	// Default: expires_in, next to the access token.
 	ExpiresInPath string `json:"expires_in_path,omitempty" jsonschema:"example=data.expires_in"`
 
+	// RefreshExpiresInPath is the dot path of the refresh token's lifetime in seconds
+	// in the token response, when the connector's refresh tokens expire (unused ones,
+	// for Xero and QuickBooks: x_refresh_token_expires_in). Default:
+	// refresh_token_expires_in, next to the access token. Connections refresh a
+	// connection before its refresh token expires (RefreshDue).
+	RefreshExpiresInPath string `json:"refresh_token_expires_in_path,omitempty" jsonschema:"example=x_refresh_token_expires_in"`
+
 	// TokenTypePath is the dot path of the token type in the token response.
 	// Default: token_type, next to the access token.
 	TokenTypePath string `json:"token_type_path,omitempty"`

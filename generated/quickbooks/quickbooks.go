@@ -109,10 +109,11 @@ var flow = runtime.Flow{
 	CallbackParams: []runtime.Field{
 		{Name: "realmId", Path: runtime.Path{"realmId"}},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:      runtime.Path{"access_token"},
+	RefreshToken:     runtime.Path{"refresh_token"},
+	ExpiresIn:        runtime.Path{"expires_in"},
+	TokenType:        runtime.Path{"token_type"},
+	RefreshExpiresIn: runtime.Path{"x_refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
