@@ -347,7 +347,7 @@ func (cs *Connections) Disconnect(ctx context.Context, key string) (err error) {
 	tok, err := cs.store.Load(ctx, key)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return ErrNotConnected
+		return cs.notConnected(key)
 	case err != nil:
 		return errors.New("oauthgen: " + cs.name + ": token store: " + err.Error())
 	}
@@ -459,7 +459,7 @@ func (cs *Connections) load(ctx context.Context, key string) (*oauth2.Token, err
 	tok, err := cs.store.Load(ctx, key)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, ErrNotConnected
+		return nil, cs.notConnected(key)
 	case err != nil:
 		return nil, errors.New("oauthgen: " + cs.name + ": token store: " + err.Error())
 	}
@@ -468,6 +468,21 @@ func (cs *Connections) load(ctx context.Context, key string) (*oauth2.Token, err
 	}
 	return tok, nil
 }
+
+// notConnected is ErrNotConnected for key, with the connector and the key in its
+// message.
+func (cs *Connections) notConnected(key string) error {
+	return &keyError{msg: "oauthgen: " + cs.name + ": no connection under key " + quote(key), err: ErrNotConnected}
+}
+
+// keyError is an error of one connection that wraps a sentinel.
+type keyError struct {
+	msg string
+	err error
+}
+
+func (e *keyError) Error() string { return e.msg }
+func (e *keyError) Unwrap() error { return e.err }
 
 func (cs *Connections) reauthError(code string) error {
 	if code == "" {

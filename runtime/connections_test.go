@@ -178,8 +178,8 @@ func TestConnectionsLifecycle(t *testing.T) {
 	if _, err := s.store.Load(ctx, "user-1"); !errors.Is(err, runtime.ErrNotFound) {
 		t.Errorf("store.Load after Disconnect: %v, want ErrNotFound", err)
 	}
-	if _, err := s.cs.Token(ctx, "user-1"); !errors.Is(err, runtime.ErrNotConnected) {
-		t.Errorf("Token after Disconnect: %v, want ErrNotConnected", err)
+	if _, err := s.cs.Token(ctx, "user-1"); !errors.Is(err, runtime.ErrNotConnected) || err.Error() != `oauthgen: Test: no connection under key "user-1"` {
+		t.Errorf("Token after Disconnect: %v, want ErrNotConnected naming the key", err)
 	}
 	if err := s.cs.Disconnect(ctx, "user-1"); !errors.Is(err, runtime.ErrNotConnected) {
 		t.Errorf("second Disconnect: %v, want ErrNotConnected", err)
