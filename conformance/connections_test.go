@@ -365,3 +365,44 @@ func TestFositeConnectionsStoreDown(t *testing.T) {
 		}
 	})
 }
+
+// The Params of a Config are the defaults of its connections: Begin without the
+// issuer takes the Config's, generated and dynamic alike.
+func TestFositeConnectionsConfigDefaults(t *testing.T) {
+	s := newFositeServer(t)
+	ctx := context.Background()
+	g, err := fosite.New(fosite.Config{ClientID: basicClientID, ClientSecret: fositeSecret, RedirectURL: redirectURL, Params: fosite.Params{Issuer: s.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gcs := g.Connections(&memstore.Store{})
+	m := e2e.Load(t, filepath.Join("testdata", "fosite.json"))
+	d, err := dynamic.New(m, dynamic.Config{ClientID: basicClientID, ClientSecret: fositeSecret, RedirectURL: redirectURL, Params: map[string]any{"issuer": s.URL}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dcs := d.Connections(&memstore.Store{})
+	for name, c := range map[string]struct {
+		cs    *runtime.Connections
+		begin func() (string, error)
+	}{
+		"generated": {gcs.Connections, func() (string, error) { return gcs.Begin(ctx, "alice", fosite.Params{}) }},
+		"dynamic":   {dcs.Connections, func() (string, error) { return dcs.Begin(ctx, "alice", nil) }},
+	} {
+		u, err := c.begin()
+		if err != nil {
+			t.Fatalf("%s Begin: %v", name, err)
+		}
+		if !strings.HasPrefix(u, s.AuthURL()) {
+			t.Fatalf("%s: the authorize URL is not the Config's issuer's", name)
+		}
+		if _, _, err := c.cs.Complete(ctx, authorizeRedirect(t, u)); err != nil {
+			t.Fatalf("%s Complete: %v", name, err)
+		}
+		resp, err := c.cs.HTTPClient(ctx, "alice").Get(s.APIURL())
+		if err != nil || resp.StatusCode != http.StatusOK {
+			t.Fatalf("%s API call: %v %v", name, resp, err)
+		}
+		resp.Body.Close()
+	}
+}
