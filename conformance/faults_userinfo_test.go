@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/oauth2"
+
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
 	"github.com/oauthgen/oauthgen/store/memstore"
@@ -75,7 +77,7 @@ func runUserinfoFault(t *testing.T, mf matrixFlow, f oauthtest.Fault, timeout ti
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	tok, err := cl.Exchange(ctx, userinfoCode)
+	tok, err := cl.Exchange(ctx, userinfoCode, oauth2.VerifierOption("userinfo-fault-verifier")) // PKCE flows need one
 	l.err(err)
 	var te *runtime.TokenError
 	switch {

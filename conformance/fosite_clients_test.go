@@ -68,7 +68,7 @@ func newFositeAPI(t testing.TB, s *fositeServer, c fositeCase, mode, secret stri
 	t.Helper()
 	if mode == "dynamic" {
 		flow := fositeFlow(t, s, c)
-		rc := runtime.New(flow, runtime.Credentials{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL}, opts...)
+		rc := runtime.New(flow, runtime.Credentials{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL}, opts...)
 		return &fositeAPI{
 			self: rc, authCodeURL: rc.AuthCodeURL, codeFromCallback: rc.CodeFromCallback, exchange: rc.Exchange,
 			refresh: rc.Refresh, token: rc.Token, revoke: rc.Revoke,
@@ -85,16 +85,16 @@ func newFositeAPI(t testing.TB, s *fositeServer, c fositeCase, mode, secret stri
 	)
 	switch c.file {
 	case "fosite.json":
-		api, err = authCodeAPI(fosite.New(fosite.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fosite.Params{Issuer: s.URL}}, opts...))
+		api, err = authCodeAPI(fosite.New(fosite.Config{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL, Params: fosite.Params{Issuer: s.URL}}, opts...))
 	case "fosite_basic.json":
-		api, err = authCodeAPI(fositebasic.New(fositebasic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositebasic.Params{Issuer: s.URL}}, opts...))
+		api, err = authCodeAPI(fositebasic.New(fositebasic.Config{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL, Params: fositebasic.Params{Issuer: s.URL}}, opts...))
 	case "fosite_post.json":
-		api, err = authCodeAPI(fositepost.New(fositepost.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepost.Params{Issuer: s.URL}}, opts...))
+		api, err = authCodeAPI(fositepost.New(fositepost.Config{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL, Params: fositepost.Params{Issuer: s.URL}}, opts...))
 	case "fosite_public.json":
-		api, err = authCodeAPI(fositepublic.New(fositepublic.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositepublic.Params{Issuer: s.URL}}, opts...))
+		api, err = authCodeAPI(fositepublic.New(fositepublic.Config{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL, Params: fositepublic.Params{Issuer: s.URL}}, opts...))
 	case "fosite_cc.json":
 		var g *fositeservice.Client
-		g, err = fositeservice.New(fositeservice.Config{ClientID: c.id, ClientSecret: secret, RedirectURL: redirectURL, Params: fositeservice.Params{Issuer: s.URL}}, opts...)
+		g, err = fositeservice.New(fositeservice.Config{ClientID: c.id, ClientSecret: runtime.Secret(secret), RedirectURL: redirectURL, Params: fositeservice.Params{Issuer: s.URL}}, opts...)
 		if err == nil {
 			api = &fositeAPI{self: g, token: g.Token, revoke: g.Revoke, verify: g.Verify,
 				tokenSource: func(ctx context.Context, _ *oauth2.Token) oauth2.TokenSource { return g.TokenSource(ctx) },

@@ -295,13 +295,18 @@ func TestFositePKCEMismatch(t *testing.T) {
 		_, err := cl.exchange(context.Background(), code, oauth2.VerifierOption(other))
 		l.err(err)
 		wantRetrieveError(t, err, "invalid_grant", http.StatusBadRequest)
-		// Without any verifier, fosite refuses the exchange as well.
+		// Without any verifier, the client refuses the exchange before sending it
+		// (issue 13: fosite would refuse it too, but the code is not sent for nothing).
 		code, _ = authorize(t, cl, c, l)
+		before := len(s.Requests("/oauth2/token"))
 		_, err = cl.exchange(context.Background(), code)
 		l.err(err)
-		var re *oauth2.RetrieveError
-		if !errors.As(err, &re) || re.ErrorCode == "" {
-			t.Fatalf("missing verifier: err = %v, want a RetrieveError with a code", err)
+		var te *runtime.TokenError
+		if !errors.As(err, &te) || te.Op != runtime.OpExchange || !strings.Contains(err.Error(), "code verifier") {
+			t.Fatalf("missing verifier: err = %v, want a TokenError about the verifier", err)
+		}
+		if n := len(s.Requests("/oauth2/token")) - before; n != 0 {
+			t.Errorf("missing verifier: %d token requests sent, want none", n)
 		}
 	})
 }

@@ -248,6 +248,19 @@ func quirks(c *schema.Connector) []string {
 	if cfg.RevokeURL != "" {
 		add("revocation endpoint")
 	}
+	if rv := cfg.Revoke; rv != nil {
+		add("own revocation (%s, %s)", or(rv.Method, "POST"), or(string(rv.Auth), "client auth of token requests"))
+	}
+	if cfg.RefreshTokenExpiresInPath != "" {
+		add("refresh token lifetime at %s", cfg.RefreshTokenExpiresInPath)
+	}
+	if d := cfg.RefreshTokenLifetime; d > 0 {
+		if d%86400 == 0 {
+			add("refresh tokens last %d days", d/86400)
+		} else {
+			add("refresh tokens last %ds", d)
+		}
+	}
 	var vars []string
 	for _, f := range c.OAuth2.AuthForm {
 		vars = append(vars, f.Name)
@@ -288,4 +301,11 @@ func sortedKeys(m map[string]string) []string {
 
 func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "\n", " ").Replace(s)
+}
+
+func or(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }

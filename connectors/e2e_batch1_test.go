@@ -112,8 +112,10 @@ var batch1Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"freshbooks.json": {
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: 12 * time.Hour, Rotation: oauthtest.Rotate},
-		Refresh:  true,
+		// Revocation: the refresh token and the client credentials in a JSON body.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptJSON: true, ExpiresIn: 12 * time.Hour, Rotation: oauthtest.Rotate,
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.AuthBody, Encoding: "json", TokenKey: "token"}},
+		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			if r := e2e.FirstExchange(t, p); r.BodyType != "json" {
 				t.Errorf("exchange body %q, want json", r.BodyType)
@@ -280,7 +282,9 @@ var batch1Fixtures = map[string]e2e.Fixture{
 	"facebook.json": {
 		// A GET token request with the credentials in the query; a 60-day token without
 		// a refresh token.
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, Method: "GET", ExpiresIn: 60 * 24 * time.Hour, NoRefreshToken: true, TokenType: "bearer"},
+		// DELETE /me/permissions with the token revokes the login.
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, Method: "GET", ExpiresIn: 60 * 24 * time.Hour, NoRefreshToken: true, TokenType: "bearer",
+			Revocation: &oauthtest.Revocation{Method: "DELETE", Auth: oauthtest.RevokeBearer, Answer: map[string]any{"success": true}}},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "public_profile,email"})
 			if r := e2e.FirstExchange(t, p); r.Method != "GET" || r.Form["client_secret"] != e2e.ClientSecret {
@@ -382,8 +386,10 @@ var batch1Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"digitalocean.json": {
-		// 30-day tokens; the user and team under info.
+		// 30-day tokens; the user and team under info; revocation takes the token and
+		// is authenticated with it.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 30 * 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, TokenKey: "token"},
 			Extra: map[string]any{"scope": "read", "info": map[string]any{"name": "Sammy the Shark", "email": "sammy@example.com", "uuid": "e028b1b918853eca7fba208a9d7e9d29a6e93c57",
 				"team": map[string]any{"uuid": "0c1d2a3b-4c5d-6e7f-8a9b-0c1d2a3b4c5d", "name": "Acme"}}}},
 		Meta:    map[string]string{"user_uuid": "e028b1b918853eca7fba208a9d7e9d29a6e93c57", "user_email": "sammy@example.com", "user_name": "Sammy the Shark"},

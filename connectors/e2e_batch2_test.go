@@ -72,8 +72,10 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		},
 	},
 	"attio.json": {
-		// Non-expiring workspace tokens, no refresh token, no scope parameter.
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true},
+		// Non-expiring workspace tokens, no refresh token, no scope parameter; the
+		// token revokes itself as the bearer of POST /oauth/revoke (204).
+		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true,
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, Status: 204}},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "-"})
 		},
@@ -121,7 +123,8 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		// The refresh wants HTTP Basic; the exchange reads the body: both are sent.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBoth, AcceptForm: true, ExpiresIn: 24 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
 			Extra: map[string]any{"scope": "full|abc123.infusionsoft.com"}},
-		Refresh: true,
+		Refresh:         true,
+		RefreshLifetime: 45 * 24 * time.Hour,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "full"})
 			for _, r := range p.RequestsTo("token") {
@@ -173,8 +176,9 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		// Basic, PKCE, hour-long tokens, week-long refresh tokens replaced on refresh.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
 			Extra: map[string]any{"refresh_token_expires_in": 604800, "scope": "ReadAccounts", "owner_id": "230919004", "endpoint_id": "9_jyBQQzQqKZrq9mGBnqgA"}},
-		Meta:    map[string]string{"owner_id": "230919004", "endpoint_id": "9_jyBQQzQqKZrq9mGBnqgA"},
-		Refresh: true,
+		Meta:            map[string]string{"owner_id": "230919004", "endpoint_id": "9_jyBQQzQqKZrq9mGBnqgA"},
+		Refresh:         true,
+		RefreshLifetime: 604800 * time.Second,
 	},
 	"dialpad.json": {
 		Params: map[string]any{"environment": "Sandbox"},
@@ -195,7 +199,8 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		// 14-day access tokens; the refresh token stays the same until its 90 days end.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, RequirePKCE: true, ExpiresIn: 14 * 24 * time.Hour, Rotation: oauthtest.KeepSame,
 			Extra: map[string]any{"refresh_token_expires_in": 7776000}},
-		Refresh: true,
+		Refresh:         true,
+		RefreshLifetime: 7776000 * time.Second,
 	},
 	"gotoconnect.json": {
 		// Basic client auth; a refresh answer repeats no refresh token.
@@ -230,8 +235,9 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, RequirePKCE: true, ExpiresIn: time.Hour, Rotation: oauthtest.Omit,
 			CallbackArgs: map[string]string{"company": "1234567_SB1", "role": "3", "entity": "4622"},
 			Extra:        map[string]any{"id_token": "eyJhbGciOiJSUzI1NiJ9.e30.c2ln"}},
-		CallbackVars: map[string]string{"company": "1234567_SB1"},
-		Refresh:      true,
+		CallbackVars:    map[string]string{"company": "1234567_SB1"},
+		Refresh:         true,
+		RefreshLifetime: 7 * 24 * time.Hour,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"scope": "rest_webservices", "code_challenge_method": "S256"})
 		},
@@ -240,8 +246,9 @@ var batch2Fixtures = map[string]e2e.Fixture{
 		// Five-minute access tokens, single-use refresh tokens.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AcceptForm: true, ExpiresIn: 5 * time.Minute, Rotation: oauthtest.Rotate,
 			Extra: map[string]any{"refresh_token_expires_in": 2678400, "scope": "full_access", "requested_by_id": "3fa7c7f4-5a6b-4c2d-8e9f-0a1b2c3d4e5f"}},
-		Meta:    map[string]string{"requested_by_id": "3fa7c7f4-5a6b-4c2d-8e9f-0a1b2c3d4e5f"},
-		Refresh: true,
+		Meta:            map[string]string{"requested_by_id": "3fa7c7f4-5a6b-4c2d-8e9f-0a1b2c3d4e5f"},
+		Refresh:         true,
+		RefreshLifetime: 2678400 * time.Second,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"filter": "apiv3.1", "scope": "full_access"})
 		},

@@ -24,10 +24,14 @@ var fixtures = joinFixtures(firstFixtures, batch1Fixtures, batch2Fixtures)
 var firstFixtures = map[string]e2e.Fixture{
 	"miro.json": {
 		// An app with expiring tokens; team_id is a 64-bit number.
+		// Refresh tokens of expiring apps last 60 days; revocation takes the access
+		// token in the query string.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate, TokenType: "bearer",
-			Extra: map[string]any{"team_id": int64(3074457358607431473), "user_id": int64(3458764517517852417), "scope": "boards:read"}},
-		Meta:    map[string]string{"team_id": "3074457358607431473", "user_id": "3458764517517852417"},
-		Refresh: true,
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, Encoding: "query", TokenKey: "access_token"},
+			Extra:      map[string]any{"team_id": int64(3074457358607431473), "user_id": int64(3458764517517852417), "scope": "boards:read"}},
+		Meta:            map[string]string{"team_id": "3074457358607431473", "user_id": "3458764517517852417"},
+		Refresh:         true,
+		RefreshLifetime: 60 * 24 * time.Hour,
 	},
 	"typeform.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 7 * 24 * time.Hour, Rotation: oauthtest.KeepSame},
@@ -65,8 +69,9 @@ var firstFixtures = map[string]e2e.Fixture{
 		Refresh:  true,
 	},
 	"box.json": {
-		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
-		Refresh:  true,
+		Provider:        oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate},
+		Refresh:         true,
+		RefreshLifetime: 60 * 24 * time.Hour, // single-use refresh tokens last 60 days
 	},
 	"discord.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptForm: true, ExpiresIn: 7 * 24 * time.Hour, Rotation: oauthtest.Rotate},
@@ -79,7 +84,8 @@ var firstFixtures = map[string]e2e.Fixture{
 	},
 	"dropbox.json": {
 		Provider: oauthtest.Config{RequirePKCE: true, ExpiresIn: 4 * time.Hour, Rotation: oauthtest.Omit,
-			Extra: map[string]any{"account_id": "dbid:AAH4f99", "uid": "12345"}},
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer},
+			Extra:      map[string]any{"account_id": "dbid:AAH4f99", "uid": "12345"}},
 		Meta:    map[string]string{"account_id": "dbid:AAH4f99", "uid": "12345"},
 		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
@@ -93,8 +99,10 @@ var firstFixtures = map[string]e2e.Fixture{
 		Refresh: true,
 	},
 	"github.json": {
-		// OAuth app tokens: form-encoded answer, no expiry, no refresh token.
-		Provider: oauthtest.Config{FormResponse: true, NoRefreshToken: true, TokenType: "bearer"},
+		// OAuth app tokens: form-encoded answer, no expiry, no refresh token; the grant
+		// is deleted with DELETE /applications/{client_id}/grant, Basic and a JSON body.
+		Provider: oauthtest.Config{FormResponse: true, NoRefreshToken: true, TokenType: "bearer",
+			Revocation: &oauthtest.Revocation{Method: "DELETE", Auth: oauthtest.AuthBasic, Encoding: "json", TokenKey: "access_token", Status: 204}},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			if got := e2e.FirstExchange(t, p).Header.Get("Accept"); got != "application/json" {
 				t.Errorf("token request Accept = %q, want application/json", got)
@@ -139,16 +147,17 @@ var firstFixtures = map[string]e2e.Fixture{
 	},
 	"notion.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, AcceptJSON: true, NoRefreshToken: true, TokenType: "bearer",
-			Extra: map[string]any{"workspace_id": "ws-1", "workspace_name": "Acme", "bot_id": "bot-1"}},
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.AuthBasic, Encoding: "json", TokenKey: "token", Answer: map[string]any{"request_id": "3c90c3cc"}},
+			Extra:      map[string]any{"workspace_id": "ws-1", "workspace_name": "Acme", "bot_id": "bot-1"}},
 		Meta: map[string]string{"workspace_id": "ws-1", "workspace_name": "Acme", "bot_id": "bot-1"},
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"owner": "user"})
 			if r := e2e.FirstExchange(t, p); r.BodyType != "json" || !r.HasBasic {
 				t.Errorf("exchange body %q, Basic %v; want JSON with Basic", r.BodyType, r.HasBasic)
 			}
-			for _, r := range p.RequestsTo("api") {
+			for _, r := range append(p.RequestsTo("api"), p.RequestsTo("revoke")...) {
 				if r.Header.Get("Notion-Version") == "" {
-					t.Error("API call without Notion-Version")
+					t.Errorf("%s request without Notion-Version", r.Endpoint)
 				}
 			}
 		},
@@ -161,10 +170,15 @@ var firstFixtures = map[string]e2e.Fixture{
 	},
 	"quickbooks.json": {
 		Params: map[string]any{"environment": "Sandbox"},
+		// Refresh tokens report their remaining life (about 100 days) in
+		// x_refresh_token_expires_in; revocation is a JSON body with Basic.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBasic, ExpiresIn: time.Hour, Rotation: oauthtest.Rotate,
-			CallbackArgs: map[string]string{"realmId": "9341453474484455"}},
-		CallbackVars: map[string]string{"realmId": "9341453474484455"},
-		Refresh:      true,
+			CallbackArgs: map[string]string{"realmId": "9341453474484455"},
+			Extra:        map[string]any{"x_refresh_token_expires_in": 8726400},
+			Revocation:   &oauthtest.Revocation{Auth: oauthtest.AuthBasic, Encoding: "json", TokenKey: "token"}},
+		CallbackVars:    map[string]string{"realmId": "9341453474484455"},
+		Refresh:         true,
+		RefreshLifetime: 8726400 * time.Second,
 	},
 	"reddit.json": {
 		Params:   map[string]any{"user_agent": "web:com.example.app:v1.0 (by /u/example)"},
@@ -197,6 +211,7 @@ var firstFixtures = map[string]e2e.Fixture{
 	},
 	"slack.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, NoRefreshToken: true, TokenType: "bot",
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, Answer: map[string]any{"ok": true, "revoked": true}},
 			Extra: map[string]any{"ok": true, "app_id": "A0KRD7HC3", "bot_user_id": "U0KRQLJ9H",
 				"team":        map[string]any{"id": "T9TK3CUKW", "name": "Slack Softball Team"},
 				"authed_user": map[string]any{"id": "U1234", "scope": "chat:write", "token_type": "user"}}},
@@ -208,7 +223,8 @@ var firstFixtures = map[string]e2e.Fixture{
 	"slackuser.json": {
 		// Token rotation on: the user token, its refresh token and lifetime sit under authed_user.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, AccessTokenPath: "authed_user.access_token", ExpiresIn: 12 * time.Hour, Rotation: oauthtest.Rotate, TokenType: "user",
-			Extra: map[string]any{"ok": true, "team": map[string]any{"id": "T9TK3CUKW", "name": "Slack Softball Team"}}},
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeBearer, Answer: map[string]any{"ok": true, "revoked": true}},
+			Extra:      map[string]any{"ok": true, "team": map[string]any{"id": "T9TK3CUKW", "name": "Slack Softball Team"}}},
 		Meta:    map[string]string{"team_id": "T9TK3CUKW", "team_name": "Slack Softball Team"},
 		Refresh: true,
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
@@ -221,6 +237,7 @@ var firstFixtures = map[string]e2e.Fixture{
 	},
 	"strava.json": {
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: 6 * time.Hour, Rotation: oauthtest.KeepSame,
+			Revocation:   &oauthtest.Revocation{Auth: oauthtest.RevokeNoAuth, TokenKey: "access_token"},
 			CallbackArgs: map[string]string{"scope": "read,activity:read"},
 			Extra:        map[string]any{"athlete": map[string]any{"id": 134815}}},
 		Meta:         map[string]string{"athlete_id": "134815"},
@@ -228,7 +245,11 @@ var firstFixtures = map[string]e2e.Fixture{
 		Refresh:      true,
 	},
 	"stripeconnect.json": {
+		// Deauthorization by account: client_id and stripe_user_id, the secret key as
+		// the bearer token.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, Rotation: oauthtest.KeepSame,
+			Revocation: &oauthtest.Revocation{Auth: oauthtest.RevokeSecretBearer, Params: map[string]string{"client_id": e2e.ClientID, "stripe_user_id": "acct_1032D82eZvKYlo2C"},
+				Answer: map[string]any{"stripe_user_id": "acct_1032D82eZvKYlo2C"}},
 			Extra: map[string]any{"stripe_user_id": "acct_1032D82eZvKYlo2C", "stripe_publishable_key": "pk_test_x", "livemode": false, "scope": "read_write"}},
 		Meta:    map[string]string{"stripe_user_id": "acct_1032D82eZvKYlo2C", "stripe_publishable_key": "pk_test_x", "livemode": "false"},
 		Refresh: true,
@@ -258,7 +279,9 @@ var firstFixtures = map[string]e2e.Fixture{
 		Refresh:  true,
 	},
 	"zoho.json": {
+		// The refresh token is revoked in the query string, without client credentials.
 		Provider: oauthtest.Config{ClientAuth: oauthtest.AuthBody, ExpiresIn: time.Hour, Rotation: oauthtest.Omit,
+			Revocation:   &oauthtest.Revocation{Auth: oauthtest.RevokeNoAuth, Encoding: "query", TokenKey: "token", Answer: map[string]any{"status": "success"}},
 			CallbackArgs: map[string]string{"accounts-server": "https://accounts.zoho.eu", "location": "eu"},
 			Extra:        map[string]any{"api_domain": "https://www.zohoapis.eu"},
 			APIFormat:    "Zoho-oauthtoken {token}"},
@@ -292,8 +315,9 @@ var firstFixtures = map[string]e2e.Fixture{
 				map[string]any{"id": "5a6e2c1b-0000-4000-8000-000000000002", "url": "https://other.atlassian.net", "name": "other",
 					"scopes": []any{"read:jira-work"}},
 			}},
-		Meta:    map[string]string{"cloud_id": "5a6e2c1b-0000-4000-8000-000000000002", "site_url": "https://other.atlassian.net"},
-		Refresh: true,
+		Meta:            map[string]string{"cloud_id": "5a6e2c1b-0000-4000-8000-000000000002", "site_url": "https://other.atlassian.net"},
+		Refresh:         true,
+		RefreshLifetime: 90 * 24 * time.Hour, // rotating refresh tokens expire after 90 days unused
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			e2e.WantParams(t, "authorize URL", e2e.Flat(auth), map[string]string{"audience": "api.atlassian.com", "prompt": "consent", "response_type": "code", "scope": "read:jira-work read:jira-user offline_access"})
 			if r := e2e.FirstExchange(t, p); r.BodyType != "json" {
@@ -320,8 +344,9 @@ var firstFixtures = map[string]e2e.Fixture{
 				map[string]any{"id": "32587c85-a9b3-4306-ac30-b416e8f2c841", "tenantId": "e0da6937-de07-4a14-adee-37abfac298ce",
 					"tenantType": "ORGANISATION", "tenantName": "Second Org"},
 			}},
-		Meta:    map[string]string{"tenant_id": "e0da6937-de07-4a14-adee-37abfac298ce", "tenant_name": "Second Org"},
-		Refresh: true,
+		Meta:            map[string]string{"tenant_id": "e0da6937-de07-4a14-adee-37abfac298ce", "tenant_name": "Second Org"},
+		Refresh:         true,
+		RefreshLifetime: 60 * 24 * time.Hour, // unused refresh tokens expire after 60 days
 		Check: func(t *testing.T, auth url.Values, p *oauthtest.Provider) {
 			if r := e2e.FirstExchange(t, p); !r.HasBasic || r.Form["client_secret"] != "" {
 				t.Errorf("exchange Basic %v, secret in body %v; want Basic only", r.HasBasic, r.Form["client_secret"] != "")

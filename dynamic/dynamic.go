@@ -18,15 +18,15 @@ package dynamic
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
-	"maps"
+	"log/slog"
 	"net/http"
 	"net/url"
 
 	"golang.org/x/oauth2"
 
-	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -41,20 +41,26 @@ func Load(path string) (*model.Connector, error) { return model.Load(path) }
 func Parse(name string, data []byte) (*model.Connector, error) { return model.Parse(name, data) }
 
 // Config holds the application's credentials and the end user's values, as the Config
-// of a generated package does.
+// of a generated package does. It prints (fmt, any verb), marshals to JSON and logs
+// (log/slog) without the client secret and without the values of Params.
 type Config struct {
 	ClientID     string
-	ClientSecret string
+	ClientSecret runtime.Secret
 	RedirectURL  string
 	// Params are the end user's auth_form values by field name. Values may be typed
-	// (string, int, float64, bool) or strings to convert ("42", "true"). A name the
-	// connector does not define is an error. A non-empty "client_id" or "client_secret"
-	// (the deprecated auth_form names for the end user's own application credentials)
-	// overrides ClientID or ClientSecret, for platforms that keep credentials per user.
+	// (string, runtime.Secret for a password, int, float64, bool) or strings to
+	// convert ("42", "true"). A name the
+	// connector does not define is an error. Where the connector's auth_form declares
+	// "client_id" or "client_secret" (the deprecated names for the end user's own
+	// application credentials, model.Connector.UserClientID and UserClientSecret), a
+	// non-empty value of it overrides ClientID or ClientSecret, for platforms that keep
+	// credentials per user; elsewhere the name is unknown, an error, so an end user's
+	// form values can never swap the platform's application.
 	Params map[string]any
 }
 
-// String describes cfg without the client secret.
+// String describes cfg without the client secret and the end user's values (which
+// may be passwords: the connector, which says which are, is not part of cfg).
 func (cfg Config) String() string {
 	secret := "unset"
 	if cfg.ClientSecret != "" {
@@ -63,8 +69,28 @@ func (cfg Config) String() string {
 	return fmt.Sprintf("dynamic.Config{ClientID: %q, ClientSecret: %s, RedirectURL: %q, Params: %d values}", cfg.ClientID, secret, cfg.RedirectURL, len(cfg.Params))
 }
 
-// GoString is like String: %#v never prints the client secret.
-func (cfg Config) GoString() string { return cfg.String() }
+// Format prints cfg as String does, under every verb (%#v, %d or %x would otherwise
+// print the fields).
+func (cfg Config) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), cfg.String())
+}
+
+// MarshalJSON encodes cfg without the client secret and with the number of Params
+// only, as String describes it: a dynamic.Config does not go to JSON whole.
+func (cfg Config) MarshalJSON() ([]byte, error) {
+	return json.Marshal(struct {
+		ClientID     string
+		ClientSecret runtime.Secret
+		RedirectURL  string
+		Params       int
+	}{cfg.ClientID, cfg.ClientSecret, cfg.RedirectURL, len(cfg.Params)})
+}
+
+// LogValue logs cfg as MarshalJSON encodes it.
+func (cfg Config) LogValue() slog.Value {
+	return slog.GroupValue(slog.String("ClientID", cfg.ClientID), slog.Any("ClientSecret", cfg.ClientSecret),
+		slog.String("RedirectURL", cfg.RedirectURL), slog.Int("Params", len(cfg.Params)))
+}
 
 // Client is an OAuth2 client for one connector, built at run time. It is safe for
 // concurrent use.
@@ -77,8 +103,9 @@ type Client struct {
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
-// (and the client secret when the connector requires it), given in cfg or overridden by
-// the params client_id and client_secret (see Config.Params), defaults are applied to the
+// (and the client secret when the connector requires it), given in cfg or, where the
+// connector declares them, overridden by the params client_id and client_secret (see
+// Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
 // ("tiktok: environment \"Staging\" is not one of Production, Sandbox"). As there,
@@ -94,15 +121,24 @@ func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Optio
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
 	}
+	secret := string(cfg.ClientSecret)
 	for _, o := range []struct {
-		name string
-		dst  *string
-	}{{"client_id", &cfg.ClientID}, {"client_secret", &cfg.ClientSecret}} {
+		name     string
+		declared bool
+		dst      *string
+	}{{"client_id", m.UserClientID, &cfg.ClientID}, {"client_secret", m.UserClientSecret, &secret}} {
+		if !o.declared {
+			continue // not the end user's to give: CheckParams refuses the name
+		}
 		switch v := cfg.Params[o.name].(type) {
 		case nil:
 		case string:
 			if v != "" {
 				*o.dst = v
+			}
+		case runtime.Secret:
+			if v != "" {
+				*o.dst = string(v)
 			}
 		default:
 			return nil, fmt.Errorf("%s: %s: want a string, got %T", m.Package, o.name, v)
@@ -111,60 +147,27 @@ func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Optio
 	if cfg.ClientID == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientIDMessage)
 	}
-	if m.ClientSecretRequired && cfg.ClientSecret == "" {
+	if m.ClientSecretRequired && secret == "" {
 		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
 	}
-	given := cfg.Params
-	var missing error
-	var filled []string
+	var params map[string]any
+	var missing, err error
 	if !strict && m.Methods.Connections {
-		given, filled, missing = fillMissing(m, cfg.Params)
+		params, missing, err = m.CheckParamsAllowMissing(cfg.Params)
+	} else {
+		params, err = m.CheckParams(cfg.Params)
 	}
-	params, err := m.CheckParams(given)
 	if err != nil {
 		return nil, err
 	}
 	rtOpts := opts
 	if missing != nil {
-		for _, name := range filled {
-			delete(params, name) // a placeholder of fillMissing
-		}
 		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
 	}
 	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
-	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
+	rc := runtime.New(m.Flow(vals), runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}, rtOpts...)
+	cfg.ClientSecret = runtime.Secret(secret) // the params' override, kept for the connections' clients
 	return &Client{m: m, vals: vals, rc: rc, cfg: cfg, opts: opts}, nil
-}
-
-// fillMissing returns in with a placeholder for each required value it lacks, so
-// that CheckParams checks the others, the names filled, and the error naming the
-// first one missing (nil when none is).
-func fillMissing(m *model.Connector, in map[string]any) (out map[string]any, filled []string, missing error) {
-	out = in
-	for _, p := range m.Params {
-		if !p.Required || !absent(in[p.Name]) {
-			continue
-		}
-		if missing == nil {
-			missing = errors.New(m.Package + ": " + p.RequiredMessage())
-			out = maps.Clone(in)
-			if out == nil {
-				out = map[string]any{}
-			}
-		}
-		filled = append(filled, p.Name)
-		switch p.Kind {
-		case jinja.Select:
-			out[p.Name] = p.Enum[0].Value
-		case jinja.Number:
-			out[p.Name] = 1
-		case jinja.Bool:
-			out[p.Name] = true
-		default:
-			out[p.Name] = "-"
-		}
-	}
-	return out, filled, missing
 }
 
 // absent reports whether v counts as not given (CheckParams: zero values).
@@ -204,6 +207,9 @@ func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.Connectio
 func (cs *Connections) Begin(ctx context.Context, key string, params map[string]any) (string, error) {
 	values := cs.c.Params()
 	for k, v := range params {
+		if s, ok := v.(runtime.Secret); ok {
+			v = string(s) // kept in the store (sealed), not printed: its own value
+		}
 		if !absent(v) {
 			values[k] = v
 		}
@@ -246,8 +252,11 @@ func (c *Client) Runtime() *runtime.Client { return c.rc }
 // String describes the client without its secret.
 func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + c.rc.String() + "}" }
 
-// GoString is like String.
-func (c *Client) GoString() string { return c.String() }
+// Format prints the client as String does, under every verb (%#v, %d or %x would
+// otherwise print its fields).
+func (c *Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
+}
 
 // unsupported is the error of call when the connector cannot make it (the model
 // decides: model.Connector.Unsupported), nil when it can.

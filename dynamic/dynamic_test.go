@@ -2,6 +2,7 @@ package dynamic_test
 
 import (
 	"context"
+	"errors"
 	"net/url"
 	"strings"
 	"testing"
@@ -13,6 +14,8 @@ import (
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/generated/auth0"
 	"github.com/oauthgen/oauthgen/generated/tiktok"
+	"github.com/oauthgen/oauthgen/internal/e2e"
+	"github.com/oauthgen/oauthgen/internal/registry"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
@@ -63,7 +66,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				_, err = c.Exchange(context.Background(), "code")
+				_, err = c.Exchange(context.Background(), "code", oauth2.VerifierOption(oauth2.GenerateVerifier()))
 				return err
 			},
 			func() error {
@@ -71,7 +74,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				_, err = c.Exchange(context.Background(), "code")
+				_, err = c.Exchange(context.Background(), "code", oauth2.VerifierOption(oauth2.GenerateVerifier()))
 				return err
 			}, "domain is required"},
 		{"auth0/Begin checks the required value",
@@ -367,5 +370,149 @@ func TestParamsOverrideClientCredentials(t *testing.T) {
 	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "s", Params: map[string]any{"client_id": 7}}); err == nil ||
 		!strings.Contains(err.Error(), "client_id: want a string, got int") {
 		t.Errorf("non-string client_id: %v", err)
+	}
+}
+
+// Params may carry client_id and client_secret only where the connector's auth_form
+// declares them: elsewhere an end user's form values must not swap the platform's
+// application, and the names are unknown, as they have no field in the generated
+// package.
+func TestParamsCannotSwapUndeclaredClientCredentials(t *testing.T) {
+	for _, name := range catalogFiles(t) {
+		m := catalog(t, name)
+		for _, key := range []string{"client_id", "client_secret"} {
+			declared := map[string]bool{"client_id": m.UserClientID, "client_secret": m.UserClientSecret}[key]
+			if declared {
+				continue
+			}
+			params := e2e.Params(m, map[string]any{key: "attacker-value"})
+			_, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret", Params: params})
+			if want := m.Package + `: unknown parameter "` + key + `"`; err == nil || err.Error() != want {
+				t.Errorf("%s: %s in Params: error %v, want %q", name, key, err, want)
+			}
+		}
+	}
+	// Declared client_id only: the secret stays the platform's to give.
+	m, err := dynamic.Parse("ownid.json", []byte(`{"name": "Own Id", "oauth2": {"auth_form": [{"name": "client_id"}],
+  "config": {"flow": "client_credentials", "step3_access_url": "https://id.example/token"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.UserClientID || m.UserClientSecret {
+		t.Fatalf("UserClientID %v, UserClientSecret %v", m.UserClientID, m.UserClientSecret)
+	}
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_id": "user-id"}})
+	if err != nil || !strings.Contains(c.String(), `"user-id"`) {
+		t.Errorf("declared client_id: %v, %v", c, err)
+	}
+	if _, err := dynamic.New(m, dynamic.Config{ClientID: "app-id", Params: map[string]any{"client_secret": "x"}}); err == nil {
+		t.Error("an undeclared client_secret in Params was accepted")
+	}
+}
+
+// oauth2.config.issuer reaches the flow: a callback from another issuer is refused,
+// and a connector with pkce refuses an exchange without a verifier.
+func TestIssuerAndPKCEFromConnectorFile(t *testing.T) {
+	m, err := dynamic.Parse("iss.json", []byte(`{"name": "Iss", "oauth2": {"config": {
+  "step1_authorize_url": "https://id.example/authorize", "step3_access_url": "https://id.example/token",
+  "issuer": "https://id.example", "pkce": "S256"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Static.Issuer != "https://id.example" {
+		t.Fatalf("Static.Issuer %q", m.Static.Issuer)
+	}
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "id"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ExchangeCallback(context.Background(), url.Values{"code": {"c"}, "iss": {"https://evil.example"}}, oauth2.VerifierOption("v"))
+	var ce *runtime.CallbackError
+	if !errors.As(err, &ce) {
+		t.Errorf("iss of another issuer: %v, want a *runtime.CallbackError", err)
+	}
+	if _, err := c.Exchange(context.Background(), "c"); err == nil || !strings.Contains(err.Error(), "code verifier") {
+		t.Errorf("exchange without a verifier: %v", err)
+	}
+}
+
+// dynamic.Config and Client print, marshal to JSON and log without the client secret
+// and the end user's values (a password among them); so does a Config whose password
+// is given as a runtime.Secret, and the client built from it.
+func TestConfigRedactsSecrets(t *testing.T) {
+	const secret, password = "platform-client-secret-7", "end-user-api-key-7"
+	m := catalog(t, "etsy.json")
+	for _, pw := range []any{password, runtime.Secret(password)} {
+		cfg := dynamic.Config{ClientID: "id", ClientSecret: secret, RedirectURL: "https://app.example/cb", Params: map[string]any{"api_key": pw}}
+		e2e.NoSecretShown(t, "dynamic.Config", cfg, secret, password)
+		c, err := dynamic.New(m, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e2e.NoSecretShown(t, "dynamic.Client", c, secret, password)
+		if got := c.Params()["api_key"]; got != password {
+			t.Errorf("api_key %v: the value did not reach the client", got)
+		}
+	}
+}
+
+// A value that does not match its field's pattern is refused by New, generated and
+// dynamic alike, with the same message, which never shows the value: the Shopify
+// reproductions of issue 13 among them, for every catalog field with a pattern.
+func TestPatternsMatchGenerated(t *testing.T) {
+	hostile := []string{"evil.example/x?", "a@evil.example/", "evil.example#", "acme/../x", "acme?x=1", "ac me", "acme\n", "аcme"}
+	fields := 0
+	for _, name := range catalogFiles(t) {
+		m := catalog(t, name)
+		for _, p := range m.Params {
+			if p.Pattern == nil {
+				continue
+			}
+			fields++
+			for _, v := range hostile {
+				params := e2e.Params(m, map[string]any{p.Name: v})
+				_, de := dynamic.New(m, appConfig(m, "id", "s", params))
+				_, ge := registry.Clients["connectors/"+name](registry.Config{ClientID: "id", ClientSecret: "s", Model: m, Params: params})
+				if p.Pattern.MatchString(v) { // a header value (user_agent) may hold / and ?
+					if de != nil || ge != nil || strings.ContainsAny(v, "\n\r") {
+						t.Errorf("%s %s=%q: matches the pattern; dynamic %v, generated %v", name, p.Name, v, de, ge)
+					}
+					continue
+				}
+				want := m.Package + ": " + p.PatternMessage()
+				if de == nil || ge == nil || de.Error() != want || ge.Error() != want {
+					t.Errorf("%s %s=%q: dynamic %v, generated %v; want %q from both", name, p.Name, v, de, ge, want)
+				}
+			}
+			if _, err := dynamic.New(m, appConfig(m, "id", "s", e2e.Params(m, nil))); err != nil {
+				t.Errorf("%s: a plausible value is refused: %v", name, err)
+			}
+		}
+	}
+	if fields < 10 {
+		t.Errorf("only %d catalog fields have a pattern", fields)
+	}
+	m := catalog(t, "shopify.json")
+	for _, v := range hostile {
+		if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", Params: map[string]any{"shop": v}}); err == nil {
+			t.Errorf("shop %q accepted", v)
+		}
+	}
+	for _, ok := range []string{"acme", "acme-store-2", "A1"} {
+		if _, err := dynamic.New(m, dynamic.Config{ClientID: "id", Params: map[string]any{"shop": ok}}); err != nil {
+			t.Errorf("shop %q: %v", ok, err)
+		}
+	}
+	// A password value is never shown either.
+	pw, err := dynamic.Parse("pw.json", []byte(`{"name": "Pw", "oauth2": {"auth_form": [{"name": "key", "type": "password", "pattern": "[a-f0-9]{8}"}],
+  "config": {"flow": "client_credentials", "step3_access_url": "https://id.example/token"}}}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []any{"not-hex-secret-value", runtime.Secret("not-hex-secret-value")} {
+		_, err := dynamic.New(pw, dynamic.Config{ClientID: "id", Params: map[string]any{"key": v}})
+		if err == nil || err.Error() != "pw: key does not match the pattern [a-f0-9]{8}" {
+			t.Errorf("password %v: %v", v, err)
+		}
 	}
 }

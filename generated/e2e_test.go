@@ -190,17 +190,18 @@ type run struct {
 func newRun(t *testing.T, m *model.Connector, fx fixture, cfg func(*oauthtest.Config)) *run {
 	pc := fx.provider
 	pc.ClientID, pc.ClientSecret = clientID, clientSecret
-	if cfg != nil {
-		cfg(&pc)
-	}
-	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc)}
-	t.Cleanup(r.p.Close)
 	params, err := m.CheckParams(fx.params)
 	if err != nil {
 		t.Fatalf("params: %v", err)
 	}
-	r.vals = model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
+	vals := model.Values{Params: params, ClientID: clientID, RedirectURL: redirectURL}
 	rv := &runtime.Vars{Credentials: fx.meta, Callback: fx.callback}
+	pc.Revocation = oauthtest.RevocationOf(m, vals, rv)
+	if cfg != nil {
+		cfg(&pc)
+	}
+	r := &run{t: t, m: m, fx: fx, p: oauthtest.New(pc), vals: vals}
+	t.Cleanup(r.p.Close)
 	routes := map[string]string{}
 	route := func(tm *model.Template, to string) {
 		if tm != nil {

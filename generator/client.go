@@ -169,6 +169,13 @@ func (g *gen) newFunc() {
 				jen.Default().Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+p.EnumFormat()), x))),
 			))
 		}
+		if p.Pattern != nil {
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
+			body = append(body, jen.If(jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Id(patternVar(p)).Dot("MatchString").Call(val)).Block(errorf(p.PatternMessage())))
+		}
 	}
 	rtOpts := jen.Id("opts")
 	if g.lax() {
@@ -219,6 +226,12 @@ func (g *gen) newFunc() {
 		text += ", defaults are applied to Params, and a value outside its choices is an error. A required value may be left out for a client used through Connections, whose Begin checks it; used directly, such a client fails every request with the error that names the value, sending nothing"
 	case len(m.Params) > 0:
 		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"
+		for _, p := range m.Params {
+			if p.Pattern != nil {
+				text += ", as is a value that does not match its field's pattern"
+				break
+			}
+		}
 	}
 	text += "."
 	g.f.Add(doc(text))
@@ -391,19 +404,25 @@ func (g *gen) methods() {
 			[]jen.Code{ctxParam()}, []jen.Code{jen.Op("*").Qual("net/http", "Client")},
 			jen.Return(rc("HTTPClient", jen.Id("ctx"), jen.Nil())))
 	}
-	// String and GoString have value receivers so that printing a Client value does
+	// String and Format have value receivers so that printing a Client value does
 	// not show its fields (the end user's values) either.
 	g.f.Comment("String describes the client without its secrets.")
 	g.f.Func().Params(jen.Id("c").Id("Client")).Id("String").Params().String().Block(
 		jen.Return(jen.Lit(m.Package + ".Client{").Op("+").Id("c").Dot("rc").Dot("String").Call().Op("+").Lit("}")))
 	g.f.Line()
-	g.f.Comment("GoString is like String: %#v never prints a secret.")
-	g.f.Func().Params(jen.Id("c").Id("Client")).Id("GoString").Params().String().Block(jen.Return(jen.Id("c").Dot("String").Call()))
+	g.f.Comment("Format prints the client as String does, under every verb (%#v, %d or %x")
+	g.f.Comment("would otherwise print its fields).")
+	g.f.Func().Params(jen.Id("c").Id("Client")).Id("Format").Params(jen.Id("f").Qual("fmt", "State"), jen.Id("verb").Rune()).Block(
+		jen.Qual("fmt", "Fprintf").Call(jen.Id("f"), jen.Qual("fmt", "FormatString").Call(jen.Id("f"), jen.Id("verb")), jen.Id("c").Dot("String").Call()))
 	g.f.Line()
 	g.method("Runtime returns the runtime client underneath, for what this package does not wrap (TokenVars: the template values a token carries).", "Runtime",
 		nil, []jen.Code{jen.Op("*").Qual(rt, "Client")}, jen.Return(jen.Id("c").Dot("rc")))
 	if m.Methods.Revoke {
-		g.method("Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009).", "Revoke",
+		doc := "Revoke revokes tok (its refresh token when it has one) at the provider (RFC 7009)."
+		if rv := m.Revocation; rv != nil {
+			doc = "Revoke revokes tok with the provider's own request: " + rv.Describe() + "."
+		}
+		g.method(doc, "Revoke",
 			[]jen.Code{ctxParam(), jen.Id("tok").Add(tokPtr())}, []jen.Code{jen.Error()},
 			jen.Return(rc("Revoke", jen.Id("ctx"), jen.Id("tok"))))
 	}

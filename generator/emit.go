@@ -15,6 +15,7 @@ import (
 	"github.com/oauthgen/oauthgen/jinja/gocode"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/schema"
 )
 
 // Import paths of generated code.
@@ -153,6 +154,7 @@ func (g *gen) file(source string) error {
 	f.Comment("flow is the part of the flow that is the same for every client.")
 	f.Var().Id("flow").Op("=").Qual(rt, "Flow").Add(multi(g.flowFields...))
 	f.Line()
+	g.patterns()
 	g.client()
 	g.newFunc()
 	g.methods()
@@ -281,7 +283,31 @@ func (g *gen) params() {
 	g.f.Line()
 }
 
+// patternVar is the package-level variable holding p's compiled pattern.
+func patternVar(p *model.Param) string { return "pattern" + p.GoName }
+
+// patterns declares the compiled pattern of each Params field that has one.
+func (g *gen) patterns() {
+	for _, p := range g.m.Params {
+		if p.Pattern == nil {
+			continue
+		}
+		g.f.Comment(patternVar(p) + " is the pattern of the " + strconv.Quote(p.Name) + " field, anchored.")
+		g.f.Var().Id(patternVar(p)).Op("=").Qual("regexp", "MustCompile").Call(jen.Lit(p.Pattern.String()))
+		g.f.Line()
+	}
+}
+
+// secretParam reports whether p is a password field, whose Params field is a
+// runtime.Secret so that Params and Config print, marshal and log without it.
+func secretParam(p *model.Param) bool {
+	return p.Field != nil && p.Field.Type == schema.FieldPassword && p.GoType == "string"
+}
+
 func goType(p *model.Param) jen.Code {
+	if secretParam(p) {
+		return jen.Qual(rt, "Secret")
+	}
 	switch p.GoType {
 	case "string":
 		return jen.String()
@@ -301,7 +327,7 @@ func (g *gen) config() {
 	if m.Grant == runtime.ClientCredentials {
 		redirect = "RedirectURL is not used by the client_credentials grant."
 	}
-	secret := "ClientSecret is the application's client secret."
+	secret := "ClientSecret is the application's client secret (never printed or logged)."
 	if m.ClientSecretRequired {
 		secret += " Required."
 	}
@@ -311,7 +337,7 @@ func (g *gen) config() {
 		jen.Id("ClientID").String(),
 		jen.Line(),
 		jen.Comment(secret),
-		jen.Id("ClientSecret").String(),
+		jen.Id("ClientSecret").Qual(rt, "Secret"),
 		jen.Line(),
 		jen.Comment(redirect),
 		jen.Id("RedirectURL").String(),
@@ -370,6 +396,9 @@ func (g *gen) binding(name string) (gocode.Binding, bool) {
 		}
 		g.paramsRead = true
 		expr := jen.Id("c").Dot("params").Dot(p.GoName)
+		if secretParam(p) {
+			expr = jen.String().Call(expr)
+		}
 		b := gocode.Binding{Expr: expr, Kind: p.Kind, AlwaysDefined: p.AlwaysDefined()}
 		if p.GoType == "*bool" {
 			b.Expr = jen.Op("*").Add(expr) // New sets the default, so it is never nil
@@ -516,6 +545,7 @@ var enumNames = map[any]string{
 	runtime.AuthorizationCode: "AuthorizationCode", runtime.ClientCredentials: "ClientCredentials",
 	runtime.Form: "Form", runtime.JSON: "JSON",
 	runtime.AuthBody: "AuthBody", runtime.AuthHeader: "AuthHeader", runtime.AuthBoth: "AuthBoth",
+	runtime.AuthNone: "AuthNone", runtime.AuthBearer: "AuthBearer", runtime.AuthSecretBearer: "AuthSecretBearer",
 	runtime.NoPKCE: "NoPKCE", runtime.PKCES256: "PKCES256", runtime.PKCEPlain: "PKCEPlain",
 }
 

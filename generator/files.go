@@ -8,6 +8,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/oauthgen/oauthgen/schema"
 )
 
 // Output is one generated file.
@@ -17,6 +19,9 @@ type Output struct {
 	Package   string // the Go package name
 	Path      string // where the file goes: <dir>/<package>/<package>.go
 	Src       []byte
+	// Warnings are the connector's warnings (model.Connector.Warnings): problems
+	// that do not stop generation, such as an auth_form field no template reads.
+	Warnings schema.Errors
 }
 
 // Files generates the package of each connector file into dir. The header of each
@@ -30,17 +35,18 @@ func Files(files []string, dir, root string, opts Options) ([]Output, error) {
 	for _, f := range files {
 		o := opts
 		o.Source = sourceName(f, root)
-		pkg, src, err := File(f, o)
+		m, src, err := file(f, o)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		pkg := m.Package
 		if prev, dup := seen[pkg]; dup {
 			errs = append(errs, fmt.Errorf("%s: package %q is also generated from %s; set package", f, pkg, prev))
 			continue
 		}
 		seen[pkg] = f
-		outs = append(outs, Output{Connector: f, source: o.Source, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src})
+		outs = append(outs, Output{Connector: f, source: o.Source, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src, Warnings: m.Warnings})
 	}
 	return outs, errors.Join(errs...)
 }

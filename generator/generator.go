@@ -60,15 +60,27 @@ func Generate(m *model.Connector, opts Options) ([]byte, error) {
 // resolution) and returns its package name and the generated source. opts.Source is
 // the path shown in the header; empty means path.
 func File(path string, opts Options) (pkg string, src []byte, err error) {
-	m, err := model.Load(path)
+	m, src, err := file(path, opts)
 	if err != nil {
 		return "", nil, err
+	}
+	return m.Package, src, nil
+}
+
+// file loads the connector at path (model.Load) and generates its package.
+func file(path string, opts Options) (*model.Connector, []byte, error) {
+	m, err := model.Load(path)
+	if err != nil {
+		return nil, nil, err
 	}
 	if opts.Source == "" {
 		opts.Source = filepath.ToSlash(path)
 	}
-	src, err = Generate(m, opts)
-	return m.Package, src, err
+	src, err := Generate(m, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return m, src, nil
 }
 
 // groupImports puts the standard library imports of src before the others, with a

@@ -74,6 +74,15 @@ func deviations(m *Connector) []string {
 	if m.DefaultExpiresIn > 0 {
 		add("tokens without expires_in live " + strconv.Itoa(int(m.DefaultExpiresIn.Seconds())) + " seconds")
 	}
+	if p := strings.Join(m.RefreshExpiresIn, "."); p != "" {
+		add("the refresh token's lifetime is read from " + p)
+	}
+	if m.RefreshLifetime > 0 {
+		add("new refresh tokens live " + strconv.Itoa(int(m.RefreshLifetime.Seconds())) + " seconds")
+	}
+	if rv := m.Revocation; rv != nil {
+		add("tokens are revoked with the provider's own request: " + rv.Describe())
+	}
 	if len(m.Metadata) > 0 {
 		add("the token response fields " + fieldNames(m.Metadata) + " are kept as token metadata")
 	}
@@ -148,4 +157,55 @@ func fieldNames(fs []runtime.Field) string {
 		names = append(names, f.Name)
 	}
 	return strings.Join(names, ", ")
+}
+
+// Describe says in words what the revocation request sends: `DELETE, the access
+// token in a JSON body (access_token), HTTP Basic client authentication`.
+func (rv *Revocation) Describe() string {
+	var token string
+	switch rv.Token {
+	case "access_token":
+		token = "the access token"
+	case "refresh_token":
+		token = "the refresh token"
+	default:
+		token = "the refresh token (else the access token)"
+	}
+	var params string
+	var tokenKeys, others []string
+	for _, a := range rv.Args {
+		if contains(a.Value.Names(), VarToken) {
+			tokenKeys = append(tokenKeys, a.Key)
+		} else {
+			others = append(others, a.Key)
+		}
+	}
+	where := map[runtime.BodyType]string{runtime.Form: "in a form body", runtime.JSON: "in a JSON body", 0: "in the query string"}[rv.Body]
+	switch {
+	case len(tokenKeys) > 0:
+		params = token + " " + where + " (" + strings.Join(tokenKeys, ", ") + ")"
+	case len(rv.Args) > 0:
+		params = "the parameters " + argKeys(rv.Args) + " " + where
+	default:
+		params = "no parameters"
+	}
+	if len(tokenKeys) > 0 && len(others) > 0 {
+		params += " with " + strings.Join(others, ", ")
+	}
+	var auth string
+	switch rv.Auth {
+	case runtime.AuthBody:
+		auth = "the client id and secret as parameters"
+	case runtime.AuthHeader:
+		auth = "HTTP Basic client authentication"
+	case runtime.AuthBoth:
+		auth = "the client id and secret with HTTP Basic and as parameters"
+	case runtime.AuthBearer:
+		auth = "the access token as bearer token"
+	case runtime.AuthSecretBearer:
+		auth = "the client secret as bearer token"
+	case runtime.AuthNone:
+		auth = "no authentication"
+	}
+	return rv.Method + ", " + params + ", " + auth
 }

@@ -42,13 +42,30 @@ const ClientIDMessage = "the client id is empty"
 const ClientSecretMessage = "the client secret is empty"
 
 // CheckParams checks the end user's auth_form values given by name, as generated New
-// does: defaults are applied, a missing required value or a select value outside its
-// enum is an error with the same message. Values may be typed (string, int, float64,
-// bool) or strings to convert ("42", "true"). The result holds the typed value of
+// does: defaults are applied, a missing required value, a select value outside its
+// enum or a value that does not match the field's pattern is an error with the same
+// message. Values may be typed (string, int, float64,
+// bool) or strings to convert ("42", "true"). The names client_id and client_secret
+// are known only where the auth_form declares them (UserClientID, UserClientSecret),
+// and are not in the result. The result holds the typed value of
 // every defined parameter (string, int or bool); empty optional values are left out.
 func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
+	out, _, err := c.checkParams(in, false)
+	return out, err
+}
+
+// CheckParamsAllowMissing is CheckParams where a missing required value is no error:
+// it is left out of the result and missing names the first one, with CheckParams'
+// message. The dynamic client's New uses it: a client without a required value still
+// serves Connections, whose Begin checks each end user's values.
+func (c *Connector) CheckParamsAllowMissing(in map[string]any) (out map[string]any, missing, err error) {
+	return c.checkParams(in, true)
+}
+
+func (c *Connector) checkParams(in map[string]any, allowMissing bool) (map[string]any, error, error) {
 	out := map[string]any{}
-	known := map[string]bool{"client_id": true, "client_secret": true}
+	var missing error
+	known := map[string]bool{"client_id": c.UserClientID, "client_secret": c.UserClientSecret}
 	for _, p := range c.Params {
 		known[p.Name] = true
 		raw, given := in[p.Name]
@@ -56,7 +73,7 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 		if given && raw != nil {
 			tv, err := typedDefault(p.Kind, raw)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %v", c.Package, p.Name, err)
+				return nil, nil, fmt.Errorf("%s: %s: %v", c.Package, p.Name, err)
 			}
 			v = tv
 		}
@@ -81,13 +98,21 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 		if v == nil && p.Kind == jinja.Bool {
 			v = false
 		}
-		if p.Required {
-			if v == nil || v == false {
-				return nil, fmt.Errorf("%s: %s", c.Package, p.RequiredMessage())
+		if p.Required && (v == nil || v == false) {
+			err := fmt.Errorf("%s: %s", c.Package, p.RequiredMessage())
+			if !allowMissing {
+				return nil, nil, err
 			}
+			if missing == nil {
+				missing = err
+			}
+			continue
 		}
 		if s, ok := v.(string); ok && p.Kind == jinja.Select && !contains(p.Var().Enum, s) {
-			return nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
+			return nil, nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
+		}
+		if s, ok := v.(string); ok && p.Pattern != nil && !p.Pattern.MatchString(s) {
+			return nil, nil, fmt.Errorf("%s: %s", c.Package, p.PatternMessage())
 		}
 		if v != nil {
 			out[p.Name] = v
@@ -95,10 +120,10 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 	}
 	for _, name := range sortedKeys(in) {
 		if !known[name] {
-			return nil, fmt.Errorf("%s: unknown parameter %q", c.Package, name)
+			return nil, nil, fmt.Errorf("%s: unknown parameter %q", c.Package, name)
 		}
 	}
-	return out, nil
+	return out, missing, nil
 }
 
 // Flow builds the runtime.Flow of the connector for v with the templates interpreted:

@@ -26,7 +26,7 @@ type Methods struct {
 	RefreshToken bool
 	// Token: the client_credentials grant.
 	Token bool
-	// Revoke: the connector has a revoke_url.
+	// Revoke: the connector can revoke tokens (revoke_url or revoke).
 	Revoke bool
 	// Device: the connector has a device_authorization_url, so its clients offer the
 	// device authorization grant (DeviceAuth and DeviceAccessToken).
@@ -128,7 +128,7 @@ func (c *Connector) Unsupported(call string) string {
 		}
 	case CallRevoke:
 		if c.RevokeURL == nil {
-			return "the connector has no revoke_url"
+			return "the connector has no revocation (revoke_url or revoke)"
 		}
 	case CallDevice:
 		if c.DeviceAuthURL == nil {

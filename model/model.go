@@ -12,6 +12,7 @@
 package model
 
 import (
+	"regexp"
 	"strings"
 	"time"
 
@@ -46,6 +47,10 @@ type Connector struct {
 	// deprecated auth_form field client_secret is required.
 	ClientIDRequired     bool
 	ClientSecretRequired bool
+	// UserClientID and UserClientSecret say whether the auth_form declares the
+	// deprecated field client_id (client_secret): only then is the value the end
+	// user's, and only then does a dynamic client read it from Config.Params.
+	UserClientID, UserClientSecret bool
 
 	Grant runtime.Grant
 
@@ -54,7 +59,10 @@ type Connector struct {
 
 	TokenURL   *Template
 	RefreshURL *Template // nil: TokenURL
-	RevokeURL  *Template // nil: no revocation
+	RevokeURL  *Template // nil: no revocation; revoke_url, or revoke.url
+	// Revocation is the connector's own revocation request (oauth2.config.revoke);
+	// nil: RFC 7009 at RevokeURL.
+	Revocation *Revocation
 	// DeviceAuthURL is the RFC 8628 device authorization endpoint; nil: no device grant.
 	DeviceAuthURL *Template
 	DeviceArgs    []Arg // the scope of the device authorization request
@@ -74,6 +82,7 @@ type Connector struct {
 	RefreshArgs  []Arg // grant_type first, then extra_refresh_url
 	WithoutCode  bool
 	PKCE         runtime.PKCE
+	Issuer       string // oauth2.config.issuer: the callback's iss must equal it when present
 
 	CallbackParams []runtime.Field // template name -> callback query parameter
 	// ExchangeNeedsCallback: the exchange's token request (token URL, exchange
@@ -92,12 +101,14 @@ type Connector struct {
 	RefreshToken runtime.Path
 	ExpiresIn    runtime.Path
 	TokenType    runtime.Path
-	// RefreshExpiresIn is refresh_token_expires_in_path when the connector sets it
-	// (nil: the runtime's default, refresh_token_expires_in next to the access token).
-	RefreshExpiresIn runtime.Path
-	Metadata         []runtime.Field // token_metadata, sorted by name
+	Metadata     []runtime.Field // token_metadata, sorted by name
 
 	DefaultExpiresIn time.Duration
+	// RefreshExpiresIn is the path of the refresh token's lifetime in the token
+	// response (nil: not read); RefreshLifetime the lifetime of a new refresh token
+	// when the response gives none (0: unknown).
+	RefreshExpiresIn runtime.Path
+	RefreshLifetime  time.Duration
 	Permanent        bool
 	RefreshBefore    time.Duration
 
@@ -147,6 +158,9 @@ type Param struct {
 	// AlternativeScope marks the deprecated alternative_scope field: when defined it
 	// replaces the default scope.
 	AlternativeScope bool
+	// Pattern is the field's pattern compiled and anchored (schema.CompilePattern):
+	// a non-empty value must match it (text and password fields); nil when none.
+	Pattern *regexp.Regexp
 
 	index int // position in auth_form
 }
@@ -155,6 +169,13 @@ type Param struct {
 type EnumValue struct {
 	Value  string // "Sandbox"
 	GoName string // "EnvironmentSandbox"
+}
+
+// PatternMessage is the error (after "<package>: ") when a value does not match the
+// field's pattern: "shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*". It
+// never shows the value, which may be a password.
+func (p *Param) PatternMessage() string {
+	return p.Name + " does not match the pattern " + p.Field.Pattern
 }
 
 // AlwaysDefined reports whether the parameter always has a value for templates: it has
@@ -176,6 +197,24 @@ func (p *Param) Var() jinja.Var {
 type Arg struct {
 	Key   string
 	Value *Template
+}
+
+// Revocation is a revocation request that is not RFC 7009's, with its defaults
+// applied; its URL is Connector.RevokeURL.
+type Revocation struct {
+	Method string // POST, DELETE or GET
+	// Token is the token revoked, which Args read as token: "access_token",
+	// "refresh_token", or "" (the refresh token when there is one, else the access
+	// token).
+	Token string
+	// Body is how Args are sent: runtime.Form, runtime.JSON, or 0 (the query string).
+	Body runtime.BodyType
+	// Auth is the authentication: runtime.AuthBody, AuthHeader and AuthBoth as for
+	// token requests, AuthBearer (the access token), AuthSecretBearer (the client
+	// secret) or AuthNone.
+	Auth    runtime.ClientAuth
+	Args    []Arg // params, sorted by key
+	Headers []Arg // headers, sorted by key
 }
 
 // Userinfo is the GET made with the new token after an exchange.

@@ -137,6 +137,7 @@ func (r *resolver) resolve() (*Connector, error) {
 		r.exchange,
 		r.callback,
 		r.tokenResponse,
+		r.revocation,
 		r.userinfo,
 		r.api,
 		r.baseURL,
@@ -175,12 +176,16 @@ func (r *resolver) params() {
 	m.Params = params
 	m.ClientIDRequired = true
 	for _, f := range c.OAuth2.AuthForm {
-		if f.Name == "client_secret" && f.Required {
-			m.ClientSecretRequired = true
+		switch f.Name {
+		case "client_id":
+			m.UserClientID = true
+		case "client_secret":
+			m.UserClientSecret = true
+			m.ClientSecretRequired = f.Required
 		}
 	}
 	r.scopes = map[schema.TemplatePlace]jinja.Scope{}
-	for _, p := range []schema.TemplatePlace{schema.PlaceAuthorize, schema.PlaceToken, schema.PlaceAPI, schema.PlaceHeader} {
+	for _, p := range []schema.TemplatePlace{schema.PlaceAuthorize, schema.PlaceToken, schema.PlaceRevoke, schema.PlaceAPI, schema.PlaceHeader} {
 		r.scopes[p] = scope(c, params, p)
 	}
 }
@@ -237,9 +242,89 @@ func (r *resolver) endpoints() {
 			m.DeviceArgs = []Arg{*r.scope}
 		}
 	}
-	if cfg.RevokeURL != "" {
+	switch rv := cfg.Revoke; {
+	case rv != nil && cfg.RevokeURL != "":
+		r.fail(conf+"revoke", "revoke_url is also set: it is the RFC 7009 shorthand of revoke; keep one of them")
+	case rv != nil:
+		m.RevokeURL = r.tmpl(conf+"revoke/url", schema.PlaceToken, rv.URL)
+	case cfg.RevokeURL != "":
 		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}
+}
+
+// revocation resolves the connector's own revocation request (revoke), after the
+// token request (whose client authentication is its default) and the token
+// response (whether there are refresh tokens).
+func (r *resolver) revocation() {
+	rv := r.cfg.Revoke
+	if rv == nil {
+		return
+	}
+	const ptr = conf + "revoke/"
+	v := &Revocation{Method: strings.ToUpper(orDefault(rv.Method, "POST"))}
+	switch v.Method {
+	case "POST", "DELETE", "GET":
+	default:
+		r.fail(ptr+"method", "%q is not POST, DELETE or GET", rv.Method)
+		return
+	}
+	switch rv.Token {
+	case "":
+	case schema.RevokeAccessToken, schema.RevokeRefreshToken:
+		v.Token = string(rv.Token)
+	default:
+		r.fail(ptr+"token", "%q is not access_token or refresh_token", rv.Token)
+		return
+	}
+	if v.Token == string(schema.RevokeRefreshToken) && (r.m.Permanent || r.m.Grant != runtime.AuthorizationCode) {
+		r.fail(ptr+"token", "the connector's tokens have no refresh token to revoke")
+		return
+	}
+	switch rv.Encoding {
+	case "", schema.RevokeForm:
+		v.Body = runtime.Form
+	case schema.RevokeJSON:
+		v.Body = runtime.JSON
+	case schema.RevokeQuery:
+	default:
+		r.fail(ptr+"encoding", "%q is not form, json or query", rv.Encoding)
+		return
+	}
+	switch rv.Auth {
+	case "":
+		v.Auth = r.m.ClientAuth
+	case schema.RevokeClientSecretBasic:
+		v.Auth = runtime.AuthHeader
+	case schema.RevokeClientSecretPost:
+		v.Auth = runtime.AuthBody
+	case schema.RevokeClientSecretBearer:
+		v.Auth = runtime.AuthSecretBearer
+	case schema.RevokeAccessTokenBearer:
+		v.Auth = runtime.AuthBearer
+	case schema.RevokeNoAuth:
+		v.Auth = runtime.AuthNone
+	default:
+		r.fail(ptr+"auth", "unknown authentication %q", rv.Auth)
+		return
+	}
+	v.Args = r.args(ptr+"params", schema.PlaceRevoke, rv.Params)
+	v.Headers = r.args(ptr+"headers", schema.PlaceToken, rv.Headers)
+	if r.err != nil {
+		return
+	}
+	if v.Method == "GET" && v.Body != 0 && len(v.Args) > 0 {
+		r.fail(ptr+"method", "a GET request has no body for its params: set \"encoding\": \"query\"")
+		return
+	}
+	readsToken := false
+	for _, a := range v.Args {
+		readsToken = readsToken || contains(a.Value.Names(), VarToken)
+	}
+	if v.Token != "" && !readsToken {
+		r.fail(ptr+"token", "no params value reads {{ token }}, the token this names")
+		return
+	}
+	r.m.Revocation = v
 }
 
 // tokenRequest resolves how token requests are sent: method, body, headers, where
@@ -284,6 +369,7 @@ func (r *resolver) tokenRequest() {
 	m.ClientIDKey = orDefault(cfg.AlternativeClientIDKey, "client_id")
 	m.SecretKey = orDefault(cfg.AlternativeClientSecretKey, "client_secret")
 	m.CodeKey = orDefault(cfg.AlternativeCodeKey, "code")
+	m.Issuer = cfg.Issuer
 	m.Headers = r.args(conf+"token_request_headers", schema.PlaceToken, cfg.TokenRequestHeaders)
 }
 
@@ -349,12 +435,20 @@ func (r *resolver) tokenResponse() {
 	m.RefreshToken = sibling(cfg.RefreshTokenPath, "refresh_token")
 	m.ExpiresIn = sibling(cfg.ExpiresInPath, "expires_in")
 	m.TokenType = sibling(cfg.TokenTypePath, "token_type")
-	if cfg.RefreshExpiresInPath != "" {
-		m.RefreshExpiresIn = sibling(cfg.RefreshExpiresInPath, "refresh_token_expires_in")
-	}
 	m.Metadata = fields(cfg.TokenMetadata)
 	m.DefaultExpiresIn = time.Duration(cfg.DefaultExpiresIn) * time.Second
 	m.Permanent = cfg.NoRefreshToken
+	if cfg.RefreshTokenExpiresInPath != "" {
+		m.RefreshExpiresIn = splitPath(cfg.RefreshTokenExpiresInPath)
+	}
+	m.RefreshLifetime = time.Duration(cfg.RefreshTokenLifetime) * time.Second
+	if (m.RefreshExpiresIn != nil || m.RefreshLifetime > 0) && (m.Permanent || m.Grant != runtime.AuthorizationCode) {
+		key := "refresh_token_lifetime"
+		if m.RefreshExpiresIn != nil {
+			key = "refresh_token_expires_in_path"
+		}
+		r.fail(conf+key, "the connector's tokens have no refresh token whose lifetime this could be")
+	}
 	m.RefreshBefore = time.Duration(cfg.RefreshBeforeExpiry) * time.Second
 }
 
@@ -653,6 +747,16 @@ func resolveParams(c *schema.Connector) ([]*Param, error) {
 				p.Enum = append(p.Enum, EnumValue{Value: v, GoName: name})
 			}
 		}
+		if f.Pattern != "" {
+			if kind != jinja.String {
+				return nil, fmt.Errorf("%s/pattern: a pattern applies to text and password fields", ptr)
+			}
+			re, err := schema.CompilePattern(f.Pattern)
+			if err != nil {
+				return nil, fmt.Errorf("%s/pattern: %v", ptr, err)
+			}
+			p.Pattern = re
+		}
 		if f.Default != nil {
 			d, err := typedDefault(kind, f.Default)
 			if err != nil {
@@ -707,6 +811,8 @@ func typedDefault(kind jinja.Kind, v any) (any, error) {
 		switch x := v.(type) {
 		case string:
 			return x, nil
+		case runtime.Secret: // a password given so that the Params of a dynamic.Config redact it
+			return string(x), nil
 		case float64:
 			return strconv.FormatFloat(x, 'f', -1, 64), nil
 		case bool:

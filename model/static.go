@@ -40,14 +40,16 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		CodeKey:          zeroIf(c.CodeKey, "code"),
 		WithoutCode:      c.WithoutCode,
 		PKCE:             c.PKCE,
+		Issuer:           c.Issuer,
 		CallbackParams:   c.CallbackParams,
 		AccessToken:      c.AccessToken,
 		RefreshToken:     c.RefreshToken,
 		ExpiresIn:        c.ExpiresIn,
 		TokenType:        c.TokenType,
-		RefreshExpiresIn: c.RefreshExpiresIn,
 		Metadata:         c.Metadata,
 		DefaultExpiresIn: c.DefaultExpiresIn,
+		RefreshExpiresIn: c.RefreshExpiresIn,
+		RefreshLifetime:  c.RefreshLifetime,
 		Permanent:        c.Permanent,
 		RefreshBefore:    c.RefreshBefore,
 		API: runtime.APIAuth{
@@ -57,6 +59,9 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	}
 	if c.Body != runtime.Form {
 		f.Body = c.Body
+	}
+	if rv := c.Revocation; rv != nil {
+		f.Revocation = &runtime.Revocation{Method: zeroIf(rv.Method, "POST"), Token: rv.Token, Body: rv.Body, Auth: rv.Auth}
 	}
 	// Only the key in use is set: the other would be dead data in generated code.
 	if c.API.InQuery {
@@ -82,6 +87,10 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 	text("RevokeURL", c.RevokeURL, "revokeURL", "the revocation URL")
 	text("DeviceAuthURL", c.DeviceAuthURL, "deviceAuthURL", "the device authorization URL")
 	args("DeviceArgs", c.DeviceArgs, "device", "the device authorization request parameter")
+	if rv := c.Revocation; rv != nil {
+		args("Revocation.Args", rv.Args, "revoke", "the revocation parameter")
+		args("Revocation.Headers", rv.Headers, "revokeHeader", "the revocation request header")
+	}
 	args("Headers", c.Headers, "tokenHeader", "the token request header")
 	args("ExchangeArgs", c.ExchangeArgs, "exchange", "the token request parameter")
 	args("RefreshArgs", c.RefreshArgs, "refresh", "the refresh request parameter")

@@ -72,7 +72,7 @@ func (e *TemplateError) Error() string {
 
 // TemplateDocs is the document that says what templates may do and read; every
 // template problem refers to it.
-const TemplateDocs = "docs/templates.md"
+const TemplateDocs = "https://github.com/oauthgen/oauthgen/blob/main/docs/templates.md"
 
 // templateMsg is the message of a template problem: jinja's, with what to do when it
 // is about a variable its place does not define, and where templates are described.
@@ -185,7 +185,7 @@ func templateError(ptr string, t *jinja.Template, place schema.TemplatePlace, sc
 // for callback_params and credentials.<name> for token_metadata and userinfo metadata
 // where a token may exist (token requests, which include refresh and revocation, and
 // API calls; undefined before the exchange); token and token_format in the header
-// block.
+// block; token (the token revoked) in the parameters of a revocation.
 func Scope(c *schema.Connector, place schema.TemplatePlace) (jinja.Scope, error) {
 	params, err := resolveParams(c)
 	if err != nil {
@@ -223,9 +223,12 @@ func scope(c *schema.Connector, params []*Param, place schema.TemplatePlace) jin
 			add(jinja.Var{Name: PrefixCreds + name, Kind: jinja.String})
 		}
 	}
-	if place == schema.PlaceHeader {
+	switch place {
+	case schema.PlaceHeader:
 		add(jinja.Var{Name: VarToken, Kind: jinja.String, AlwaysDefined: true})
 		add(jinja.Var{Name: VarTokenFormat, Kind: jinja.String, AlwaysDefined: true})
+	case schema.PlaceRevoke:
+		add(jinja.Var{Name: VarToken, Kind: jinja.String, AlwaysDefined: true})
 	}
 	return s
 }

@@ -55,12 +55,14 @@ const allTemplates = `{
       "step3_access_url": "https://example.com/t",
       "token_refresh_url": "https://example.com/r",
       "revoke_url": "https://example.com/v",
+      "revoke": {"url": "https://example.com/v2", "params": {"*": "x"}, "headers": {"*": "x"}},
+      "device_authorization_url": "https://example.com/d",
       "extra_access_url": {"*": "x"},
       "extra_refresh_url": {"*": "x"},
       "token_request_headers": {"*": "x"},
       "callback_params": ["cb"],
       "token_metadata": {"m": "m"},
-      "userinfo": {"url": "https://example.com/u", "metadata": {"u": "u"}}
+      "userinfo": {"url": "https://example.com/u", "metadata": {"u": "u"}, "select": {"key": "k", "value": "x"}}
     }
   },
   "header": {"token_format": "{{ token }}", "token_prefix": "Bearer {{ token_format }}",

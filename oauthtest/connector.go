@@ -230,6 +230,7 @@ func connectorConfig(conn *model.Connector, vals model.Values, vars *runtime.Var
 			cfg.Userinfo = list
 		}
 	}
+	cfg.Revocation = RevocationOf(conn, vals, vars)
 	return cfg, apiConfig(conn, vals, &cfg)
 }
 
@@ -304,5 +305,33 @@ func (f *Fake) Endpoints() []string {
 		out = append(out, from+" -> "+to)
 	}
 	sort.Strings(out)
+	return out
+}
+
+// RevocationOf is how the fake plays conn's own revocation request (nil for an RFC
+// 7009 connector or one without revocation): the method, authentication and encoding
+// the connector declares, the parameter that carries {{ token }}, and every other
+// parameter with the value it renders to for the client values v and the flow values
+// rv. ForConnector sets it; a test that builds its Config by hand can too.
+func RevocationOf(conn *model.Connector, v model.Values, rv *runtime.Vars) *Revocation {
+	r := conn.Revocation
+	if r == nil {
+		return nil
+	}
+	out := &Revocation{Method: r.Method, Encoding: map[runtime.BodyType]string{runtime.Form: "form", runtime.JSON: "json", 0: "query"}[r.Body]}
+	out.Auth = map[runtime.ClientAuth]ClientAuth{
+		runtime.AuthBody: AuthBody, runtime.AuthHeader: AuthBasic, runtime.AuthBoth: AuthBoth,
+		runtime.AuthBearer: RevokeBearer, runtime.AuthSecretBearer: RevokeSecretBearer, runtime.AuthNone: RevokeNoAuth,
+	}[r.Auth]
+	for _, a := range r.Args {
+		if model.IsVar(a.Value, model.VarToken) {
+			out.TokenKey = a.Key
+			continue
+		}
+		if out.Params == nil {
+			out.Params = map[string]string{}
+		}
+		out.Params[a.Key] = conn.Render(a.Value, v, rv)
+	}
 	return out
 }

@@ -134,7 +134,7 @@ func TestForConnectorCatalog(t *testing.T) {
 			}
 			defer fake.Close()
 			fake.Redirect.Unrouted = func(r *http.Request) { t.Errorf("unrouted request %s %s", r.Method, r.URL) }
-			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: opts.ClientSecret, RedirectURL: opts.RedirectURL, Params: opts.Params},
+			c, err := dynamic.New(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: runtime.Secret(opts.ClientSecret), RedirectURL: opts.RedirectURL, Params: opts.Params},
 				runtime.WithHTTPClient(fake.HTTPClient()))
 			if err != nil {
 				t.Fatal(err)

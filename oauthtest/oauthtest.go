@@ -1,6 +1,17 @@
 // Package oauthtest is a fake OAuth2 provider on net/http/httptest, for testing code
 // that uses OAuth2 clients (oauthgen's generated clients or any other).
 //
+// To test a connector of yours, start with ForConnector: it reads the connector (as
+// model.Load gives it) and starts a fake playing the quirks the file declares, with
+// the connector's real URLs routed to it, so the test copies no endpoint:
+//
+//	conn, err := model.Load("connectors/acme.json")
+//	fake, err := oauthtest.ForConnector(conn, oauthtest.ConnectorOptions{})
+//	defer fake.Close()
+//	c, err := acme.New(acme.Config{...}, runtime.WithHTTPClient(fake.HTTPClient()))
+//
+// Underneath, and for clients that are not oauthgen's:
+//
 // A Provider serves an authorize endpoint that redirects back with a code and the
 // state, a token endpoint that can play each provider quirk oauthgen connectors
 // describe (renamed client id, secret and code keys, JSON-only or form-only bodies,
@@ -101,6 +112,10 @@ type Config struct {
 	// accessible-resources and Xero's /connections answer) or any value encoding/json
 	// accepts. Default (nil): {"sub":"user-1"}.
 	Userinfo any
+
+	// Revocation makes the revocation endpoint expect a provider's own request
+	// instead of RFC 7009's (nil).
+	Revocation *Revocation
 
 	Latency time.Duration // added to every token request
 

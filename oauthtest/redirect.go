@@ -94,6 +94,11 @@ func (r *Redirect) target(u *url.URL) (string, bool) {
 	}
 	for _, p := range r.prefix {
 		if rest, ok := strings.CutPrefix(key, p.from); ok {
+			// One slash where the fake's prefix ends in one and the rest starts with
+			// one (a base URL without a path): a double slash would be redirected.
+			if strings.HasSuffix(p.to, "/") {
+				rest = strings.TrimPrefix(rest, "/")
+			}
 			return p.to + rest, true
 		}
 	}

@@ -19,15 +19,18 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	tc := &tokenCall{op: OpUserinfo, vars: v, url: ui.URL.Render(v)}
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(tok.RefreshToken)
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tc.url, nil)
 	if err != nil {
 		return tok, c.newTokenError(OpUserinfo, 0, "", "", "invalid userinfo URL", nil)
 	}
 	req.Header["Accept"] = []string{"application/json"}
-	resp, err := c.httpClient(ctx).Do(c.authorize(req, c.newEntry(tok), nil))
+	resp, err := c.sendClient(ctx).Do(c.authorize(req, c.newEntry(tok), nil))
 	if err != nil {
 		return tok, c.transportError(OpUserinfo, err, &tc.sec)
+	}
+	if isRedirect(resp) {
+		return tok, c.redirectError(OpUserinfo, resp)
 	}
 	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
@@ -69,7 +72,8 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 
 // Verify runs a cheap API request (the connector's test_request) with tok and
 // reports whether the credentials work: nil for a 2xx answer, else a *TokenError
-// (Op OpVerify) with the status. A 401/403 renews the token once, as API calls do; a
+// (Op OpVerify) with the status; a redirect is not followed (its Err is a
+// *RedirectError). A 401/403 renews the token once, as API calls do; a
 // token renewed here reaches the application only through the token hook
 // (WithTokenHook) or the store (WithStore), so use one of them with rotating refresh
 // tokens.
@@ -89,15 +93,20 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token, method, url stri
 	for _, h := range c.flow.TestHeaders {
 		req.Header.Set(h.Key, h.Value.Render(v))
 	}
-	resp, err := c.HTTPClient(ctx, tok).Do(req)
+	hc := c.HTTPClient(ctx, tok)
+	hc.CheckRedirect = refuseRedirect
+	resp, err := hc.Do(req)
 	if err != nil {
 		var sec secrets
 		if tok != nil {
 			sec.add(tok.AccessToken)
 			sec.add(tok.RefreshToken)
 		}
-		sec.add(c.creds.ClientSecret)
+		sec.add(string(c.creds.ClientSecret))
 		return c.transportError(OpVerify, err, &sec)
+	}
+	if isRedirect(resp) {
+		return c.redirectError(OpVerify, resp)
 	}
 	drain(resp.Body)
 	if resp.StatusCode >= 200 && resp.StatusCode <= 299 {

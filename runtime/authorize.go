@@ -73,8 +73,20 @@ func (c *Client) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string
 // CodeFromCallback returns the authorization code of a callback query: the parameter
 // named by the flow's CodeKey. A callback carrying ?error= (RFC 6749 4.1.2.1) gives a
 // *CallbackError with its code and description; so does a callback without a code,
-// unless the flow is WithoutCode (then the code is "").
+// unless the flow is WithoutCode (then the code is ""), and a callback whose iss
+// (RFC 9207) is not the flow's Issuer, when the flow has one (its Code is empty).
 func (c *Client) CodeFromCallback(q url.Values) (string, error) {
+	if iss, ok := q["iss"]; ok && c.flow.Issuer != "" && (len(iss) != 1 || iss[0] != c.flow.Issuer) {
+		// RFC 9207 2.4: the response of another authorization server (a mix-up attack).
+		got := ""
+		if len(iss) > 0 {
+			got = iss[0]
+		}
+		if len(got) > 200 {
+			got = got[:200] + "..."
+		}
+		return "", &CallbackError{Connector: c.connector(), msg: strings.ToValidUTF8("oauthgen: "+c.connector()+": callback's issuer (iss) "+quote(got)+" is not the connector's issuer "+quote(c.flow.Issuer), "\uFFFD")}
+	}
 	if e := q.Get("error"); e != "" {
 		desc := q.Get("error_description")
 		msg := "oauthgen: " + c.connector() + ": authorization failed: " + quote(e)

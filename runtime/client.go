@@ -34,10 +34,11 @@ const maxRefreshWindow = 30 * time.Minute
 var defaultHTTPClient = &http.Client{Timeout: defaultTimeout}
 
 // Credentials are the OAuth2 application's own values, given by the user at run time.
-// They are never embedded in generated code.
+// They are never embedded in generated code. The client secret is a Secret, so
+// Credentials print, marshal to JSON and log without it.
 type Credentials struct {
 	ClientID     string
-	ClientSecret string
+	ClientSecret Secret
 	RedirectURL  string
 }
 
@@ -46,7 +47,7 @@ type Credentials struct {
 func (c Credentials) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.describe()) }
 
 func (c Credentials) describe() string {
-	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(c.ClientSecret) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
+	return "runtime.Credentials{ClientID: " + quote(c.ClientID) + ", ClientSecret: " + redacted(string(c.ClientSecret)) + ", RedirectURL: " + quote(c.RedirectURL) + "}"
 }
 
 // formatRedacted is the Format method of the types that hold secrets: it prints s, a
@@ -130,7 +131,7 @@ type Client struct {
 
 	values map[string]any // the end user's values, for a client of Connections
 
-	accessPath, refreshPath, expiresPath, expiresAltPath, typePath, refreshExpiresPath Path
+	accessPath, refreshPath, expiresPath, expiresAltPath, typePath Path
 
 	accept      string
 	method      string
@@ -162,8 +163,7 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 		c.opts.leaseTTL = defaultLeaseTTL
 	}
 	if flow.ClientAuth == AuthHeader || flow.ClientAuth == AuthBoth {
-		// RFC 6749 2.3.1: id and secret are form-encoded before Basic encoding.
-		c.basic = "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(creds.ClientSecret)))
+		c.basic = basicAuth(creds)
 	}
 	c.accessPath = flow.AccessToken
 	if len(c.accessPath) == 0 {
@@ -173,7 +173,6 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	c.expiresPath = orSibling(flow.ExpiresIn, c.accessPath, "expires_in")
 	c.expiresAltPath = sibling(c.expiresPath, "expires")
 	c.typePath = orSibling(flow.TokenType, c.accessPath, "token_type")
-	c.refreshExpiresPath = orSibling(flow.RefreshExpiresIn, c.accessPath, "refresh_token_expires_in")
 	c.accept = flow.Accept
 	if c.accept == "" {
 		c.accept = "application/json"
@@ -196,6 +195,12 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 	}
 	c.body.Store(uint32(b))
 	return c
+}
+
+// basicAuth is the HTTP Basic Authorization value of creds: RFC 6749 2.3.1, the id
+// and secret form-encoded before Basic encoding.
+func basicAuth(creds Credentials) string {
+	return "Basic " + base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(creds.ClientID)+":"+url.QueryEscape(string(creds.ClientSecret))))
 }
 
 // String describes the client without its secret. (Generated clients print theirs

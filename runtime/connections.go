@@ -36,17 +36,11 @@ var ErrUnknownState = errors.New("oauthgen: the callback's state names no pendin
 const (
 	extraValues = "oauthgen_values" // the end user's values, by name (map[string]any)
 	extraReauth = "oauthgen_reauth" // the error code with which the grant was refused
-	// extraRefreshBy is when the refresh token must be used (RFC 3339, UTC), for
-	// connectors whose refresh tokens expire: set from the token response
-	// (Flow.RefreshExpiresIn).
-	extraRefreshBy = "oauthgen_refresh_by"
 )
 
-// refreshBy is when a refresh token issued at now that lasts life must be used: a
-// tenth of its lifetime before it expires, at most a day.
-func refreshBy(now time.Time, life time.Duration) string {
-	return now.Add(life - min(life/10, 24*time.Hour)).UTC().Format(time.RFC3339)
-}
+// refreshTokenMargin is how long before its refresh token expires a connection is
+// due (RenewBy): room for RefreshDue runs that fail or are late.
+const refreshTokenMargin = 24 * time.Hour
 
 // defaultPendingTTL is how long a pending authorization waits for its callback.
 const defaultPendingTTL = 10 * time.Minute
@@ -436,17 +430,18 @@ func (cs *Connections) RefreshDue(ctx context.Context, within time.Duration) (re
 }
 
 // RenewBy returns the time by which tok must be renewed for its connection to live on:
-// its expiry, or earlier when its refresh token expires sooner (a tenth of the refresh
-// token's lifetime, at most a day, before it does; Flow.RefreshExpiresIn). It is zero
-// when tok cannot or need not be renewed: without a refresh token, without either
-// time, or marked as refused by the provider. Stores file keys under it for DueKeys.
+// its expiry, or a day before its refresh token expires when that is sooner
+// (RefreshTokenExpiry: connectors whose refresh tokens die unused, Xero, QuickBooks).
+// It is zero when tok cannot or need not be renewed: without a refresh token, without
+// either time, or marked as refused by the provider. Stores file keys under it for
+// DueKeys.
 func RenewBy(tok *oauth2.Token) time.Time {
 	if tok == nil || tok.RefreshToken == "" || tok.Extra(extraReauth) != nil {
 		return time.Time{}
 	}
 	at := tok.Expiry
-	if s, ok := tok.Extra(extraRefreshBy).(string); ok {
-		if rb, err := time.Parse(time.RFC3339, s); err == nil && (at.IsZero() || rb.Before(at)) {
+	if exp, ok := RefreshTokenExpiry(tok); ok {
+		if rb := exp.Add(-refreshTokenMargin); at.IsZero() || rb.Before(at) {
 			at = rb
 		}
 	}

@@ -76,6 +76,9 @@ func newConnSetup(t *testing.T, cfg oauthtest.Config, hosts ...string) *connSetu
 		if cfg.RequirePKCE {
 			f.PKCE = runtime.PKCES256
 		}
+		if _, ok := cfg.Extra["refresh_token_expires_in"]; ok {
+			f.RefreshExpiresIn = runtime.Path{"refresh_token_expires_in"}
+		}
 		return newClient(p, f, runtime.WithClock(s.clock)), nil
 	}
 	s.cs = runtime.NewConnections("Test", build, s.store,
@@ -466,21 +469,20 @@ func TestConnectionsRefreshDueReplicas(t *testing.T) {
 	}
 }
 
-// A refresh token that expires before the access token makes the connection due by
-// then (a tenth of its lifetime early): RefreshDue refreshes it, so an idle
-// connection does not die.
+// A refresh token that expires before the access token makes the connection due a
+// day before it does: RefreshDue refreshes it, so an idle connection does not die.
 func TestConnectionsRefreshTokenLifetime(t *testing.T) {
-	s := newConnSetup(t, oauthtest.Config{ExpiresIn: 24 * time.Hour, Extra: map[string]any{"refresh_token_expires_in": 7200}})
+	s := newConnSetup(t, oauthtest.Config{ExpiresIn: 30 * 24 * time.Hour, Extra: map[string]any{"refresh_token_expires_in": 3 * 86400}})
 	ctx := context.Background()
 	tok := s.connect("k", "a")
 	rb := runtime.RenewBy(tok)
-	if want := s.clock().Add(2*time.Hour - 12*time.Minute); rb.Sub(want).Abs() > 2*time.Second {
-		t.Fatalf("RenewBy %v, want about %v (two hours less a tenth)", rb, want)
+	if want := s.clock().Add(2 * 24 * time.Hour); rb.Sub(want).Abs() > 2*time.Second {
+		t.Fatalf("RenewBy %v, want about %v (a day before the refresh token expires)", rb, want)
 	}
 	if n, _ := s.cs.RefreshDue(ctx, time.Hour); n != 0 {
 		t.Errorf("RefreshDue an hour ahead refreshed %d", n)
 	}
-	s.advance(time.Hour)
+	s.advance(2*24*time.Hour - 30*time.Minute)
 	if n, err := s.cs.RefreshDue(ctx, time.Hour); n != 1 || err != nil {
 		t.Errorf("RefreshDue once the refresh token is due: %d, %v; want 1", n, err)
 	}

@@ -37,7 +37,7 @@ func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, er
 	tc := &tokenCall{op: OpDeviceAuth, vars: v, url: c.flow.DeviceAuthURL.Render(v)}
 	renderArgs(&tc.params, c.flow.DeviceArgs, v, tc.url)
 	c.addClientAuth(tc)
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, tc.url, bytes.NewReader(tc.params.appendForm(nil)))
 	if err != nil {
 		return nil, c.newTokenError(tc.op, 0, "", "", "invalid device authorization URL "+quote(tc.sec.clean(stripQuery(tc.url))), nil)
@@ -47,7 +47,7 @@ func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, er
 	if c.basic != "" {
 		req.Header["Authorization"] = []string{c.basic}
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.sendClient(ctx).Do(req)
 	if err != nil {
 		return nil, c.transportError(tc.op, err, &tc.sec)
 	}

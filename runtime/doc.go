@@ -24,7 +24,12 @@
 //   - Token(ctx): the client_credentials grant.
 //   - TokenSource(ctx, token) and HTTPClient(ctx, token): tokens renewed before
 //     expiry, carried on API calls.
-//   - Revoke(ctx, token): RFC 7009. Verify(ctx, token, method, url): a test request.
+//   - Revoke(ctx, token): RFC 7009, or the provider's own request (Flow.Revocation).
+//     Verify(ctx, token, method, url): a test request.
+//
+// RefreshTokenExpiry(token) says when a token's refresh token expires, for flows that
+// model refresh-token lifetimes, so that a platform can refresh an idle connection
+// before its refresh token dies.
 //
 // The options of New, passed through the generated New: WithHTTPClient (every
 // network call uses the *http.Client in the context under oauth2.HTTPClient, else
@@ -69,7 +74,10 @@
 // The access token, refresh token, expires_in (a number or a numeric string; also
 // "expires") and token_type are read at the flow's paths (a Path indexes into JSON
 // arrays with numeric segments, 0.id, here as in metadata and userinfo fields);
-// DefaultExpiresIn applies when the lifetime is missing. Token.Extra gives the
+// DefaultExpiresIn applies when the lifetime is missing or malformed (negative, zero,
+// NaN, infinite, not a decimal number: then, without a default, the lifetime is
+// unknown and the token is renewed only when the API refuses it). An access or
+// refresh token holding a control character (CR, LF, NUL, ...) is refused. Token.Extra gives the
 // fields of the object holding the access token (numbers as float64, as with x/oauth2), each Metadata field and
 // userinfo field by its name (as a string, numbers exactly as sent), and each
 // callback value by its name. MarshalToken and UnmarshalToken keep all of it.
@@ -95,11 +103,18 @@
 //     response (it has fields ...)`, naming the fields, never their values.
 //   - a network failure or timeout: the net/http error without query strings;
 //     errors.Is(err, context.DeadlineExceeded) works.
+//   - a redirect (any 3xx): `HTTP 307 redirect to host "x" not followed (...)`, its Err
+//     a *RedirectError. Token, refresh, revocation, userinfo and test requests carry
+//     credentials and never follow a redirect: nothing is sent again.
+//   - an exchange of a PKCE flow without oauth2.VerifierOption: refused, nothing sent.
 //
-// No error of this package, and nothing fmt prints of its values (under any verb:
-// the types that hold secrets have a Format method), contains a client secret,
-// code, PKCE verifier or token: values the request carried are removed from anything
-// the server echoes, and URLs lose their query strings.
+// A callback whose iss (RFC 9207) is not the flow's Issuer is a *CallbackError.
+//
+// No error of this package, and nothing fmt prints, encoding/json encodes or log/slog
+// logs of its values, contains a client secret, code, PKCE verifier or token: values
+// the request carried are removed from anything the server echoes, URLs lose their
+// query strings, and the types that hold secrets redact them (a client secret is a
+// Secret, which prints, marshals and logs as "[redacted]").
 //
 // # Token lifecycle
 //
@@ -111,7 +126,9 @@
 // and no expiry) are never renewed. With WithStore the source follows the protocol
 // described at Locker, so replicas sharing a store refresh a token once.
 //
-// API calls through HTTPClient carry the token as Flow.API says; a 401 or 403 renews
+// API calls through HTTPClient carry the token as Flow.API says; a redirect the
+// client follows to another host (or from https to http) goes on without the token,
+// the API headers and the query parameters the flow adds. A 401 or 403 renews
 // the token once and retries once. A token that was itself renewed because of a
 // refusal is not renewed again for another one within 10 s, so an API that keeps
 // refusing (a missing scope) causes no refresh storm.

@@ -29,6 +29,10 @@ const (
 // and cannot be refreshed because it has no refresh token.
 var errNoRefreshToken = errors.New("token expired and has no refresh token")
 
+// errNoVerifier is wrapped by the TokenError of an exchange of a flow with PKCE
+// given no verifier.
+var errNoVerifier = errors.New("the flow uses PKCE and the exchange has no code verifier (pass oauth2.VerifierOption)")
+
 // errNoToken is wrapped when a token source has no token at all to start from.
 var errNoToken = errors.New("no token")
 

@@ -20,14 +20,19 @@ const (
 	ClientCredentials
 )
 
-// ClientAuth is where the client id and secret go in token requests.
+// ClientAuth is where the client id and secret go in token requests, and how a
+// revocation request (Revocation.Auth) authenticates.
 type ClientAuth uint8
 
-// The client authentication placements.
+// The client authentication placements. AuthNone, AuthBearer and AuthSecretBearer
+// are for Revocation.Auth only.
 const (
-	AuthBody   ClientAuth = iota // body (or query) parameters
-	AuthHeader                   // HTTP Basic
-	AuthBoth                     // both
+	AuthBody         ClientAuth = iota // body (or query) parameters
+	AuthHeader                         // HTTP Basic
+	AuthBoth                           // both
+	AuthNone                           // no authentication
+	AuthBearer                         // Authorization: Bearer <access token>
+	AuthSecretBearer                   // Authorization: Bearer <client secret>
 )
 
 // PKCE is the PKCE (RFC 7636) challenge method of a flow.
@@ -126,6 +131,23 @@ type APIAuth struct {
 	Query       []Arg  // added to every API request's query string
 }
 
+// Revocation is a revocation request that is not RFC 7009's, sent to the flow's
+// RevokeURL. A 2xx answer is success unless its JSON body holds an error
+// ({"ok":false,"error":...}).
+type Revocation struct {
+	Method string // zero: POST
+	// Token is the token revoked, which Args read as Vars.Token: "access_token",
+	// "refresh_token", or zero: the refresh token when there is one, else the access
+	// token.
+	Token string
+	Body  BodyType   // how Args are sent: Form, JSON, or zero: in the URL's query string
+	Auth  ClientAuth // any of the ClientAuth values
+	// Args are the parameters, in the order they are sent; none: no body.
+	Args []Arg
+	// Headers are set after the flow's Headers.
+	Headers []Arg
+}
+
 // Flow is a connector's OAuth2 flow with every decision already made. Package model
 // builds it once per connector (its template-free part and the template-valued
 // fields): generated code declares it, the dynamic package copies it. A zero field
@@ -139,8 +161,9 @@ type Flow struct {
 	AuthorizeArgs []Arg // response_type, scope and extra_authorization_url
 
 	TokenURL   Text
-	RefreshURL Text // zero: TokenURL
-	RevokeURL  Text // zero: no revocation
+	RefreshURL Text        // zero: TokenURL
+	RevokeURL  Text        // zero: no revocation
+	Revocation *Revocation // nil: RFC 7009 at RevokeURL
 
 	DeviceAuthURL Text  // RFC 8628 device authorization endpoint; zero: no device grant
 	DeviceArgs    []Arg // scope of the device authorization request
@@ -159,7 +182,8 @@ type Flow struct {
 	ExchangeArgs []Arg // grant_type and extra_access_url
 	RefreshArgs  []Arg // grant_type and extra_refresh_url
 	WithoutCode  bool
-	PKCE         PKCE
+	PKCE         PKCE   // an exchange without the verifier is refused before it is sent
+	Issuer       string // RFC 9207: a callback's iss, when present, must equal it; zero: not checked
 
 	// CallbackParams maps a template name (callback.<name>) to the callback query
 	// parameter it is read from.
@@ -170,12 +194,10 @@ type Flow struct {
 	ExpiresIn    Path
 	TokenType    Path
 	Metadata     []Field
-	// RefreshExpiresIn is the refresh token's lifetime in seconds (zero: a
-	// refresh_token_expires_in next to the access token), kept with the token as
-	// the time by which it must be refreshed (RenewBy).
-	RefreshExpiresIn Path
 
-	DefaultExpiresIn time.Duration // lifetime when the response has none
+	DefaultExpiresIn time.Duration // lifetime when the response has none or a malformed one (negative, NaN, ...); zero: unknown
+	RefreshExpiresIn Path          // the refresh token's lifetime in seconds; nil: not read
+	RefreshLifetime  time.Duration // a new refresh token's lifetime when the response has none; zero: unknown
 	Permanent        bool          // never refresh
 	RefreshBefore    time.Duration // zero: min(30 min, half the lifetime)
 

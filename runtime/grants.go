@@ -23,7 +23,8 @@ func (c *Client) ExchangeCallback(ctx context.Context, q url.Values, opts ...oau
 // then runs the flow's userinfo request, if any. The request carries the flow's
 // ExchangeArgs, the code under CodeKey (not when WithoutCode and code is ""),
 // redirect_uri, the client credentials as ClientAuth says, and the options (such as
-// oauth2.VerifierOption for PKCE). If the token is obtained but the userinfo request
+// oauth2.VerifierOption for PKCE: a flow with PKCE refuses an exchange without it,
+// before sending anything). If the token is obtained but the userinfo request
 // fails, Exchange returns the token and a *TokenError (Op OpUserinfo); with WithStore
 // the token is saved under the store key, and a failed save likewise returns the
 // token and a *TokenError (Op OpStore). The token hook is called in both cases.
@@ -47,11 +48,18 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 		tc.params.set("redirect_uri", c.creds.RedirectURL)
 	}
 	c.addClientAuth(tc)
+	verifier := false
 	for _, o := range optionValues(opts) {
 		tc.params.set(o.k, o.v)
 		if o.k == "code_verifier" {
 			tc.sec.add(o.v)
+			verifier = o.v != ""
 		}
+	}
+	if c.flow.PKCE != NoPKCE && !verifier {
+		// The provider would refuse it; and a code that works without its verifier is
+		// one PKCE does not protect. Nothing is sent.
+		return nil, c.newTokenError(OpExchange, 0, "", "", errNoVerifier.Error(), errNoVerifier)
 	}
 	res, err := c.send(ctx, tc)
 	if err != nil {

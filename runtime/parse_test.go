@@ -132,23 +132,39 @@ func TestParamsEncoding(t *testing.T) {
 }
 
 // FuzzParseTokenResponse feeds arbitrary answers to the token response parser: it
-// must never panic, and a success always has an access token.
+// must never panic, a success always has an access token without control characters,
+// and its expiry is never in the past (a malformed lifetime is no lifetime).
 func FuzzParseTokenResponse(f *testing.F) {
 	f.Add(200, "application/json", `{"access_token":"a","expires_in":"60"}`)
 	f.Add(200, "application/x-www-form-urlencoded", "access_token=a&expires_in=9999999999999")
 	f.Add(400, "application/json", `{"error":{"code":1,"message":"m"}}`)
 	f.Add(200, "", `{"code":40001,"message":"x","data":{}}`)
 	f.Add(502, "text/html", "<html>")
+	// Malformed lifetimes and tokens with control characters (issue 14).
+	for _, v := range []string{`-1`, `"NaN"`, `"+Inf"`, `"-Infinity"`, `"0x10p0"`, `"1_000"`, `0.4`, `"1e400"`, `true`} {
+		f.Add(200, "application/json", `{"access_token":"a","expires_in":`+v+`}`)
+	}
+	f.Add(200, "application/x-www-form-urlencoded", "access_token=a&expires_in=-Inf")
+	f.Add(200, "application/json", `{"access_token":"a\r\nX: y","refresh_token":"r"}`)
+	f.Add(200, "application/json", `{"access_token":"a","refresh_token":"r\u0000"}`)
+	f.Add(200, "application/x-www-form-urlencoded", "access_token=a%0Ab")
 	c := New(&Flow{AccessToken: Path{"data", "access_token"}, Metadata: []Field{{Name: "m", Path: Path{"data", "x", "y"}}}}, Credentials{})
 	std := New(&Flow{}, Credentials{})
 	// Paths through arrays: the token in an element, metadata in nested arrays.
 	arr := New(&Flow{AccessToken: Path{"data", "0", "access_token"}, Metadata: []Field{{Name: "m", Path: Path{"data", "1", "x", "0"}}, {Name: "n", Path: Path{"0", "0"}}}}, Credentials{})
 	rootArr := New(&Flow{AccessToken: Path{"0", "access_token"}, ExpiresIn: Path{"1", "expires_in"}}, Credentials{})
 	f.Fuzz(func(t *testing.T, status int, ct, body string) {
+		before := time.Now()
 		for _, cl := range []*Client{c, std, arr, rootArr} {
 			p, _, err := parseBody(cl, status, ct, body)
 			if err == nil && (p == nil || p.tok.AccessToken == "") {
 				t.Fatal("success without an access token")
+			}
+			if err == nil && (hasControl(p.tok.AccessToken) || hasControl(p.tok.RefreshToken)) {
+				t.Fatalf("token with a control character accepted: %q", p.tok.AccessToken)
+			}
+			if err == nil && (p.tok.ExpiresIn < 0 || !p.tok.Expiry.IsZero() && !p.tok.Expiry.After(before)) {
+				t.Fatalf("lifetime %d s, expiry %v: in the past", p.tok.ExpiresIn, p.tok.Expiry)
 			}
 			if err != nil && !utf8.ValidString(err.Error()) {
 				t.Fatalf("message not UTF-8: %q", err)

@@ -29,6 +29,12 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 	if c.flow.ClientAuth == AuthHeader {
 		return
 	}
+	c.addClientParams(tc)
+}
+
+// addClientParams adds the client id and secret as parameters, unless the URL's
+// query already carries them.
+func (c *Client) addClientParams(tc *tokenCall) {
 	idKey := c.flow.ClientIDKey
 	if idKey == "" {
 		idKey = "client_id"
@@ -42,7 +48,7 @@ func (c *Client) addClientAuth(tc *tokenCall) {
 		tc.params.set(idKey, c.creds.ClientID)
 	}
 	if c.creds.ClientSecret != "" && !(hasQuery && queryHas(tc.url, secKey)) {
-		tc.params.set(secKey, c.creds.ClientSecret)
+		tc.params.set(secKey, string(c.creds.ClientSecret))
 	}
 }
 
@@ -60,7 +66,7 @@ func renderArgs(p *params, args []Arg, v *Vars, rawURL string) {
 // send runs a token call, falling back once to the flow's other body type when the
 // first is refused, and returns the parsed response.
 func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
-	tc.sec.add(c.creds.ClientSecret)
+	tc.sec.add(string(c.creds.ClientSecret))
 	if c.method == http.MethodGet || c.flow.FallbackBody == 0 {
 		res, _, err := c.attempt(ctx, tc, BodyType(c.body.Load()))
 		return res, err
@@ -124,9 +130,12 @@ func (c *Client) attempt(ctx context.Context, tc *tokenCall, bt BodyType) (*pars
 	for _, h := range c.flow.Headers {
 		req.Header.Set(h.Key, h.Value.Render(tc.vars))
 	}
-	resp, err := c.httpClient(ctx).Do(req)
+	resp, err := c.sendClient(ctx).Do(req)
 	if err != nil {
 		return nil, false, c.transportError(tc.op, err, &tc.sec)
+	}
+	if isRedirect(resp) { // not refused: the other body type is not tried either
+		return nil, false, c.redirectError(tc.op, resp)
 	}
 	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()

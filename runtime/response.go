@@ -81,34 +81,55 @@ func formRoot(body []byte) (any, error) {
 	return m, nil
 }
 
-// seconds reads a lifetime given as a number or a numeric string.
+// seconds reads a lifetime given as a number or a numeric string. A lifetime that is
+// not a finite decimal number of at least one second (negative, zero, NaN, infinite,
+// hexadecimal, a string of anything else, a boolean, an object) is malformed: ok is
+// false and the token's lifetime is what default_expires_in says, else unknown (no
+// expiry, renewed only when the API refuses it), never "expired long ago", which
+// would renew it on every use. A lifetime past 2^31-1 s is capped there.
 func seconds(v any) (int64, bool) {
-	var f float64
+	var s string
 	switch x := v.(type) {
 	case json.Number:
-		g, err := strconv.ParseFloat(string(x), 64)
-		if err != nil {
-			return 0, false
-		}
-		f = g
+		s = string(x)
 	case float64:
-		f = x
+		s = strconv.FormatFloat(x, 'g', -1, 64)
 	case string:
-		g, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
-		if err != nil {
-			return 0, false
-		}
-		f = g
+		s = strings.TrimSpace(x)
 	default:
 		return 0, false
 	}
-	if math.IsNaN(f) || f <= 0 {
+	if !decimal(s) {
 		return 0, false
 	}
-	if f > math.MaxInt32 {
+	f, err := strconv.ParseFloat(s, 64)
+	if err != nil && !errors.Is(err, strconv.ErrRange) {
+		return 0, false
+	}
+	if math.IsNaN(f) || math.IsInf(f, -1) || f < 1 {
+		return 0, false
+	}
+	if f > math.MaxInt32 { // also +Inf of a range error: a decimal number too large to hold
 		f = math.MaxInt32
 	}
 	return int64(f), true
+}
+
+// decimal reports whether s is a plain decimal number (digits, an optional fraction
+// and exponent, a sign), not a hexadecimal, an "Inf", a "NaN" or one with
+// underscores, which strconv.ParseFloat would also read.
+func decimal(s string) bool {
+	digits := false
+	for i := 0; i < len(s); i++ {
+		switch b := s[i]; {
+		case b >= '0' && b <= '9':
+			digits = true
+		case b == '.' || b == 'e' || b == 'E' || b == '+' || b == '-':
+		default:
+			return false
+		}
+	}
+	return digits
 }
 
 // toFloats replaces json.Number by float64 in v, as encoding/json decodes by default
@@ -230,7 +251,22 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	if bad {
 		return fail("", "", "", "the token in the response is not valid UTF-8 ("+statusText(resp)+")", false, true)
 	}
+	// A control character (CR, LF, NUL, ...) cannot go into a header and is no part of
+	// any token format; refused now rather than when an API call fails later.
+	if hasControl(accessStr) || hasControl(refreshStr) {
+		return fail("", "", "", "the token in the response holds control characters ("+statusText(resp)+")", false, false)
+	}
 	return &parsed{tok: c.tokenFrom(root, accessStr, tc)}, false, nil
+}
+
+// hasControl reports whether s holds an ASCII control character or DEL.
+func hasControl(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] == 0x7f {
+			return true
+		}
+	}
+	return false
 }
 
 // tokenFrom builds the token of a successful response.
@@ -272,15 +308,11 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 		}
 	}
 	toFloats(extra)
-	if v, ok := lookup(root, c.refreshExpiresPath); ok && t.RefreshToken != "" {
-		if secs, ok := seconds(v); ok && secs > 0 {
-			extra[extraRefreshBy] = refreshBy(c.now(), time.Duration(secs)*time.Second)
-		}
-	}
 	if tc.vars != nil {
 		for k, v := range tc.vars.Callback {
 			extra[k] = v
 		}
 	}
+	c.recordRefreshExpiry(root, &t, extra, tc)
 	return t.WithExtra(extra)
 }

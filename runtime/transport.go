@@ -13,7 +13,8 @@ import (
 // transport is the http.RoundTripper of API calls. It adds the token as the flow's
 // APIAuth says (header or query parameter, value rendered once per token), the extra
 // headers and query parameters, and the default Content-Type on requests that have a
-// body and none. On a 401 or 403 answer it renews the token once and retries once: a
+// body and none; a redirect to another host goes on without any of them
+// (redirectKeepsToken). On a 401 or 403 answer it renews the token once and retries once: a
 // request body is replayed through GetBody, and a request with a body but no GetBody
 // is not retried; a second failure is returned as is. A refusal of a token that was
 // renewed for a refusal less than 10 s ago is returned as is, without renewing. The
@@ -27,7 +28,8 @@ type transport struct {
 // HTTPClient returns an *http.Client for API calls whose requests carry tok, renewed
 // as needed (with WithStore, the stored token; tok may then be nil). Requests get the
 // token as the flow's API says, with its extra headers, query parameters and default
-// Content-Type, and are never modified themselves; a 401 or 403 answer renews the
+// Content-Type, and are never modified themselves; a redirect the client follows to
+// another host (or from https to http) goes on without any of them; a 401 or 403 answer renews the
 // token once and retries once (a request with a body needs GetBody for that). Its
 // transport and timeout are those of the client Exchange would use (the context's,
 // WithHTTPClient's, or one with a 30 s timeout). Keep the client for as long as
@@ -59,8 +61,12 @@ func (t *transport) Format(f fmt.State, verb rune) {
 	formatRedacted(f, verb, "runtime.Transport{Connector: "+quote(t.c.flow.Connector)+"}")
 }
 
-// RoundTrip sends req with the token.
+// RoundTrip sends req with the token, unless req is a redirect that may not carry
+// it (redirectKeepsToken): then req goes on as net/http built it.
 func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Response != nil && !t.c.redirectKeepsToken(req) {
+		return t.base.RoundTrip(req)
+	}
 	closeBody := req.Body != nil
 	defer func() {
 		if closeBody {

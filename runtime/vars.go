@@ -1,14 +1,25 @@
 package runtime
 
 import (
+	"encoding/json"
 	"fmt"
+	"log/slog"
 
 	"golang.org/x/oauth2"
 )
 
 // Format prints v without the access token and the state, under every verb.
-func (v Vars) Format(f fmt.State, verb rune) {
-	formatRedacted(f, verb, "runtime.Vars{State: "+redacted(v.State)+", Callback: "+itoa(int64(len(v.Callback)))+" values, Credentials: "+itoa(int64(len(v.Credentials)))+" values, Token: "+redacted(v.Token)+"}")
+func (v Vars) Format(f fmt.State, verb rune) { formatRedacted(f, verb, v.describe()) }
+
+// MarshalJSON encodes v as Format prints it, a JSON string without the access token
+// and the state.
+func (v Vars) MarshalJSON() ([]byte, error) { return json.Marshal(v.describe()) }
+
+// LogValue logs v as Format prints it.
+func (v Vars) LogValue() slog.Value { return slog.StringValue(v.describe()) }
+
+func (v Vars) describe() string {
+	return "runtime.Vars{State: " + redacted(v.State) + ", Callback: " + itoa(int64(len(v.Callback))) + " values, Credentials: " + itoa(int64(len(v.Credentials))) + " values, Token: " + redacted(v.Token) + "}"
 }
 
 // varsOf returns the template values a token carries: its metadata and callback

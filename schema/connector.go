@@ -89,6 +89,13 @@ type Field struct {
 	// Enum lists the allowed values of a select field.
 	Enum []string `json:"enum,omitempty" jsonschema:"minItems=1,uniqueItems=true,example=Production,example=Sandbox"`
 
+	// Pattern is an RE2 regular expression (Go's regexp syntax) that a non-empty value
+	// must match as a whole: it is anchored, as if written ^(?:pattern)$. For text and
+	// password fields; New of generated and dynamic clients refuses a value that does
+	// not match. Give one wherever the provider's value has a known shape, above all
+	// for values that go into URLs (a subdomain: [a-zA-Z0-9][a-zA-Z0-9-]*).
+	Pattern string `json:"pattern,omitempty" jsonschema:"format=regex,example=[a-zA-Z0-9][a-zA-Z0-9-]*"`
+
 	// Placeholder is a UI hint shown in an empty input.
 	Placeholder string `json:"placeholder,omitempty"`
 
@@ -231,13 +238,6 @@ type Config struct {
 	// Default: expires_in, next to the access token.
 	ExpiresInPath string `json:"expires_in_path,omitempty" jsonschema:"example=data.expires_in"`
 
-	// RefreshExpiresInPath is the dot path of the refresh token's lifetime in seconds
-	// in the token response, when the connector's refresh tokens expire (unused ones,
-	// for Xero and QuickBooks: x_refresh_token_expires_in). Default:
-	// refresh_token_expires_in, next to the access token. Connections refresh a
-	// connection before its refresh token expires (RefreshDue).
-	RefreshExpiresInPath string `json:"refresh_token_expires_in_path,omitempty" jsonschema:"example=x_refresh_token_expires_in"`
-
 	// TokenTypePath is the dot path of the token type in the token response.
 	// Default: token_type, next to the access token.
 	TokenTypePath string `json:"token_type_path,omitempty"`
@@ -252,7 +252,16 @@ type Config struct {
 	// WithoutCode means the callback carries no code; the exchange is made without one.
 	WithoutCode bool `json:"without_code,omitempty" jsonschema:"default=false"`
 
-	// RevokeURL is the RFC 7009 token revocation endpoint (template).
+	// Issuer is the authorization server's issuer identifier (RFC 9207), exactly as
+	// the provider sends it in the callback's iss parameter. When set, a callback
+	// whose iss differs is refused before any exchange (a mix-up attack: a code from
+	// another provider); a callback without iss is accepted.
+	Issuer string `json:"issuer,omitempty" jsonschema:"format=uri,example=https://accounts.google.com"`
+
+	// RevokeURL is the RFC 7009 token revocation endpoint (template): a form POST of
+	// the refresh token (else the access token) with token_type_hint, the client
+	// credentials as in token requests. It is the shorthand of revoke; not together
+	// with it.
 	RevokeURL string `json:"revoke_url,omitempty"`
 
 	// DeviceAuthorizationURL is the device authorization endpoint of RFC 8628
@@ -262,6 +271,10 @@ type Config struct {
 	// The request carries the client id and the scope; tokens are refreshed as the
 	// authorization code flow's are.
 	DeviceAuthorizationURL string `json:"device_authorization_url,omitempty" jsonschema:"example=https://github.com/login/device/code"`
+	// Revoke describes a revocation request that is not RFC 7009's: GitHub's DELETE
+	// of the grant, Slack's auth.revoke with the bearer token, Zoho's token in the
+	// query string. Not together with revoke_url.
+	Revoke *Revoke `json:"revoke,omitempty"`
 
 	// Userinfo is a GET made with the new token after an exchange; the named fields of
 	// its response join the token metadata (account id, e-mail).
@@ -281,6 +294,20 @@ type Config struct {
 	// RefreshBeforeExpiry is how many seconds before expiry this connector refreshes.
 	// Default: the run-time default, min(30 minutes, half the token's lifetime). At most a day.
 	RefreshBeforeExpiry int `json:"refresh_before_expiry,omitempty" jsonschema:"minimum=0,maximum=86400"`
+
+	// RefreshTokenExpiresInPath is the dot path of the refresh token's lifetime in
+	// seconds in the token response (QuickBooks' x_refresh_token_expires_in,
+	// refresh_token_expires_in). The runtime keeps the refresh token's expiry with the
+	// token (runtime.RefreshTokenExpiry), so a platform can refresh an idle connection
+	// before its refresh token dies. Default: not read.
+	RefreshTokenExpiresInPath string `json:"refresh_token_expires_in_path,omitempty" jsonschema:"example=x_refresh_token_expires_in"`
+
+	// RefreshTokenLifetime is the lifetime in seconds of a newly issued refresh token,
+	// for providers that document one without saying so in the response (Xero's 60
+	// days unused); when refresh_token_expires_in_path is also set, the response's
+	// value wins. A refresh answered without a new refresh token keeps the old
+	// expiry. At most ten years.
+	RefreshTokenLifetime int `json:"refresh_token_lifetime,omitempty" jsonschema:"minimum=1,maximum=315360000,example=5184000"`
 
 	// TokenMetadata maps a name to a dot path into the token response (instance_url,
 	// team.id, accounts.0.id: a number indexes into a JSON array). The values are kept with the token, get typed accessors, and are usable
@@ -317,6 +344,72 @@ type ListSelect struct {
 	// Value is the value the field must equal (template), usually an auth_form value:
 	// "{{ site_url }}".
 	Value string `json:"value" jsonschema:"example={{ site_url }}"`
+}
+
+// RevokeToken names the token a revocation request sends.
+type RevokeToken string
+
+// The tokens a revocation request may send.
+const (
+	RevokeAccessToken  RevokeToken = "access_token"
+	RevokeRefreshToken RevokeToken = "refresh_token"
+)
+
+// RevokeEncoding is how a revocation request sends its parameters.
+type RevokeEncoding string
+
+// The revocation parameter encodings.
+const (
+	RevokeForm  RevokeEncoding = "form"  // application/x-www-form-urlencoded body
+	RevokeJSON  RevokeEncoding = "json"  // JSON object body, every value a string
+	RevokeQuery RevokeEncoding = "query" // the URL's query string, no body
+)
+
+// RevokeAuth is how a revocation request authenticates.
+type RevokeAuth string
+
+// The revocation authentications.
+const (
+	RevokeClientSecretBasic  RevokeAuth = "client_secret_basic"  // HTTP Basic with the client id and secret
+	RevokeClientSecretPost   RevokeAuth = "client_secret_post"   // the client id and secret as parameters
+	RevokeClientSecretBearer RevokeAuth = "client_secret_bearer" // Authorization: Bearer <client secret> (Stripe's secret key)
+	RevokeAccessTokenBearer  RevokeAuth = "access_token_bearer"  // Authorization: Bearer <access token> (Slack, Dropbox)
+	RevokeNoAuth             RevokeAuth = "none"                 // nothing but the parameters
+)
+
+// Revoke is a revocation request that is not RFC 7009's. The request answered 2xx
+// succeeds unless its JSON body holds an error ({"ok":false,"error":...}).
+type Revoke struct {
+	// URL is the endpoint (template). It cannot read the token: the token goes in
+	// params (encoding query puts it in the query string).
+	URL string `json:"url" jsonschema:"minLength=1,example=https://api.github.com/applications/{{ client_id }}/grant"`
+
+	// Method is the HTTP method. Default: POST.
+	Method string `json:"method,omitempty" jsonschema:"enum=POST,enum=DELETE,enum=GET,default=POST"`
+
+	// Token is the token the request revokes, which params read as {{ token }}:
+	// access_token or refresh_token. Default: the refresh token when the token has
+	// one, else the access token.
+	Token RevokeToken `json:"token,omitempty" jsonschema:"enum=access_token,enum=refresh_token"`
+
+	// Params are the request's parameters (values are templates that may also read
+	// token, the token revoked): {"access_token": "{{ token }}"}. Without params the
+	// request has no body.
+	Params map[string]string `json:"params,omitempty"`
+
+	// Encoding is how params are sent: form, json or query (the URL's query string).
+	// Default: form.
+	Encoding RevokeEncoding `json:"encoding,omitempty" jsonschema:"enum=form,enum=json,enum=query,default=form"`
+
+	// Headers are headers of the request (values are templates), besides
+	// token_request_headers, which it also carries: Notion's Notion-Version.
+	Headers map[string]string `json:"headers,omitempty"`
+
+	// Auth is how the request authenticates: client_secret_basic, client_secret_post
+	// (with the connector's client id and secret key names), client_secret_bearer,
+	// access_token_bearer or none. Default: the client authentication of token
+	// requests.
+	Auth RevokeAuth `json:"auth,omitempty" jsonschema:"enum=client_secret_basic,enum=client_secret_post,enum=client_secret_bearer,enum=access_token_bearer,enum=none"`
 }
 
 // Header says how API calls carry the token.

@@ -3,13 +3,20 @@ package schema
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 )
 
 // fieldKeys are the auth_form keys that map to Field's own fields.
 var fieldKeys = map[string]bool{
 	"name": true, "title": true, "type": true, "required": true, "default": true,
-	"enum": true, "placeholder": true, "info": true, "hideInEmbed": true,
+	"enum": true, "placeholder": true, "info": true, "hideInEmbed": true, "pattern": true,
+}
+
+// CompilePattern compiles the pattern of an auth_form field, anchored: a value
+// matches when the whole of it does (^(?:pattern)$).
+func CompilePattern(pattern string) (*regexp.Regexp, error) {
+	return regexp.Compile(`^(?:` + pattern + `)$`)
 }
 
 // fieldAlias has Field's fields and encoding without its methods.

@@ -31,7 +31,57 @@ func (d *document) checkSemantics() {
 	d.checkConfig()
 	d.checkURLs()
 	d.checkTestRequest()
+	d.checkPaths()
 	d.checkControlChars(d.root, "")
+}
+
+// pathKeys are the keys whose value is a dot path into a response; "*" is every
+// member of an object.
+var pathKeys = [][]string{
+	{"oauth2", "config", "access_token_path"},
+	{"oauth2", "config", "refresh_token_path"},
+	{"oauth2", "config", "expires_in_path"},
+	{"oauth2", "config", "token_type_path"},
+	{"oauth2", "config", "refresh_token_expires_in_path"},
+	{"oauth2", "config", "token_metadata", "*"},
+	{"oauth2", "config", "userinfo", "metadata", "*"},
+	{"oauth2", "config", "userinfo", "select", "list"},
+	{"oauth2", "config", "userinfo", "select", "key"},
+}
+
+// checkPaths refuses dot paths with an empty segment ("data..token", ".data",
+// "data.") or white space around a segment: no response has such a field, so the
+// value would silently never be found, and a fake provider built from the file
+// would play the same mistake.
+func (d *document) checkPaths() {
+	for _, keys := range pathKeys {
+		var nodes []*node
+		var ptrs []string
+		if last := keys[len(keys)-1]; last == "*" {
+			obj := d.root.path(keys[:len(keys)-1]...)
+			if obj == nil || obj.kind != kindObject {
+				continue
+			}
+			for i, k := range obj.keys {
+				nodes = append(nodes, obj.kids[i])
+				ptrs = append(ptrs, pointerJoin("", append(append([]string{}, keys[:len(keys)-1]...), k)...))
+			}
+		} else {
+			nodes, ptrs = []*node{d.root.path(keys...)}, []string{pointerJoin("", keys...)}
+		}
+		for i, n := range nodes {
+			s, ok := n.text()
+			if !ok || s == "" {
+				continue
+			}
+			for _, seg := range strings.Split(s, ".") {
+				if seg == "" || strings.TrimSpace(seg) != seg {
+					d.errValue(n, ptrs[i], "%s is not a dot path: every segment between the dots must be a field name or an index, without spaces (a.b.0.c)", strconv.Quote(s))
+					break
+				}
+			}
+		}
+	}
 }
 
 // checkControlChars reports strings, keys included, that hold a character that is
@@ -147,6 +197,7 @@ func (d *document) checkAuthForm() {
 			d.errValue(typeNode, ptr+"/type", "a \"select\" field needs \"enum\" with its allowed values")
 		}
 		def := entry.get("default")
+		d.checkPattern(entry.get("pattern"), ptr, typ, def)
 		if def == nil {
 			continue
 		}
@@ -177,8 +228,29 @@ func (d *document) checkAuthForm() {
 	}
 }
 
+// checkPattern checks the pattern of an auth_form entry of type typ: an RE2
+// expression, on a text or password field, that its default (def, may be nil) matches.
+func (d *document) checkPattern(pat *node, ptr, typ string, def *node) {
+	s, ok := pat.text()
+	if !ok {
+		return
+	}
+	if typ != "text" && typ != "password" {
+		d.errValue(pat, ptr+"/pattern", "a pattern applies to text and password fields, not to a %q field", typ)
+		return
+	}
+	re, err := CompilePattern(s)
+	if err != nil {
+		d.errValue(pat, ptr+"/pattern", "not an RE2 regular expression: %v", strings.TrimPrefix(err.Error(), "error parsing regexp: "))
+		return
+	}
+	if dv, ok := def.text(); ok && !re.MatchString(dv) {
+		d.errValue(def, ptr+"/default", "default %s does not match the pattern %s", preview(def), strconv.Quote(s))
+	}
+}
+
 // fieldKeyList are the keys of an auth_form entry, sorted, for suggestions.
-var fieldKeyList = []string{"default", "enum", "hideInEmbed", "info", "name", "placeholder", "required", "title", "type"}
+var fieldKeyList = []string{"default", "enum", "hideInEmbed", "info", "name", "pattern", "placeholder", "required", "title", "type"}
 
 // checkFieldHints reports auth_form keys that are not Field's own but look like a
 // misspelling of one: entries may carry UI hints, but "requried" is not one.
@@ -213,7 +285,7 @@ func (d *document) checkConfig() {
 			d.errValue(cfg.get("step1_authorize_url"), base+"/step1_authorize_url", "must not be empty (the authorization_code flow sends the user there)")
 		}
 	case FlowClientCredentials:
-		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url"} {
+		for _, k := range []string{"step1_authorize_url", "extra_authorization_url", "alternative_code_key", "pkce", "without_code", "callback_params", "device_authorization_url", "refresh_token_expires_in_path", "refresh_token_lifetime", "issuer"} {
 			if n := cfg.get(k); n != nil {
 				d.errValue(n, base+"/"+k, "%q is not used by the client_credentials flow; remove it", k)
 			}
@@ -230,6 +302,23 @@ func (d *document) checkConfig() {
 		ca := cfg.get("client_auth")
 		if s, ok := ca.text(); ok && s != string(ClientAuthHeader) {
 			d.errValue(ca, base+"/client_auth", "%q contradicts client_id_and_secret_in_headers: true (line %d), which means \"header\"; keep one of them", s, d.line(cfg.get("client_id_and_secret_in_headers").start))
+		}
+	}
+
+	if rv := cfg.get("revoke"); rv != nil && rv.kind == kindObject {
+		if ru := cfg.get("revoke_url"); ru != nil {
+			d.errValue(rv, base+"/revoke", "revoke_url (line %d) is also set: it is the RFC 7009 shorthand of revoke; keep one of them", d.line(ru.start))
+		}
+		method := "POST"
+		if s, ok := rv.get("method").text(); ok {
+			method = s
+		}
+		enc := string(RevokeForm)
+		if s, ok := rv.get("encoding").text(); ok {
+			enc = s
+		}
+		if method == "GET" && enc != string(RevokeQuery) && rv.get("params") != nil {
+			d.errValue(rv.get("method"), base+"/revoke/method", "a GET request has no body for its params: set \"encoding\": \"query\"")
 		}
 	}
 
@@ -252,6 +341,7 @@ var urlKeys = [][]string{
 	{"oauth2", "config", "token_refresh_url"},
 	{"oauth2", "config", "revoke_url"},
 	{"oauth2", "config", "device_authorization_url"},
+	{"oauth2", "config", "revoke", "url"},
 	{"oauth2", "config", "userinfo", "url"},
 	{"test_request", "url"},
 }

@@ -120,6 +120,10 @@ func TestSemanticChecks(t *testing.T) {
 		{"test_request body without a method", connector(`"test_request": {"url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method that sends one: set "method" to "POST" (GraphQL), "PUT" or "PATCH"`}},
 		{"test_request body with GET", connector(`"test_request": {"method": "GET", "url": "https://e.com/graphql", "body": "{}"}`, ""), []string{`/test_request/body: a body needs a method`}},
 		{"test_request body and headers", connector(`"test_request": {"method": "POST", "url": "https://e.com/graphql", "body": "{}", "headers": {"X-V": "1"}}`, ""), nil},
+		{"empty path segment", connector("", `"access_token_path": "data..token"`), []string{`/oauth2/config/access_token_path: "data..token" is not a dot path`}},
+		{"path ending in a dot", connector("", `"token_metadata": {"id": "data."}`), []string{`/oauth2/config/token_metadata/id: "data." is not a dot path`}},
+		{"path with a space", connector("", `"userinfo": {"url": "https://e.com/u", "metadata": {"a/b": " id"}}`), []string{`/oauth2/config/userinfo/metadata/a~1b: " id" is not a dot path`}},
+		{"dot paths", connector("", `"access_token_path": "data.access_token", "token_metadata": {"id": "accounts.0.id"}`), nil},
 		{"keyword package", connector(`"package": "func"`, ""), []string{`/package: "func" is a Go keyword`}},
 		{"bad package", connector(`"package": "Hub-Spot"`, ""), []string{`/package: "Hub-Spot" does not match the pattern`}},
 		{"name without letters", `{"name": "!!!", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t"}}}`, []string{`/name: "!!!" has no letters or digits`}},
@@ -347,5 +351,35 @@ func TestFieldKeysMatchTheType(t *testing.T) {
 		if !fieldKeys[k] {
 			t.Errorf("fieldKeys lacks %q", k)
 		}
+	}
+}
+
+// A field's pattern is RE2, anchored, on a text or password field, and its default
+// matches it; the problem is reported at the pattern or the default.
+func TestFieldPattern(t *testing.T) {
+	file := func(field string) string {
+		return `{"name": "P", "oauth2": {"auth_form": [` + field + `], "config": {"flow": "client_credentials", "step3_access_url": "https://p.example/token"}}}`
+	}
+	for field, want := range map[string]string{
+		`{"name": "shop", "pattern": "[a-z]+"}`:                          "",
+		`{"name": "key", "type": "password", "pattern": "[a-f0-9]{32}"}`: "",
+		`{"name": "shop", "pattern": "[a-z]+", "default": "acme"}`:       "",
+		`{"name": "shop", "pattern": "[a-z"}`:                            "/oauth2/auth_form/0/pattern: not an RE2 regular expression: missing closing ]",
+		`{"name": "shop", "pattern": "(?<=a)b"}`:                         "/oauth2/auth_form/0/pattern: not an RE2 regular expression",
+		`{"name": "shop", "pattern": "[a-z]+", "default": "acme.evil"}`:  `/oauth2/auth_form/0/default: default "acme.evil" does not match the pattern "[a-z]+"`,
+		`{"name": "n", "type": "number", "pattern": "[0-9]+"}`:           `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "number" field`,
+		`{"name": "s", "type": "select", "enum": ["a"], "pattern": "a"}`: `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "select" field`,
+		`{"name": "shop", "pattern": "[a-z]+|", "default": "x"}`:         "",
+		`{"name": "shop", "pattern": "a", "default": "aa"}`:              `/oauth2/auth_form/0/default: default "aa" does not match the pattern "a"`,
+	} {
+		got := strings.Join(problems(t, file(field)), "\n")
+		if (want == "") != (got == "") || !strings.Contains(got, want) {
+			t.Errorf("%s: problems %q, want %q", field, got, want)
+		}
+	}
+	// Anchored: a partial match is no match.
+	re, err := CompilePattern("[a-z]+")
+	if err != nil || re.MatchString("acme.evil") || !re.MatchString("acme") || re.MatchString("acme\n") {
+		t.Errorf("CompilePattern: %v, %v", re, err)
 	}
 }

@@ -10,10 +10,13 @@ type TemplatePlace string
 const (
 	// PlaceAuthorize: step1_authorize_url and the values of extra_authorization_url.
 	PlaceAuthorize TemplatePlace = "authorize"
-	// PlaceToken: step3_access_url, token_refresh_url, revoke_url,
-	// device_authorization_url and the values of
-	// extra_access_url, extra_refresh_url and token_request_headers.
+	// PlaceToken: step3_access_url, token_refresh_url, revoke_url, revoke.url,
+	// device_authorization_url and the values of extra_access_url, extra_refresh_url,
+	// token_request_headers and revoke.headers.
 	PlaceToken TemplatePlace = "token"
+	// PlaceRevoke: the values of revoke.params, which may also use token (the token
+	// revoked).
+	PlaceRevoke TemplatePlace = "revoke"
 	// PlaceAPI: base_url, userinfo.url, userinfo.select.value, test_request.url,
 	// test_request.body and the values of header.extra_headers, header.extra_query and
 	// test_request.headers.
@@ -133,6 +136,9 @@ var templateKeys = []struct {
 	{[]string{"oauth2", "config", "token_request_headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "revoke_url"}, PlaceToken},
 	{[]string{"oauth2", "config", "device_authorization_url"}, PlaceToken},
+	{[]string{"oauth2", "config", "revoke", "url"}, PlaceToken},
+	{[]string{"oauth2", "config", "revoke", "params", "*"}, PlaceRevoke},
+	{[]string{"oauth2", "config", "revoke", "headers", "*"}, PlaceToken},
 	{[]string{"oauth2", "config", "userinfo", "url"}, PlaceAPI},
 	{[]string{"oauth2", "config", "userinfo", "select", "value"}, PlaceAPI},
 	{[]string{"header", "token_format"}, PlaceHeader},

@@ -106,7 +106,7 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 	for k, v := range pv {
 		anyParams[k] = v
 	}
-	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: secret, Params: anyParams}
+	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: runtime.Secret(secret), Params: anyParams}
 	// dynamic.New makes a client without a required value (for Connections); one
 	// end user's authorization here needs them all.
 	if _, err := m.CheckParams(anyParams); err != nil {

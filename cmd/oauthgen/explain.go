@@ -12,6 +12,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/spf13/pflag"
 	"golang.org/x/oauth2"
@@ -52,11 +53,14 @@ type explainRequest struct {
 
 // explanation is what `oauthgen explain --json` prints.
 type explanation struct {
-	Connector    string          `json:"connector"`
-	Grant        string          `json:"grant"`
-	Params       map[string]any  `json:"params"`
-	AuthorizeURL string          `json:"authorize_url"`
-	TokenRequest *explainRequest `json:"token_request"`
+	Connector string         `json:"connector"`
+	Grant     string         `json:"grant"`
+	Params    map[string]any `json:"params"`
+	// Patterns are the patterns of the auth_form fields that have one, by field
+	// name: New refuses a value that does not match.
+	Patterns     map[string]string `json:"patterns,omitempty"`
+	AuthorizeURL string            `json:"authorize_url"`
+	TokenRequest *explainRequest   `json:"token_request"`
 	// TokenFallback is the token request in the other encoding, sent once when the
 	// provider refuses the first (connectors with a fallback body type).
 	TokenFallback   *explainRequest `json:"token_request_fallback,omitempty"`
@@ -66,13 +70,21 @@ type explanation struct {
 	// DeviceRequest is the device authorization request (RFC 8628), for connectors
 	// with a device_authorization_url; the token endpoint is then polled with the
 	// device code.
-	DeviceRequest *explainRequest   `json:"device_request,omitempty"`
-	BaseURL       string            `json:"base_url"`
-	APIRequest    *explainRequest   `json:"api_request"`
-	APIAuth       string            `json:"api_auth"`
-	Callback      map[string]string `json:"callback,omitempty"`
-	Deviations    []string          `json:"deviations,omitempty"`
-	Notes         []string          `json:"notes,omitempty"`
+	DeviceRequest *explainRequest `json:"device_request,omitempty"`
+	// Revocation says what the revocation request is: "RFC 7009", or what the
+	// provider's own request sends.
+	Revocation string `json:"revocation,omitempty"`
+	// RefreshLifetime says how the refresh token's lifetime is known, and Refresh
+	// Expiry the expiry the runtime kept with the explained token (RFC 3339), when the
+	// connector models the lifetime.
+	RefreshLifetime string            `json:"refresh_token_lifetime,omitempty"`
+	RefreshExpiry   string            `json:"refresh_token_expiry,omitempty"`
+	BaseURL         string            `json:"base_url"`
+	APIRequest      *explainRequest   `json:"api_request"`
+	APIAuth         string            `json:"api_auth"`
+	Callback        map[string]string `json:"callback,omitempty"`
+	Deviations      []string          `json:"deviations,omitempty"`
+	Notes           []string          `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
@@ -211,6 +223,14 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 	}
 	ctx := context.Background()
 	ex := &explanation{Connector: m.Name, Params: c.Params(), Deviations: m.Deviations}
+	for _, p := range m.Params {
+		if p.Pattern != nil {
+			if ex.Patterns == nil {
+				ex.Patterns = map[string]string{}
+			}
+			ex.Patterns[p.Name] = p.Field.Pattern
+		}
+	}
 	var pkce []oauth2.AuthCodeOption
 	if m.PKCE != runtime.NoPKCE {
 		pkce = append(pkce, oauth2.VerifierOption(explainVerifier))
@@ -281,6 +301,15 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 			return nil, err
 		}
 		ex.RevokeRequest = shown(take(), 0)
+		ex.Revocation = "RFC 7009"
+		if m.Revocation != nil {
+			ex.Revocation = "the provider's own: " + m.Revocation.Describe()
+		}
+	}
+	if ex.RefreshLifetime = refreshLifetime(m); ex.RefreshLifetime != "" {
+		if exp, ok := runtime.RefreshTokenExpiry(tok); ok {
+			ex.RefreshExpiry = exp.Format(time.RFC3339)
+		}
 	}
 
 	ex.BaseURL = c.BaseURLFor(tok)
@@ -316,6 +345,30 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		}
 	}
 	return ex, nil
+}
+
+// explainRefreshLifetime is the refresh-token lifetime, in seconds, of the token
+// response explain makes up when the connector reads one from the response.
+const explainRefreshLifetime = 8726400
+
+// refreshLifetime says how m knows its refresh tokens' lifetime; "" when it does not.
+func refreshLifetime(m *model.Connector) string {
+	var parts []string
+	if p := strings.Join(m.RefreshExpiresIn, "."); p != "" {
+		parts = append(parts, fmt.Sprintf("read from %s in the token response (here %d s)", p, explainRefreshLifetime))
+	}
+	if d := m.RefreshLifetime; d > 0 {
+		s := fmt.Sprintf("%d s", int(d.Seconds()))
+		if d%(24*time.Hour) == 0 {
+			s += fmt.Sprintf(" (%d days)", int(d/(24*time.Hour)))
+		}
+		s += " from each new refresh token"
+		if len(parts) > 0 {
+			s = "else " + s
+		}
+		parts = append(parts, s)
+	}
+	return strings.Join(parts, "; ")
 }
 
 // fallbackRequest runs the first token request once more against a provider that
@@ -413,6 +466,7 @@ func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) 
 	if !m.Permanent {
 		set(m.RefreshToken, explainRefresh)
 		set(m.ExpiresIn, 3600)
+		set(m.RefreshExpiresIn, explainRefreshLifetime)
 	}
 	set(m.TokenType, "Bearer")
 	fields := append([]runtime.Field(nil), m.Metadata...)
@@ -521,7 +575,11 @@ func printExplanation(w io.Writer, ex *explanation) {
 		sort.Strings(keys)
 		fmt.Fprintln(w, "Params:")
 		for _, k := range keys {
-			fmt.Fprintf(w, "  %s = %v\n", k, ex.Params[k])
+			fmt.Fprintf(w, "  %s = %v", k, ex.Params[k])
+			if pat, ok := ex.Patterns[k]; ok {
+				fmt.Fprintf(w, "  (pattern %s)", pat)
+			}
+			fmt.Fprintln(w)
 		}
 	}
 	if ex.AuthorizeURL != "" {
@@ -579,6 +637,15 @@ func printExplanation(w io.Writer, ex *explanation) {
 	printReq("Userinfo request", ex.UserinfoRequest)
 	printReq("Refresh request", ex.RefreshRequest)
 	printReq("Revoke request", ex.RevokeRequest)
+	if ex.Revocation != "" {
+		fmt.Fprintf(w, "  (revocation: %s)\n", ex.Revocation)
+	}
+	if ex.RefreshLifetime != "" {
+		fmt.Fprintf(w, "\nRefresh token lifetime: %s\n", ex.RefreshLifetime)
+		if ex.RefreshExpiry != "" {
+			fmt.Fprintf(w, "  kept with the token: expires %s (runtime.RefreshTokenExpiry)\n", ex.RefreshExpiry)
+		}
+	}
 	printReq("Device authorization request", ex.DeviceRequest)
 	fmt.Fprintf(w, "\nBase URL: %s\n", or(ex.BaseURL, "(none)"))
 	printReq("API request (token "+explainAccessToken+")", ex.APIRequest)

@@ -315,3 +315,23 @@ func TestExplainDevice(t *testing.T) {
 		t.Errorf("hubspot (no device endpoint): exit %d, shows a device request: %v", code, strings.Contains(out, "Device authorization"))
 	}
 }
+
+// explain shows a field's pattern, and a value that does not match it is refused
+// before anything is built (issue 13: Shopify's shop).
+func TestExplainPattern(t *testing.T) {
+	const file = "../../connectors/shopify.json"
+	ex := explainJSON(t, file, "--param", "shop=acme")
+	if pats, _ := ex["patterns"].(map[string]any); pats["shop"] != "[a-zA-Z0-9][a-zA-Z0-9-]*" {
+		t.Errorf("patterns %v", ex["patterns"])
+	}
+	code, out, _ := runOauthgen("explain", file, "--param", "shop=acme")
+	if code != exitOK || !strings.Contains(out, "shop = acme  (pattern [a-zA-Z0-9][a-zA-Z0-9-]*)") {
+		t.Errorf("exit %d, text output without the pattern:\n%s", code, out)
+	}
+	for _, v := range []string{"evil.example/x?", "a@evil.example/", "evil.example#"} {
+		code, out, errOut := runOauthgen("explain", file, "--param", "shop="+v)
+		if code == exitOK || strings.Contains(out, "evil.example") || !strings.Contains(errOut, "shop does not match the pattern") {
+			t.Errorf("shop=%q: exit %d\n%s%s", v, code, out, errOut)
+		}
+	}
+}

@@ -51,6 +51,11 @@ func runGenerate(_ context.Context, e *env, args []string) int {
 		fmt.Fprintln(stderr, err)
 		return exitInvalid
 	}
+	for _, o := range outs {
+		if len(o.Warnings) > 0 {
+			fmt.Fprintln(stderr, o.Warnings) // as validate prints them, even with --quiet
+		}
+	}
 	var orphans []string
 	if *prune {
 		orphans, err = generator.Orphans(*out, outs)

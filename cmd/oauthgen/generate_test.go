@@ -138,3 +138,14 @@ func TestGenerateCheckSaysWhatToRun(t *testing.T) {
 		t.Errorf("withoutCheck: %q", got)
 	}
 }
+
+// TestGeneratePrintsWarnings: generate prints a connector's warnings as validate does
+// (go generate users see only generate's output), and still generates it.
+func TestGeneratePrintsWarnings(t *testing.T) {
+	const f = "testdata/validate/unused_field.json"
+	code, _, errOut := runOauthgen("generate", "--quiet", "-o", t.TempDir(), f)
+	want := f + `:8:7: warning: /oauth2/auth_form/2: field "workspace" is read by no template: the value the end user gives goes nowhere; use it in a template or remove it` + "\n"
+	if code != exitOK || errOut != want {
+		t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, errOut, want)
+	}
+}

@@ -373,7 +373,7 @@ func TestValidateOutputHidesNothing(t *testing.T) {
 	}
 	code, out, errOut := runOauthgen("validate", f)
 	want := f + `:3:37: "/header/extra_headers/X-\x1b]0;owned\a": control character U+001B is not allowed in a key
-` + f + `:6:59: /oauth2/config/step1_authorize_url: template: unexpected string 'x\x1b[2J\u202e': expected the end of the tag (see docs/templates.md)
+` + f + `:6:59: /oauth2/config/step1_authorize_url: template: unexpected string 'x\x1b[2J\u202e': expected the end of the tag (see https://github.com/oauthgen/oauthgen/blob/main/docs/templates.md)
 ` + f + `:6:61: /oauth2/config/step1_authorize_url: control character U+001B is not allowed in a string
 1 of 1 file invalid, 3 problems
 `

@@ -23,7 +23,7 @@ import (
 func NewHubSpot(clientID, clientSecret, redirectURL, extraScopes string, opts ...runtime.Option) (*hubspot.Client, error) {
 	return hubspot.New(hubspot.Config{
 		ClientID:     clientID,
-		ClientSecret: clientSecret,
+		ClientSecret: runtime.Secret(clientSecret),
 		RedirectURL:  redirectURL,
 		Params:       hubspot.Params{Scope: extraScopes},
 	}, opts...)

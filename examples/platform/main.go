@@ -87,7 +87,7 @@ func NewApp(cfg Config) (*App, error) {
 	}
 	a := &App{providers: map[string]*provider{}, shops: map[string]string{}}
 
-	hs, err := hubspot.New(hubspot.Config{ClientID: cfg.HubSpotClientID, ClientSecret: cfg.HubSpotSecret,
+	hs, err := hubspot.New(hubspot.Config{ClientID: cfg.HubSpotClientID, ClientSecret: runtime.Secret(cfg.HubSpotSecret),
 		RedirectURL: cfg.BaseURL + "/callback/hubspot"}, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err
@@ -102,7 +102,7 @@ func NewApp(cfg Config) (*App, error) {
 	}
 
 	// Shopify's shop is the end user's value: the Config has none, Begin takes it.
-	sh, err := shopify.New(shopify.Config{ClientID: cfg.ShopifyClientID, ClientSecret: cfg.ShopifySecret,
+	sh, err := shopify.New(shopify.Config{ClientID: cfg.ShopifyClientID, ClientSecret: runtime.Secret(cfg.ShopifySecret),
 		RedirectURL: cfg.BaseURL + "/callback/shopify"}, cfg.ClientOptions...)
 	if err != nil {
 		return nil, err

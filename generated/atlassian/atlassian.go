@@ -27,19 +27,22 @@
 // audience=api.atlassian.com, prompt=consent besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: the token request body is JSON; a userinfo request
-// after the exchange adds cloud_id, site_url to the token metadata, read from
-// the element of its list whose url is {{ site_url }}.
+// Deviations from RFC 6749: the token request body is JSON; new refresh tokens
+// live 7776000 seconds; a userinfo request after the exchange adds cloud_id,
+// site_url to the token metadata, read from the element of its list whose url
+// is {{ site_url }}.
 package atlassian
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -66,8 +69,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -104,10 +107,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 7776000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -199,9 +203,10 @@ func (c Client) String() string {
 	return "atlassian.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -15,18 +15,22 @@
 //
 //   - authorize: https://app.attio.com/authorize
 //   - token: https://app.attio.com/oauth/token
+//   - revocation: https://app.attio.com/oauth/revoke
 //   - API base URL (BaseURL): https://api.attio.com/v2/
 //   - test request (Verify): GET https://api.attio.com/v2/self
 //
 // The authorize URL carries response_type=code besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: tokens are permanent and never refreshed.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, no parameters, the access token as bearer token; tokens are permanent
+// and never refreshed.
 package attio
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -46,8 +50,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -73,7 +77,12 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://app.attio.com/oauth/token"),
+	TokenURL:  runtime.String("https://app.attio.com/oauth/token"),
+	RevokeURL: runtime.String("https://app.attio.com/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -145,15 +154,22 @@ func (c Client) String() string {
 	return "attio.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

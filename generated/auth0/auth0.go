@@ -30,9 +30,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -61,8 +63,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -102,6 +104,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternDomain is the pattern of the "domain" field, anchored.
+var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*)$")
+
 // Client is an OAuth2 client for Auth0. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -127,6 +132,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.Domain == "" {
 		missing = errors.New("auth0: domain is required")
+	}
+	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
+		return nil, errors.New("auth0: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
 	}
 	if missing == nil && cfg.Params.Audience == "" {
 		missing = errors.New("auth0: audience is required")
@@ -197,9 +205,10 @@ func (c Client) String() string {
 	return "auth0.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

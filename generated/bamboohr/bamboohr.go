@@ -31,9 +31,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -56,8 +58,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -110,6 +112,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternCompanyDomain is the pattern of the "company_domain" field, anchored.
+var patternCompanyDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for BambooHR. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -135,6 +140,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.CompanyDomain == "" {
 		missing = errors.New("bamboohr: company_domain is required")
+	}
+	if cfg.Params.CompanyDomain != "" && !patternCompanyDomain.MatchString(cfg.Params.CompanyDomain) {
+		return nil, errors.New("bamboohr: company_domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -196,9 +204,10 @@ func (c Client) String() string {
 	return "bamboohr.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

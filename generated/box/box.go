@@ -22,15 +22,17 @@
 // The authorize URL carries response_type=code besides client_id, redirect_uri
 // and state.
 //
-// The flow follows RFC 6749 without deviation.
+// Deviations from RFC 6749: new refresh tokens live 5184000 seconds.
 package box
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -47,8 +49,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -82,10 +84,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -151,9 +154,10 @@ func (c Client) String() string {
 	return "box.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -9,9 +9,9 @@
 // endpoint. Scopes are space-separated (read, write, or granular resource
 // scopes). Access tokens last 30 days and come with a refresh token. The token
 // response describes the authorizing user and team under info (uuid, email,
-// name), kept as token metadata. Revocation is authenticated with the bearer
-// token rather than the client, which RFC 7009 revocation here does not send,
-// so it is left out.
+// name), kept as token metadata. Revocation (/v1/oauth/revoke) takes the token
+// and is authenticated with it as the bearer token rather than with the client
+// credentials.
 //
 // Provider documentation: https://docs.digitalocean.com/reference/api/oauth/
 //
@@ -19,19 +19,23 @@
 //
 //   - authorize: https://cloud.digitalocean.com/v1/oauth/authorize
 //   - token: https://cloud.digitalocean.com/v1/oauth/token
+//   - revocation: https://cloud.digitalocean.com/v1/oauth/revoke
 //   - API base URL (BaseURL): https://api.digitalocean.com/v2/
 //   - test request (Verify): GET https://api.digitalocean.com/v2/account
 //
 // The authorize URL carries response_type=code, scope=read besides client_id,
 // redirect_uri and state.
 //
-// Deviations from RFC 6749: the token response fields user_email, user_name,
-// user_uuid are kept as token metadata.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, the access token in a form body (token), the access token as bearer
+// token; the token response fields user_email, user_name, user_uuid are kept as
+// token metadata.
 package digitalocean
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,8 +55,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -86,7 +90,16 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("read")},
 	},
-	TokenURL: runtime.String("https://cloud.digitalocean.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://cloud.digitalocean.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://cloud.digitalocean.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Body:  runtime.Form,
+		Auth:  runtime.AuthBearer,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -173,15 +186,22 @@ func (c Client) String() string {
 	return "digitalocean.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// a form body (token), the access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -236,6 +256,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

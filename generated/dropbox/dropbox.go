@@ -16,6 +16,7 @@
 //
 //   - authorize: https://www.dropbox.com/oauth2/authorize
 //   - token: https://api.dropboxapi.com/oauth2/token
+//   - revocation: https://api.dropboxapi.com/2/auth/token/revoke
 //   - API base URL (BaseURL): https://api.dropboxapi.com/2/
 //   - test request (Verify): POST https://api.dropboxapi.com/2/users/get_current_account
 //
@@ -23,13 +24,16 @@
 // files.metadata.read, token_access_type=offline besides client_id,
 // redirect_uri, state and the PKCE challenge.
 //
-// Deviations from RFC 6749: PKCE with the S256 method is used; the token
-// response fields account_id, uid are kept as token metadata.
+// Deviations from RFC 6749: PKCE with the S256 method is used; tokens are
+// revoked with the provider's own request: POST, no parameters, the access
+// token as bearer token; the token response fields account_id, uid are kept as
+// token metadata.
 package dropbox
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,8 +53,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -84,7 +88,12 @@ var flow = runtime.Flow{
 		{Key: "scope", Value: runtime.String("account_info.read files.metadata.read")},
 		{Key: "token_access_type", Value: runtime.String("offline")},
 	},
-	TokenURL: runtime.String("https://api.dropboxapi.com/oauth2/token"),
+	TokenURL:  runtime.String("https://api.dropboxapi.com/oauth2/token"),
+	RevokeURL: runtime.String("https://api.dropboxapi.com/2/auth/token/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -174,15 +183,22 @@ func (c Client) String() string {
 	return "dropbox.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

@@ -36,6 +36,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -91,8 +92,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -130,6 +131,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternOrganization is the pattern of the "organization" field, anchored.
+var patternOrganization = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
+// patternTenant is the pattern of the "tenant" field, anchored.
+var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
+
 // Client is an OAuth2 client for Dynamics 365. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -156,6 +163,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if missing == nil && cfg.Params.Organization == "" {
 		missing = errors.New("dynamics365: organization is required")
 	}
+	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {
+		return nil, errors.New("dynamics365: organization does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
 	if cfg.Params.Region == "" {
 		cfg.Params.Region = RegionCrm
 	}
@@ -166,6 +176,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "organizations"
+	}
+	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
+		return nil, errors.New("dynamics365: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -237,9 +250,10 @@ func (c Client) String() string {
 	return "dynamics365.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -33,6 +33,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -50,7 +51,7 @@ type Params struct {
 	// APIKey is the "api_key" field (API key (keystring:shared_secret)). The app's
 	// keystring and shared secret joined by a colon, which Etsy requires in the
 	// x-api-key header of every call. Required.
-	APIKey string `json:"api_key,omitempty"`
+	APIKey runtime.Secret `json:"api_key,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -58,8 +59,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -189,9 +190,10 @@ func (c Client) String() string {
 	return "etsy.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
@@ -280,5 +282,5 @@ func apiValue(v *runtime.Vars) string {
 // apiHeaderXAPIKey renders the API request header "x-api-key"
 // (/header/extra_headers/x-api-key).
 func (c *Client) apiHeaderXAPIKey() string {
-	return c.params.APIKey
+	return string(c.params.APIKey)
 }

@@ -9,8 +9,8 @@
 // with the app id and secret in the query. Permissions are comma-separated. The
 // user access token from the code flow lasts about 60 days and there is no
 // refresh token: the user logs in again. Turning it into a long-lived token
-// (fb_exchange_token) and revoking it (DELETE /me/permissions) are not part of
-// the OAuth exchange and are left out.
+// (fb_exchange_token) is not part of the OAuth exchange and is left out;
+// revoking the login is DELETE /me/permissions with the token.
 //
 // Provider documentation:
 // https://developers.facebook.com/documentation/facebook-login/guides/advanced/manual-flow
@@ -19,6 +19,7 @@
 //
 //   - authorize: https://www.facebook.com/v26.0/dialog/oauth
 //   - token: https://graph.facebook.com/v26.0/oauth/access_token
+//   - revocation: https://graph.facebook.com/v26.0/me/permissions
 //   - API base URL (BaseURL): https://graph.facebook.com/v26.0/
 //   - test request (Verify): GET https://graph.facebook.com/v26.0/me?fields=id,name
 //
@@ -26,12 +27,14 @@
 // besides client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: token requests are GET requests with the parameters
-// in the query string.
+// in the query string; tokens are revoked with the provider's own request:
+// DELETE, no parameters, the access token as bearer token.
 package facebook
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,8 +54,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -79,8 +82,14 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("public_profile,email")},
 	},
-	TokenURL: runtime.String("https://graph.facebook.com/v26.0/oauth/access_token"),
-	Method:   "GET",
+	TokenURL:  runtime.String("https://graph.facebook.com/v26.0/oauth/access_token"),
+	RevokeURL: runtime.String("https://graph.facebook.com/v26.0/me/permissions"),
+	Revocation: &runtime.Revocation{
+		Method: "DELETE",
+		Body:   runtime.Form,
+		Auth:   runtime.AuthBearer,
+	},
+	Method: "GET",
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -156,15 +165,22 @@ func (c Client) String() string {
 	return "facebook.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: DELETE, no parameters,
+// the access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

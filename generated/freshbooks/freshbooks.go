@@ -8,8 +8,8 @@
 // client credentials in the body, JSON (its documented form) with a form body
 // as the fallback. Access tokens last 12 hours and refresh tokens are
 // single-use: every refresh returns a new one. Scopes are the ones enabled on
-// the app. The revocation endpoint takes a JSON body, which RFC 7009 revocation
-// does not send, so it is left out.
+// the app. The revocation endpoint (/auth/oauth/revoke) takes the refresh token
+// and the client credentials in a JSON body.
 //
 // Provider documentation: https://www.freshbooks.com/api/authentication
 //
@@ -17,6 +17,7 @@
 //
 //   - authorize: https://auth.freshbooks.com/oauth/authorize
 //   - token: https://api.freshbooks.com/auth/oauth/token
+//   - revocation: https://api.freshbooks.com/auth/oauth/revoke
 //   - API base URL (BaseURL): https://api.freshbooks.com/
 //   - test request (Verify): GET https://api.freshbooks.com/auth/api/v1/users/me
 //
@@ -24,12 +25,14 @@
 // and state.
 //
 // Deviations from RFC 6749: the token request body is JSON (form as a
-// fallback).
+// fallback); tokens are revoked with the provider's own request: POST, the
+// refresh token in a JSON body (token), the client id and secret as parameters.
 package freshbooks
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -49,8 +52,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -76,7 +79,15 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL:     runtime.String("https://api.freshbooks.com/auth/oauth/token"),
+	TokenURL:  runtime.String("https://api.freshbooks.com/auth/oauth/token"),
+	RevokeURL: runtime.String("https://api.freshbooks.com/auth/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Token: "refresh_token",
+		Body:  runtime.JSON,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	Body:         runtime.JSON,
 	FallbackBody: runtime.Form,
 	ExchangeArgs: []runtime.Arg{
@@ -154,15 +165,22 @@ func (c Client) String() string {
 	return "freshbooks.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// in a JSON body (token), the client id and secret as parameters.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -207,6 +225,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -22,19 +22,22 @@
 //
 //   - authorize: https://github.com/login/oauth/authorize
 //   - token: https://github.com/login/oauth/access_token
+//   - revocation: https://api.github.com/applications/{{ client_id }}/grant
 //   - API base URL (BaseURL): https://api.github.com/
 //   - test request (Verify): GET https://api.github.com/user
 //
 // The authorize URL carries response_type=code, scope=read:user user:email
 // besides client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: API calls carry the headers Accept,
-// X-GitHub-Api-Version.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// DELETE, the access token in a JSON body (access_token), HTTP Basic client
+// authentication; API calls carry the headers Accept, X-GitHub-Api-Version.
 package github
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,8 +57,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -82,7 +85,16 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("read:user user:email")},
 	},
-	TokenURL:      runtime.String("https://github.com/login/oauth/access_token"),
+	TokenURL: runtime.String("https://github.com/login/oauth/access_token"),
+	Revocation: &runtime.Revocation{
+		Method: "DELETE",
+		Token:  "access_token",
+		Body:   runtime.JSON,
+		Auth:   runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	DeviceAuthURL: runtime.String("https://github.com/login/device/code"),
 	DeviceArgs: []runtime.Arg{
 		{Key: "scope", Value: runtime.String("read:user user:email")},
@@ -110,9 +122,10 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for GitHub. It is safe for concurrent use.
 type Client struct {
-	rc   *runtime.Client
-	cfg  Config
-	opts []runtime.Option
+	rc       *runtime.Client
+	clientID string
+	cfg      Config
+	opts     []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -120,11 +133,11 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("github: the client id is empty")
 	}
-	return &Client{
-		rc:   runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
-		cfg:  cfg,
-		opts: opts,
-	}, nil
+	c := &Client{clientID: cfg.ClientID, cfg: cfg, opts: opts}
+	f := flow
+	f.RevokeURL = runtime.String(c.revokeURL())
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	return c, nil
 }
 
 // AuthCodeURL returns the URL to send the end user to, with state.
@@ -178,15 +191,22 @@ func (c Client) String() string {
 	return "github.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: DELETE, the access token
+// in a JSON body (access_token), HTTP Basic client authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -231,6 +251,17 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeURL renders the revocation URL (/oauth2/config/revoke/url).
+func (c *Client) revokeURL() string {
+	return "https://api.github.com/applications/" + c.clientID + "/grant"
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -29,9 +29,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -53,8 +55,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -98,6 +100,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternHost is the pattern of the "host" field, anchored.
+var patternHost = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?)$")
+
 // Client is an OAuth2 client for GitLab. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -108,13 +113,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("gitlab: the client id is empty")
 	}
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
+	}
+	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
+		return nil, errors.New("gitlab: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
 	}
 	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
@@ -167,9 +175,10 @@ func (c Client) String() string {
 	return "gitlab.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

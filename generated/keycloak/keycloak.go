@@ -31,9 +31,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -62,8 +64,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -109,6 +111,12 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternHost is the pattern of the "host" field, anchored.
+var patternHost = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?)$")
+
+// patternRealm is the pattern of the "realm" field, anchored.
+var patternRealm = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9._-]*)$")
+
 // Client is an OAuth2 client for Keycloak. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -135,8 +143,14 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if missing == nil && cfg.Params.Host == "" {
 		missing = errors.New("keycloak: host is required")
 	}
+	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
+		return nil, errors.New("keycloak: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
+	}
 	if missing == nil && cfg.Params.Realm == "" {
 		missing = errors.New("keycloak: realm is required")
+	}
+	if cfg.Params.Realm != "" && !patternRealm.MatchString(cfg.Params.Realm) {
+		return nil, errors.New("keycloak: realm does not match the pattern [a-zA-Z0-9][a-zA-Z0-9._-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -216,9 +230,10 @@ func (c Client) String() string {
 	return "keycloak.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -33,9 +33,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -61,8 +63,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -96,6 +98,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternTenant is the pattern of the "tenant" field, anchored.
+var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
+
 // Client is an OAuth2 client for Microsoft Entra ID. It is safe for concurrent
 // use.
 type Client struct {
@@ -107,13 +112,16 @@ type Client struct {
 
 // New checks cfg and returns a client: the client id must be set, defaults are
 // applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// choices is an error, as is a value that does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("microsoft: the client id is empty")
 	}
 	if cfg.Params.Tenant == "" {
 		cfg.Params.Tenant = "common"
+	}
+	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
+		return nil, errors.New("microsoft: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "offline_access User.Read"
@@ -197,9 +205,10 @@ func (c Client) String() string {
 	return "microsoft.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -17,22 +17,27 @@
 //
 //   - authorize: https://miro.com/oauth/authorize
 //   - token: https://api.miro.com/v1/oauth/token
+//   - revocation: https://api.miro.com/v1/oauth/revoke
 //   - API base URL (BaseURL): https://api.miro.com/v2/
 //   - test request (Verify): GET https://api.miro.com/v2/boards?limit=1
 //
 // The authorize URL carries response_type=code besides client_id, redirect_uri
 // and state.
 //
-// Deviations from RFC 6749: the token response fields team_id, user_id are kept
-// as token metadata.
+// Deviations from RFC 6749: new refresh tokens live 5184000 seconds; tokens are
+// revoked with the provider's own request: POST, the access token in the query
+// string (access_token), the access token as bearer token; the token response
+// fields team_id, user_id are kept as token metadata.
 package miro
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -49,8 +54,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -82,7 +87,15 @@ var flow = runtime.Flow{
 	AuthorizeArgs: []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 	},
-	TokenURL: runtime.String("https://api.miro.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://api.miro.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://api.miro.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Auth:  runtime.AuthBearer,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -97,6 +110,7 @@ var flow = runtime.Flow{
 		{Name: "team_id", Path: runtime.Path{"team_id"}},
 		{Name: "user_id", Path: runtime.Path{"user_id"}},
 	},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -168,15 +182,22 @@ func (c Client) String() string {
 	return "miro.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// the query string (access_token), the access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -230,6 +251,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

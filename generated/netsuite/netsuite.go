@@ -26,17 +26,20 @@
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
 // authentication; PKCE with the S256 method is used; the callback parameters
-// company are kept with the token.
+// company are kept with the token; new refresh tokens live 604800 seconds.
 package netsuite
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -58,8 +61,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -101,16 +104,20 @@ var flow = runtime.Flow{
 	CallbackParams: []runtime.Field{
 		{Name: "company", Path: runtime.Path{"company"}},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 604800 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
 }
+
+// patternAccountID is the pattern of the "account_id" field, anchored.
+var patternAccountID = regexp.MustCompile("^(?:[a-z0-9][a-z0-9-]*)$")
 
 // Client is an OAuth2 client for NetSuite. It is safe for concurrent use.
 type Client struct {
@@ -137,6 +144,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.AccountID == "" {
 		missing = errors.New("netsuite: account_id is required")
+	}
+	if cfg.Params.AccountID != "" && !patternAccountID.MatchString(cfg.Params.AccountID) {
+		return nil, errors.New("netsuite: account_id does not match the pattern [a-z0-9][a-z0-9-]*")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -209,9 +219,10 @@ func (c Client) String() string {
 	return "netsuite.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -17,6 +17,7 @@
 //
 //   - authorize: https://api.notion.com/v1/oauth/authorize
 //   - token: https://api.notion.com/v1/oauth/token
+//   - revocation: https://api.notion.com/v1/oauth/revoke
 //   - API base URL (BaseURL): https://api.notion.com/v1/
 //   - test request (Verify): GET https://api.notion.com/v1/users/me
 //
@@ -24,14 +25,17 @@
 // redirect_uri and state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the token request body is JSON; the token response fields
-// bot_id, workspace_id, workspace_name are kept as token metadata; API calls
-// carry the headers Notion-Version.
+// authentication; the token request body is JSON; tokens are revoked with the
+// provider's own request: POST, the refresh token (else the access token) in a
+// JSON body (token), HTTP Basic client authentication; the token response
+// fields bot_id, workspace_id, workspace_name are kept as token metadata; API
+// calls carry the headers Notion-Version.
 package notion
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -51,8 +55,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -86,7 +90,18 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "owner", Value: runtime.String("user")},
 	},
-	TokenURL:   runtime.String("https://api.notion.com/v1/oauth/token"),
+	TokenURL:  runtime.String("https://api.notion.com/v1/oauth/token"),
+	RevokeURL: runtime.String("https://api.notion.com/v1/oauth/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.JSON,
+		Auth: runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+		Headers: []runtime.Arg{
+			{Key: "Notion-Version", Value: runtime.String("2022-06-28")},
+		},
+	},
 	Body:       runtime.JSON,
 	ClientAuth: runtime.AuthHeader,
 	ExchangeArgs: []runtime.Arg{
@@ -178,15 +193,23 @@ func (c Client) String() string {
 	return "notion.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// (else the access token) in a JSON body (token), HTTP Basic client
+// authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -241,6 +264,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -17,6 +17,7 @@
 //
 //   - authorize: https://appcenter.intuit.com/connect/oauth2
 //   - token: https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer
+//   - revocation: https://developer.api.intuit.com/v2/oauth2/tokens/revoke
 //   - API base URL (BaseURL): https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/
 //   - test request (Verify): GET https://{% if environment == 'Sandbox' %}sandbox-{% endif %}quickbooks.api.intuit.com/v3/company/{{ callback.realmId }}/preferences
 //
@@ -25,7 +26,10 @@
 // state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; the callback parameters realmId are kept with the token.
+// authentication; the callback parameters realmId are kept with the token; the
+// refresh token's lifetime is read from x_refresh_token_expires_in; tokens are
+// revoked with the provider's own request: POST, the refresh token (else the
+// access token) in a JSON body (token), HTTP Basic client authentication.
 package quickbooks
 
 import (
@@ -65,8 +69,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -98,7 +102,15 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("com.intuit.quickbooks.accounting")},
 	},
-	TokenURL:   runtime.String("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+	TokenURL:  runtime.String("https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer"),
+	RevokeURL: runtime.String("https://developer.api.intuit.com/v2/oauth2/tokens/revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.JSON,
+		Auth: runtime.AuthHeader,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	ClientAuth: runtime.AuthHeader,
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
@@ -204,15 +216,23 @@ func (c Client) String() string {
 	return "quickbooks.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// (else the access token) in a JSON body (token), HTTP Basic client
+// authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
@@ -296,6 +316,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

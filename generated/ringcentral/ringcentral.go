@@ -24,13 +24,15 @@
 // state and the PKCE challenge.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; PKCE with the S256 method is used; the token response fields
+// authentication; PKCE with the S256 method is used; the refresh token's
+// lifetime is read from refresh_token_expires_in; the token response fields
 // endpoint_id, owner_id are kept as token metadata.
 package ringcentral
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -50,8 +52,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -101,6 +103,7 @@ var flow = runtime.Flow{
 		{Name: "endpoint_id", Path: runtime.Path{"endpoint_id"}},
 		{Name: "owner_id", Path: runtime.Path{"owner_id"}},
 	},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -175,9 +178,10 @@ func (c Client) String() string {
 	return "ringcentral.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -21,16 +21,19 @@
 // The authorize URL carries response_type=code, scope=full_access,
 // filter=apiv3.1 besides client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: the token response fields requested_by_id are kept
-// as token metadata.
+// Deviations from RFC 6749: the refresh token's lifetime is read from
+// refresh_token_expires_in; new refresh tokens live 2678400 seconds; the token
+// response fields requested_by_id are kept as token metadata.
 package sage
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -47,8 +50,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -95,6 +98,8 @@ var flow = runtime.Flow{
 	Metadata: []runtime.Field{
 		{Name: "requested_by_id", Path: runtime.Path{"requested_by_id"}},
 	},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
+	RefreshLifetime:  2678400 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -166,9 +171,10 @@ func (c Client) String() string {
 	return "sage.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -29,9 +29,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -53,8 +55,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -97,6 +99,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternInstance is the pattern of the "instance" field, anchored.
+var patternInstance = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for ServiceNow. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -122,6 +127,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.Instance == "" {
 		missing = errors.New("servicenow: instance is required")
+	}
+	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {
+		return nil, errors.New("servicenow: instance does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -177,9 +185,10 @@ func (c Client) String() string {
 	return "servicenow.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

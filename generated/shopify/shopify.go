@@ -34,9 +34,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -58,8 +60,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -103,6 +105,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternShop is the pattern of the "shop" field, anchored.
+var patternShop = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Shopify. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -128,6 +133,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.Shop == "" {
 		missing = errors.New("shopify: shop is required")
+	}
+	if cfg.Params.Shop != "" && !patternShop.MatchString(cfg.Params.Shop) {
+		return nil, errors.New("shopify: shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -183,9 +191,10 @@ func (c Client) String() string {
 	return "shopify.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

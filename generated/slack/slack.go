@@ -20,6 +20,7 @@
 //
 //   - authorize: https://slack.com/oauth/v2/authorize
 //   - token: https://slack.com/api/oauth.v2.access
+//   - revocation: https://slack.com/api/auth.revoke
 //   - API base URL (BaseURL): https://slack.com/api/
 //   - test request (Verify): GET https://slack.com/api/auth.test
 //
@@ -27,13 +28,16 @@
 // scope=channels:read,chat:write,users:read besides client_id, redirect_uri and
 // state.
 //
-// Deviations from RFC 6749: the token response fields app_id, authed_user_id,
-// bot_user_id, team_id, team_name are kept as token metadata.
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, no parameters, the access token as bearer token; the token response
+// fields app_id, authed_user_id, bot_user_id, team_id, team_name are kept as
+// token metadata.
 package slack
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,8 +57,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -90,7 +94,12 @@ var flow = runtime.Flow{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String("channels:read,chat:write,users:read")},
 	},
-	TokenURL: runtime.String("https://slack.com/api/oauth.v2.access"),
+	TokenURL:  runtime.String("https://slack.com/api/oauth.v2.access"),
+	RevokeURL: runtime.String("https://slack.com/api/auth.revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -179,15 +188,22 @@ func (c Client) String() string {
 	return "slack.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

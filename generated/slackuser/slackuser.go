@@ -17,6 +17,7 @@
 //
 //   - authorize: https://slack.com/oauth/v2/authorize
 //   - token: https://slack.com/api/oauth.v2.access
+//   - revocation: https://slack.com/api/auth.revoke
 //   - API base URL (BaseURL): https://slack.com/api/
 //   - test request (Verify): GET https://slack.com/api/auth.test
 //
@@ -26,14 +27,16 @@
 // Deviations from RFC 6749: the access token is read from
 // authed_user.access_token; the refresh token is read from
 // authed_user.refresh_token; the lifetime is read from authed_user.expires_in;
-// the token response fields team_id, team_name, user_id are kept as token
-// metadata.
+// tokens are revoked with the provider's own request: POST, no parameters, the
+// access token as bearer token; the token response fields team_id, team_name,
+// user_id are kept as token metadata.
 package slackuser
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
@@ -58,8 +61,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -90,6 +93,11 @@ var flow = runtime.Flow{
 	Connector:    Name,
 	AuthorizeURL: runtime.String("https://slack.com/oauth/v2/authorize"),
 	TokenURL:     runtime.String("https://slack.com/api/oauth.v2.access"),
+	RevokeURL:    runtime.String("https://slack.com/api/auth.revoke"),
+	Revocation: &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthBearer,
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -185,15 +193,22 @@ func (c Client) String() string {
 	return "slackuser.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, no parameters, the
+// access token as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.

@@ -33,9 +33,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"time"
 
@@ -58,8 +60,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -108,6 +110,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternUserAgent is the pattern of the "user_agent" field, anchored.
+var patternUserAgent = regexp.MustCompile("^(?:[ -~]+)$")
+
 // Client is an OAuth2 client for Squarespace. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -133,6 +138,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.UserAgent == "" {
 		missing = errors.New("squarespace: user_agent is required")
+	}
+	if cfg.Params.UserAgent != "" && !patternUserAgent.MatchString(cfg.Params.UserAgent) {
+		return nil, errors.New("squarespace: user_agent does not match the pattern [ -~]+")
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -192,9 +200,10 @@ func (c Client) String() string {
 	return "squarespace.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -16,6 +16,7 @@
 //
 //   - authorize: https://www.strava.com/oauth/authorize
 //   - token: https://www.strava.com/oauth/token
+//   - revocation: https://www.strava.com/oauth/deauthorize
 //   - API base URL (BaseURL): https://www.strava.com/api/v3/
 //   - test request (Verify): GET https://www.strava.com/api/v3/athlete
 //
@@ -23,12 +24,15 @@
 // approval_prompt=auto besides client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: the callback parameters scope are kept with the
-// token; the token response fields athlete_id are kept as token metadata.
+// token; tokens are revoked with the provider's own request: POST, the access
+// token in a form body (access_token), no authentication; the token response
+// fields athlete_id are kept as token metadata.
 package strava
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -48,8 +52,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -83,7 +87,16 @@ var flow = runtime.Flow{
 		{Key: "scope", Value: runtime.String("read,activity:read")},
 		{Key: "approval_prompt", Value: runtime.String("auto")},
 	},
-	TokenURL: runtime.String("https://www.strava.com/oauth/token"),
+	TokenURL:  runtime.String("https://www.strava.com/oauth/token"),
+	RevokeURL: runtime.String("https://www.strava.com/oauth/deauthorize"),
+	Revocation: &runtime.Revocation{
+		Token: "access_token",
+		Body:  runtime.Form,
+		Auth:  runtime.AuthNone,
+		Args: []runtime.Arg{
+			{Key: "access_token", Value: runtime.Func(revokeAccessToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -178,15 +191,22 @@ func (c Client) String() string {
 	return "strava.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the access token in
+// a form body (access_token), no authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -240,6 +260,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 		return nil, err
 	}
 	return nc.rc, nil
+}
+
+// revokeAccessToken renders the revocation parameter "access_token"
+// (/oauth2/config/revoke/params/access_token).
+func revokeAccessToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

@@ -18,13 +18,16 @@
 //
 //   - authorize: https://connect.stripe.com/oauth/authorize
 //   - token: https://connect.stripe.com/oauth/token
+//   - revocation: https://connect.stripe.com/oauth/deauthorize
 //   - API base URL (BaseURL): https://api.stripe.com/v1/
 //   - test request (Verify): GET https://api.stripe.com/v1/account
 //
 // The authorize URL carries response_type=code, scope={{ scope }} besides
 // client_id, redirect_uri and state.
 //
-// Deviations from RFC 6749: the token response fields livemode,
+// Deviations from RFC 6749: tokens are revoked with the provider's own request:
+// POST, the parameters client_id, stripe_user_id in a form body, the client
+// secret as bearer token; the token response fields livemode,
 // stripe_publishable_key, stripe_user_id are kept as token metadata.
 package stripeconnect
 
@@ -65,8 +68,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -97,6 +100,7 @@ var flow = runtime.Flow{
 	Connector:    Name,
 	AuthorizeURL: runtime.String("https://connect.stripe.com/oauth/authorize"),
 	TokenURL:     runtime.String("https://connect.stripe.com/oauth/token"),
+	RevokeURL:    runtime.String("https://connect.stripe.com/oauth/deauthorize"),
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -121,10 +125,11 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for Stripe Connect. It is safe for concurrent use.
 type Client struct {
-	rc     *runtime.Client
-	params Params
-	cfg    Config
-	opts   []runtime.Option
+	rc       *runtime.Client
+	params   Params
+	clientID string
+	cfg      Config
+	opts     []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -142,11 +147,19 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("stripeconnect: scope %q is not one of read_write, read_only", cfg.Params.Scope)
 	}
-	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
+	c := &Client{params: cfg.Params, clientID: cfg.ClientID, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeArgs = []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
 		{Key: "scope", Value: runtime.String(c.authorizeScope())},
+	}
+	f.Revocation = &runtime.Revocation{
+		Body: runtime.Form,
+		Auth: runtime.AuthSecretBearer,
+		Args: []runtime.Arg{
+			{Key: "client_id", Value: runtime.String(c.revokeClientID())},
+			{Key: "stripe_user_id", Value: runtime.Func(revokeStripeUserID)},
+		},
 	}
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
@@ -197,15 +210,22 @@ func (c Client) String() string {
 	return "stripeconnect.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the parameters
+// client_id, stripe_user_id in a form body, the client secret as bearer token.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API.
@@ -293,6 +313,18 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 // (/oauth2/config/extra_authorization_url/scope).
 func (c *Client) authorizeScope() string {
 	return string(c.params.Scope)
+}
+
+// revokeClientID renders the revocation parameter "client_id"
+// (/oauth2/config/revoke/params/client_id).
+func (c *Client) revokeClientID() string {
+	return c.clientID
+}
+
+// revokeStripeUserID renders the revocation parameter "stripe_user_id"
+// (/oauth2/config/revoke/params/stripe_user_id).
+func revokeStripeUserID(v *runtime.Vars) string {
+	return v.Credentials["stripe_user_id"]
 }
 
 // apiValue renders the Authorization header of API calls

@@ -22,12 +22,14 @@
 // spark:rooms_read besides client_id, redirect_uri, state and the PKCE
 // challenge.
 //
-// Deviations from RFC 6749: PKCE with the S256 method is used.
+// Deviations from RFC 6749: PKCE with the S256 method is used; the refresh
+// token's lifetime is read from refresh_token_expires_in.
 package webex
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -47,8 +49,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -82,11 +84,12 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	PKCE:         runtime.PKCES256,
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	PKCE:             runtime.PKCES256,
+	AccessToken:      runtime.Path{"access_token"},
+	RefreshToken:     runtime.Path{"refresh_token"},
+	ExpiresIn:        runtime.Path{"expires_in"},
+	TokenType:        runtime.Path{"token_type"},
+	RefreshExpiresIn: runtime.Path{"refresh_token_expires_in"},
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -155,9 +158,10 @@ func (c Client) String() string {
 	return "webex.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

@@ -27,19 +27,22 @@
 // client_id, redirect_uri and state.
 //
 // Deviations from RFC 6749: the client id and secret are sent with HTTP Basic
-// authentication; a userinfo request after the exchange adds tenant_id,
-// tenant_name to the token metadata, read from the element of its list whose
-// tenantName is {{ organisation }}; API calls carry the headers xero-tenant-id.
+// authentication; new refresh tokens live 5184000 seconds; a userinfo request
+// after the exchange adds tenant_id, tenant_name to the token metadata, read
+// from the element of its list whose tenantName is {{ organisation }}; API
+// calls carry the headers xero-tenant-id.
 package xero
 
 import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
+	"time"
 
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
@@ -66,8 +69,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -105,10 +108,11 @@ var flow = runtime.Flow{
 	RefreshArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 	},
-	AccessToken:  runtime.Path{"access_token"},
-	RefreshToken: runtime.Path{"refresh_token"},
-	ExpiresIn:    runtime.Path{"expires_in"},
-	TokenType:    runtime.Path{"token_type"},
+	AccessToken:     runtime.Path{"access_token"},
+	RefreshToken:    runtime.Path{"refresh_token"},
+	ExpiresIn:       runtime.Path{"expires_in"},
+	TokenType:       runtime.Path{"token_type"},
+	RefreshLifetime: 5184000 * time.Second,
 	API: runtime.APIAuth{
 		HeaderKey:   "Authorization",
 		Value:       runtime.Func(apiValue),
@@ -201,9 +205,10 @@ func (c Client) String() string {
 	return "xero.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

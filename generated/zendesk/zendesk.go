@@ -31,9 +31,11 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 
 	"github.com/oauthgen/oauthgen/runtime"
@@ -59,8 +61,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -98,6 +100,9 @@ var flow = runtime.Flow{
 	},
 }
 
+// patternSubdomain is the pattern of the "subdomain" field, anchored.
+var patternSubdomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
+
 // Client is an OAuth2 client for Zendesk. It is safe for concurrent use.
 type Client struct {
 	rc     *runtime.Client
@@ -123,6 +128,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if missing == nil && cfg.Params.Subdomain == "" {
 		missing = errors.New("zendesk: subdomain is required")
+	}
+	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {
+		return nil, errors.New("zendesk: subdomain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "read"
@@ -192,9 +200,10 @@ func (c Client) String() string {
 	return "zendesk.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not

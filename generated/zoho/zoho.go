@@ -19,6 +19,7 @@
 //
 //   - authorize: https://accounts.zoho.com/oauth/v2/auth
 //   - token: {{ callback.accounts_server }}/oauth/v2/token
+//   - revocation: {{ callback.accounts_server }}/oauth/v2/token/revoke
 //   - API base URL (BaseURL): {{ credentials.api_domain }}/crm/v6/
 //   - test request (Verify): GET {{ credentials.api_domain }}/crm/v6/users?type=CurrentUser
 //
@@ -28,14 +29,16 @@
 // state.
 //
 // Deviations from RFC 6749: the callback parameters accounts-server, location
-// are kept with the token; the token response fields api_domain are kept as
-// token metadata; the API header value is "Zoho-oauthtoken {{token_format}}"
-// with token_format "{{token}}".
+// are kept with the token; tokens are revoked with the provider's own request:
+// POST, the refresh token in the query string (token), no authentication; the
+// token response fields api_domain are kept as token metadata; the API header
+// value is "Zoho-oauthtoken {{token_format}}" with token_format "{{token}}".
 package zoho
 
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -55,8 +58,8 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret.
-	ClientSecret string
+	// ClientSecret is the application's client secret (never printed or logged).
+	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
 	RedirectURL string
@@ -92,7 +95,15 @@ var flow = runtime.Flow{
 		{Key: "access_type", Value: runtime.String("offline")},
 		{Key: "prompt", Value: runtime.String("consent")},
 	},
-	TokenURL: runtime.Func(tokenURL),
+	TokenURL:  runtime.Func(tokenURL),
+	RevokeURL: runtime.Func(revokeURL),
+	Revocation: &runtime.Revocation{
+		Token: "refresh_token",
+		Auth:  runtime.AuthNone,
+		Args: []runtime.Arg{
+			{Key: "token", Value: runtime.Func(revokeToken)},
+		},
+	},
 	ExchangeArgs: []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 	},
@@ -178,15 +189,22 @@ func (c Client) String() string {
 	return "zoho.Client{" + c.rc.String() + "}"
 }
 
-// GoString is like String: %#v never prints a secret.
-func (c Client) GoString() string {
-	return c.String()
+// Format prints the client as String does, under every verb (%#v, %d or %x
+// would otherwise print its fields).
+func (c Client) Format(f fmt.State, verb rune) {
+	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 
 // Runtime returns the runtime client underneath, for what this package does not
 // wrap (TokenVars: the template values a token carries).
 func (c *Client) Runtime() *runtime.Client {
 	return c.rc
+}
+
+// Revoke revokes tok with the provider's own request: POST, the refresh token
+// in the query string (token), no authentication.
+func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
+	return c.rc.Revoke(ctx, tok)
 }
 
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
@@ -247,6 +265,17 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func tokenURL(v *runtime.Vars) string {
 	return v.Callback["accounts_server"] + "/oauth/v2/token"
+}
+
+// revokeURL renders the revocation URL (/oauth2/config/revoke/url).
+func revokeURL(v *runtime.Vars) string {
+	return v.Callback["accounts_server"] + "/oauth/v2/token/revoke"
+}
+
+// revokeToken renders the revocation parameter "token"
+// (/oauth2/config/revoke/params/token).
+func revokeToken(v *runtime.Vars) string {
+	return v.Token
 }
 
 // apiValue renders the Authorization header of API calls

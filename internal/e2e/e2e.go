@@ -15,7 +15,9 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"golang.org/x/oauth2"
 
@@ -33,6 +35,9 @@ type Fixture struct {
 	// CallbackVars are the callback values by template name, as the flow keeps them.
 	CallbackVars map[string]string
 	Refresh      bool // the provider issues refresh tokens and the flow refreshes
+	// RefreshLifetime is the refresh token's lifetime the flow keeps with the token
+	// (runtime.RefreshTokenExpiry) after the exchange and each refresh; 0: none.
+	RefreshLifetime time.Duration
 	// Check asserts request-level quirks: the authorize URL's query and what the
 	// provider received.
 	Check func(t *testing.T, auth url.Values, p *oauthtest.Provider)
@@ -87,6 +92,9 @@ type env struct {
 	client *runtime.Client
 	vars   *runtime.Vars
 	api    string // the rendered API base URL
+	// latest is the newest token the client obtained (its token hook), which a
+	// platform would have stored: the one to revoke.
+	latest atomic.Pointer[oauth2.Token]
 }
 
 // setup parses and resolves the connector, starts the fake provider and builds a
@@ -133,8 +141,10 @@ func setup(t *testing.T, name string, data []byte, fx Fixture) *env {
 		t.Errorf("request to an URL the connector does not declare: %s %s://%s%s", r.Method, r.URL.Scheme, r.URL.Host, r.URL.Path)
 	}
 	hc := &http.Client{Transport: rw}
-	client := runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc))
-	return &env{m: m, vals: vals, flow: flow, p: p, client: client, vars: vars, api: apiBase}
+	e := &env{m: m, vals: vals, flow: flow, p: p, vars: vars, api: apiBase}
+	e.client = runtime.New(flow, runtime.Credentials{ClientID: ClientID, ClientSecret: ClientSecret, RedirectURL: RedirectURL}, runtime.WithHTTPClient(hc),
+		runtime.WithTokenHook(func(_ context.Context, tok *oauth2.Token) { e.latest.Store(tok) }))
+	return e
 }
 
 // authorize builds the authorize URL, checks its endpoint, lets the fake provider
@@ -239,6 +249,7 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 			t.Fatalf("%s: test request: %v", when, err)
 		}
 	}
+	checkRefreshExpiry(t, "after the exchange", tok, fx.RefreshLifetime)
 	callAPI(tok, "after the exchange")
 	if m.Methods.Device {
 		defer device(t, e) // after fx.Check, which reads the requests of the code flow
@@ -268,11 +279,15 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 				t.Errorf("after refresh, metadata %s = %v, want %q", k, got, want)
 			}
 		}
+		checkRefreshExpiry(t, "after the refresh", next, fx.RefreshLifetime)
 		p.InvalidateAccessTokens()
 		callAPI(next, "after the refresh and a 401") // the transport refreshes once on 401
 		tok = next
 	}
 	if m.RevokeURL != nil {
+		if latest := e.latest.Load(); latest != nil {
+			tok = latest // the transport renewed it after the 401
+		}
 		if err := client.Revoke(ctx, tok); err != nil {
 			t.Fatalf("revoke: %v", err)
 		}
@@ -281,6 +296,9 @@ func Run(t *testing.T, name string, data []byte, fx Fixture) {
 		}
 	}
 	for _, r := range p.Requests() {
+		if r.Endpoint == "revoke" && m.Revocation != nil && m.Revocation.Auth == runtime.AuthSecretBearer {
+			continue // the secret key is the bearer token of Stripe's deauthorization
+		}
 		for _, v := range r.Header.Values("Authorization") {
 			if strings.Contains(v, ClientSecret) {
 				t.Errorf("%s request carries the client secret in clear in Authorization", r.Endpoint)
@@ -314,6 +332,24 @@ func device(t *testing.T, e *env) {
 	}
 	if st := e.p.Stats(); st.DeviceCodes != 1 || st.DevicePolls != 2 {
 		t.Errorf("device grant: %d codes, %d polls; want 1 and 2 (one pending)", st.DeviceCodes, st.DevicePolls)
+	}
+}
+
+// checkRefreshExpiry checks that tok's refresh token expires lifetime from now (0:
+// that no expiry is known).
+func checkRefreshExpiry(t *testing.T, when string, tok *oauth2Token, lifetime time.Duration) {
+	t.Helper()
+	exp, ok := runtime.RefreshTokenExpiry(tok)
+	switch {
+	case lifetime == 0 && ok:
+		t.Errorf("%s: the refresh token expires %v, though the connector models no lifetime", when, exp)
+	case lifetime == 0:
+	case !ok:
+		t.Errorf("%s: no refresh token expiry, want one %v from now", when, lifetime)
+	default:
+		if d := time.Until(exp) - lifetime; d < -time.Minute || d > time.Minute {
+			t.Errorf("%s: the refresh token expires in %v, want %v", when, time.Until(exp).Round(time.Second), lifetime)
+		}
 	}
 }
 

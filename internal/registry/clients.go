@@ -809,3 +809,708 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		return zoom.New(cfg, opts...)
 	},
 }
+
+// Configs builds the Config of each generated package, by connector file, for
+// tests of the Config types themselves (how they print, marshal and log).
+var Configs = map[string]func(Config) (any, error){
+	"connectors/adobe.json": func(c Config) (any, error) {
+		cfg := adobe.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/aircall.json": func(c Config) (any, error) {
+		cfg := aircall.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/airtable.json": func(c Config) (any, error) {
+		cfg := airtable.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/asana.json": func(c Config) (any, error) {
+		cfg := asana.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/atlassian.json": func(c Config) (any, error) {
+		cfg := atlassian.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/attio.json": func(c Config) (any, error) {
+		cfg := attio.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/auth0.json": func(c Config) (any, error) {
+		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/bamboohr.json": func(c Config) (any, error) {
+		cfg := bamboohr.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/basecamp.json": func(c Config) (any, error) {
+		cfg := basecamp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/bitbucket.json": func(c Config) (any, error) {
+		cfg := bitbucket.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/box.json": func(c Config) (any, error) {
+		cfg := box.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/calendly.json": func(c Config) (any, error) {
+		cfg := calendly.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/canva.json": func(c Config) (any, error) {
+		cfg := canva.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/clickup.json": func(c Config) (any, error) {
+		cfg := clickup.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/close.json": func(c Config) (any, error) {
+		cfg := close1.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/constantcontact.json": func(c Config) (any, error) {
+		cfg := constantcontact.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/copper.json": func(c Config) (any, error) {
+		cfg := copper.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/deel.json": func(c Config) (any, error) {
+		cfg := deel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/dialpad.json": func(c Config) (any, error) {
+		cfg := dialpad.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/digitalocean.json": func(c Config) (any, error) {
+		cfg := digitalocean.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/discord.json": func(c Config) (any, error) {
+		cfg := discord.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/docusign.json": func(c Config) (any, error) {
+		cfg := docusign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/dropbox.json": func(c Config) (any, error) {
+		cfg := dropbox.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/dropboxsign.json": func(c Config) (any, error) {
+		cfg := dropboxsign.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/dynamics365.json": func(c Config) (any, error) {
+		cfg := dynamics365.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/ebay.json": func(c Config) (any, error) {
+		cfg := ebay.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/etsy.json": func(c Config) (any, error) {
+		cfg := etsy.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/eventbrite.json": func(c Config) (any, error) {
+		cfg := eventbrite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/facebook.json": func(c Config) (any, error) {
+		cfg := facebook.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/figma.json": func(c Config) (any, error) {
+		cfg := figma.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/fitbit.json": func(c Config) (any, error) {
+		cfg := fitbit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/freshbooks.json": func(c Config) (any, error) {
+		cfg := freshbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/front.json": func(c Config) (any, error) {
+		cfg := front.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/github.json": func(c Config) (any, error) {
+		cfg := github.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/gitlab.json": func(c Config) (any, error) {
+		cfg := gitlab.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/gong.json": func(c Config) (any, error) {
+		cfg := gong.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/google.json": func(c Config) (any, error) {
+		cfg := google.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/gotoconnect.json": func(c Config) (any, error) {
+		cfg := gotoconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/gusto.json": func(c Config) (any, error) {
+		cfg := gusto.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/harvest.json": func(c Config) (any, error) {
+		cfg := harvest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/helpscout.json": func(c Config) (any, error) {
+		cfg := helpscout.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/heroku.json": func(c Config) (any, error) {
+		cfg := heroku.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/hubspot.json": func(c Config) (any, error) {
+		cfg := hubspot.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/instagram.json": func(c Config) (any, error) {
+		cfg := instagram.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/intercom.json": func(c Config) (any, error) {
+		cfg := intercom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/keap.json": func(c Config) (any, error) {
+		cfg := keap.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/keycloak.json": func(c Config) (any, error) {
+		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/klaviyo.json": func(c Config) (any, error) {
+		cfg := klaviyo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/lever.json": func(c Config) (any, error) {
+		cfg := lever.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/linear.json": func(c Config) (any, error) {
+		cfg := linear.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/linkedin.json": func(c Config) (any, error) {
+		cfg := linkedin.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/loginwithamazon.json": func(c Config) (any, error) {
+		cfg := loginwithamazon.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/mailchimp.json": func(c Config) (any, error) {
+		cfg := mailchimp.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/microsoft.json": func(c Config) (any, error) {
+		cfg := microsoft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/miro.json": func(c Config) (any, error) {
+		cfg := miro.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/mondaycom.json": func(c Config) (any, error) {
+		cfg := mondaycom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/netlify.json": func(c Config) (any, error) {
+		cfg := netlify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/netsuite.json": func(c Config) (any, error) {
+		cfg := netsuite.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/notion.json": func(c Config) (any, error) {
+		cfg := notion.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/okta.json": func(c Config) (any, error) {
+		cfg := okta.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/oura.json": func(c Config) (any, error) {
+		cfg := oura.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/outreach.json": func(c Config) (any, error) {
+		cfg := outreach.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/pandadoc.json": func(c Config) (any, error) {
+		cfg := pandadoc.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/paypal.json": func(c Config) (any, error) {
+		cfg := paypal.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/pinterest.json": func(c Config) (any, error) {
+		cfg := pinterest.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/pipedrive.json": func(c Config) (any, error) {
+		cfg := pipedrive.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/quickbooks.json": func(c Config) (any, error) {
+		cfg := quickbooks.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/reddit.json": func(c Config) (any, error) {
+		cfg := reddit.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/ringcentral.json": func(c Config) (any, error) {
+		cfg := ringcentral.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/sage.json": func(c Config) (any, error) {
+		cfg := sage.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/salesforce.json": func(c Config) (any, error) {
+		cfg := salesforce.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/salesloft.json": func(c Config) (any, error) {
+		cfg := salesloft.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/servicenow.json": func(c Config) (any, error) {
+		cfg := servicenow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/shopify.json": func(c Config) (any, error) {
+		cfg := shopify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/slack.json": func(c Config) (any, error) {
+		cfg := slack.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/slackuser.json": func(c Config) (any, error) {
+		cfg := slackuser.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/smartsheet.json": func(c Config) (any, error) {
+		cfg := smartsheet.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/snapchat.json": func(c Config) (any, error) {
+		cfg := snapchat.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/spotify.json": func(c Config) (any, error) {
+		cfg := spotify.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/square.json": func(c Config) (any, error) {
+		cfg := square.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/squarespace.json": func(c Config) (any, error) {
+		cfg := squarespace.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/strava.json": func(c Config) (any, error) {
+		cfg := strava.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/stripeconnect.json": func(c Config) (any, error) {
+		cfg := stripeconnect.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/surveymonkey.json": func(c Config) (any, error) {
+		cfg := surveymonkey.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/tiktok.json": func(c Config) (any, error) {
+		cfg := tiktok.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/todoist.json": func(c Config) (any, error) {
+		cfg := todoist.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/twitch.json": func(c Config) (any, error) {
+		cfg := twitch.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/twitter.json": func(c Config) (any, error) {
+		cfg := twitter.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/typeform.json": func(c Config) (any, error) {
+		cfg := typeform.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/vercel.json": func(c Config) (any, error) {
+		cfg := vercel.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/webex.json": func(c Config) (any, error) {
+		cfg := webex.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/webflow.json": func(c Config) (any, error) {
+		cfg := webflow.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/withings.json": func(c Config) (any, error) {
+		cfg := withings.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/wix.json": func(c Config) (any, error) {
+		cfg := wix.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/wrike.json": func(c Config) (any, error) {
+		cfg := wrike.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/xero.json": func(c Config) (any, error) {
+		cfg := xero.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/yahoo.json": func(c Config) (any, error) {
+		cfg := yahoo.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/zendesk.json": func(c Config) (any, error) {
+		cfg := zendesk.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/zoho.json": func(c Config) (any, error) {
+		cfg := zoho.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+	"connectors/zoom.json": func(c Config) (any, error) {
+		cfg := zoom.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		if err := c.SetParams(&cfg.Params); err != nil {
+			return nil, err
+		}
+		return cfg, nil
+	},
+}

@@ -12,11 +12,14 @@ import (
 	"reflect"
 
 	"github.com/oauthgen/oauthgen/model"
+	"github.com/oauthgen/oauthgen/runtime"
 )
 
 // Config is what Clients builds a generated client from.
 type Config struct {
-	ClientID, ClientSecret, RedirectURL string
+	ClientID     string
+	ClientSecret runtime.Secret
+	RedirectURL  string
 
 	// Model is the connector's model: SetParams reads the Go names of its
 	// parameters from it.
@@ -45,6 +48,9 @@ func (c Config) SetParams(dst any) error {
 		f := v.FieldByName(p.GoName)
 		if !f.IsValid() {
 			return fmt.Errorf("Params has no field %s", p.GoName)
+		}
+		if x, ok := val.(runtime.Secret); ok {
+			val = string(x)
 		}
 		switch x := val.(type) {
 		case string:
