@@ -73,6 +73,7 @@ func newConnSetup(t *testing.T, cfg oauthtest.Config, hosts ...string) *connSetu
 			return nil, errors.New("test: host is required")
 		}
 		f := stdFlow(p)
+		f.Issuer = p.URL // RFC 9207: a callback's iss, when present, must be this
 		if cfg.RequirePKCE {
 			f.PKCE = runtime.PKCES256
 		}
@@ -271,6 +272,17 @@ func TestConnectionsState(t *testing.T) {
 	var ce *runtime.CallbackError
 	if !errors.As(err, &ce) || ce.Code != "access_denied" || key != "k4" {
 		t.Errorf("provider error: key %q, %v", key, err)
+	}
+
+	// The callback's iss applies (RFC 9207): a mix-up attack's callback is refused,
+	// and its pending authorization spent.
+	q = s.callback("k6", "a")
+	q.Set("iss", "https://attacker.example")
+	if _, _, err := s.cs.Complete(ctx, q); !errors.As(err, &ce) || !strings.Contains(err.Error(), "issuer") {
+		t.Errorf("callback with another issuer: %v", err)
+	}
+	if _, err := s.store.Load(ctx, "k6"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("a callback with another issuer connected k6")
 	}
 
 	// Values are checked by Begin.
