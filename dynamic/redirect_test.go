@@ -85,7 +85,7 @@ func keptToken(m *model.Connector) *oauth2.Token {
 		if kv.Callback {
 			kind = "callback"
 		}
-		extra[kv.Name] = e2e.FakeValue(kind, kv.Name)
+		extra[kv.Name] = e2e.FakeValue(m, kind, kv.Name)
 	}
 	return (&oauth2.Token{AccessToken: redirToken, RefreshToken: "refresh-token-value"}).WithExtra(extra)
 }
@@ -121,7 +121,7 @@ func TestTokenRequestRedirectsEveryConnector(t *testing.T) {
 			} else {
 				q := url.Values{m.CodeKey: {"the-code-value"}, "state": {"s"}}
 				for _, f := range m.CallbackParams {
-					q.Set(f.Path[0], e2e.FakeValue("callback", f.Name))
+					q.Set(f.Path[0], e2e.FakeValue(m, "callback", f.Name))
 				}
 				_, err = c.ExchangeCallback(ctx, q, oauth2.VerifierOption(oauth2.GenerateVerifier()))
 			}

@@ -121,7 +121,7 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 			if len(m.AccessToken) > 1 && len(f.Path) > 1 && f.Path[0] == parent {
 				continue // oauthtest builds the object that holds the token itself
 			}
-			v := e2e.FakeValue("meta", f.Name)
+			v := e2e.FakeValue(m, "meta", f.Name)
 			e2e.Nest(c.Extra, f.Path, v)
 			fx.meta[f.Name] = v
 		}
@@ -129,7 +129,7 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 	if m.Userinfo != nil {
 		ui := map[string]any{"sub": "user-1"}
 		for _, f := range m.Userinfo.Fields {
-			v := e2e.FakeValue("user", f.Name)
+			v := e2e.FakeValue(m, "user", f.Name)
 			e2e.Nest(ui, f.Path, v)
 			fx.meta[f.Name] = v
 		}
@@ -145,7 +145,7 @@ func deriveFixture(t *testing.T, m *model.Connector) fixture {
 			if f.Path[0] == "state" {
 				continue // the callback already carries the real state (Dropbox Sign repeats it in the exchange)
 			}
-			v := e2e.FakeValue("callback", f.Name)
+			v := e2e.FakeValue(m, "callback", f.Name)
 			c.CallbackArgs[f.Path[0]] = v
 			fx.callback[f.Name] = v
 		}

@@ -8,7 +8,6 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/oauthgen/oauthgen/jinja"
-	"github.com/oauthgen/oauthgen/jinja/gocode"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -27,7 +26,7 @@ func (g *gen) valueMethod(t *model.Template) *valueMethod {
 	if t == nil {
 		return nil
 	}
-	c, err := gocode.Compile(t.T, g.binding)
+	c, err := g.compile(t)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return nil
@@ -103,6 +102,7 @@ func (g *gen) newFunc() {
 	if m.ClientSecretRequired {
 		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
 	}
+	urlChecks := m.URLChecks()
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
 		if p.Default != nil {
@@ -175,6 +175,22 @@ func (g *gen) newFunc() {
 				val = jen.String().Call(x)
 			}
 			body = append(body, jen.If(jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Id(patternVar(p)).Dot("MatchString").Call(val)).Block(errorf(p.PatternMessage())))
+		}
+		for _, k := range urlChecks {
+			if k.Param != p || p.Kind != jinja.String {
+				continue
+			}
+			val := x
+			if secretParam(p) {
+				val = jen.String().Call(x)
+			}
+			_, part := model.URLPart(k.Context)
+			bad := jen.Add(x).Op("!=").Lit("").Op("&&").Op("!").Qual(rt, "ValidURLValue").Call(jen.Qual(rt, part), val)
+			if p.Field.Type == "password" {
+				body = append(body, jen.If(bad).Block(errorf(k.Message(""))))
+			} else {
+				body = append(body, jen.If(bad).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(pkg+": "+k.Format()), x))))
+			}
 		}
 	}
 	rtOpts := jen.Id("opts")

@@ -425,7 +425,7 @@ func (g *gen) binding(name string) (gocode.Binding, bool) {
 // its function to the helpers. inNew says the expression reads the client (c) and must
 // be set in New. fn names the function; what says what the template is, for its doc.
 func (g *gen) text(t *model.Template, fn, what string) (code jen.Code, inNew bool) {
-	c, err := gocode.Compile(t.T, g.binding)
+	c, err := g.compile(t)
 	if err != nil {
 		g.fail(fmt.Errorf("%s: compiling: %w", t.Pointer, err))
 		return jen.Null(), false
@@ -572,6 +572,9 @@ func (g *gen) value(path string, v reflect.Value) jen.Code {
 			items = append(items, g.value(path, v.Index(i)))
 		}
 		if v.Type().Elem().Kind() == reflect.String {
+			if v.Type().Name() == "" {
+				return jen.Index().String().Values(items...) // host patterns
+			}
 			return jen.Qual(rt, v.Type().Name()).Values(items...) // runtime.Path
 		}
 		return jen.Index().Qual(rt, v.Type().Elem().Name()).Add(multi(items...))
@@ -644,4 +647,24 @@ func (g *gen) apiValue(a *model.APIAuth) (jen.Code, bool) {
 	fn := g.name("apiValue")
 	text := fmt.Sprintf("%s renders the %s of API calls (%s).", fn, what, a.Prefix.Pointer)
 	return jen.Qual(rt, "Func").Call(g.helper(fn, text, readsClient, true, append(pre, c.Body...))), readsClient
+}
+
+// compile compiles template t; a URL template escapes each value by its context
+// (model.URLPart): runtime.EscapeURL with v for a value known only during the flow
+// (nil for the values New checked), url.QueryEscape in the query and fragment.
+func (g *gen) compile(t *model.Template) (*gocode.Compiled, error) {
+	if t.URL == nil {
+		return gocode.Compile(t.T, g.binding)
+	}
+	return gocode.CompileEscaped(t.T, g.binding, func(o *jinja.Output, value jen.Code) jen.Code {
+		part, name := model.URLPart(t.URL.Contexts[o])
+		if part == 0 {
+			return jen.Qual("net/url", "QueryEscape").Call(value)
+		}
+		vars := jen.Nil()
+		if model.CheckedAtCallTime(o) {
+			vars = jen.Id("v")
+		}
+		return jen.Qual(rt, "EscapeURL").Call(vars, jen.Qual(rt, name), jen.Lit(model.OutputName(o)), value)
+	})
 }

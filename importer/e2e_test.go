@@ -1,6 +1,7 @@
 package importer_test
 
 import (
+	"bytes"
 	"net/url"
 	"os"
 	"testing"
@@ -96,6 +97,11 @@ func nangoConnectorFile(t *testing.T, key string) []byte {
 // token response as the API base, and the refresh parameters.
 func TestNangoEndToEnd(t *testing.T) {
 	data := nangoConnectorFile(t, "acme-crm")
+	// Nango lists no hosts for a base URL taken from the token response; the importer
+	// cannot invent them, so the file is completed as its author would (issue 13).
+	data = bytes.Replace(data, []byte(`"base_url": "{{ credentials.instance_url }}",`),
+		[]byte(`"base_url": "{{ credentials.instance_url }}",
+  "api_hosts": ["*.api.acme-crm.example"],`), 1)
 	e2e.Run(t, "acme-crm.json", data, e2e.Fixture{
 		Params: map[string]any{"subdomain": "mycompany"},
 		Provider: oauthtest.Config{

@@ -70,8 +70,9 @@ func TestFromNangoEntries(t *testing.T) {
 	if res.OtherAuthModes != 1 {
 		t.Errorf("OtherAuthModes = %d, want 1 (keyhole)", res.OtherAuthModes)
 	}
-	// Every connector validates, but for curly-scope: a scope with a brace passes
-	// the conversion and is refused by the model, which is why the CLI validates.
+	// Every connector validates, but for curly-scope (a scope with a brace passes the
+	// conversion and is refused by the model, which is why the CLI validates) and two
+	// whose hosts are values.
 	for _, e := range res.Entries {
 		if e.Connector == nil {
 			if len(e.Warnings) == 0 {
@@ -80,9 +81,13 @@ func TestFromNangoEntries(t *testing.T) {
 			continue
 		}
 		err := validates(e.Connector)
-		if e.Key == "curly-scope" {
-			if err == nil || !strings.Contains(err.Error(), "/oauth2/config/scopes/0") {
-				t.Errorf("curly-scope: validation error %v, want one at /oauth2/config/scopes/0", err)
+		// acme-crm and zylo-books take a host from the token response and the callback,
+		// which Nango confines to no list: the model refuses them until their hosts are
+		// declared (issue 13), so the CLI writes neither.
+		if at, refused := map[string]string{"curly-scope": "/oauth2/config/scopes/0",
+			"acme-crm": "/base_url: the origin of the base URL is entirely", "zylo-books": "/oauth2/config/step3_access_url: the origin of the token URL is entirely"}[e.Key]; refused {
+			if err == nil || !strings.Contains(err.Error(), at) {
+				t.Errorf("%s: validation error %v, want one at %s", e.Key, err, at)
 			}
 			continue
 		}

@@ -34,6 +34,17 @@
 // "callback" and "credentials" for dotted names, omitting every optional value that is
 // empty, since an empty optional value is not defined.
 //
+// # URL templates
+//
+// A template used as a URL is escaped by the position of each value, the way
+// html/template escapes by context: URL decides, from the literal text alone, whether
+// each {{ }} is the origin, the whole host, a host label, a path segment, the query or
+// the fragment, and refuses templates where that cannot be decided (an if whose
+// branches end in different parts of the URL) or checked (a host or path value that is
+// not a single variable). RenderEscaped and gocode.CompileEscaped then pass each value
+// through the caller's escaper for its context (package model maps contexts to the
+// escapers of package runtime), so that interpreted and compiled URLs agree.
+//
 // The corpus in testdata (corpus.json, corpus.golden.json made by pyjinja.py with Python
 // Jinja) proves that Render, the code of jinja/gocode and Python Jinja agree.
 package jinja

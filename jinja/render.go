@@ -25,7 +25,14 @@ type undefined struct{}
 // The error, a *Error, comes from values that Jinja rejects (such as 'in' with a number);
 // it never contains a variable's value.
 func (t *Template) Render(vars map[string]any) (string, error) {
-	r := &renderer{vars: vars}
+	return t.RenderEscaped(vars, nil)
+}
+
+// RenderEscaped is Render with the string of each output passed through esc (nil: none)
+// before it is written: the interpreter of URL templates escapes each value by its
+// context (see URL) this way, as compiled code does.
+func (t *Template) RenderEscaped(vars map[string]any, esc func(o *Output, s string) string) (string, error) {
+	r := &renderer{vars: vars, esc: esc}
 	var b strings.Builder
 	b.Grow(len(t.src) + 16) // usually the output is about as long as the template
 	if err := r.nodes(&b, t.Nodes); err != nil {
@@ -36,6 +43,7 @@ func (t *Template) Render(vars map[string]any) (string, error) {
 
 type renderer struct {
 	vars map[string]any
+	esc  func(*Output, string) string
 }
 
 func (r *renderer) nodes(b *strings.Builder, nodes []Node) error {
@@ -51,6 +59,9 @@ func (r *renderer) nodes(b *strings.Builder, nodes []Node) error {
 			s, err := str(v, n.X.Pos())
 			if err != nil {
 				return err
+			}
+			if r.esc != nil {
+				s = r.esc(n, s)
 			}
 			b.WriteString(s)
 		case *If:

@@ -66,6 +66,7 @@ func (c *Connector) checkParams(in map[string]any, allowMissing bool) (map[strin
 	out := map[string]any{}
 	var missing error
 	known := map[string]bool{"client_id": c.UserClientID, "client_secret": c.UserClientSecret}
+	checks := c.URLChecks()
 	for _, p := range c.Params {
 		known[p.Name] = true
 		raw, given := in[p.Name]
@@ -113,6 +114,13 @@ func (c *Connector) checkParams(in map[string]any, allowMissing bool) (map[strin
 		}
 		if s, ok := v.(string); ok && p.Pattern != nil && !p.Pattern.MatchString(s) {
 			return nil, nil, fmt.Errorf("%s: %s", c.Package, p.PatternMessage())
+		}
+		if s, ok := v.(string); ok && p.Kind == jinja.String {
+			for _, k := range checks {
+				if k.Param == p && !k.Valid(s) {
+					return nil, nil, fmt.Errorf("%s: %s", c.Package, k.Message(s))
+				}
+			}
 		}
 		if v != nil {
 			out[p.Name] = v
@@ -196,9 +204,9 @@ func (in interp) text(t *Template) runtime.Text {
 	case t.Class == Const:
 		return runtime.String(t.Const)
 	case t.Class == Fixed:
-		return runtime.String(render(t, in.base))
+		return runtime.String(render(t, in.base, nil))
 	}
-	return runtime.Func(func(v *runtime.Vars) string { return render(t, in.vars(v)) })
+	return runtime.Func(func(v *runtime.Vars) string { return render(t, in.vars(v), v) })
 }
 
 func (in interp) args(args []Arg) []runtime.Arg {
@@ -237,20 +245,21 @@ func stringMap(s map[string]string) map[string]any {
 func (in interp) apiValue(a *APIAuth) runtime.Text {
 	return runtime.Func(func(v *runtime.Vars) string {
 		m := in.vars(v)
-		tf := render(a.Format, m)
+		tf := render(a.Format, m, nil)
 		if a.Encode {
 			tf = base64.StdEncoding.EncodeToString([]byte(tf))
 		}
 		m[VarTokenFormat] = tf
-		return render(a.Prefix, m)
+		return render(a.Prefix, m, nil)
 	})
 }
 
-// render renders a checked template; such a template renders without error (jinja's
-// Check guarantees it), so an error can only come from a value outside the model's
-// types and renders as "".
-func render(t *Template, vars map[string]any) string {
-	s, err := t.T.Render(vars)
+// render renders a checked template, a URL template with each value escaped by its
+// context (refused values recorded in v); such a template renders without error
+// (jinja's Check guarantees it), so an error can only come from a value outside the
+// model's types and renders as "".
+func render(t *Template, vars map[string]any, v *runtime.Vars) string {
+	s, err := t.T.RenderEscaped(vars, escape(t, v))
 	if err != nil {
 		return ""
 	}

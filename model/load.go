@@ -108,6 +108,9 @@ func check(in *schema.Checked) ([]*schema.Error, *Connector) {
 	if err != nil {
 		return append(out, modelError(in, err)), nil
 	}
+	if bad := checkHosts(in, m, m.unconfined); len(bad) > 0 {
+		return bad, nil
+	}
 	m.Warnings = warnings(in, m, read)
 	return nil, m
 }
@@ -157,6 +160,16 @@ func argTemplates(args []Arg) []*Template {
 // modelError places an error of this package, which starts with the JSON pointer
 // it is about ("/oauth2/auth_form/1/name: ..."), at that value.
 func modelError(in *schema.Checked, err error) *schema.Error {
+	var te *TemplateError
+	if errors.As(err, &te) {
+		// A template problem found by resolution (a URL template that cannot be
+		// escaped by position): at its character, as Check's problems are.
+		for _, ts := range in.Templates {
+			if ts.Pointer == te.Pointer && te.Offset <= len(ts.Value) {
+				return ts.ErrorAt(te.Offset, "template: "+te.Msg)
+			}
+		}
+	}
 	msg, ptr := err.Error(), "/oauth2/auth_form"
 	if p, rest, ok := strings.Cut(msg, ": "); ok && strings.HasPrefix(p, "/") && !strings.Contains(p, " ") {
 		ptr, msg = p, rest

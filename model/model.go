@@ -118,6 +118,21 @@ type Connector struct {
 	BaseURL     *Template    // nil when the connector has no base_url
 	TestRequest *TestRequest // nil when the connector has none
 
+	// TokenHosts are the host patterns the token, refresh and revoke endpoints may be
+	// on (derived from their templates, and allowed_hosts); APIHosts those requests
+	// with the access token may go to (derived from base_url, test_request, userinfo
+	// and revoke_url, and api_hosts). See HostOf.
+	TokenHosts, APIHosts []string
+	// EndUserHosted: the provider runs on a host the end user names. UserHost is then
+	// that host, the output of an auth_form value that is a whole host of a
+	// credential URL (nil when there is none); it joins both sets when the client is
+	// built.
+	EndUserHosted bool
+	UserHost      *Template
+	// HostValues are the kept values (callback.<name>, credentials.<name>) that are a
+	// whole host or origin of an API URL: checked against APIHosts when they arrive.
+	HostValues []string
+
 	// Methods are the methods of the connector's client.
 	Methods Methods
 
@@ -134,6 +149,9 @@ type Connector struct {
 	// documentation ("the client id is sent as app_id").
 	Deviations []string
 
+	// unconfined are the credential URLs whose host nothing confines; Parse reports
+	// them (checkHosts).
+	unconfined []Unconfined
 	// Warnings are the problems of the connector file that do not stop it from
 	// working (an auth_form field that no template reads), in file order, each with
 	// its line and column and Warning set. Parse and Load set them; Resolve, for

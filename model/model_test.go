@@ -422,9 +422,10 @@ func TestNeedsCallback(t *testing.T) {
 // reads templates must get a slot in runtimeFlow). Flow fills the slots of a copy:
 // Static, which every client shares, is not modified.
 func TestStaticAndSlots(t *testing.T) {
-	m, err := Parse("x.json", []byte(`{"name": "X", "oauth2": {"config": {
+	m, err := Parse("x.json", []byte(`{"name": "X", "end_user_hosted": true, "oauth2": {
+		"auth_form": [{"name": "host"}, {"name": "client_id"}, {"name": "client_secret"}], "config": {
 		"step1_authorize_url": "https://a.example/{{ client_id }}",
-		"step3_access_url": "https://a.example/t", "token_refresh_url": "https://a.example/r",
+		"step3_access_url": "https://{{ host }}/t", "token_refresh_url": "https://a.example/r",
 		"revoke_url": "https://a.example/v", "token_request_headers": {"X-T": "t"},
 		"device_authorization_url": "https://a.example/d", "scopes": ["s"],
 		"extra_refresh_url": {"k": "v"},
@@ -440,7 +441,7 @@ func TestStaticAndSlots(t *testing.T) {
 	for _, s := range m.Slots {
 		got = append(got, s.Field)
 	}
-	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders"
+	want := "AuthorizeURL AuthorizeArgs TokenURL RefreshURL RevokeURL DeviceAuthURL DeviceArgs Headers ExchangeArgs RefreshArgs Userinfo.URL Userinfo.Choose API.Value API.Headers API.Query TestBody TestHeaders UserHost"
 	if strings.Join(got, " ") != want {
 		t.Errorf("slots %s, want %s", strings.Join(got, " "), want)
 	}

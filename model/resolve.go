@@ -142,6 +142,7 @@ func (r *resolver) resolve() (*Connector, error) {
 		r.api,
 		r.baseURL,
 		r.testRequest,
+		r.checkEnums,
 	} {
 		section()
 		if r.err != nil {
@@ -150,6 +151,7 @@ func (r *resolver) resolve() (*Connector, error) {
 	}
 	m := r.m
 	m.derive()
+	m.unconfined = m.hosts()
 	m.Methods = m.methods()
 	m.Static, m.Slots = m.runtimeFlow()
 	m.Deviations = deviations(m)
@@ -212,7 +214,7 @@ func (r *resolver) authorize() {
 		r.fail(conf+"step1_authorize_url", "required for the authorization_code flow")
 		return
 	}
-	m.AuthorizeURL = r.tmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
+	m.AuthorizeURL = r.urlTmpl(conf+"step1_authorize_url", schema.PlaceAuthorize, cfg.Step1AuthorizeURL)
 	ea := conf + "extra_authorization_url/"
 	responseType := "code"
 	if v, ok := cfg.ExtraAuthorizationURL["response_type"]; ok {
@@ -223,6 +225,7 @@ func (r *resolver) authorize() {
 		m.AuthorizeArgs = append(m.AuthorizeArgs, *r.scope)
 	}
 	m.AuthorizeArgs = append(m.AuthorizeArgs, r.args(conf+"extra_authorization_url", schema.PlaceAuthorize, cfg.ExtraAuthorizationURL, "response_type", "scope")...)
+	r.authorizeQuery()
 }
 
 // endpoints resolves the token, refresh and revocation URLs.
@@ -232,12 +235,12 @@ func (r *resolver) endpoints() {
 		r.fail(conf+"step3_access_url", "the token URL is empty")
 		return
 	}
-	m.TokenURL = r.tmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
+	m.TokenURL = r.urlTmpl(conf+"step3_access_url", schema.PlaceToken, cfg.Step3AccessURL)
 	if cfg.TokenRefreshURL != "" && cfg.TokenRefreshURL != cfg.Step3AccessURL {
-		m.RefreshURL = r.tmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
+		m.RefreshURL = r.urlTmpl(conf+"token_refresh_url", schema.PlaceToken, cfg.TokenRefreshURL)
 	}
 	if cfg.DeviceAuthorizationURL != "" {
-		m.DeviceAuthURL = r.tmpl(conf+"device_authorization_url", schema.PlaceToken, cfg.DeviceAuthorizationURL)
+		m.DeviceAuthURL = r.urlTmpl(conf+"device_authorization_url", schema.PlaceToken, cfg.DeviceAuthorizationURL)
 		if r.scope != nil {
 			m.DeviceArgs = []Arg{*r.scope}
 		}
@@ -246,9 +249,9 @@ func (r *resolver) endpoints() {
 	case rv != nil && cfg.RevokeURL != "":
 		r.fail(conf+"revoke", "revoke_url is also set: it is the RFC 7009 shorthand of revoke; keep one of them")
 	case rv != nil:
-		m.RevokeURL = r.tmpl(conf+"revoke/url", schema.PlaceToken, rv.URL)
+		m.RevokeURL = r.urlTmpl(conf+"revoke/url", schema.PlaceToken, rv.URL)
 	case cfg.RevokeURL != "":
-		m.RevokeURL = r.tmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
+		m.RevokeURL = r.urlTmpl(conf+"revoke_url", schema.PlaceToken, cfg.RevokeURL)
 	}
 }
 
@@ -455,7 +458,7 @@ func (r *resolver) tokenResponse() {
 // userinfo resolves the GET made after an exchange.
 func (r *resolver) userinfo() {
 	if ui := r.cfg.Userinfo; ui != nil {
-		r.m.Userinfo = &Userinfo{URL: r.tmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
+		r.m.Userinfo = &Userinfo{URL: r.urlTmpl(conf+"userinfo/url", schema.PlaceAPI, ui.URL), Fields: fields(ui.Metadata)}
 		if s := ui.Select; s != nil {
 			sel := &ListSelect{Key: splitPath(s.Key), Value: r.tmpl(conf+"userinfo/select/value", schema.PlaceAPI, s.Value)}
 			if s.List != "" {
@@ -469,7 +472,7 @@ func (r *resolver) userinfo() {
 // baseURL resolves base_url.
 func (r *resolver) baseURL() {
 	if r.c.BaseURL != "" {
-		r.m.BaseURL = r.tmpl("/base_url", schema.PlaceAPI, r.c.BaseURL)
+		r.m.BaseURL = r.urlTmpl("/base_url", schema.PlaceAPI, r.c.BaseURL)
 	}
 }
 
@@ -483,9 +486,9 @@ func (r *resolver) testRequest() {
 	t := &TestRequest{Method: strings.ToUpper(orDefault(tr.Method, "GET"))}
 	switch {
 	case tr.URL != "":
-		t.URL = r.tmpl("/test_request/url", schema.PlaceAPI, tr.URL)
+		t.URL = r.urlTmpl("/test_request/url", schema.PlaceAPI, tr.URL)
 	case tr.Path != "" && c.BaseURL != "":
-		t.URL = r.tmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
+		t.URL = r.urlTmpl("/test_request/path", schema.PlaceAPI, joinURL(c.BaseURL, tr.Path))
 	case tr.Path != "":
 		r.fail("/test_request/path", "a path needs base_url (or give url)")
 	default:

@@ -56,6 +56,9 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 			InQuery:     c.API.InQuery,
 			ContentType: c.API.ContentType,
 		},
+		TokenHosts: c.TokenHosts,
+		APIHosts:   c.APIHosts,
+		HostValues: c.HostValues,
 	}
 	if c.Body != runtime.Form {
 		f.Body = c.Body
@@ -109,6 +112,7 @@ func (c *Connector) runtimeFlow() (*runtime.Flow, []Slot) {
 		text("TestBody", tr.Body, "testBody", "the test request body")
 		args("TestHeaders", tr.Headers, "testHeader", "the test request header")
 	}
+	text("UserHost", c.UserHost, "userHost", "the end user's host")
 	return f, slots
 }
 

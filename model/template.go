@@ -33,6 +33,9 @@ type Template struct {
 	Class   Class
 	// Const is the rendered value of a Const template.
 	Const string
+	// URL is the analysis of a URL template (jinja's URL: the context of each output,
+	// which decides its escaping); nil for a template that is not a URL.
+	URL *jinja.URLAnalysis
 }
 
 // Source returns the template's text.

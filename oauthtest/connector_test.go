@@ -3,6 +3,7 @@ package oauthtest_test
 import (
 	"context"
 	"fmt"
+	"maps"
 	"net/http"
 	"path/filepath"
 	"strings"
@@ -103,13 +104,23 @@ func requiredParams(m *model.Connector) map[string]any {
 }
 
 // urlValues are values for the token metadata that connectors of the catalog use
-// as the start of a URL.
+// as the start of a URL, on hosts their api_hosts allow (issue 13).
 var urlValues = map[string]string{
-	"instance_url":              "https://na1.salesforce.example",
-	"api_domain":                "https://api.zoho.example",
-	"api_endpoint":              "https://us1.api.mailchimp.example",
-	"base_uri":                  "https://demo.docusign.example",
-	"api_base_url_for_customer": "https://us-1.api.gong.example",
+	"instance_url":              "https://na1.my.salesforce.com",
+	"api_domain":                "https://www.zohoapis.eu",
+	"api_endpoint":              "https://us1.api.mailchimp.com",
+	"base_uri":                  "https://demo.docusign.net",
+	"api_base_url_for_customer": "https://us-1.api.gong.io",
+}
+
+// metadataFor is urlValues for conn: Pipedrive's api_domain is its own.
+func metadataFor(conn *model.Connector) map[string]string {
+	if conn.Package != "pipedrive" {
+		return urlValues
+	}
+	m := maps.Clone(urlValues)
+	m["api_domain"] = "https://acme.pipedrive.com"
+	return m
 }
 
 // Every connector of the catalog runs its flow with the dynamic client against its
@@ -127,7 +138,7 @@ func TestForConnectorCatalog(t *testing.T) {
 				t.Fatal(err)
 			}
 			opts := oauthtest.ConnectorOptions{ClientID: "app-1", ClientSecret: "secret-1", RedirectURL: "https://app.example.com/cb",
-				Params: requiredParams(conn), Metadata: urlValues, Callback: map[string]string{"accounts_server": "https://accounts.zoho.example"}}
+				Params: requiredParams(conn), Metadata: metadataFor(conn), Callback: map[string]string{"accounts_server": "https://accounts.zoho.eu"}}
 			fake, err := oauthtest.ForConnector(conn, opts)
 			if err != nil {
 				t.Fatal(err)
@@ -169,7 +180,7 @@ func TestForConnectorCatalog(t *testing.T) {
 			// under the key of the token fields, which the fake does not answer).
 			meta := c.Metadata(tok)
 			for _, f := range conn.Metadata {
-				want, ok := urlValues[f.Name]
+				want, ok := metadataFor(conn)[f.Name]
 				if !ok {
 					want = f.Name + "-1"
 				}
@@ -205,6 +216,7 @@ func TestForConnectorErrors(t *testing.T) {
 	conn, err := model.Parse("crm.json", []byte(`{
   "name": "CRM",
   "base_url": "{{ credentials.instance_url }}/api/",
+  "api_hosts": ["*.crm.example"],
   "oauth2": { "config": {
     "step1_authorize_url": "https://login.crm.example/authorize",
     "step3_access_url": "https://login.crm.example/token",
@@ -215,7 +227,7 @@ func TestForConnectorErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err = oauthtest.ForConnector(conn, oauthtest.ConnectorOptions{})
-	want := `oauthtest: ForConnector: CRM: the base URL "instance_url-1/api/" (/base_url) is not an absolute URL with these options; give the values it reads (credentials.instance_url) in ConnectorOptions`
+	want := `oauthtest: ForConnector: CRM: the base URL "/api/" (/base_url) is not an absolute URL with these options; give the values it reads (credentials.instance_url) in ConnectorOptions`
 	if err == nil || err.Error() != want {
 		t.Errorf("error:\n%v\nwant:\n%s", err, want)
 	}

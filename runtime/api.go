@@ -16,10 +16,17 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	ui := c.flow.Userinfo
 	v := c.varsOf(tok)
 	v.Token = tok.AccessToken
-	tc := &tokenCall{op: OpUserinfo, vars: v, url: ui.URL.Render(v)}
+	u, err := c.renderURL(OpUserinfo, ui.URL, v)
+	if err != nil {
+		return tok, err
+	}
+	tc := &tokenCall{op: OpUserinfo, vars: v, url: u}
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(string(c.creds.ClientSecret))
+	if err := c.checkURL(OpUserinfo, tc.url, &c.apiHosts); err != nil {
+		return tok, err
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, tc.url, nil)
 	if err != nil {
 		return tok, c.newTokenError(OpUserinfo, 0, "", "", "invalid userinfo URL", nil)

@@ -27,7 +27,8 @@ func EqualState(got, want string) bool {
 // AuthCodeURL returns the URL to send the end user to. It carries the client id (under
 // the flow's ClientIDKey), redirect_uri (when set), the flow's AuthorizeArgs
 // (response_type, scope, extra parameters), state (when not empty) and the options.
-// Keys the authorize URL itself already has are not added again.
+// The runtime's own parameters (the client id, redirect_uri, state) win over any the
+// authorize URL itself has, which are removed: each is sent once.
 //
 // PKCE: pass oauth2.S256ChallengeOption(verifier) as with oauth2.Config, or
 // oauth2.VerifierOption(verifier), from which the challenge of the flow's PKCE method
@@ -35,20 +36,24 @@ func EqualState(got, want string) bool {
 // oauth2.VerifierOption(verifier) to Exchange.
 func (c *Client) AuthCodeURL(state string, opts ...oauth2.AuthCodeOption) string {
 	v := &Vars{State: state}
-	base := c.flow.AuthorizeURL.Render(v)
+	base, err := c.renderURL(OpExchange, c.flow.AuthorizeURL, v)
+	if err != nil {
+		return "" // only values New checked can be in its host or path: unreachable
+	}
 	p := make(params, 0, len(c.flow.AuthorizeArgs)+4)
 	idKey := c.flow.ClientIDKey
 	if idKey == "" {
 		idKey = "client_id"
 	}
-	if !queryHas(base, idKey) {
-		p.set(idKey, c.creds.ClientID)
-	}
-	if c.creds.RedirectURL != "" && !queryHas(base, "redirect_uri") {
+	// A value escaped by its position cannot add a query parameter, and the model
+	// refuses a template whose literal query has these.
+	base = withoutQueryKeys(base, idKey, "redirect_uri", "state")
+	p.set(idKey, c.creds.ClientID)
+	if c.creds.RedirectURL != "" {
 		p.set("redirect_uri", c.creds.RedirectURL)
 	}
 	renderArgs(&p, c.flow.AuthorizeArgs, v, base)
-	if state != "" && !queryHas(base, "state") {
+	if state != "" {
 		p.set("state", state)
 	}
 	for _, o := range optionValues(opts) {

@@ -99,7 +99,9 @@ func BenchmarkAPICall(b *testing.B) {
 	tok := benchToken()
 
 	xo := (&oauth2.Config{Endpoint: oauth2.Endpoint{TokenURL: srv.URL + "/token"}}).Client(ctx, tok)
-	rc := runtime.New(&runtime.Flow{Connector: "Bench", TokenURL: runtime.String(srv.URL + "/token")}, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(hc))
+	// The host check is in place: API calls go only to the flow's API hosts.
+	rc := runtime.New(&runtime.Flow{Connector: "Bench", TokenURL: runtime.String(srv.URL + "/token"),
+		TokenHosts: []string{"127.0.0.1"}, APIHosts: []string{"127.0.0.1"}}, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(hc))
 	ours := rc.HTTPClient(context.Background(), tok)
 	get := func(c *http.Client) func() {
 		return func() {
@@ -129,7 +131,7 @@ func (nopRT) RoundTrip(r *http.Request) (*http.Response, error) {
 func BenchmarkAPITransportOverhead(b *testing.B) {
 	tok := benchToken()
 	xo := &oauth2.Transport{Source: oauth2.ReuseTokenSource(tok, oauth2.StaticTokenSource(tok)), Base: nopRT{}}
-	rc := runtime.New(&runtime.Flow{Connector: "Bench"}, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(&http.Client{Transport: nopRT{}}))
+	rc := runtime.New(&runtime.Flow{Connector: "Bench", APIHosts: []string{"auth.example", "*.example"}}, runtime.Credentials{ClientID: "id"}, runtime.WithHTTPClient(&http.Client{Transport: nopRT{}}))
 	ours := rc.HTTPClient(context.Background(), tok).Transport
 	req, _ := http.NewRequest("GET", "https://api.example/v1/items?limit=10", nil)
 	rt := func(t http.RoundTripper) func() {

@@ -140,6 +140,9 @@ type Client struct {
 
 	// body is the body type that last worked (BodyType), starting at flow.Body.
 	body atomic.Uint32
+
+	// tokenHosts and apiHosts are the flow's host sets (hosts.go).
+	tokenHosts, apiHosts hostSet
 }
 
 // New returns a Client for flow (which must not be changed afterwards) and the
@@ -194,6 +197,7 @@ func New(flow *Flow, creds Credentials, opts ...Option) *Client {
 		b = Form
 	}
 	c.body.Store(uint32(b))
+	c.initHosts()
 	return c
 }
 

@@ -65,6 +65,8 @@ type Vars struct {
 	Callback    map[string]string // callback_params captured from the callback, by template name
 	Credentials map[string]string // token metadata, by name
 	Token       string            // the access token (header block only)
+
+	badValue *URLValueError // the first value a URL escaper refused (escape.go)
 }
 
 // Text is a string that is either fixed or computed from Vars at call time.
@@ -209,4 +211,22 @@ type Flow struct {
 	// one), and headers after the API's own (a GraphQL query, its API version).
 	TestBody    Text
 	TestHeaders []Arg
+	// TokenHosts are the host patterns token, refresh and revocation requests may be
+	// sent to (they carry the client secret, the code, the PKCE verifier and the
+	// refresh token); APIHosts those requests carrying the access token may be sent
+	// to (API calls, userinfo, test request). A pattern is an exact host name or "*."
+	// and a host name, meaning exactly one DNS label under it; ports are not part of
+	// it, and the scheme must be https (http only on loopback). A request to another
+	// host is refused with a *HostError before anything is sent. An empty set (with
+	// UserHost zero) allows any host: flows oauthgen's model did not make, and API
+	// calls of a connector that names no API URL.
+	TokenHosts []string
+	APIHosts   []string
+	// UserHost is the host the end user names for a provider the end user hosts; it
+	// joins both sets. It is rendered once, when the client is built.
+	UserHost Text
+	// HostValues name the kept values ("credentials.api_domain",
+	// "callback.accounts_server") that are a whole host or origin of API URLs: an
+	// exchange whose values are outside APIHosts fails with a *HostError.
+	HostValues []string
 }

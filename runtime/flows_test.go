@@ -34,11 +34,11 @@ func TestAuthCodeURL(t *testing.T) {
 		t.Error("secret in the authorize URL")
 	}
 
-	// Keys the authorize URL already has are not repeated.
-	f2 := &runtime.Flow{AuthorizeURL: runtime.String("https://a.example/auth?client_id=X&redirect_uri=Y")}
-	got = runtime.New(f2, runtime.Credentials{ClientID: "id", RedirectURL: testRedirect}).AuthCodeURL("")
-	if got != "https://a.example/auth?client_id=X&redirect_uri=Y" {
-		t.Errorf("duplicated keys: %s", got)
+	// The runtime's own parameters win over the authorize URL's and are sent once.
+	f2 := &runtime.Flow{AuthorizeURL: runtime.String("https://a.example/auth?client_id=X&tenant=t&redirect_uri=Y")}
+	got = runtime.New(f2, runtime.Credentials{ClientID: "id", RedirectURL: testRedirect}).AuthCodeURL("st")
+	if want := "https://a.example/auth?tenant=t&client_id=id&redirect_uri=" + url.QueryEscape(testRedirect) + "&state=st"; got != want {
+		t.Errorf("AuthCodeURL\n got %s\nwant %s", got, want)
 	}
 }
 

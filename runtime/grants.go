@@ -34,7 +34,10 @@ func (c *Client) Exchange(ctx context.Context, code string, opts ...oauth2.AuthC
 
 func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oauth2.AuthCodeOption) (*oauth2.Token, error) {
 	tc := &tokenCall{op: OpExchange, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpExchange, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+6)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -75,6 +78,9 @@ func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 	var uerr error
 	if c.flow.Userinfo != nil {
 		tok, uerr = c.userinfo(ctx, tok)
+	}
+	if err := c.checkHostValues(OpExchange, tok); err != nil {
+		return nil, err
 	}
 	c.newToken(ctx, tok)
 	if c.opts.store != nil {
@@ -118,7 +124,10 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if u.IsZero() {
 		u = c.flow.TokenURL
 	}
-	tc.url = u.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpRefresh, u, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.RefreshArgs)+4)
 	renderArgs(&tc.params, c.flow.RefreshArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {
@@ -149,7 +158,10 @@ func (c *Client) Token(ctx context.Context) (*oauth2.Token, error) {
 func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	v := &Vars{}
 	tc := &tokenCall{op: OpClientCredentials, vars: v}
-	tc.url = c.flow.TokenURL.Render(v)
+	var err error
+	if tc.url, err = c.renderURL(OpClientCredentials, c.flow.TokenURL, v); err != nil {
+		return nil, err
+	}
 	tc.params = make(params, 0, len(c.flow.ExchangeArgs)+3)
 	renderArgs(&tc.params, c.flow.ExchangeArgs, v, tc.url)
 	if _, ok := tc.params.get("grant_type"); !ok && !queryHas(tc.url, "grant_type") {

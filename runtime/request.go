@@ -67,6 +67,9 @@ func renderArgs(p *params, args []Arg, v *Vars, rawURL string) {
 // first is refused, and returns the parsed response.
 func (c *Client) send(ctx context.Context, tc *tokenCall) (*parsed, error) {
 	tc.sec.add(string(c.creds.ClientSecret))
+	if err := c.checkURL(tc.op, tc.url, &c.tokenHosts); err != nil {
+		return nil, err
+	}
 	if c.method == http.MethodGet || c.flow.FallbackBody == 0 {
 		res, _, err := c.attempt(ctx, tc, BodyType(c.body.Load()))
 		return res, err

@@ -22,15 +22,19 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 		return c.newTokenError(OpRevoke, 0, "", "", "no token to revoke", errNoToken)
 	}
 	v := c.varsOf(tok)
-	tc := &tokenCall{op: OpRevoke, vars: v, url: c.flow.RevokeURL.Render(v)}
+	u, err := c.renderURL(OpRevoke, c.flow.RevokeURL, v)
+	if err != nil {
+		return err
+	}
+	tc := &tokenCall{op: OpRevoke, vars: v, url: u}
 	tc.sec.add(tok.RefreshToken)
 	tc.sec.add(tok.AccessToken)
 	tc.sec.add(string(c.creds.ClientSecret))
+	if err := c.checkURL(OpRevoke, tc.url, &c.tokenHosts); err != nil {
+		return err
+	}
 	rv := c.flow.Revocation
-	var (
-		req *http.Request
-		err error
-	)
+	var req *http.Request
 	if rv == nil {
 		req, err = c.rfc7009Request(ctx, tc, tok)
 	} else {

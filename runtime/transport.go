@@ -73,6 +73,15 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 			req.Body.Close()
 		}
 	}()
+	if err := t.c.checkHost(OpAPI, req.URL, &t.c.apiHosts); err != nil {
+		if req.Response == nil {
+			return nil, err
+		}
+		// A redirect off the API hosts goes on as net/http made it, without the
+		// token or anything else this transport adds.
+		closeBody = false
+		return t.base.RoundTrip(req)
+	}
 	e, err := t.src.entry()
 	if err != nil {
 		return nil, err
@@ -109,7 +118,14 @@ func drain(b io.ReadCloser) {
 
 // authorize returns a copy of req carrying e's token, with body as its body.
 func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *http.Request {
-	r := req.Clone(req.Context())
+	// A shallow copy with its own header map, as golang.org/x/oauth2's transport
+	// makes: the URL is copied only when the query changes.
+	r := new(http.Request)
+	*r = *req
+	r.Header = make(http.Header, len(req.Header)+2)
+	for k, v := range req.Header {
+		r.Header[k] = append([]string(nil), v...)
+	}
 	r.Body = body
 	api := &c.flow.API
 	if !api.InQuery {
@@ -119,6 +135,8 @@ func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *htt
 		r.Header[h.k] = []string{h.v}
 	}
 	if e.query != "" {
+		u := *req.URL
+		r.URL = &u
 		if r.URL.RawQuery == "" {
 			r.URL.RawQuery = e.query
 		} else {

@@ -34,6 +34,20 @@ type Connector struct {
 
 	// TestRequest is a cheap API call that proves the credentials work.
 	TestRequest *TestRequest `json:"test_request,omitempty"`
+
+	// APIHosts are the hosts requests carrying the access token (API calls through
+	// base_url, test_request, userinfo) may go to, beyond those derived from the URL
+	// templates: an exact lower-case host name (api.zoho.eu) or "*." and a host name
+	// (*.salesforce.com), which means exactly one DNS label under it. Needed when such
+	// a URL's host is entirely a value (credentials.instance_url).
+	APIHosts []string `json:"api_hosts,omitempty" jsonschema:"uniqueItems=true,pattern=^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$,example=*.salesforce.com"`
+
+	// EndUserHosted says the provider runs on a host the end user names (GitLab
+	// self-managed, Okta and Auth0 custom domains, Keycloak): the end user's host is
+	// then the host set of its URLs, and the client credentials are the end user's
+	// own (auth_form fields client_id and, unless public, client_secret), so that the
+	// platform's application credentials never go to a host an end user chose.
+	EndUserHosted bool `json:"end_user_hosted,omitempty" jsonschema:"default=false"`
 }
 
 // OAuth2 holds the values the end user supplies and the flow configuration.
@@ -156,6 +170,14 @@ type Config struct {
 
 	// TokenRefreshURL is the endpoint for refresh requests (template). Default: step3_access_url.
 	TokenRefreshURL string `json:"token_refresh_url,omitempty"`
+
+	// AllowedHosts are the hosts the token, refresh and revoke endpoints may be on
+	// (they receive the client secret, the code, the PKCE verifier and the refresh
+	// token), beyond those derived from the URL templates: an exact lower-case host
+	// name (accounts.zoho.eu) or "*." and a host name (*.okta.com), which means exactly
+	// one DNS label under it. Needed when an endpoint's host is entirely a value
+	// (callback.accounts_server).
+	AllowedHosts []string `json:"allowed_hosts,omitempty" jsonschema:"uniqueItems=true,pattern=^(\\*\\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$,example=accounts.zoho.eu"`
 
 	// ExtraAuthorizationURL are query parameters (values are templates) added to the
 	// authorize URL, such as response_type and scope.

@@ -134,7 +134,7 @@ func TestSemanticChecks(t *testing.T) {
 		{"expires range", connector("", `"default_expires_in": 0`), []string{`/oauth2/config/default_expires_in: must be at least 1, not 0`}},
 		{"missing everything", `{}`, []string{`: missing required key "name"`, `: missing required key "oauth2"`}},
 		{"unknown config key far from any", connector("", `"zzzzzzzz": 1`), []string{`/oauth2/config/zzzzzzzz: unknown key "zzzzzzzz" (see schema/connector.schema.json`}},
-		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, base_url, description, docs_url, header, name, oauth2, package, test_request`}},
+		{"unknown top key lists the keys", connector(`"zzzzzzzz": 1`, ""), []string{`/zzzzzzzz: unknown key "zzzzzzzz"; allowed keys: $schema, api_hosts, base_url, description, docs_url, end_user_hosted, header, name, oauth2, package, test_request`}},
 		{"unknown key in a small object", connector(`"test_request": {"path": "x", "methd": "GET"}, "base_url": "https://e.com/"`, ""), []string{`/test_request/methd: unknown key "methd"; did you mean "method"?`}},
 		{"unknown key with no close match lists keys", `{"name": "U", "oauth2": {"config": {"step1_authorize_url": "https://e.com/a", "step3_access_url": "https://e.com/t", "userinfo": {"url": "https://e.com/me", "zzzzzz": 1}}}}`,
 			[]string{`/oauth2/config/userinfo/zzzzzz: unknown key "zzzzzz"; allowed keys: metadata, select, url`}},

@@ -20,6 +20,7 @@ import (
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/internal/suggest"
+	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
 )
@@ -84,11 +85,63 @@ type explanation struct {
 	APIAuth         string            `json:"api_auth"`
 	Callback        map[string]string `json:"callback,omitempty"`
 	Deviations      []string          `json:"deviations,omitempty"`
-	Notes           []string          `json:"notes,omitempty"`
+	// Hosts are, for each kind of credential, the hosts it may be sent to; any other
+	// host is refused before anything is sent.
+	Hosts []credentialHosts `json:"hosts"`
+	Notes []string          `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
 	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
 	// base URL or test request to call).
 	Examples map[string]string `json:"example_values,omitempty"`
+}
+
+// credentialHosts is one credential class and the host patterns it may go to.
+type credentialHosts struct {
+	Credentials string   `json:"credentials"`
+	Hosts       []string `json:"hosts"`
+}
+
+// hostSets lists the connector's host sets, with the end user's host (rendered for
+// params) where the end user hosts the provider.
+func hostSets(m *model.Connector, params map[string]any) []credentialHosts {
+	user := ""
+	if m.UserHost != nil {
+		user = m.Render(m.UserHost, model.Values{Params: params}, nil)
+	}
+	set := func(what string, patterns []string) credentialHosts {
+		hs := slices.Clone(patterns)
+		if user != "" {
+			hs = append(hs, user+" (the end user's host)")
+		}
+		if len(hs) == 0 {
+			hs = []string{"any (the connector names no such URL)"}
+		}
+		return credentialHosts{Credentials: what, Hosts: hs}
+	}
+	return []credentialHosts{
+		set("client secret, code, PKCE verifier, refresh token", m.TokenHosts),
+		set("access token", m.APIHosts),
+	}
+}
+
+// hostExample is a made-up value for the kept value name (callback.<name> or
+// credentials.<name>) when it is the whole host of one of m's credential URLs: an
+// https origin on the first host of that URL's set ("example" for a wildcard), so
+// that the flow, which refuses any other host, can be shown.
+func hostExample(m *model.Connector, name string) (string, bool) {
+	for _, u := range m.CredentialURLs() {
+		if h := model.HostOf(u.Template, m.Params); h.Value == nil || h.Value.Name != name {
+			continue
+		}
+		set := m.APIHosts
+		if u.Token {
+			set = m.TokenHosts
+		}
+		if len(set) > 0 {
+			return "https://" + strings.Replace(set[0], "*", "example", 1), true
+		}
+	}
+	return "", false
 }
 
 // Example values explain uses when neither the flags nor the connector give one.
@@ -222,7 +275,7 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		return nil, err
 	}
 	ctx := context.Background()
-	ex := &explanation{Connector: m.Name, Params: c.Params(), Deviations: m.Deviations}
+	ex := &explanation{Connector: m.Name, Params: c.Params(), Deviations: m.Deviations, Hosts: hostSets(m, c.Params())}
 	for _, p := range m.Params {
 		if p.Pattern != nil {
 			if ex.Patterns == nil {
@@ -408,19 +461,31 @@ func callbackQuery(m *model.Connector, state string, callback map[string]string)
 	}
 	q.Set("state", state)
 	for _, f := range m.CallbackParams {
-		q.Set(f.Path[0], callbackValue(f, callback))
+		q.Set(f.Path[0], callbackValue(m, f, callback))
 	}
 	return q
 }
 
 // callbackValue is the value of callback field f: given by template name or query
 // parameter name, else a placeholder.
-func callbackValue(f runtime.Field, callback map[string]string) string {
+func callbackValue(m *model.Connector, f runtime.Field, callback map[string]string) string {
 	if v, ok := callback[f.Name]; ok {
 		return v
 	}
 	if v, ok := callback[f.Path[0]]; ok {
 		return v
+	}
+	if h, ok := hostExample(m, model.PrefixCallback+f.Name); ok {
+		return h
+	}
+	name := strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(f.Name))
+	switch ctx := m.ValueContexts(model.PrefixCallback + f.Name); {
+	case slices.Contains(ctx, jinja.URLOrigin): // where a URL needs an origin, a made-up one
+		return "https://callback-" + name + ".example"
+	case slices.Contains(ctx, jinja.URLHost):
+		return "callback-" + name + ".example"
+	case slices.Contains(ctx, jinja.URLLabel):
+		return "callback-" + name
 	}
 	return "CALLBACK_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
 }
@@ -474,7 +539,11 @@ func cannedToken(m *model.Connector, params map[string]any) func(*http.Request) 
 		fields = append(fields, m.Userinfo.Fields...)
 	}
 	for _, f := range fields {
-		set(f.Path, "METADATA_"+strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name)))
+		v, ok := hostExample(m, model.PrefixCreds+f.Name)
+		if !ok {
+			v = "METADATA_" + strings.ToUpper(strings.NewReplacer("-", "_", ".", "_").Replace(f.Name))
+		}
+		set(f.Path, v)
 	}
 	data, _ := json.Marshal(body)
 	listed := data
@@ -654,6 +723,12 @@ func printExplanation(w io.Writer, ex *explanation) {
 		fmt.Fprintln(w, "\nDeviations from RFC 6749:")
 		for _, d := range ex.Deviations {
 			fmt.Fprintf(w, "  - %s\n", d)
+		}
+	}
+	if len(ex.Hosts) > 0 {
+		fmt.Fprintln(w, "\nHosts each credential may go to (any other is refused before sending):")
+		for _, h := range ex.Hosts {
+			fmt.Fprintf(w, "  %s: %s\n", h.Credentials, strings.Join(h.Hosts, ", "))
 		}
 	}
 	for _, n := range ex.Notes {

@@ -258,6 +258,10 @@ API request (token ACCESS_TOKEN):
   Authorization: Bearer ACCESS_TOKEN
 
 API auth: Authorization: Bearer ACCESS_TOKEN
+
+Hosts each credential may go to (any other is refused before sending):
+  client secret, code, PKCE verifier, refresh token: eu.nobase.example, us.nobase.example
+  access token: any (the connector names no such URL)
 `
 	if out != want {
 		t.Errorf("output:\n%s\nwant:\n%s", out, want)

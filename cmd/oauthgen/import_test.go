@@ -171,19 +171,21 @@ func TestImportNangoToDirectory(t *testing.T) {
 		}
 		golden(t, filepath.Base(f), data)
 	}
-	want := []string{"acme-crm-eu-sandbox.json", "acme-crm-sandbox.json", "acme-crm.json", "beacon-metrics.json", "gridline.json", "patchy.json", "zylo-books.json"}
+	// acme-crm and zylo-books are not written: their hosts are values Nango confines to
+	// no list, which validate refuses until they are declared (issue 13).
+	want := []string{"acme-crm-eu-sandbox.json", "acme-crm-sandbox.json", "beacon-metrics.json", "gridline.json", "patchy.json"}
 	if !reflect.DeepEqual(names, want) {
 		t.Errorf("written %q, want %q", names, want)
 	}
 	golden(t, "stdout.txt", []byte(strings.ReplaceAll(out, dir, "DIR")))
 	golden(t, "stderr.txt", []byte(errs))
 	// One line per entry with warnings, none for the entries mapped whole.
-	for _, key := range []string{"beacon-metrics", "zylo-books"} {
+	for _, key := range []string{"beacon-metrics"} {
 		if strings.Contains(errs, ": warning: "+key+":") {
 			t.Errorf("warning for %s, mapped whole", key)
 		}
 	}
-	for _, key := range []string{"acme-crm", "curly-scope", "early-meta", "gridline", "keyless-jwt", "loop-a", "loop-b", "lost-alias", "millis", "no-authorize", "patchy", "queryfax"} {
+	for _, key := range []string{"acme-crm", "curly-scope", "early-meta", "gridline", "keyless-jwt", "loop-a", "loop-b", "lost-alias", "millis", "no-authorize", "patchy", "queryfax", "zylo-books"} {
 		if n := strings.Count(errs, nangoFixture+": warning: "+key+": "); n != 1 {
 			t.Errorf("%d warning lines for %s, want 1", n, key)
 		}

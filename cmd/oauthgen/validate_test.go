@@ -386,3 +386,41 @@ func TestValidateOutputHidesNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestValidateUnconfinedHost (issue 13): a token URL whose host is entirely an end
+// user's value, with no declared hosts, is refused at the value, saying what could
+// leak where and the two ways out; declaring allowed_hosts makes it valid.
+func TestValidateUnconfinedHost(t *testing.T) {
+	dir := t.TempDir()
+	f := filepath.Join(dir, "u.json")
+	src := `{
+  "name": "U",
+  "oauth2": {
+    "auth_form": [{ "name": "domain", "required": true }],
+    "config": {
+      "step1_authorize_url": "https://login.example.com/authorize",
+      "step3_access_url": "https://{{ domain }}/oauth/token"
+    }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runOauthgen("validate", f)
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if code != exitInvalid || len(lines) != 2 {
+		t.Fatalf("exit %d:\n%s", code, errOut)
+	}
+	want := f + ":7:36: /oauth2/config/step3_access_url: the host of the token URL is entirely the end user's value domain: whoever chooses it receives the client secret, the code, the PKCE verifier and the refresh token; declare the hosts it may be in oauth2.config.allowed_hosts"
+	if !strings.HasPrefix(lines[0], want) || !strings.Contains(lines[0], "end_user_hosted: true") {
+		t.Errorf("got  %s\nwant %s ... end_user_hosted: true ...", lines[0], want)
+	}
+	declared := strings.Replace(src, `/oauth/token"`, `/oauth/token",
+      "allowed_hosts": ["*.okta.com"]`, 1)
+	if err := os.WriteFile(f, []byte(declared), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runOauthgen("validate", f); code != 0 {
+		t.Errorf("with allowed_hosts: exit %d:\n%s", code, errOut)
+	}
+}

@@ -101,6 +101,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"ims-na1.adobelogin.com"},
+	APIHosts:   []string{"ims-na1.adobelogin.com"},
 }
 
 // Client is an OAuth2 client for Adobe. It is safe for concurrent use.

@@ -91,6 +91,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.aircall.io"},
+	APIHosts:   []string{"api.aircall.io"},
 }
 
 // Client is an OAuth2 client for Aircall. It is safe for concurrent use.

@@ -98,6 +98,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"airtable.com"},
+	APIHosts:   []string{"api.airtable.com"},
 }
 
 // Client is an OAuth2 client for Airtable. It is safe for concurrent use.

@@ -106,6 +106,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.asana.com"},
+	APIHosts:   []string{"app.asana.com"},
 }
 
 // Client is an OAuth2 client for Asana. It is safe for concurrent use.

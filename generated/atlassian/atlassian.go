@@ -117,6 +117,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"auth.atlassian.com"},
+	APIHosts:   []string{"api.atlassian.com"},
 }
 
 // Client is an OAuth2 client for Atlassian. It is safe for concurrent use.
@@ -218,7 +220,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://api.atlassian.com/ex/jira/" + v.Credentials["cloud_id"] + "/rest/api/3/"
+	return "https://api.atlassian.com/ex/jira/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.cloud_id", v.Credentials["cloud_id"]) + "/rest/api/3/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -317,5 +319,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://api.atlassian.com/ex/jira/" + v.Credentials["cloud_id"] + "/rest/api/3/myself"
+	return "https://api.atlassian.com/ex/jira/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.cloud_id", v.Credentials["cloud_id"]) + "/rest/api/3/myself"
 }

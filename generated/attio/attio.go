@@ -99,6 +99,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.attio.com"},
+	APIHosts:   []string{"api.attio.com", "app.attio.com"},
 }
 
 // Client is an OAuth2 client for Attio. It is safe for concurrent use.

@@ -63,7 +63,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged).
+	// ClientSecret is the application's client secret (never printed or logged). Required.
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -130,11 +130,17 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("auth0: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("auth0: the client secret is empty")
+	}
 	if missing == nil && cfg.Params.Domain == "" {
 		missing = errors.New("auth0: domain is required")
 	}
 	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
 		return nil, errors.New("auth0: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
+	}
+	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
+		return nil, fmt.Errorf("auth0: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
 	}
 	if missing == nil && cfg.Params.Audience == "" {
 		missing = errors.New("auth0: audience is required")
@@ -159,6 +165,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
@@ -225,7 +232,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -296,7 +303,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -313,12 +320,12 @@ func (c *Client) authorizeAudience() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -327,7 +334,12 @@ func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
 }
 
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Domain
+}
+
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/userinfo"
 }

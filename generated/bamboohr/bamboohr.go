@@ -110,6 +110,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.bamboohr.com"},
+	APIHosts:   []string{"*.bamboohr.com"},
 }
 
 // patternCompanyDomain is the pattern of the "company_domain" field, anchored.
@@ -143,6 +145,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.CompanyDomain != "" && !patternCompanyDomain.MatchString(cfg.Params.CompanyDomain) {
 		return nil, errors.New("bamboohr: company_domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
+	if cfg.Params.CompanyDomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.CompanyDomain) {
+		return nil, fmt.Errorf("bamboohr: company_domain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.CompanyDomain)
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -218,7 +223,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/api/v1/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/api/v1/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -297,12 +302,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/authorize.php?request=authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/authorize.php?request=authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/token.php?request=token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/token.php?request=token"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -313,5 +318,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.CompanyDomain + ".bamboohr.com/api/v1/meta/users"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "company_domain", c.params.CompanyDomain) + ".bamboohr.com/api/v1/meta/users"
 }

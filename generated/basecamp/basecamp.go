@@ -116,6 +116,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"launchpad.37signals.com"},
+	APIHosts:   []string{"3.basecampapi.com", "launchpad.37signals.com"},
 }
 
 // patternUserAgent is the pattern of the "user_agent" field, anchored.
@@ -226,7 +228,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/"
+	return "https://3.basecampapi.com/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -319,5 +321,5 @@ func (c *Client) apiHeaderUserAgent() string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return "https://3.basecampapi.com/" + v.Credentials["account_id"] + "/my/profile.json"
+	return "https://3.basecampapi.com/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/my/profile.json"
 }

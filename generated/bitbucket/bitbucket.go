@@ -92,6 +92,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"bitbucket.org"},
+	APIHosts:   []string{"api.bitbucket.org"},
 }
 
 // Client is an OAuth2 client for Bitbucket. It is safe for concurrent use.

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.box.com"},
+	APIHosts:   []string{"api.box.com"},
 }
 
 // Client is an OAuth2 client for Box. It is safe for concurrent use.

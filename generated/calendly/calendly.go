@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"auth.calendly.com"},
+	APIHosts:   []string{"api.calendly.com", "auth.calendly.com"},
 }
 
 // Client is an OAuth2 client for Calendly. It is safe for concurrent use.

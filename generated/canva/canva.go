@@ -100,6 +100,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.canva.com"},
+	APIHosts:   []string{"api.canva.com"},
 }
 
 // Client is an OAuth2 client for Canva. It is safe for concurrent use.

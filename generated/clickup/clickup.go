@@ -90,6 +90,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.clickup.com"},
+	APIHosts:   []string{"api.clickup.com"},
 }
 
 // Client is an OAuth2 client for ClickUp. It is safe for concurrent use.

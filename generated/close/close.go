@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.close.com"},
+	APIHosts:   []string{"api.close.com"},
 }
 
 // Client is an OAuth2 client for Close. It is safe for concurrent use.

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"authz.constantcontact.com"},
+	APIHosts:   []string{"api.cc.email", "authz.constantcontact.com"},
 }
 
 // Client is an OAuth2 client for Constant Contact. It is safe for concurrent

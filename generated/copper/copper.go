@@ -97,6 +97,8 @@ var flow = runtime.Flow{
 			{Key: "X-PW-Application", Value: runtime.String("developer_api")},
 		},
 	},
+	TokenHosts: []string{"app.copper.com"},
+	APIHosts:   []string{"api.copper.com"},
 }
 
 // Client is an OAuth2 client for Copper. It is safe for concurrent use.

@@ -91,6 +91,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.deel.com"},
+	APIHosts:   []string{"api.letsdeel.com"},
 }
 
 // Client is an OAuth2 client for Deel. It is safe for concurrent use.

@@ -103,6 +103,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"dialpad.com", "sandbox.dialpad.com"},
+	APIHosts:   []string{"dialpad.com", "sandbox.dialpad.com"},
 }
 
 // Client is an OAuth2 client for Dialpad. It is safe for concurrent use.

@@ -120,6 +120,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"cloud.digitalocean.com"},
+	APIHosts:   []string{"api.digitalocean.com", "cloud.digitalocean.com"},
 }
 
 // Client is an OAuth2 client for DigitalOcean. It is safe for concurrent use.

@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"discord.com"},
+	APIHosts:   []string{"discord.com"},
 }
 
 // Client is an OAuth2 client for Discord. It is safe for concurrent use.

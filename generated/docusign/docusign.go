@@ -120,6 +120,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"account-d.docusign.com", "account.docusign.com"},
+	APIHosts:   []string{"*.docusign.net", "account-d.docusign.com", "account.docusign.com"},
+	HostValues: []string{"credentials.base_uri"},
 }
 
 // Client is an OAuth2 client for DocuSign. It is safe for concurrent use.
@@ -224,7 +227,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["base_uri"] + "/restapi/v2.1/accounts/" + v.Credentials["account_id"] + "/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.base_uri", v.Credentials["base_uri"]) + "/restapi/v2.1/accounts/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -336,5 +339,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["base_uri"] + "/restapi/v2.1/accounts/" + v.Credentials["account_id"] + "/settings"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.base_uri", v.Credentials["base_uri"]) + "/restapi/v2.1/accounts/" + runtime.EscapeURL(v, runtime.PartSegment, "credentials.account_id", v.Credentials["account_id"]) + "/settings"
 }

@@ -114,6 +114,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.dropboxapi.com"},
+	APIHosts:   []string{"api.dropboxapi.com"},
 }
 
 // Client is an OAuth2 client for Dropbox. It is safe for concurrent use.

@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.hellosign.com"},
+	APIHosts:   []string{"api.hellosign.com"},
 }
 
 // Client is an OAuth2 client for Dropbox Sign. It is safe for concurrent use.

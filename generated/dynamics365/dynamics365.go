@@ -129,6 +129,8 @@ var flow = runtime.Flow{
 			{Key: "OData-Version", Value: runtime.String("4.0")},
 		},
 	},
+	TokenHosts: []string{"login.microsoftonline.com"},
+	APIHosts:   []string{"*.crm.dynamics.com", "*.crm11.dynamics.com", "*.crm12.dynamics.com", "*.crm14.dynamics.com", "*.crm15.dynamics.com", "*.crm16.dynamics.com", "*.crm17.dynamics.com", "*.crm19.dynamics.com", "*.crm2.dynamics.com", "*.crm20.dynamics.com", "*.crm21.dynamics.com", "*.crm3.dynamics.com", "*.crm4.dynamics.com", "*.crm5.dynamics.com", "*.crm6.dynamics.com", "*.crm7.dynamics.com", "*.crm8.dynamics.com"},
 }
 
 // patternOrganization is the pattern of the "organization" field, anchored.
@@ -166,6 +168,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {
 		return nil, errors.New("dynamics365: organization does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
 	}
+	if cfg.Params.Organization != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Organization) {
+		return nil, fmt.Errorf("dynamics365: organization is used as a host label in /base_url: %q is not a DNS label", cfg.Params.Organization)
+	}
 	if cfg.Params.Region == "" {
 		cfg.Params.Region = RegionCrm
 	}
@@ -179,6 +184,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
 		return nil, errors.New("dynamics365: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
+	}
+	if cfg.Params.Tenant != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Tenant) {
+		return nil, fmt.Errorf("dynamics365: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -264,7 +272,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Organization + "." + string(c.params.Region) + ".dynamics.com/api/data/v9.2/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "organization", c.params.Organization) + "." + runtime.EscapeURL(nil, runtime.PartLabel, "region", string(c.params.Region)) + ".dynamics.com/api/data/v9.2/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -335,7 +343,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/authorize"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -346,7 +354,7 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/token"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/token"
 }
 
 // exchangeScope renders the token request parameter "scope"
@@ -369,5 +377,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Organization + "." + string(c.params.Region) + ".dynamics.com/api/data/v9.2/WhoAmI"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "organization", c.params.Organization) + "." + runtime.EscapeURL(nil, runtime.PartLabel, "region", string(c.params.Region)) + ".dynamics.com/api/data/v9.2/WhoAmI"
 }

@@ -107,6 +107,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.ebay.com", "api.sandbox.ebay.com"},
+	APIHosts:   []string{"api.ebay.com", "api.sandbox.ebay.com"},
 }
 
 // Client is an OAuth2 client for eBay. It is safe for concurrent use.

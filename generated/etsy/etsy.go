@@ -104,6 +104,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.etsy.com"},
+	APIHosts:   []string{"api.etsy.com"},
 }
 
 // Client is an OAuth2 client for Etsy. It is safe for concurrent use.

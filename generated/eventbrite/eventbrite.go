@@ -92,6 +92,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.eventbrite.com"},
+	APIHosts:   []string{"www.eventbriteapi.com"},
 }
 
 // Client is an OAuth2 client for Eventbrite. It is safe for concurrent use.

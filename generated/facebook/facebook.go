@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"graph.facebook.com"},
+	APIHosts:   []string{"graph.facebook.com"},
 }
 
 // Client is an OAuth2 client for Facebook. It is safe for concurrent use.

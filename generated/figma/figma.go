@@ -106,6 +106,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.figma.com"},
+	APIHosts:   []string{"api.figma.com"},
 }
 
 // Client is an OAuth2 client for Figma. It is safe for concurrent use.

@@ -108,6 +108,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.fitbit.com"},
+	APIHosts:   []string{"api.fitbit.com"},
 }
 
 // Client is an OAuth2 client for Fitbit. It is safe for concurrent use.

@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.freshbooks.com"},
+	APIHosts:   []string{"api.freshbooks.com"},
 }
 
 // Client is an OAuth2 client for FreshBooks. It is safe for concurrent use.

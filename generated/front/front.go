@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.frontapp.com"},
+	APIHosts:   []string{"api2.frontapp.com"},
 }
 
 // Client is an OAuth2 client for Front. It is safe for concurrent use.

@@ -118,6 +118,8 @@ var flow = runtime.Flow{
 			{Key: "X-GitHub-Api-Version", Value: runtime.String("2022-11-28")},
 		},
 	},
+	TokenHosts: []string{"api.github.com", "github.com"},
+	APIHosts:   []string{"api.github.com"},
 }
 
 // Client is an OAuth2 client for GitHub. It is safe for concurrent use.
@@ -255,7 +257,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke/url).
 func (c *Client) revokeURL() string {
-	return "https://api.github.com/applications/" + c.clientID + "/grant"
+	return "https://api.github.com/applications/" + runtime.EscapeURL(nil, runtime.PartSegment, "client_id", c.clientID) + "/grant"
 }
 
 // revokeAccessToken renders the revocation parameter "access_token"

@@ -55,7 +55,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged).
+	// ClientSecret is the application's client secret (never printed or logged). Required.
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -118,17 +118,24 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("gitlab: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("gitlab: the client secret is empty")
+	}
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
 	}
 	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
 		return nil, errors.New("gitlab: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
 	}
+	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
+		return nil, fmt.Errorf("gitlab: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
+	}
 	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
 	return c, nil
 }
@@ -195,7 +202,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Host + "/api/v4/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/api/v4/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -266,17 +273,17 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Host + "/oauth/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Host + "/oauth/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Host + "/oauth/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/oauth/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -285,7 +292,12 @@ func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
 }
 
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Host
+}
+
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Host + "/api/v4/user"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/api/v4/user"
 }

@@ -101,6 +101,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"app.gong.io"},
+	APIHosts:   []string{"*.api.gong.io"},
+	HostValues: []string{"credentials.api_base_url_for_customer"},
 }
 
 // Client is an OAuth2 client for Gong. It is safe for concurrent use.
@@ -182,7 +185,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_base_url_for_customer"] + "/v2/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_base_url_for_customer", v.Credentials["api_base_url_for_customer"]) + "/v2/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -241,5 +244,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_base_url_for_customer"] + "/v2/users"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_base_url_for_customer", v.Credentials["api_base_url_for_customer"]) + "/v2/users"
 }

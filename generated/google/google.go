@@ -103,6 +103,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"oauth2.googleapis.com"},
+	APIHosts:   []string{"oauth2.googleapis.com", "www.googleapis.com"},
 }
 
 // Client is an OAuth2 client for Google. It is safe for concurrent use.

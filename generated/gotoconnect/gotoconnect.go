@@ -102,6 +102,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"authentication.logmeininc.com"},
+	APIHosts:   []string{"api.goto.com"},
 }
 
 // Client is an OAuth2 client for GoTo. It is safe for concurrent use.

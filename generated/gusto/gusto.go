@@ -102,6 +102,8 @@ var flow = runtime.Flow{
 			{Key: "X-Gusto-API-Version", Value: runtime.String("2024-04-01")},
 		},
 	},
+	TokenHosts: []string{"api.gusto-demo.com", "api.gusto.com"},
+	APIHosts:   []string{"api.gusto-demo.com", "api.gusto.com"},
 }
 
 // Client is an OAuth2 client for Gusto. It is safe for concurrent use.

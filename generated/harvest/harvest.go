@@ -116,6 +116,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"id.getharvest.com"},
+	APIHosts:   []string{"api.harvestapp.com", "id.getharvest.com"},
 }
 
 // patternUserAgent is the pattern of the "user_agent" field, anchored.

@@ -90,6 +90,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.helpscout.net"},
+	APIHosts:   []string{"api.helpscout.net"},
 }
 
 // Client is an OAuth2 client for Help Scout. It is safe for concurrent use.

@@ -106,6 +106,8 @@ var flow = runtime.Flow{
 			{Key: "Accept", Value: runtime.String("application/vnd.heroku+json; version=3")},
 		},
 	},
+	TokenHosts: []string{"id.heroku.com"},
+	APIHosts:   []string{"api.heroku.com"},
 }
 
 // Client is an OAuth2 client for Heroku. It is safe for concurrent use.

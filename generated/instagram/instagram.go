@@ -111,6 +111,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.instagram.com"},
+	APIHosts:   []string{"graph.instagram.com"},
 }
 
 // Client is an OAuth2 client for Instagram. It is safe for concurrent use.

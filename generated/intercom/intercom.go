@@ -110,6 +110,8 @@ var flow = runtime.Flow{
 			{Key: "Intercom-Version", Value: runtime.String("2.11")},
 		},
 	},
+	TokenHosts: []string{"api.au.intercom.io", "api.eu.intercom.io", "api.intercom.io"},
+	APIHosts:   []string{"api.au.intercom.io", "api.eu.intercom.io", "api.intercom.io"},
 }
 
 // Client is an OAuth2 client for Intercom. It is safe for concurrent use.

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.infusionsoft.com"},
+	APIHosts:   []string{"api.infusionsoft.com"},
 }
 
 // Client is an OAuth2 client for Keap. It is safe for concurrent use.

@@ -64,7 +64,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged).
+	// ClientSecret is the application's client secret (never printed or logged). Required.
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -140,17 +140,26 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("keycloak: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("keycloak: the client secret is empty")
+	}
 	if missing == nil && cfg.Params.Host == "" {
 		missing = errors.New("keycloak: host is required")
 	}
 	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {
 		return nil, errors.New("keycloak: host does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*(:[0-9]{1,5})?")
 	}
+	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
+		return nil, fmt.Errorf("keycloak: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
+	}
 	if missing == nil && cfg.Params.Realm == "" {
 		missing = errors.New("keycloak: realm is required")
 	}
 	if cfg.Params.Realm != "" && !patternRealm.MatchString(cfg.Params.Realm) {
 		return nil, errors.New("keycloak: realm does not match the pattern [a-zA-Z0-9][a-zA-Z0-9._-]*")
+	}
+	if cfg.Params.Realm != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Realm) {
+		return nil, fmt.Errorf("keycloak: realm is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Realm)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -178,6 +187,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 			{Name: "username", Path: runtime.Path{"preferred_username"}},
 		},
 	}
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
@@ -250,7 +260,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -330,7 +340,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/auth"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/auth"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -341,17 +351,17 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/revoke"
 }
 
 // userinfoURL renders the userinfo URL (/oauth2/config/userinfo/url).
 func (c *Client) userinfoURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/userinfo"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -360,7 +370,12 @@ func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
 }
 
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Host
+}
+
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Host + "/realms/" + c.params.Realm + "/protocol/openid-connect/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "host", c.params.Host) + "/realms/" + runtime.EscapeURL(nil, runtime.PartSegment, "realm", c.params.Realm) + "/protocol/openid-connect/userinfo"
 }

@@ -101,6 +101,8 @@ var flow = runtime.Flow{
 			{Key: "revision", Value: runtime.String("2026-10-15")},
 		},
 	},
+	TokenHosts: []string{"a.klaviyo.com"},
+	APIHosts:   []string{"a.klaviyo.com"},
 }
 
 // Client is an OAuth2 client for Klaviyo. It is safe for concurrent use.

@@ -99,6 +99,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"auth.lever.co", "sandbox-lever.auth0.com"},
+	APIHosts:   []string{"api.lever.co", "api.sandbox.lever.co"},
 }
 
 // Client is an OAuth2 client for Lever. It is safe for concurrent use.

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 	TestHeaders: []runtime.Arg{
 		{Key: "Content-Type", Value: runtime.String("application/json")},
 	},
+	TokenHosts: []string{"api.linear.app"},
+	APIHosts:   []string{"api.linear.app"},
 }
 
 // Client is an OAuth2 client for Linear. It is safe for concurrent use.

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.linkedin.com"},
+	APIHosts:   []string{"api.linkedin.com", "www.linkedin.com"},
 }
 
 // Client is an OAuth2 client for LinkedIn. It is safe for concurrent use.

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.amazon.com"},
+	APIHosts:   []string{"api.amazon.com"},
 }
 
 // Client is an OAuth2 client for Login with Amazon. It is safe for concurrent

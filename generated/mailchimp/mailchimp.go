@@ -113,6 +113,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.mailchimp.com"},
+	APIHosts:   []string{"*.api.mailchimp.com", "login.mailchimp.com"},
+	HostValues: []string{"credentials.api_endpoint"},
 }
 
 // Client is an OAuth2 client for Mailchimp. It is safe for concurrent use.
@@ -183,7 +186,7 @@ func (c *Client) Runtime() *runtime.Client {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_endpoint"] + "/3.0/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_endpoint", v.Credentials["api_endpoint"]) + "/3.0/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -244,5 +247,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_endpoint"] + "/3.0/ping"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_endpoint", v.Credentials["api_endpoint"]) + "/3.0/ping"
 }

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.microsoftonline.com"},
+	APIHosts:   []string{"graph.microsoft.com"},
 }
 
 // patternTenant is the pattern of the "tenant" field, anchored.
@@ -122,6 +124,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Tenant != "" && !patternTenant.MatchString(cfg.Params.Tenant) {
 		return nil, errors.New("microsoft: tenant does not match the pattern [a-zA-Z0-9][a-zA-Z0-9.-]*")
+	}
+	if cfg.Params.Tenant != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Tenant) {
+		return nil, fmt.Errorf("microsoft: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "offline_access User.Read"
@@ -290,7 +295,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/authorize"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -301,13 +306,13 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/token"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/token"
 }
 
 // deviceAuthURL renders the device authorization URL
 // (/oauth2/config/device_authorization_url).
 func (c *Client) deviceAuthURL() string {
-	return "https://login.microsoftonline.com/" + c.params.Tenant + "/oauth2/v2.0/devicecode"
+	return "https://login.microsoftonline.com/" + runtime.EscapeURL(nil, runtime.PartSegment, "tenant", c.params.Tenant) + "/oauth2/v2.0/devicecode"
 }
 
 // deviceScope renders the device authorization request parameter "scope"

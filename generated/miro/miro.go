@@ -116,6 +116,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.miro.com"},
+	APIHosts:   []string{"api.miro.com"},
 }
 
 // Client is an OAuth2 client for Miro. It is safe for concurrent use.

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"auth.monday.com"},
+	APIHosts:   []string{"api.monday.com"},
 }
 
 // Client is an OAuth2 client for monday.com. It is safe for concurrent use.

@@ -92,6 +92,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.netlify.com"},
+	APIHosts:   []string{"api.netlify.com"},
 }
 
 // Client is an OAuth2 client for Netlify. It is safe for concurrent use.

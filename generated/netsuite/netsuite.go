@@ -114,6 +114,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.suitetalk.api.netsuite.com"},
+	APIHosts:   []string{"*.suitetalk.api.netsuite.com"},
 }
 
 // patternAccountID is the pattern of the "account_id" field, anchored.
@@ -147,6 +149,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.AccountID != "" && !patternAccountID.MatchString(cfg.Params.AccountID) {
 		return nil, errors.New("netsuite: account_id does not match the pattern [a-z0-9][a-z0-9-]*")
+	}
+	if cfg.Params.AccountID != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.AccountID) {
+		return nil, fmt.Errorf("netsuite: account_id is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.AccountID)
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -239,7 +244,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -318,17 +323,17 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.AccountID + ".app.netsuite.com/app/login/oauth2/authorize.nl"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".app.netsuite.com/app/login/oauth2/authorize.nl"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/auth/oauth2/v1/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -339,5 +344,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.AccountID + ".suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "account_id", c.params.AccountID) + ".suitetalk.api.netsuite.com/services/rest/record/v1/employee?limit=1"
 }

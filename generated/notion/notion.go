@@ -127,6 +127,8 @@ var flow = runtime.Flow{
 			{Key: "Notion-Version", Value: runtime.String("2022-06-28")},
 		},
 	},
+	TokenHosts: []string{"api.notion.com"},
+	APIHosts:   []string{"api.notion.com"},
 }
 
 // Client is an OAuth2 client for Notion. It is safe for concurrent use.

@@ -66,7 +66,7 @@ type Config struct {
 	// ClientID is the application's client id. Required.
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged).
+	// ClientSecret is the application's client secret (never printed or logged). Required.
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -142,17 +142,26 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("okta: the client id is empty")
 	}
+	if cfg.ClientSecret == "" {
+		return nil, errors.New("okta: the client secret is empty")
+	}
 	if missing == nil && cfg.Params.Domain == "" {
 		missing = errors.New("okta: domain is required")
 	}
 	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
 		return nil, errors.New("okta: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
 	}
+	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
+		return nil, fmt.Errorf("okta: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
+	}
 	if cfg.Params.AuthorizationServer == "" {
 		cfg.Params.AuthorizationServer = "default"
 	}
 	if cfg.Params.AuthorizationServer != "" && !patternAuthorizationServer.MatchString(cfg.Params.AuthorizationServer) {
 		return nil, errors.New("okta: authorization_server does not match the pattern [a-zA-Z0-9]+")
+	}
+	if cfg.Params.AuthorizationServer != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.AuthorizationServer) {
+		return nil, fmt.Errorf("okta: authorization_server is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.AuthorizationServer)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
@@ -180,6 +189,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 			{Name: "subject", Path: runtime.Path{"sub"}},
 		},
 	}
+	f.UserHost = runtime.String(c.userHost())
 	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
@@ -252,7 +262,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Domain + "/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -332,7 +342,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/authorize"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -343,17 +353,17 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/revoke"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/revoke"
 }
 
 // userinfoURL renders the userinfo URL (/oauth2/config/userinfo/url).
 func (c *Client) userinfoURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -362,7 +372,12 @@ func apiValue(v *runtime.Vars) string {
 	return "Bearer " + v.Token
 }
 
+// userHost renders the end user's host (/oauth2/config/step3_access_url).
+func (c *Client) userHost() string {
+	return c.params.Domain
+}
+
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Domain + "/oauth2/" + c.params.AuthorizationServer + "/v1/userinfo"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartHost, "domain", c.params.Domain) + "/oauth2/" + runtime.EscapeURL(nil, runtime.PartSegment, "authorization_server", c.params.AuthorizationServer) + "/v1/userinfo"
 }

@@ -93,6 +93,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.ouraring.com"},
+	APIHosts:   []string{"api.ouraring.com"},
 }
 
 // Client is an OAuth2 client for Oura. It is safe for concurrent use.

@@ -90,6 +90,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/vnd.api+json",
 	},
+	TokenHosts: []string{"api.outreach.io"},
+	APIHosts:   []string{"api.outreach.io"},
 }
 
 // Client is an OAuth2 client for Outreach. It is safe for concurrent use.

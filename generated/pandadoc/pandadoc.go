@@ -93,6 +93,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.pandadoc.com"},
+	APIHosts:   []string{"api.pandadoc.com"},
 }
 
 // Client is an OAuth2 client for PandaDoc. It is safe for concurrent use.

@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api-m.paypal.com", "api-m.sandbox.paypal.com"},
+	APIHosts:   []string{"api-m.paypal.com", "api-m.sandbox.paypal.com"},
 }
 
 // Client is an OAuth2 client for PayPal. It is safe for concurrent use.

@@ -97,6 +97,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.pinterest.com"},
+	APIHosts:   []string{"api.pinterest.com"},
 }
 
 // Client is an OAuth2 client for Pinterest. It is safe for concurrent use.

@@ -106,6 +106,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"oauth.pipedrive.com"},
+	APIHosts:   []string{"*.pipedrive.com", "oauth.pipedrive.com"},
+	HostValues: []string{"credentials.api_domain"},
 }
 
 // Client is an OAuth2 client for Pipedrive. It is safe for concurrent use.
@@ -193,7 +196,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/api/v1/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_domain", v.Credentials["api_domain"]) + "/api/v1/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -252,5 +255,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/api/v1/users/me"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_domain", v.Credentials["api_domain"]) + "/api/v1/users/me"
 }

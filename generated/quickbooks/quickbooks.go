@@ -131,6 +131,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"developer.api.intuit.com", "oauth.platform.intuit.com"},
+	APIHosts:   []string{"developer.api.intuit.com", "quickbooks.api.intuit.com", "sandbox-quickbooks.api.intuit.com"},
 }
 
 // Client is an OAuth2 client for QuickBooks. It is safe for concurrent use.
@@ -239,9 +241,9 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
 	if c.params.Environment == EnvironmentSandbox {
-		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/"
+		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + runtime.EscapeURL(v, runtime.PartSegment, "callback.realmId", v.Callback["realmId"]) + "/"
 	}
-	return "https://quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/"
+	return "https://quickbooks.api.intuit.com/v3/company/" + runtime.EscapeURL(v, runtime.PartSegment, "callback.realmId", v.Callback["realmId"]) + "/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -334,7 +336,7 @@ func apiValue(v *runtime.Vars) string {
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
 	if c.params.Environment == EnvironmentSandbox {
-		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/preferences"
+		return "https://sandbox-quickbooks.api.intuit.com/v3/company/" + runtime.EscapeURL(v, runtime.PartSegment, "callback.realmId", v.Callback["realmId"]) + "/preferences"
 	}
-	return "https://quickbooks.api.intuit.com/v3/company/" + v.Callback["realmId"] + "/preferences"
+	return "https://quickbooks.api.intuit.com/v3/company/" + runtime.EscapeURL(v, runtime.PartSegment, "callback.realmId", v.Callback["realmId"]) + "/preferences"
 }

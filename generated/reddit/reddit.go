@@ -106,6 +106,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.reddit.com"},
+	APIHosts:   []string{"oauth.reddit.com", "www.reddit.com"},
 }
 
 // patternUserAgent is the pattern of the "user_agent" field, anchored.

@@ -109,6 +109,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"platform.ringcentral.com"},
+	APIHosts:   []string{"platform.ringcentral.com"},
 }
 
 // Client is an OAuth2 client for RingCentral. It is safe for concurrent use.

@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"oauth.accounting.sage.com"},
+	APIHosts:   []string{"api.accounting.sage.com"},
 }
 
 // Client is an OAuth2 client for Sage. It is safe for concurrent use.

@@ -121,6 +121,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.salesforce.com", "test.salesforce.com"},
+	APIHosts:   []string{"*.develop.my.salesforce.com", "*.my.salesforce.com", "*.salesforce.com", "*.sandbox.my.salesforce.com", "*.scratch.my.salesforce.com", "login.salesforce.com", "test.salesforce.com"},
+	HostValues: []string{"credentials.instance_url"},
 }
 
 // Client is an OAuth2 client for Salesforce. It is safe for concurrent use.
@@ -224,7 +227,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -335,5 +338,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["instance_url"] + "/services/data/v62.0/limits"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.instance_url", v.Credentials["instance_url"]) + "/services/data/v62.0/limits"
 }

@@ -104,6 +104,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"accounts.salesloft.com"},
+	APIHosts:   []string{"api.salesloft.com"},
 }
 
 // Client is an OAuth2 client for Salesloft. It is safe for concurrent use.

@@ -97,6 +97,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.service-now.com"},
+	APIHosts:   []string{"*.service-now.com"},
 }
 
 // patternInstance is the pattern of the "instance" field, anchored.
@@ -130,6 +132,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {
 		return nil, errors.New("servicenow: instance does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
+	if cfg.Params.Instance != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Instance) {
+		return nil, fmt.Errorf("servicenow: instance is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Instance)
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -199,7 +204,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -270,12 +275,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_auth.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_auth.do"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/oauth_token.do"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/oauth_token.do"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -286,5 +291,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Instance + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "instance", c.params.Instance) + ".service-now.com/api/now/table/sys_user?sysparm_limit=1"
 }

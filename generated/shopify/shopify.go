@@ -103,6 +103,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.myshopify.com"},
+	APIHosts:   []string{"*.myshopify.com"},
 }
 
 // patternShop is the pattern of the "shop" field, anchored.
@@ -136,6 +138,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.Shop != "" && !patternShop.MatchString(cfg.Params.Shop) {
 		return nil, errors.New("shopify: shop does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
+	if cfg.Params.Shop != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Shop) {
+		return nil, fmt.Errorf("shopify: shop is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Shop)
 	}
 	rtOpts := opts
 	if missing != nil {
@@ -205,7 +210,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -276,12 +281,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/authorize"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/authorize"
 }
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/oauth/access_token"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/oauth/access_token"
 }
 
 // apiValue renders the X-Shopify-Access-Token header of API calls
@@ -292,5 +297,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Shop + ".myshopify.com/admin/api/2025-10/shop.json"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "shop", c.params.Shop) + ".myshopify.com/admin/api/2025-10/shop.json"
 }

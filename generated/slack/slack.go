@@ -122,6 +122,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"slack.com"},
+	APIHosts:   []string{"slack.com"},
 }
 
 // Client is an OAuth2 client for Slack. It is safe for concurrent use.

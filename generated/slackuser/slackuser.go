@@ -118,6 +118,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"slack.com"},
+	APIHosts:   []string{"slack.com"},
 }
 
 // Client is an OAuth2 client for Slack User. It is safe for concurrent use.

@@ -107,6 +107,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.smartsheet.au", "api.smartsheet.com", "api.smartsheet.eu"},
+	APIHosts:   []string{"api.smartsheet.au", "api.smartsheet.com", "api.smartsheet.eu"},
 }
 
 // Client is an OAuth2 client for Smartsheet. It is safe for concurrent use.

@@ -93,6 +93,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"accounts.snapchat.com"},
+	APIHosts:   []string{"adsapi.snapchat.com"},
 }
 
 // Client is an OAuth2 client for Snapchat. It is safe for concurrent use.

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"accounts.spotify.com"},
+	APIHosts:   []string{"api.spotify.com"},
 }
 
 // Client is an OAuth2 client for Spotify. It is safe for concurrent use.

@@ -123,6 +123,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"connect.squareup.com", "connect.squareupsandbox.com"},
+	APIHosts:   []string{"connect.squareup.com", "connect.squareupsandbox.com"},
 }
 
 // Client is an OAuth2 client for Square. It is safe for concurrent use.

@@ -108,6 +108,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.squarespace.com"},
+	APIHosts:   []string{"api.squarespace.com"},
 }
 
 // patternUserAgent is the pattern of the "user_agent" field, anchored.

@@ -118,6 +118,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.strava.com"},
+	APIHosts:   []string{"www.strava.com"},
 }
 
 // Client is an OAuth2 client for Strava. It is safe for concurrent use.

@@ -121,6 +121,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/x-www-form-urlencoded",
 	},
+	TokenHosts: []string{"connect.stripe.com"},
+	APIHosts:   []string{"api.stripe.com", "connect.stripe.com"},
 }
 
 // Client is an OAuth2 client for Stripe Connect. It is safe for concurrent use.

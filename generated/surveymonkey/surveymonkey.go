@@ -113,6 +113,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.eu.surveymonkey.com", "api.surveymonkey.ca", "api.surveymonkey.com"},
+	APIHosts:   []string{"api.eu.surveymonkey.com", "api.surveymonkey.ca", "api.surveymonkey.com"},
 }
 
 // Client is an OAuth2 client for SurveyMonkey. It is safe for concurrent use.

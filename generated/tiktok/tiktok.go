@@ -106,6 +106,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"business-api.tiktok.com"},
+	APIHosts:   []string{"business-api.tiktok.com", "sandbox-api.tiktok.com"},
 }
 
 // Client is an OAuth2 client for TikTok. It is safe for concurrent use.

@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.todoist.com"},
+	APIHosts:   []string{"api.todoist.com"},
 }
 
 // Client is an OAuth2 client for Todoist. It is safe for concurrent use.

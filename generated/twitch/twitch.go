@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"id.twitch.tv"},
+	APIHosts:   []string{"api.twitch.tv", "id.twitch.tv"},
 }
 
 // Client is an OAuth2 client for Twitch. It is safe for concurrent use.

@@ -96,6 +96,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.x.com"},
+	APIHosts:   []string{"api.x.com"},
 }
 
 // Client is an OAuth2 client for X. It is safe for concurrent use.

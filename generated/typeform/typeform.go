@@ -90,6 +90,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.typeform.com"},
+	APIHosts:   []string{"api.typeform.com"},
 }
 
 // Client is an OAuth2 client for Typeform. It is safe for concurrent use.

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.vercel.com"},
+	APIHosts:   []string{"api.vercel.com"},
 }
 
 // Client is an OAuth2 client for Vercel. It is safe for concurrent use.

@@ -95,6 +95,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"webexapis.com"},
+	APIHosts:   []string{"webexapis.com"},
 }
 
 // Client is an OAuth2 client for Webex. It is safe for concurrent use.

@@ -92,6 +92,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.webflow.com"},
+	APIHosts:   []string{"api.webflow.com"},
 }
 
 // Client is an OAuth2 client for Webflow. It is safe for concurrent use.

@@ -107,6 +107,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"wbsapi.withings.net"},
+	APIHosts:   []string{"wbsapi.withings.net"},
 }
 
 // Client is an OAuth2 client for Withings. It is safe for concurrent use.

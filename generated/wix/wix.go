@@ -85,6 +85,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"www.wixapis.com"},
+	APIHosts:   []string{"www.wixapis.com"},
 }
 
 // Client is an OAuth2 client for Wix. It is safe for concurrent use.

@@ -102,6 +102,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"login.wrike.com"},
+	APIHosts:   []string{"app-eu.wrike.com", "www.wrike.com"},
 }
 
 // Client is an OAuth2 client for Wrike. It is safe for concurrent use.

@@ -121,6 +121,8 @@ var flow = runtime.Flow{
 			{Key: "xero-tenant-id", Value: runtime.Func(apiHeaderXeroTenantID)},
 		},
 	},
+	TokenHosts: []string{"identity.xero.com"},
+	APIHosts:   []string{"api.xero.com", "identity.xero.com"},
 }
 
 // Client is an OAuth2 client for Xero. It is safe for concurrent use.

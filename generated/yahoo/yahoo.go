@@ -112,6 +112,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.login.yahoo.com"},
+	APIHosts:   []string{"api.login.yahoo.com"},
 }
 
 // Client is an OAuth2 client for Yahoo. It is safe for concurrent use.

@@ -98,6 +98,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"*.zendesk.com"},
+	APIHosts:   []string{"*.zendesk.com"},
 }
 
 // patternSubdomain is the pattern of the "subdomain" field, anchored.
@@ -131,6 +133,9 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	}
 	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {
 		return nil, errors.New("zendesk: subdomain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
+	}
+	if cfg.Params.Subdomain != "" && !runtime.ValidURLValue(runtime.PartLabel, cfg.Params.Subdomain) {
+		return nil, fmt.Errorf("zendesk: subdomain is used as a host label in /oauth2/config/step1_authorize_url: %q is not a DNS label", cfg.Params.Subdomain)
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "read"
@@ -214,7 +219,7 @@ func (c *Client) Runtime() *runtime.Client {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/api/v2/"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/api/v2/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -285,7 +290,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).
 func (c *Client) authorizeURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/oauth/authorizations/new"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/oauth/authorizations/new"
 }
 
 // authorizeScope renders the authorize URL parameter "scope"
@@ -296,7 +301,7 @@ func (c *Client) authorizeScope() string {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/oauth/tokens"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/oauth/tokens"
 }
 
 // exchangeScope renders the token request parameter "scope"
@@ -313,5 +318,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return "https://" + c.params.Subdomain + ".zendesk.com/api/v2/users/me.json"
+	return "https://" + runtime.EscapeURL(nil, runtime.PartLabel, "subdomain", c.params.Subdomain) + ".zendesk.com/api/v2/users/me.json"
 }

@@ -126,6 +126,9 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"accounts.zoho.com", "accounts.zoho.com.au", "accounts.zoho.com.cn", "accounts.zoho.eu", "accounts.zoho.in", "accounts.zoho.jp", "accounts.zoho.sa", "accounts.zoho.uk", "accounts.zohocloud.ca"},
+	APIHosts:   []string{"www.zohoapis.ca", "www.zohoapis.com", "www.zohoapis.com.au", "www.zohoapis.com.cn", "www.zohoapis.eu", "www.zohoapis.in", "www.zohoapis.jp", "www.zohoapis.sa", "www.zohoapis.uk"},
+	HostValues: []string{"credentials.api_domain"},
 }
 
 // Client is an OAuth2 client for Zoho. It is safe for concurrent use.
@@ -210,7 +213,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 // BaseURL returns the base URL of the API for tok, whose metadata it reads.
 func (c *Client) BaseURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/crm/v6/"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_domain", v.Credentials["api_domain"]) + "/crm/v6/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -264,12 +267,12 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func tokenURL(v *runtime.Vars) string {
-	return v.Callback["accounts_server"] + "/oauth/v2/token"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "callback.accounts_server", v.Callback["accounts_server"]) + "/oauth/v2/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke/url).
 func revokeURL(v *runtime.Vars) string {
-	return v.Callback["accounts_server"] + "/oauth/v2/token/revoke"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "callback.accounts_server", v.Callback["accounts_server"]) + "/oauth/v2/token/revoke"
 }
 
 // revokeToken renders the revocation parameter "token"
@@ -287,5 +290,5 @@ func apiValue(v *runtime.Vars) string {
 // testRequestURL renders the URL of the test request for the values of a token.
 func (c *Client) testRequestURL(tok *oauth2.Token) string {
 	v := c.rc.TokenVars(tok)
-	return v.Credentials["api_domain"] + "/crm/v6/users?type=CurrentUser"
+	return runtime.EscapeURL(v, runtime.PartOrigin, "credentials.api_domain", v.Credentials["api_domain"]) + "/crm/v6/users?type=CurrentUser"
 }

@@ -94,6 +94,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"zoom.us"},
+	APIHosts:   []string{"api.zoom.us", "zoom.us"},
 }
 
 // Client is an OAuth2 client for Zoom. It is safe for concurrent use.

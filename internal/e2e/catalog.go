@@ -63,9 +63,27 @@ func Params(m *model.Connector, given map[string]any) map[string]any {
 }
 
 // FakeValue is a provider's value for the metadata, userinfo or callback field name
-// (kind says which: "meta", "user", "callback") that works both as a string and as
-// the start of a URL, since base URLs may be built from such values.
-func FakeValue(kind, name string) string {
+// (kind says which: "meta", "user", "callback") of m that works both as a string and
+// as the start of a URL, since base URLs may be built from such values. A value that
+// is a whole host of one of m's credential URLs is on a host of that URL's host set
+// (the first pattern, "fake" for its wildcard), since anything else is refused.
+func FakeValue(m *model.Connector, kind, name string) string {
+	full := model.PrefixCreds + name
+	if kind == "callback" {
+		full = model.PrefixCallback + name
+	}
+	for _, u := range m.CredentialURLs() {
+		if h := model.HostOf(u.Template, m.Params); h.Value == nil || h.Value.Name != full {
+			continue
+		}
+		set := m.APIHosts
+		if u.Token {
+			set = m.TokenHosts
+		}
+		if len(set) > 0 {
+			return "https://" + strings.Replace(set[0], "*", "fake", 1)
+		}
+	}
 	return "https://" + kind + "-" + strings.NewReplacer("_", "-", ".", "-").Replace(strings.ToLower(name)) + ".example"
 }
 

@@ -72,7 +72,16 @@ const MaxPaths = 16
 // Compile compiles t. bind returns the binding of a variable by its full name; an
 // unbound variable, or a use that Check reports, is an error (a *jinja.Error).
 func Compile(t *jinja.Template, bind func(name string) (Binding, bool)) (*Compiled, error) {
-	c := &compiler{bind: bind, vars: map[string]Binding{}}
+	return CompileEscaped(t, bind, nil)
+}
+
+// CompileEscaped is Compile with the string of each output passed through esc (nil:
+// none): esc returns the Go expression of the escaped value from the expression of
+// the value. It is how URL templates escape each value by its context, as
+// jinja.(*Template).RenderEscaped does in the interpreter. An escaped output is never
+// folded into a constant.
+func CompileEscaped(t *jinja.Template, bind func(name string) (Binding, bool), esc func(o *jinja.Output, value jen.Code) jen.Code) (*Compiled, error) {
+	c := &compiler{bind: bind, vars: map[string]Binding{}, esc: esc}
 	for _, name := range t.Names() {
 		b, ok := bind(name)
 		if !ok {
@@ -195,6 +204,7 @@ func firstUse(t *jinja.Template, name string) int {
 
 type compiler struct {
 	bind       func(string) (Binding, bool)
+	esc        func(*jinja.Output, jen.Code) jen.Code
 	vars       map[string]Binding
 	err        error
 	nlocals    int
@@ -230,9 +240,15 @@ type piece struct {
 	code  jen.Code
 }
 
-func (c *compiler) outputPiece(x jinja.Expr) piece {
-	v := c.expr(x)
-	if s, ok := v.constStr(); ok {
+func (c *compiler) outputPiece(o *jinja.Output) piece {
+	v := c.expr(o.X)
+	s, konst := v.constStr()
+	switch {
+	case c.esc != nil && konst:
+		return piece{code: c.esc(o, jen.Lit(s))}
+	case c.esc != nil:
+		return piece{code: c.esc(o, v.str())}
+	case konst:
 		return piece{konst: true, s: s}
 	}
 	return piece{code: v.str()}
@@ -247,7 +263,7 @@ func (c *compiler) expand(nodes []jinja.Node, pieces []piece) []jen.Code {
 		case *jinja.Text:
 			pieces = append(pieces, piece{konst: true, s: n.Text})
 		case *jinja.Output:
-			pieces = append(pieces, c.outputPiece(n.X))
+			pieces = append(pieces, c.outputPiece(n))
 		case *jinja.If:
 			rest := nodes[i+1:]
 			for _, b := range n.Branches {
@@ -330,7 +346,7 @@ func (c *compiler) locals(nodes []jinja.Node) ([]jen.Code, []piece) {
 		case *jinja.Text:
 			pieces = append(pieces, piece{konst: true, s: n.Text})
 		case *jinja.Output:
-			pieces = append(pieces, c.outputPiece(n.X))
+			pieces = append(pieces, c.outputPiece(n))
 		case *jinja.If:
 			type arm struct {
 				cond   cond

@@ -84,6 +84,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"127.0.0.1"},
+	APIHosts:   []string{"127.0.0.1"},
 }
 
 // Client is an OAuth2 client for Fosite Service. It is safe for concurrent use.
@@ -101,6 +103,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	}
 	if cfg.Params.Issuer == "" {
 		return nil, errors.New("fositeservice: issuer is required")
+	}
+	if cfg.Params.Issuer != "" && !runtime.ValidURLValue(runtime.PartOrigin, cfg.Params.Issuer) {
+		return nil, fmt.Errorf("fositeservice: issuer is used as an origin in /oauth2/config/step3_access_url: %q is not an https origin (https://host[:port])", cfg.Params.Issuer)
 	}
 	c := &Client{params: cfg.Params}
 	f := flow
@@ -152,7 +157,7 @@ func (c *Client) Revoke(ctx context.Context, tok *oauth2.Token) error {
 
 // BaseURL returns the base URL of the API.
 func (c *Client) BaseURL() string {
-	return c.params.Issuer + "/api/"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/"
 }
 
 // Verify makes the connector's test request (GET) with tok and returns nil when
@@ -163,12 +168,12 @@ func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 
 // tokenURL renders the token URL (/oauth2/config/step3_access_url).
 func (c *Client) tokenURL() string {
-	return c.params.Issuer + "/oauth2/token"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/token"
 }
 
 // revokeURL renders the revocation URL (/oauth2/config/revoke_url).
 func (c *Client) revokeURL() string {
-	return c.params.Issuer + "/oauth2/revoke"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/oauth2/revoke"
 }
 
 // apiValue renders the Authorization header of API calls
@@ -179,5 +184,5 @@ func apiValue(v *runtime.Vars) string {
 
 // testRequestURL renders the URL of the test request.
 func (c *Client) testRequestURL() string {
-	return c.params.Issuer + "/api/me"
+	return runtime.EscapeURL(nil, runtime.PartOrigin, "issuer", c.params.Issuer) + "/api/me"
 }

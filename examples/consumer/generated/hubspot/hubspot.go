@@ -105,6 +105,8 @@ var flow = runtime.Flow{
 		Value:       runtime.Func(apiValue),
 		ContentType: "application/json",
 	},
+	TokenHosts: []string{"api.hubapi.com"},
+	APIHosts:   []string{"api.hubapi.com"},
 }
 
 // Client is an OAuth2 client for HubSpot. It is safe for concurrent use.
