@@ -103,6 +103,7 @@ func (g *gen) newFunc() {
 		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
 	}
 	urlChecks := m.URLChecks()
+	reported := false // a required value was checked before: only the first missing one is reported
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
 		if p.Default != nil {
@@ -140,7 +141,12 @@ func (g *gen) newFunc() {
 			default:
 				missing = jen.Add(x).Op("==").Lit("")
 			}
-			body = append(body, jen.If(jen.Id("missing").Op("==").Nil().Op("&&").Add(missing)).Block(
+			cond := missing
+			if reported {
+				cond = jen.Id("missing").Op("==").Nil().Op("&&").Add(missing) // the first one missing is reported
+			}
+			reported = true
+			body = append(body, jen.If(cond).Block(
 				jen.Id("missing").Op("=").Qual("errors", "New").Call(jen.Lit(pkg+": "+p.RequiredMessage()))))
 		} else if p.Required {
 			var missing jen.Code

@@ -140,7 +140,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("bamboohr: the client id is empty")
 	}
-	if missing == nil && cfg.Params.CompanyDomain == "" {
+	if cfg.Params.CompanyDomain == "" {
 		missing = errors.New("bamboohr: company_domain is required")
 	}
 	if cfg.Params.CompanyDomain != "" && !patternCompanyDomain.MatchString(cfg.Params.CompanyDomain) {

@@ -162,7 +162,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("dynamics365: the client id is empty")
 	}
-	if missing == nil && cfg.Params.Organization == "" {
+	if cfg.Params.Organization == "" {
 		missing = errors.New("dynamics365: organization is required")
 	}
 	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {

@@ -131,7 +131,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("etsy: the client id is empty")
 	}
-	if missing == nil && cfg.Params.APIKey == "" {
+	if cfg.Params.APIKey == "" {
 		missing = errors.New("etsy: api_key is required")
 	}
 	rtOpts := opts

@@ -143,7 +143,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientSecret == "" {
 		return nil, errors.New("keycloak: the client secret is empty")
 	}
-	if missing == nil && cfg.Params.Host == "" {
+	if cfg.Params.Host == "" {
 		missing = errors.New("keycloak: host is required")
 	}
 	if cfg.Params.Host != "" && !patternHost.MatchString(cfg.Params.Host) {

@@ -144,7 +144,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("netsuite: the client id is empty")
 	}
-	if missing == nil && cfg.Params.AccountID == "" {
+	if cfg.Params.AccountID == "" {
 		missing = errors.New("netsuite: account_id is required")
 	}
 	if cfg.Params.AccountID != "" && !patternAccountID.MatchString(cfg.Params.AccountID) {

@@ -145,7 +145,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientSecret == "" {
 		return nil, errors.New("okta: the client secret is empty")
 	}
-	if missing == nil && cfg.Params.Domain == "" {
+	if cfg.Params.Domain == "" {
 		missing = errors.New("okta: domain is required")
 	}
 	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {

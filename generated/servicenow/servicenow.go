@@ -127,7 +127,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("servicenow: the client id is empty")
 	}
-	if missing == nil && cfg.Params.Instance == "" {
+	if cfg.Params.Instance == "" {
 		missing = errors.New("servicenow: instance is required")
 	}
 	if cfg.Params.Instance != "" && !patternInstance.MatchString(cfg.Params.Instance) {

@@ -133,7 +133,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("shopify: the client id is empty")
 	}
-	if missing == nil && cfg.Params.Shop == "" {
+	if cfg.Params.Shop == "" {
 		missing = errors.New("shopify: shop is required")
 	}
 	if cfg.Params.Shop != "" && !patternShop.MatchString(cfg.Params.Shop) {

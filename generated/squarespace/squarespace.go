@@ -138,7 +138,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("squarespace: the client id is empty")
 	}
-	if missing == nil && cfg.Params.UserAgent == "" {
+	if cfg.Params.UserAgent == "" {
 		missing = errors.New("squarespace: user_agent is required")
 	}
 	if cfg.Params.UserAgent != "" && !patternUserAgent.MatchString(cfg.Params.UserAgent) {

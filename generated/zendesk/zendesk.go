@@ -128,7 +128,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("zendesk: the client id is empty")
 	}
-	if missing == nil && cfg.Params.Subdomain == "" {
+	if cfg.Params.Subdomain == "" {
 		missing = errors.New("zendesk: subdomain is required")
 	}
 	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {

@@ -118,7 +118,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 	if cfg.ClientID == "" {
 		return nil, errors.New("fositepublic: the client id is empty")
 	}
-	if missing == nil && cfg.Params.Issuer == "" {
+	if cfg.Params.Issuer == "" {
 		missing = errors.New("fositepublic: issuer is required")
 	}
 	if cfg.Params.Issuer != "" && !runtime.ValidURLValue(runtime.PartOrigin, cfg.Params.Issuer) {
