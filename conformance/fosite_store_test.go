@@ -25,6 +25,19 @@ func (f *flakyStore) Load(ctx context.Context, key string) (*oauth2.Token, error
 	return f.mem.Load(ctx, key)
 }
 
+// The rest of TokenStore, as the in-memory store does it.
+
+func (f *flakyStore) Delete(ctx context.Context, key string) error { return f.mem.Delete(ctx, key) }
+func (f *flakyStore) DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	return f.mem.DueKeys(ctx, t, limit)
+}
+func (f *flakyStore) SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	return f.mem.SavePending(ctx, id, data, ttl)
+}
+func (f *flakyStore) TakePending(ctx context.Context, id string) ([]byte, error) {
+	return f.mem.TakePending(ctx, id)
+}
+
 var errStoreDown = errors.New("store unreachable")
 
 // flakyLocker is a shared store (TokenStore and Locker, as the Redis and PostgreSQL

@@ -107,6 +107,8 @@ type Client struct {
 	m    *model.Connector
 	vals model.Values
 	rc   *runtime.Client
+	cfg  Config           // what a connection's client is built from (Connections)
+	opts []runtime.Option // New's options, without Incomplete
 }
 
 // New checks cfg against connector m and returns a client: the client id must be set
@@ -115,8 +117,16 @@ type Client struct {
 // Config.Params), defaults are applied to the
 // params, and a missing required value, a value outside a select's choices or an
 // unknown name is an error. The messages are those of the generated package's New
-// ("tiktok: environment \"Staging\" is not one of Production, Sandbox").
+// ("tiktok: environment \"Staging\" is not one of Production, Sandbox"). As there,
+// an authorization-code connector's required value may be left out for a client
+// used through Connections, whose Begin checks it; used directly, such a client fails
+// every request with the error that names the value, sending nothing.
 func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(m, cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
 	}
@@ -152,9 +162,19 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	if m.ClientAuth == runtime.AuthPrivateKeyJWT && cfg.PrivateKey == nil {
 		return nil, errors.New(m.Package + ": " + model.PrivateKeyMessage)
 	}
-	params, err := m.CheckParams(cfg.Params)
+	var params map[string]any
+	var missing, err error
+	if !strict && m.Methods.Connections {
+		params, missing, err = m.CheckParamsAllowMissing(cfg.Params)
+	} else {
+		params, err = m.CheckParams(cfg.Params)
+	}
 	if err != nil {
 		return nil, err
+	}
+	rtOpts := opts
+	if missing != nil {
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
 	}
 	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
 	creds := runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}
@@ -164,8 +184,72 @@ func New(m *model.Connector, cfg Config, opts ...runtime.Option) (*Client, error
 	case runtime.AuthTLS:
 		creds.Certificate = cfg.Certificate
 	}
-	rc := runtime.New(m.Flow(vals), creds, opts...)
-	return &Client{m: m, vals: vals, rc: rc}, nil
+	rc := runtime.New(m.Flow(vals), creds, rtOpts...)
+	cfg.ClientSecret = runtime.Secret(secret) // the params' override, kept for the connections' clients
+	return &Client{m: m, vals: vals, rc: rc, cfg: cfg, opts: opts}, nil
+}
+
+// absent reports whether v counts as not given (CheckParams: zero values).
+func absent(v any) bool {
+	switch x := v.(type) {
+	case nil:
+		return true
+	case string:
+		return x == ""
+	case int:
+		return x == 0
+	case float64:
+		return x == 0
+	case bool:
+		return !x
+	}
+	return false
+}
+
+// Connections are the connections of end users kept in a store, as the generated
+// package's Connections are (see runtime.Connections, whose methods it has), with a
+// Begin that takes the end user's values by name.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the client's
+// credentials and options; its params are the defaults of each end user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(c.m.Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's values by
+// field name (a value not given takes the client's), checked as New checks them, and
+// returns the URL to send the end user to. Complete finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, params map[string]any) (string, error) {
+	values := cs.c.Params()
+	for k, v := range params {
+		if s, ok := v.(runtime.Secret); ok {
+			v = string(s) // kept in the store (sealed), not printed: its own value
+		}
+		if !absent(v) {
+			values[k] = v
+		}
+	}
+	if len(values) == 0 {
+		values = nil
+	}
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = values
+	}
+	nc, err := newClient(c.m, cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // Connector returns the resolved connector the client was built from.

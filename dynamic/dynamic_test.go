@@ -19,6 +19,7 @@ import (
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 func catalog(t *testing.T, name string) *model.Connector {
@@ -57,15 +58,42 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 			func() error { _, err := dynamic.New(tt, dynamic.Config{}); return err },
 			func() error { _, err := tiktok.New(tiktok.Config{}); return err },
 			"the client id is empty"},
+		// A client without a required value is made (it serves Connections), but it
+		// sends nothing: its requests fail with the message, and so does Begin.
 		{"auth0/required",
 			func() error {
-				_, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: map[string]any{"audience": "https://api"}})
+				c, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: map[string]any{"audience": "https://api"}})
+				if err != nil {
+					return err
+				}
+				_, err = c.Exchange(context.Background(), "code", oauth2.VerifierOption(oauth2.GenerateVerifier()))
 				return err
 			},
 			func() error {
-				_, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s", Params: auth0.Params{Audience: "https://api"}})
+				c, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s", Params: auth0.Params{Audience: "https://api"}})
+				if err != nil {
+					return err
+				}
+				_, err = c.Exchange(context.Background(), "code", oauth2.VerifierOption(oauth2.GenerateVerifier()))
 				return err
 			}, "domain is required"},
+		{"auth0/Begin checks the required value",
+			func() error {
+				c, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s"})
+				if err != nil {
+					return err
+				}
+				_, err = c.Connections(&memstore.Store{}).Begin(context.Background(), "k", map[string]any{"audience": "https://api"})
+				return err
+			},
+			func() error {
+				c, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s"})
+				if err != nil {
+					return err
+				}
+				_, err = c.Connections(&memstore.Store{}).Begin(context.Background(), "k", auth0.Params{Audience: "https://api"})
+				return err
+			}, "auth0: domain is required"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			de, ge := tc.dyn(), tc.gen()

@@ -81,6 +81,11 @@ func (g *gen) client() {
 	if g.readsRedirect {
 		fields = append(fields, jen.Id("redirectURL").String())
 	}
+	if m.Methods.Connections {
+		// What a connection's client is built from: cfg with its Params replaced by the
+		// end user's.
+		fields = append(fields, jen.Id("cfg").Id("Config"), jen.Id("opts").Index().Qual(rt, "Option"))
+	}
 	g.f.Add(doc("Client is an OAuth2 client for " + m.Name + ". It is safe for concurrent use."))
 	g.f.Type().Id("Client").Struct(fields...)
 	g.f.Line()
@@ -101,6 +106,7 @@ func (g *gen) newFunc() {
 		body = append(body, jen.If(jen.Id("cfg").Dot("PrivateKey").Op("==").Nil()).Block(errorf(model.PrivateKeyMessage)))
 	}
 	urlChecks := m.URLChecks()
+	reported := false // a required value was checked before: only the first missing one is reported
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
 		if p.Default != nil {
@@ -126,7 +132,26 @@ func (g *gen) newFunc() {
 				}
 			}
 		}
-		if p.Required {
+		if p.Required && g.lax() {
+			var missing jen.Code
+			switch p.GoType {
+			case "int":
+				missing = jen.Add(x).Op("==").Lit(0)
+			case "bool":
+				missing = jen.Op("!").Add(x)
+			case "*bool":
+				missing = jen.Op("!").Op("*").Add(x)
+			default:
+				missing = jen.Add(x).Op("==").Lit("")
+			}
+			cond := missing
+			if reported {
+				cond = jen.Id("missing").Op("==").Nil().Op("&&").Add(missing) // the first one missing is reported
+			}
+			reported = true
+			body = append(body, jen.If(cond).Block(
+				jen.Id("missing").Op("=").Qual("errors", "New").Call(jen.Lit(pkg+": "+p.RequiredMessage()))))
+		} else if p.Required {
 			var missing jen.Code
 			switch p.GoType {
 			case "int":
@@ -177,6 +202,18 @@ func (g *gen) newFunc() {
 			}
 		}
 	}
+	rtOpts := jen.Id("opts")
+	if g.lax() {
+		// A client without a required value serves Connections, whose Begin checks the
+		// values of each end user; used directly, it sends nothing (runtime.Incomplete).
+		body = append(body,
+			jen.Id("rtOpts").Op(":=").Id("opts"),
+			jen.If(jen.Id("missing").Op("!=").Nil()).Block(
+				jen.If(jen.Id("strict")).Block(jen.Return(jen.Nil(), jen.Id("missing"))),
+				jen.Id("rtOpts").Op("=").Append(jen.Id("opts").Index(jen.Empty(), jen.Len(jen.Id("opts")), jen.Len(jen.Id("opts"))), jen.Qual(rt, "Incomplete").Call(jen.Id("missing"))),
+			))
+		rtOpts = jen.Id("rtOpts")
+	}
 	client := []jen.Code{}
 	if g.paramsRead {
 		client = append(client, field("params", jen.Id("cfg").Dot("Params")))
@@ -187,6 +224,9 @@ func (g *gen) newFunc() {
 	if g.readsRedirect {
 		client = append(client, field("redirectURL", jen.Id("cfg").Dot("RedirectURL")))
 	}
+	if m.Methods.Connections {
+		client = append(client, field("cfg", jen.Id("cfg")), field("opts", jen.Id("opts")))
+	}
 	creds := jen.Qual(rt, "Credentials").Values(append([]jen.Code{
 		field("ClientID", jen.Id("cfg").Dot("ClientID")),
 		field("ClientSecret", jen.Id("cfg").Dot("ClientSecret")),
@@ -194,19 +234,22 @@ func (g *gen) newFunc() {
 	}, keyCredentials(m.ClientAuth)...)...)
 	if len(g.newStmts) == 0 {
 		// Nothing in the flow depends on cfg: every client shares the package's flow.
-		client = append([]jen.Code{field("rc", jen.Qual(rt, "New").Call(jen.Op("&").Id("flow"), creds, jen.Id("opts").Op("...")))}, client...)
+		client = append([]jen.Code{field("rc", jen.Qual(rt, "New").Call(jen.Op("&").Id("flow"), creds, jen.Add(rtOpts).Op("...")))}, client...)
 		body = append(body, jen.Return(jen.Op("&").Id("Client").Add(multi(client...)), jen.Nil()))
 	} else {
 		body = append(body, jen.Id("c").Op(":=").Op("&").Id("Client").Values(client...))
 		body = append(body, jen.Id("f").Op(":=").Id("flow"))
 		body = append(body, g.newStmts...)
 		body = append(body,
-			jen.Id("c").Dot("rc").Op("=").Qual(rt, "New").Call(jen.Op("&").Id("f"), creds, jen.Id("opts").Op("...")),
+			jen.Id("c").Dot("rc").Op("=").Qual(rt, "New").Call(jen.Op("&").Id("f"), creds, jen.Add(rtOpts).Op("...")),
 			jen.Return(jen.Id("c"), jen.Nil()),
 		)
 	}
 	text := "New checks cfg and returns a client: the client id must be set"
-	if len(m.Params) > 0 {
+	switch {
+	case g.lax():
+		text += ", defaults are applied to Params, and a value outside its choices is an error. A required value may be left out for a client used through Connections, whose Begin checks it; used directly, such a client fails every request with the error that names the value, sending nothing"
+	case len(m.Params) > 0:
 		text += ", defaults are applied to Params, and a missing required value or a value outside its choices is an error"
 		for _, p := range m.Params {
 			if p.Pattern != nil {
@@ -217,8 +260,96 @@ func (g *gen) newFunc() {
 	}
 	text += "."
 	g.f.Add(doc(text))
+	if g.lax() {
+		body = append([]jen.Code{jen.Var().Id("missing").Error()}, body...)
+		g.f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("opts").Op("...").Qual(rt, "Option")).
+			Parens(jen.List(jen.Op("*").Id("Client"), jen.Error())).Block(
+			jen.Return(jen.Id("newClient").Call(jen.Id("cfg"), jen.False(), jen.Id("opts"))))
+		g.f.Line()
+		g.f.Comment("newClient is New; strict makes a missing required value an error.")
+		g.f.Func().Id("newClient").Params(jen.Id("cfg").Id("Config"), jen.Id("strict").Bool(), jen.Id("opts").Index().Qual(rt, "Option")).
+			Parens(jen.List(jen.Op("*").Id("Client"), jen.Error())).Block(body...)
+		g.f.Line()
+		return
+	}
 	g.f.Func().Id("New").Params(jen.Id("cfg").Id("Config"), jen.Id("opts").Op("...").Qual(rt, "Option")).
 		Parens(jen.List(jen.Op("*").Id("Client"), jen.Error())).Block(body...)
+	g.f.Line()
+}
+
+// lax reports whether New accepts a Config without a required value: the connector
+// has one, and Connections, whose Begin checks it.
+func (g *gen) lax() bool {
+	if !g.m.Methods.Connections {
+		return false
+	}
+	for _, p := range g.m.Params {
+		if p.Required {
+			return true
+		}
+	}
+	return false
+}
+
+// connections emits the Connections type, Client.Connections, Begin and the helpers
+// that build a connection's client from its values.
+func (g *gen) connections() {
+	m := g.m
+	if !m.Methods.Connections {
+		return
+	}
+	g.f.Add(doc("Connections are the connections of end users to " + m.Name + " kept in a store (see runtime.Connections, whose methods it has): Begin starts one with the end user's values, Complete finishes it with the callback, Token, HTTPClient and Refresh use it by its key, Disconnect ends it."))
+	g.f.Type().Id("Connections").Struct(jen.Op("*").Qual(rt, "Connections"), jen.Id("c").Op("*").Id("Client"))
+	g.f.Line()
+	g.method("Connections returns the connections of end users kept in store, with the client's credentials and options; its Params are the defaults of each end user's values.", "Connections",
+		[]jen.Code{jen.Id("store").Qual(rt, "TokenStore"), jen.Id("opts").Op("...").Qual(rt, "ConnectionOption")}, []jen.Code{jen.Op("*").Id("Connections")},
+		jen.Return(jen.Op("&").Id("Connections").Values(
+			jen.Qual(rt, "NewConnections").Call(jen.Id("Name"), jen.Id("c").Dot("connection"), jen.Id("store"), jen.Id("opts").Op("...")),
+			jen.Id("c"))))
+	var values, build []jen.Code
+	if len(m.Params) == 0 {
+		values = []jen.Code{jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Nil()))}
+		build = []jen.Code{
+			jen.List(jen.Id("nc"), jen.Err()).Op(":=").Id("New").Call(jen.Id("c").Dot("cfg"), jen.Id("c").Dot("opts").Op("...")),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Return(jen.Id("nc").Dot("rc"), jen.Nil()),
+		}
+	} else {
+		values = []jen.Code{
+			jen.Comment("The given values over the client's, by name (JSON leaves out zero fields)."),
+			jen.Var().Id("values").Op(",").Id("given").Map(jen.String()).Any(),
+			jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("cs").Dot("c").Dot("cfg").Dot("Params")),
+			jen.If(jen.Err().Op("==").Nil()).Block(jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Id("values"))),
+			jen.If(jen.Err().Op("==").Nil()).Block(jen.List(jen.Id("b"), jen.Err()).Op("=").Qual("encoding/json", "Marshal").Call(jen.Id("p"))),
+			jen.If(jen.Err().Op("==").Nil()).Block(jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Id("given"))),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(jen.Lit(m.Package+": Begin: the values cannot be kept (not JSON)")))),
+			jen.Qual("maps", "Copy").Call(jen.Id("values"), jen.Id("given")),
+			jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Id("values"))),
+		}
+		newCall := jen.Id("New").Call(jen.Id("cfg"), jen.Id("c").Dot("opts").Op("..."))
+		if g.lax() {
+			newCall = jen.Id("newClient").Call(jen.Id("cfg"), jen.True(), jen.Id("c").Dot("opts"))
+		}
+		build = []jen.Code{
+			jen.Id("cfg").Op(":=").Id("c").Dot("cfg"),
+			jen.If(jen.Id("values").Op("!=").Nil()).Block(
+				jen.Id("cfg").Dot("Params").Op("=").Id("Params").Values(),
+				jen.List(jen.Id("b"), jen.Err()).Op(":=").Qual("encoding/json", "Marshal").Call(jen.Id("values")),
+				jen.If(jen.Err().Op("==").Nil()).Block(jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Id("cfg").Dot("Params"))),
+				jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(m.Package+": the values of a connection do not fit Params")))),
+			),
+			jen.List(jen.Id("nc"), jen.Err()).Op(":=").Add(newCall),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Err())),
+			jen.Return(jen.Id("nc").Dot("rc"), jen.Nil()),
+		}
+	}
+	g.f.Add(doc("Begin starts the connection of an end user under key, with the end user's values p (a zero field takes the value of the client's Params), checked as New checks them, and returns the URL to send the end user to. Complete finishes it."))
+	g.f.Func().Params(jen.Id("cs").Op("*").Id("Connections")).Id("Begin").
+		Params(ctxParam(), jen.Id("key").String(), jen.Id("p").Id("Params")).Parens(jen.List(jen.String(), jen.Error())).Block(values...)
+	g.f.Line()
+	g.f.Comment("connection returns the runtime client of a connection's values (nil: the client's).")
+	g.f.Func().Params(jen.Id("c").Op("*").Id("Client")).Id("connection").
+		Params(jen.Id("values").Map(jen.String()).Any()).Parens(jen.List(jen.Op("*").Qual(rt, "Client"), jen.Error())).Block(build...)
 	g.f.Line()
 }
 

@@ -158,6 +158,7 @@ func (g *gen) file(source string) error {
 	g.client()
 	g.newFunc()
 	g.methods()
+	g.connections()
 	for _, h := range g.helpers {
 		f.Add(h)
 		f.Line()
@@ -273,7 +274,9 @@ func (g *gen) params() {
 			doc += " Empty means not set."
 		}
 		fields = append(fields, comment(doc)...)
-		fields = append(fields, jen.Id(p.GoName).Add(goType(p)))
+		// The JSON names are the field names: a connection keeps its values by them
+		// (runtime.Connections), as package dynamic does.
+		fields = append(fields, jen.Id(p.GoName).Add(goType(p)).Tag(map[string]string{"json": p.Name + ",omitempty"}))
 	}
 	g.f.Comment("Params are the values an end user supplies when connecting.")
 	g.f.Type().Id("Params").Struct(fields...)

@@ -55,7 +55,21 @@ const PrivateKeyMessage = "the private key is empty (private_key_jwt signs with 
 // and are not in the result. The result holds the typed value of
 // every defined parameter (string, int or bool); empty optional values are left out.
 func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
+	out, _, err := c.checkParams(in, false)
+	return out, err
+}
+
+// CheckParamsAllowMissing is CheckParams where a missing required value is no error:
+// it is left out of the result and missing names the first one, with CheckParams'
+// message. The dynamic client's New uses it: a client without a required value still
+// serves Connections, whose Begin checks each end user's values.
+func (c *Connector) CheckParamsAllowMissing(in map[string]any) (out map[string]any, missing, err error) {
+	return c.checkParams(in, true)
+}
+
+func (c *Connector) checkParams(in map[string]any, allowMissing bool) (map[string]any, error, error) {
 	out := map[string]any{}
+	var missing error
 	known := map[string]bool{"client_id": c.UserClientID, "client_secret": c.UserClientSecret}
 	checks := c.URLChecks()
 	for _, p := range c.Params {
@@ -65,7 +79,7 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 		if given && raw != nil {
 			tv, err := typedDefault(p.Kind, raw)
 			if err != nil {
-				return nil, fmt.Errorf("%s: %s: %v", c.Package, p.Name, err)
+				return nil, nil, fmt.Errorf("%s: %s: %v", c.Package, p.Name, err)
 			}
 			v = tv
 		}
@@ -90,21 +104,26 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 		if v == nil && p.Kind == jinja.Bool {
 			v = false
 		}
-		if p.Required {
-			if v == nil || v == false {
-				return nil, fmt.Errorf("%s: %s", c.Package, p.RequiredMessage())
+		if p.Required && (v == nil || v == false) {
+			err := fmt.Errorf("%s: %s", c.Package, p.RequiredMessage())
+			if !allowMissing {
+				return nil, nil, err
 			}
+			if missing == nil {
+				missing = err
+			}
+			continue
 		}
 		if s, ok := v.(string); ok && p.Kind == jinja.Select && !contains(p.Var().Enum, s) {
-			return nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
+			return nil, nil, fmt.Errorf("%s: "+p.EnumFormat(), c.Package, s)
 		}
 		if s, ok := v.(string); ok && p.Pattern != nil && !p.Pattern.MatchString(s) {
-			return nil, fmt.Errorf("%s: %s", c.Package, p.PatternMessage())
+			return nil, nil, fmt.Errorf("%s: %s", c.Package, p.PatternMessage())
 		}
 		if s, ok := v.(string); ok && p.Kind == jinja.String {
 			for _, k := range checks {
 				if k.Param == p && !k.Valid(s) {
-					return nil, fmt.Errorf("%s: %s", c.Package, k.Message(s))
+					return nil, nil, fmt.Errorf("%s: %s", c.Package, k.Message(s))
 				}
 			}
 		}
@@ -114,10 +133,10 @@ func (c *Connector) CheckParams(in map[string]any) (map[string]any, error) {
 	}
 	for _, name := range sortedKeys(in) {
 		if !known[name] {
-			return nil, fmt.Errorf("%s: unknown parameter %q%s", c.Package, name, c.paramHint(name))
+			return nil, nil, fmt.Errorf("%s: unknown parameter %q%s", c.Package, name, c.paramHint(name))
 		}
 	}
-	return out, nil
+	return out, missing, nil
 }
 
 // paramHint says what an unknown parameter name may have meant: the closest auth_form

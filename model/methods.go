@@ -39,6 +39,9 @@ type Methods struct {
 	// BaseURL: the connector has a base_url. BaseURLTakesToken: it reads values kept
 	// with a token (callback or credentials values), so BaseURL takes the token.
 	BaseURL, BaseURLTakesToken bool
+	// Connections: the authorization_code grant, whose end users connect one by one
+	// (runtime.Connections, with a Begin that takes the package's Params).
+	Connections bool
 }
 
 // methods decides the method set of c.
@@ -57,6 +60,7 @@ func (c *Connector) methods() Methods {
 		Metadata:          len(c.KeptValues()) > 0,
 		BaseURL:           c.BaseURL != nil,
 		BaseURLTakesToken: c.BaseURL != nil && c.BaseURL.Class == Runtime,
+		Connections:       code,
 	}
 }
 

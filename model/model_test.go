@@ -262,6 +262,14 @@ func TestErrors(t *testing.T) {
 			if _, err := m.CheckParams(map[string]any{"sub": "x", "nope": 1}); err == nil || !strings.Contains(err.Error(), `unknown parameter "nope"`) {
 				t.Errorf("unknown param: %v", err)
 			}
+			// For Connections: the missing value is reported apart, other problems still fail.
+			out, missing, err := m.CheckParamsAllowMissing(map[string]any{})
+			if err != nil || missing == nil || missing.Error() != "teamworkcrm: sub is required" || len(out) != 0 {
+				t.Errorf("CheckParamsAllowMissing: %v, missing %v, %v", out, missing, err)
+			}
+			if _, _, err := m.CheckParamsAllowMissing(map[string]any{"nope": 1}); err == nil {
+				t.Error("CheckParamsAllowMissing accepted an unknown parameter")
+			}
 			continue
 		}
 		if err == nil || !strings.Contains(err.Error(), "step1_authorize_url") {
@@ -490,11 +498,11 @@ func TestMethods(t *testing.T) {
 		// unsupported lists the calls the client cannot make.
 		unsupported []string
 	}{
-		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Revoke: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+		{"zoho", Methods{ExchangeCallback: true, RefreshToken: true, Revoke: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true, Connections: true},
 			[]string{CallExchange, CallRefresh, CallToken}},
 		{"paypal", Methods{Token: true, Verify: true, BaseURL: true},
 			[]string{CallExchange, CallExchangeCallback, CallRefresh, CallRefreshToken, CallRevoke}},
-		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true},
+		{"mailchimp", Methods{Exchange: true, Verify: true, Metadata: true, BaseURL: true, BaseURLTakesToken: true, Connections: true},
 			[]string{CallRefresh, CallRefreshToken, CallToken, CallRevoke}},
 	} {
 		m := load(t, "../connectors/"+tc.file+".json")

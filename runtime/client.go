@@ -96,6 +96,7 @@ type options struct {
 	maxBody    int64
 	now        func() time.Time
 	leaseTTL   time.Duration
+	incomplete *http.Client                         // sends nothing: see Incomplete
 	after      func(time.Duration) <-chan time.Time // nil: a timer (tests wait less)
 }
 
@@ -121,6 +122,14 @@ func WithStore(store TokenStore, key string) Option {
 	return func(o *options) { o.store, o.storeKey = store, key }
 }
 
+// Incomplete marks a client built without an end-user value its flow needs (err says
+// which): every request it would make fails with err, sending nothing. Generated New
+// and package dynamic pass it for a Config that lacks a required value, since such a
+// client still serves Connections, whose Begin checks the values of each end user.
+func Incomplete(err error) Option {
+	return func(o *options) { o.incomplete = &http.Client{Transport: failingTransport{err}} }
+}
+
 // WithMaxBodySize sets the largest token, userinfo or revocation response body read
 // (default 1 MiB, as golang.org/x/oauth2 reads); a larger body is an error.
 func WithMaxBodySize(n int64) Option { return func(o *options) { o.maxBody = n } }
@@ -141,6 +150,8 @@ type Client struct {
 	opts  options
 
 	basic string // pre-rendered "Basic ..." header value, when the flow uses it
+
+	values map[string]any // the end user's values, for a client of Connections
 
 	accessPath, refreshPath, expiresPath, expiresAltPath, typePath Path
 
@@ -231,6 +242,9 @@ func (c *Client) Format(f fmt.State, verb rune) { formatRedacted(f, verb, c.Stri
 // httpClient returns the client for a network call: the one in ctx under
 // oauth2.HTTPClient, else the option's, else a default client with a timeout.
 func (c *Client) httpClient(ctx context.Context) *http.Client {
+	if c.opts.incomplete != nil {
+		return c.opts.incomplete
+	}
 	if ctx != nil {
 		if hc, ok := ctx.Value(oauth2.HTTPClient).(*http.Client); ok && hc != nil {
 			return hc

@@ -64,12 +64,3 @@ func withCertificate(hc *http.Client, cert *tls.Certificate) *http.Client {
 
 var errCertTransport = errors.New("tls_client_auth: Credentials.Certificate needs an HTTP client whose Transport is nil or an *http.Transport; with another transport, leave Certificate nil and present the certificate in that transport")
 
-// failingTransport fails every request with err.
-type failingTransport struct{ err error }
-
-func (f failingTransport) RoundTrip(r *http.Request) (*http.Response, error) {
-	if r.Body != nil {
-		r.Body.Close()
-	}
-	return nil, f.err
-}

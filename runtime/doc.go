@@ -37,6 +37,13 @@
 // token), WithStore (the token of one end-user connection lives in a TokenStore),
 // WithMaxBodySize, WithLeaseTTL and WithClock.
 //
+// A platform serving many end users uses Connections instead, from the generated
+// package's Client.Connections(store): Begin and Complete connect an end user under a
+// key of the platform's choosing (state, PKCE verifier and the end user's values kept
+// in the store), Token, HTTPClient and Refresh use the connection through the store
+// and its lease, RefreshDue keeps idle connections alive, Disconnect ends one;
+// OnToken, OnReauthNeeded, WithLogger and PendingTTL configure them.
+//
 // Failures are a *TokenError (IsInvalidGrant says the user must authorize again).
 // Stores implement TokenStore, and Locker when shared between processes;
 // MarshalToken and UnmarshalToken encode a token with everything it carries. The

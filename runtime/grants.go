@@ -93,7 +93,9 @@ func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 
 // Refresh gets a new token with a refresh token (refresh_token grant). A response
 // without a refresh token keeps refreshToken. Use RefreshToken to keep the token's
-// metadata and callback values as well.
+// metadata and callback values as well. It does not read or write a store (not even
+// with WithStore): for a stored connection use Connections.Refresh, or the store keeps
+// a refresh token that a rotating provider has spent.
 func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Token, error) {
 	return c.RefreshToken(ctx, &oauth2.Token{RefreshToken: refreshToken})
 }
@@ -101,7 +103,8 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 // RefreshToken refreshes old: the request carries the flow's RefreshArgs, the refresh
 // token and the client credentials; templates see old's metadata (Vars.Credentials)
 // and callback values. The new token keeps old's refresh token when the response has
-// none, and old's Extra values that the response does not replace.
+// none, and old's Extra values that the response does not replace. Like Refresh, it
+// does not go through a store: use Connections.Refresh for stored connections.
 func (c *Client) RefreshToken(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
 	tok, err := c.refresh(ctx, old)
 	if err != nil {

@@ -439,6 +439,19 @@ func (d *downStore) Load(ctx context.Context, key string) (*oauth2.Token, error)
 	return d.mem.Load(ctx, key)
 }
 
+// The rest of TokenStore, as the in-memory store does it.
+
+func (d *downStore) Delete(ctx context.Context, key string) error { return d.mem.Delete(ctx, key) }
+func (d *downStore) DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	return d.mem.DueKeys(ctx, t, limit)
+}
+func (d *downStore) SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	return d.mem.SavePending(ctx, id, data, ttl)
+}
+func (d *downStore) TakePending(ctx context.Context, id string) ([]byte, error) {
+	return d.mem.TakePending(ctx, id)
+}
+
 func (d *downStore) Save(ctx context.Context, key string, prev, next *oauth2.Token) error {
 	if d.down.Load() {
 		return errors.New("store unreachable")

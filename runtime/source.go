@@ -157,6 +157,7 @@ type tokenSource struct {
 	ctx   context.Context
 	store TokenStore
 	key   string
+	conns *Connections // a connection's source: renewals go through Connections.renew
 
 	cur atomic.Pointer[entry]
 
@@ -271,6 +272,9 @@ func (s *tokenSource) renew(e *entry, forced bool) (*entry, error) {
 	var cur *oauth2.Token
 	if e != nil {
 		cur = e.tok
+	}
+	if s.conns != nil {
+		return s.renewConn(e, forced)
 	}
 	if s.store != nil {
 		if e != nil && e.unsaved {

@@ -16,16 +16,36 @@ var ErrNotFound = errors.New("oauthgen: no token stored")
 // the stored token instead of overwriting it.
 var ErrConflict = errors.New("oauthgen: stored token changed")
 
-// TokenStore keeps tokens by key (one key per end-user connection). Implementations
-// must keep a token's metadata (Extra values written by the runtime): MarshalToken and
-// UnmarshalToken give a lossless encoding.
+// TokenStore keeps tokens by key (one key per end-user connection), and what
+// Connections need besides: an index of the keys due for renewal, and pending
+// authorizations. Implementations must keep a token's metadata (Extra values written
+// by the runtime): MarshalToken and UnmarshalToken give a lossless encoding.
 type TokenStore interface {
 	// Load returns the token stored under key, or ErrNotFound.
 	Load(ctx context.Context, key string) (*oauth2.Token, error)
 
 	// Save stores next under key if the stored token is still prev (compared by access
 	// token; prev nil means nothing is stored yet), and returns ErrConflict otherwise.
+	// It also files key in the renewal index at RenewBy(next) (out of it when zero).
 	Save(ctx context.Context, key string, prev, next *oauth2.Token) error
+
+	// Delete removes the token stored under key, and key from the renewal index. A
+	// missing key is no error.
+	Delete(ctx context.Context, key string) error
+
+	// DueKeys returns at most limit keys whose RenewBy time (as filed by Save) is
+	// before t, earliest first. It reads an index: its cost follows the number of due
+	// keys, not of stored ones.
+	DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error)
+
+	// SavePending keeps data, a pending authorization (it holds a PKCE verifier: a
+	// secret), under id for ttl. ids are random and never reused.
+	SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error
+
+	// TakePending returns the pending authorization kept under id and removes it, so
+	// that only one caller ever gets it; ErrNotFound when there is none or its ttl
+	// has passed.
+	TakePending(ctx context.Context, id string) ([]byte, error)
 }
 
 // Lease is held by the one process that refreshes the token of a key.

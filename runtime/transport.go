@@ -152,3 +152,14 @@ func (c *Client) authorize(req *http.Request, e *entry, body io.ReadCloser) *htt
 }
 
 func bytesReader(b []byte) io.Reader { return bytes.NewReader(b) }
+
+// failingTransport fails every request with err, sending nothing: the client of a
+// connection that does not exist, or one a certificate cannot be presented through.
+type failingTransport struct{ err error }
+
+func (t failingTransport) RoundTrip(req *http.Request) (*http.Response, error) {
+	if req.Body != nil {
+		req.Body.Close()
+	}
+	return nil, t.err
+}

@@ -107,6 +107,11 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 		anyParams[k] = v
 	}
 	cfg := dynamic.Config{ClientID: *clientID, ClientSecret: runtime.Secret(secret), Params: anyParams}
+	// dynamic.New makes a client without a required value (for Connections); one
+	// end user's authorization here needs them all.
+	if _, err := m.CheckParams(anyParams); err != nil {
+		return fail(exitInvalid, "%v", err)
+	}
 	ctx, cancel := context.WithTimeout(ctx, *timeout)
 	defer cancel()
 

@@ -28,8 +28,10 @@ package auth0
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -45,15 +47,15 @@ const Name = "Auth0"
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Domain is the "domain" field (Auth0 domain). Required.
-	Domain string
+	Domain string `json:"domain,omitempty"`
 
 	// Audience is the "audience" field (API audience). Identifier of the API the
 	// access token is for. Required.
-	Audience string
+	Audience string `json:"audience,omitempty"`
 
 	// Scope is the "scope" field (Scopes). Default: openid profile email
 	// offline_access.
-	Scope string
+	Scope string `json:"scope,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -109,12 +111,22 @@ var patternDomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error, as is a value that does not match its field's pattern.
+// applied to Params, and a value outside its choices is an error. A required
+// value may be left out for a client used through Connections, whose Begin
+// checks it; used directly, such a client fails every request with the error
+// that names the value, sending nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
+	var missing error
 	if cfg.ClientID == "" {
 		return nil, errors.New("auth0: the client id is empty")
 	}
@@ -122,7 +134,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		return nil, errors.New("auth0: the client secret is empty")
 	}
 	if cfg.Params.Domain == "" {
-		return nil, errors.New("auth0: domain is required")
+		missing = errors.New("auth0: domain is required")
 	}
 	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
 		return nil, errors.New("auth0: domain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9][a-zA-Z0-9-]*)*")
@@ -130,13 +142,20 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Domain != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Domain) {
 		return nil, fmt.Errorf("auth0: domain is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Domain)
 	}
-	if cfg.Params.Audience == "" {
-		return nil, errors.New("auth0: audience is required")
+	if missing == nil && cfg.Params.Audience == "" {
+		missing = errors.New("auth0: audience is required")
 	}
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access"
 	}
-	c := &Client{params: cfg.Params}
+	rtOpts := opts
+	if missing != nil {
+		if strict {
+			return nil, missing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.AuthorizeArgs = []runtime.Arg{
@@ -147,7 +166,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
 	f.UserHost = runtime.String(c.userHost())
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -220,6 +239,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to Auth0 kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("auth0: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("auth0: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := newClient(cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

@@ -120,7 +120,9 @@ var flow = runtime.Flow{
 
 // Client is an OAuth2 client for Dropbox. It is safe for concurrent use.
 type Client struct {
-	rc *runtime.Client
+	rc   *runtime.Client
+	cfg  Config
+	opts []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -129,7 +131,9 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		return nil, errors.New("dropbox: the client id is empty")
 	}
 	return &Client{
-		rc: runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+		rc:   runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
+		cfg:  cfg,
+		opts: opts,
 	}, nil
 }
 
@@ -217,6 +221,39 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		AccountID: v.Credentials["account_id"],
 		Uid:       v.Credentials["uid"],
 	}
+}
+
+// Connections are the connections of end users to Dropbox kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	return cs.Connections.Begin(ctx, key, nil)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	nc, err := New(c.cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // apiValue renders the Authorization header of API calls

@@ -30,8 +30,10 @@ package dynamics365
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -73,16 +75,16 @@ type Params struct {
 	// Organization is the "organization" field (Environment name). The first label
 	// of the environment URL: contoso for https://contoso.crm4.dynamics.com.
 	// Required.
-	Organization string
+	Organization string `json:"organization,omitempty"`
 
 	// Region is the "region" field (Region label). The second label of the
 	// environment URL: crm (North America), crm4 (EMEA), crm11 (UK), ... Default:
 	// crm.
-	Region Region
+	Region Region `json:"region,omitempty"`
 
 	// Tenant is the "tenant" field (Tenant). Directory (tenant) id or domain;
 	// organizations for multi-tenant apps. Default: organizations.
-	Tenant string
+	Tenant string `json:"tenant,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -141,17 +143,27 @@ var patternTenant = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9.-]*)$")
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error, as is a value that does not match its field's pattern.
+// applied to Params, and a value outside its choices is an error. A required
+// value may be left out for a client used through Connections, whose Begin
+// checks it; used directly, such a client fails every request with the error
+// that names the value, sending nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
+	var missing error
 	if cfg.ClientID == "" {
 		return nil, errors.New("dynamics365: the client id is empty")
 	}
 	if cfg.Params.Organization == "" {
-		return nil, errors.New("dynamics365: organization is required")
+		missing = errors.New("dynamics365: organization is required")
 	}
 	if cfg.Params.Organization != "" && !patternOrganization.MatchString(cfg.Params.Organization) {
 		return nil, errors.New("dynamics365: organization does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
@@ -176,7 +188,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Tenant != "" && !runtime.ValidURLValue(runtime.PartSegment, cfg.Params.Tenant) {
 		return nil, fmt.Errorf("dynamics365: tenant is used as a path segment in /oauth2/config/step1_authorize_url: %q is not one path segment other than . and ..", cfg.Params.Tenant)
 	}
-	c := &Client{params: cfg.Params}
+	rtOpts := opts
+	if missing != nil {
+		if strict {
+			return nil, missing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.AuthorizeArgs = []runtime.Arg{
@@ -193,7 +212,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
 		{Key: "scope", Value: runtime.String(c.refreshScope())},
 	}
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -260,6 +279,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to Dynamics 365 kept in a store
+// (see runtime.Connections, whose methods it has): Begin starts one with the
+// end user's values, Complete finishes it with the callback, Token, HTTPClient
+// and Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("dynamics365: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("dynamics365: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := newClient(cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

@@ -27,8 +27,10 @@ package gitlab
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -45,7 +47,7 @@ const Name = "GitLab"
 type Params struct {
 	// Host is the "host" field (GitLab host). Host name of the GitLab instance,
 	// such as gitlab.example.com. Default: gitlab.com.
-	Host string
+	Host string `json:"host,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -105,6 +107,8 @@ var patternHost = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*(\\.[a-zA-Z0-9
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -126,7 +130,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
 		return nil, fmt.Errorf("gitlab: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
 	}
-	c := &Client{params: cfg.Params}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
@@ -205,6 +209,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to GitLab kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("gitlab: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("gitlab: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := New(cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

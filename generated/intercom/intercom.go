@@ -29,8 +29,10 @@ package intercom
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -55,7 +57,7 @@ const (
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Region is the "region" field (Region). Default: United States.
-	Region Region
+	Region Region `json:"region,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -116,6 +118,8 @@ var flow = runtime.Flow{
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -133,7 +137,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	default:
 		return nil, fmt.Errorf("intercom: region %q is not one of United States, Europe, Australia", cfg.Params.Region)
 	}
-	c := &Client{params: cfg.Params}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
@@ -202,6 +206,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to Intercom kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("intercom: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("intercom: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := New(cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

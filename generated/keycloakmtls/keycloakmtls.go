@@ -47,13 +47,13 @@ const Name = "Keycloak (X.509 client certificate)"
 type Params struct {
 	// Host is the "host" field (Keycloak host). Host name of the Keycloak server,
 	// without https://. Required.
-	Host string
+	Host string `json:"host,omitempty"`
 
 	// Realm is the "realm" field (Realm). Required.
-	Realm string
+	Realm string `json:"realm,omitempty"`
 
 	// Scope is the "scope" field (Scopes). Default: openid.
-	Scope string
+	Scope string `json:"scope,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.

@@ -48,11 +48,11 @@ const Name = "Okta (service app)"
 type Params struct {
 	// Domain is the "domain" field (Okta domain). The organization's Okta domain,
 	// without https://. Required.
-	Domain string
+	Domain string `json:"domain,omitempty"`
 
 	// Scope is the "scope" field (Scopes). Okta scopes granted to the service app,
 	// separated by spaces. Default: okta.users.read.
-	Scope string
+	Scope string `json:"scope,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.

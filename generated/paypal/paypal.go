@@ -47,7 +47,7 @@ const (
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Environment is the "environment" field (Environment). Default: Live.
-	Environment Environment
+	Environment Environment `json:"environment,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.

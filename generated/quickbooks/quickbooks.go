@@ -34,8 +34,10 @@ package quickbooks
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -59,7 +61,7 @@ const (
 // Params are the values an end user supplies when connecting.
 type Params struct {
 	// Environment is the "environment" field (Environment). Default: Production.
-	Environment Environment
+	Environment Environment `json:"environment,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -137,6 +139,8 @@ var flow = runtime.Flow{
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -157,6 +161,8 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	return &Client{
 		rc:     runtime.New(&flow, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...),
 		params: cfg.Params,
+		cfg:    cfg,
+		opts:   opts,
 	}, nil
 }
 
@@ -252,6 +258,66 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 	return TokenMetadata{
 		RealmID: v.Callback["realmId"],
 	}
+}
+
+// Connections are the connections of end users to QuickBooks kept in a store
+// (see runtime.Connections, whose methods it has): Begin starts one with the
+// end user's values, Complete finishes it with the callback, Token, HTTPClient
+// and Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("quickbooks: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("quickbooks: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := New(cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // revokeToken renders the revocation parameter "token"

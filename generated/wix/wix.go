@@ -39,7 +39,7 @@ const Name = "Wix"
 type Params struct {
 	// InstanceID is the "instance_id" field (App instance id). The instanceId of
 	// the app on the site, sent with the app-installed webhook. Required.
-	InstanceID string
+	InstanceID string `json:"instance_id,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.

@@ -35,8 +35,10 @@ package xero
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -54,12 +56,12 @@ type Params struct {
 	// Scope is the "scope" field (Scopes). Space-separated Xero scopes; keep
 	// offline_access to get a refresh token. Default: openid profile email
 	// offline_access accounting.settings.read.
-	Scope string
+	Scope string `json:"scope,omitempty"`
 
 	// Organisation is the "organisation" field (Organisation name). The Xero
 	// organisation to connect, by name. Empty: the only organisation connected (an
 	// error names them when there are several). Empty means not set.
-	Organisation string
+	Organisation string `json:"organisation,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -127,6 +129,8 @@ var flow = runtime.Flow{
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
@@ -139,7 +143,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "openid profile email offline_access accounting.settings.read"
 	}
-	c := &Client{params: cfg.Params}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeArgs = []runtime.Arg{
 		{Key: "response_type", Value: runtime.String("code")},
@@ -239,6 +243,66 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		TenantID:   v.Credentials["tenant_id"],
 		TenantName: v.Credentials["tenant_name"],
 	}
+}
+
+// Connections are the connections of end users to Xero kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("xero: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("xero: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := New(cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeScope renders the authorize URL parameter "scope"

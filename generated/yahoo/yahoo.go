@@ -120,6 +120,8 @@ var flow = runtime.Flow{
 type Client struct {
 	rc          *runtime.Client
 	redirectURL string
+	cfg         Config
+	opts        []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set.
@@ -127,7 +129,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.ClientID == "" {
 		return nil, errors.New("yahoo: the client id is empty")
 	}
-	c := &Client{redirectURL: cfg.RedirectURL}
+	c := &Client{redirectURL: cfg.RedirectURL, cfg: cfg, opts: opts}
 	f := flow
 	f.RefreshArgs = []runtime.Arg{
 		{Key: "grant_type", Value: runtime.String("refresh_token")},
@@ -213,6 +215,39 @@ func (c *Client) Metadata(tok *oauth2.Token) TokenMetadata {
 		Email:     v.Credentials["email"],
 		Subject:   v.Credentials["subject"],
 	}
+}
+
+// Connections are the connections of end users to Yahoo kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	return cs.Connections.Begin(ctx, key, nil)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	nc, err := New(c.cfg, c.opts...)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // refreshRedirectURI renders the refresh request parameter "redirect_uri"

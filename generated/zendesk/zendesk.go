@@ -29,8 +29,10 @@ package zendesk
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -47,11 +49,11 @@ const Name = "Zendesk"
 type Params struct {
 	// Subdomain is the "subdomain" field (Subdomain). The account's subdomain: acme
 	// for acme.zendesk.com. Required.
-	Subdomain string
+	Subdomain string `json:"subdomain,omitempty"`
 
 	// Scope is the "scope" field (Scopes). Space-separated Zendesk scopes, such as
 	// read write or tickets:read users:read. Default: read.
-	Scope string
+	Scope string `json:"scope,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -107,17 +109,27 @@ var patternSubdomain = regexp.MustCompile("^(?:[a-zA-Z0-9][a-zA-Z0-9-]*)$")
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error, as is a value that does not match its field's pattern.
+// applied to Params, and a value outside its choices is an error. A required
+// value may be left out for a client used through Connections, whose Begin
+// checks it; used directly, such a client fails every request with the error
+// that names the value, sending nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
+	var missing error
 	if cfg.ClientID == "" {
 		return nil, errors.New("zendesk: the client id is empty")
 	}
 	if cfg.Params.Subdomain == "" {
-		return nil, errors.New("zendesk: subdomain is required")
+		missing = errors.New("zendesk: subdomain is required")
 	}
 	if cfg.Params.Subdomain != "" && !patternSubdomain.MatchString(cfg.Params.Subdomain) {
 		return nil, errors.New("zendesk: subdomain does not match the pattern [a-zA-Z0-9][a-zA-Z0-9-]*")
@@ -128,7 +140,14 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Scope == "" {
 		cfg.Params.Scope = "read"
 	}
-	c := &Client{params: cfg.Params}
+	rtOpts := opts
+	if missing != nil {
+		if strict {
+			return nil, missing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.AuthorizeArgs = []runtime.Arg{
@@ -140,7 +159,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "grant_type", Value: runtime.String("authorization_code")},
 		{Key: "scope", Value: runtime.String(c.exchangeScope())},
 	}
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -207,6 +226,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to Zendesk kept in a store (see
+// runtime.Connections, whose methods it has): Begin starts one with the end
+// user's values, Complete finishes it with the callback, Token, HTTPClient and
+// Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("zendesk: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("zendesk: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := newClient(cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

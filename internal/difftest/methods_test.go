@@ -39,6 +39,8 @@ func signature(name string, t reflect.Type, skipRecv int) string {
 		o := t.Out(i)
 		if o.Name() == "TokenMetadata" {
 			outs = append(outs, "TokenMetadata")
+		} else if o.Kind() == reflect.Pointer && o.Elem().Name() == "Connections" && o.Elem().PkgPath() != "github.com/oauthgen/oauthgen/runtime" {
+			outs = append(outs, "*Connections") // the package's own, with its typed Begin
 		} else {
 			outs = append(outs, o.String())
 		}

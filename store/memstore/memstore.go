@@ -19,11 +19,19 @@ import (
 // within the process. Its zero value is ready to use. Tokens are stored as given and must not be modified
 // afterwards (the runtime never modifies a token).
 type Store struct {
-	mu     sync.Mutex
-	tokens map[string]*oauth2.Token
-	leases map[string]*memLease
-	wake   chan struct{} // closed and replaced when a lease is released
-	now    func() time.Time
+	mu      sync.Mutex
+	tokens  map[string]*oauth2.Token
+	due     dueIndex
+	pending map[string]pendingAuth
+	queue   []string // pending ids in the order saved, to drop expired ones
+	leases  map[string]*memLease
+	wake    chan struct{} // closed and replaced when a lease is released
+	now     func() time.Time
+}
+
+type pendingAuth struct {
+	data    []byte
+	expires time.Time
 }
 
 var _ interface {
@@ -60,6 +68,7 @@ func (m *Store) saveLocked(key string, prev, next *oauth2.Token) error {
 		m.tokens = map[string]*oauth2.Token{}
 	}
 	m.tokens[key] = next
+	m.due.set(key, runtime.RenewBy(next))
 	return nil
 }
 
@@ -68,7 +77,52 @@ func (m *Store) Delete(ctx context.Context, key string) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	delete(m.tokens, key)
+	m.due.set(key, time.Time{})
 	return nil
+}
+
+// DueKeys returns at most limit keys whose token must be renewed before t
+// (runtime.RenewBy), earliest first, from an index ordered by that time.
+func (m *Store) DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return m.due.before(t, limit), nil
+}
+
+// SavePending keeps a pending authorization under id for ttl.
+func (m *Store) SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	now := m.clock()
+	// Drop what expired at the front of the queue, so abandoned authorizations do not
+	// accumulate (ttls are alike: the queue is nearly ordered by expiry).
+	for len(m.queue) > 0 {
+		p, ok := m.pending[m.queue[0]]
+		if ok && now.Before(p.expires) {
+			break
+		}
+		delete(m.pending, m.queue[0])
+		m.queue = m.queue[1:]
+	}
+	if m.pending == nil {
+		m.pending = map[string]pendingAuth{}
+	}
+	m.pending[id] = pendingAuth{data: data, expires: now.Add(ttl)}
+	m.queue = append(m.queue, id)
+	return nil
+}
+
+// TakePending returns the pending authorization under id and removes it, or
+// runtime.ErrNotFound when there is none or it expired.
+func (m *Store) TakePending(ctx context.Context, id string) ([]byte, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	p, ok := m.pending[id]
+	delete(m.pending, id)
+	if !ok || !m.clock().Before(p.expires) {
+		return nil, runtime.ErrNotFound
+	}
+	return p.data, nil
 }
 
 // Format prints the store without its tokens, under every verb (and without

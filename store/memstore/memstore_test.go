@@ -86,3 +86,59 @@ func TestFormatShowsNoToken(t *testing.T) {
 		t.Errorf("printed %s, want the store's description", printed)
 	}
 }
+
+// DueKeys lists the keys due before a time, earliest first, from the index Save and
+// Delete keep; tokens that cannot be renewed are not in it.
+func TestDueKeys(t *testing.T) {
+	ctx := context.Background()
+	var s memstore.Store // the zero value is ready
+	base := time.Now().Add(time.Hour)
+	for _, k := range []string{"c", "a", "e", "b", "d"} {
+		off := map[string]int{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}[k]
+		tok := &oauth2.Token{AccessToken: "at-" + k, RefreshToken: "rt-" + k, Expiry: base.Add(time.Duration(off) * time.Minute)}
+		if err := s.Save(ctx, k, nil, tok); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Save(ctx, "permanent", nil, &oauth2.Token{AccessToken: "p"}); err != nil {
+		t.Fatal(err)
+	}
+	got, _ := s.DueKeys(ctx, base.Add(4*time.Minute), 10)
+	if strings.Join(got, ",") != "a,b,c" {
+		t.Errorf("due before +4m: %v, want a,b,c", got)
+	}
+	got, _ = s.DueKeys(ctx, base.Add(time.Hour), 2)
+	if strings.Join(got, ",") != "a,b" {
+		t.Errorf("limit 2: %v", got)
+	}
+	// Renewing a moves it to the end; deleting b takes it out.
+	a, _ := s.Load(ctx, "a")
+	if err := s.Save(ctx, "a", a, &oauth2.Token{AccessToken: "at-a2", RefreshToken: "rt", Expiry: base.Add(9 * time.Minute)}); err != nil {
+		t.Fatal(err)
+	}
+	s.Delete(ctx, "b")
+	got, _ = s.DueKeys(ctx, base.Add(time.Hour), 10)
+	if strings.Join(got, ",") != "c,d,e,a" {
+		t.Errorf("after renewal and delete: %v, want c,d,e,a", got)
+	}
+}
+
+// A pending authorization is taken once, and not after its ttl.
+func TestPending(t *testing.T) {
+	ctx := context.Background()
+	var s memstore.Store
+	if err := s.SavePending(ctx, "id1", []byte("data"), time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.TakePending(ctx, "id1"); err != nil || string(d) != "data" {
+		t.Fatalf("take: %q %v", d, err)
+	}
+	if _, err := s.TakePending(ctx, "id1"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("second take: %v, want ErrNotFound", err)
+	}
+	s.SavePending(ctx, "id2", []byte("x"), time.Nanosecond)
+	time.Sleep(time.Millisecond)
+	if _, err := s.TakePending(ctx, "id2"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("expired take: %v, want ErrNotFound", err)
+	}
+}

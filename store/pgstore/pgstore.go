@@ -21,6 +21,10 @@
 // bounded interval. Within one process, only one goroutine per key competes for the
 // lease; the others wait in memory (store.Gate), and a holder that is done passes
 // the still valid lease to the next of them without a round trip.
+//
+// For runtime.Connections, each token row carries its runtime.RenewBy time
+// (renew_by, with a partial index that DueKeys reads), and pending authorizations
+// are rows of oauthgen_pending, sealed like tokens and deleted as they are taken.
 package pgstore
 
 import (
@@ -221,21 +225,31 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 }
 
 const (
-	insertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint) VALUES ($1, $2, $3)
+	// $4 (insert) and $5 (update): the token's runtime.RenewBy, NULL for none.
+	insertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint, renew_by) VALUES ($1, $2, $3, $4)
 ON CONFLICT (key) DO NOTHING`
 	// $4: the previous token's fingerprints, one under each key of the keyring.
-	updateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
+	updateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now(), renew_by = $5
 WHERE key = $1 AND fingerprint = ANY($4::text[])`
 
 	// leaseHeld is true while the lease of $1 carries fence $5 and has not
 	// expired; FOR SHARE keeps a takeover from committing during the statement.
 	leaseHeld = `EXISTS (SELECT 1 FROM oauthgen_leases l
 	WHERE l.key = $1 AND l.fence = $5 AND l.expires_at > clock_timestamp() FOR SHARE)`
-	leaseInsertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint)
-SELECT $1, $2, $3 WHERE cardinality($4::text[]) = 0 AND ` + leaseHeld + `
+	// $6: the token's runtime.RenewBy, NULL for none.
+	leaseInsertSQL = `INSERT INTO oauthgen_tokens (key, token, fingerprint, renew_by)
+SELECT $1, $2, $3, $6 WHERE cardinality($4::text[]) = 0 AND ` + leaseHeld + `
 ON CONFLICT (key) DO NOTHING`
-	leaseUpdateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now()
+	leaseUpdateSQL = `UPDATE oauthgen_tokens SET token = $2, fingerprint = $3, version = version + 1, updated_at = now(), renew_by = $6
 WHERE key = $1 AND fingerprint = ANY($4::text[]) AND ` + leaseHeld
+
+	dueSQL = `SELECT key FROM oauthgen_tokens WHERE renew_by < $1 ORDER BY renew_by LIMIT $2`
+	// Each save of a pending authorization also deletes a few expired ones, so
+	// abandoned ones do not accumulate.
+	savePendingSQL = `WITH gone AS (DELETE FROM oauthgen_pending WHERE id IN
+	(SELECT id FROM oauthgen_pending WHERE expires_at < clock_timestamp() LIMIT 16))
+INSERT INTO oauthgen_pending (id, data, expires_at) VALUES ($1, $2, clock_timestamp() + $3::bigint * interval '1 millisecond')`
+	takePendingSQL = `DELETE FROM oauthgen_pending WHERE id = $1 RETURNING data, expires_at > clock_timestamp()`
 
 	acquireSQL = `INSERT INTO oauthgen_leases AS l (key, fence, holder, expires_at)
 VALUES ($1, nextval('oauthgen_lease_fence'), $2, clock_timestamp() + $3::bigint * interval '1 millisecond')
@@ -256,10 +270,10 @@ func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) 
 	}
 	var n int64
 	if prev == nil {
-		tag, e := s.pool.Exec(ctx, insertSQL, key, b, s.codec.Fingerprint(next))
+		tag, e := s.pool.Exec(ctx, insertSQL, key, b, s.codec.Fingerprint(next), renewBy(next))
 		n, err = tag.RowsAffected(), e
 	} else {
-		tag, e := s.pool.Exec(ctx, updateSQL, key, b, s.codec.Fingerprint(next), s.codec.Fingerprints(prev))
+		tag, e := s.pool.Exec(ctx, updateSQL, key, b, s.codec.Fingerprint(next), s.codec.Fingerprints(prev), renewBy(next))
 		n, err = tag.RowsAffected(), e
 	}
 	if err != nil {
@@ -272,6 +286,56 @@ func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) 
 	}
 	s.cache.Set(key, next)
 	return nil
+}
+
+// renewBy is the renew_by column of t: runtime.RenewBy, NULL when zero.
+func renewBy(t *oauth2.Token) *time.Time {
+	at := runtime.RenewBy(t)
+	if at.IsZero() {
+		return nil
+	}
+	return &at
+}
+
+// DueKeys implements runtime.TokenStore, from the partial index on renew_by.
+func (s *Store) DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	rows, err := s.pool.Query(ctx, dueSQL, t, limit)
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: listing due keys: %w", err)
+	}
+	keys, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: listing due keys: %w", err)
+	}
+	return keys, nil
+}
+
+// SavePending implements runtime.TokenStore: a row of oauthgen_pending, its record
+// sealed like a token's.
+func (s *Store) SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	rec, err := store.EncodePending(s.codec, id, data)
+	if err != nil {
+		return err
+	}
+	if _, err := s.pool.Exec(ctx, savePendingSQL, id, rec, max(ttl, time.Millisecond).Milliseconds()); err != nil {
+		return fmt.Errorf("pgstore: saving a pending authorization: %w", err)
+	}
+	return nil
+}
+
+// TakePending implements runtime.TokenStore: the row is deleted as it is read, so
+// of any number of takers one gets it.
+func (s *Store) TakePending(ctx context.Context, id string) ([]byte, error) {
+	var rec []byte
+	var live bool
+	err := s.pool.QueryRow(ctx, takePendingSQL, id).Scan(&rec, &live)
+	if errors.Is(err, pgx.ErrNoRows) || err == nil && !live {
+		return nil, fmt.Errorf("pgstore: taking a pending authorization: %w", runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("pgstore: taking a pending authorization: %w", err)
+	}
+	return store.DecodePending(s.codec, id, rec)
 }
 
 // Acquire implements runtime.Locker. ttl must be at least a millisecond.
@@ -443,7 +507,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	if prevs == nil {
 		prevs = []string{} // an empty array, not NULL: cardinality is 0
 	}
-	tag, err := s.pool.Exec(ctx, q, l.key, b, s.codec.Fingerprint(next), prevs, l.local.Fence())
+	tag, err := s.pool.Exec(ctx, q, l.key, b, s.codec.Fingerprint(next), prevs, l.local.Fence(), renewBy(next))
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("pgstore: saving key %q under lease: %w", l.key, err)

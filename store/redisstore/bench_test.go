@@ -63,3 +63,9 @@ func BenchmarkValidToken(b *testing.B) {
 func BenchmarkHandOff200(b *testing.B) {
 	storetest.BenchHandOff(b, func(tb testing.TB) storetest.Store { return open(tb) }, 200)
 }
+
+// BenchmarkRefreshDue: Connections.RefreshDue over b.N due connections, against an
+// in-process provider (refreshes/s; target 1,000/s).
+func BenchmarkRefreshDue(b *testing.B) {
+	storetest.BenchRefreshDue(b, func(tb testing.TB) storetest.Store { return open(tb) })
+}

@@ -9,9 +9,14 @@
 //	                      compare-and-swap on sealed records)
 //	P{K}:lease  string: the random fencing value of the lease holder, with a TTL
 //	P{K}:ch     pub/sub channel: "s" after a save, "r" after a release
+//	Pdue        sorted set: every K whose token must be renewed, scored by
+//	            runtime.RenewBy in Unix milliseconds (DueKeys reads it)
+//	Ppending:{I} string, with the pending authorization's TTL: the record of
+//	            pending authorization I (sealed like a token's), taken once
 //
 // The braces make K a hash tag, so the keys of one token share a Redis Cluster
-// slot and the Lua scripts may touch them together.
+// slot. The saves' scripts also update the one due index, which makes them
+// single-node scripts: Redis Cluster is not supported.
 //
 // Tokens are sealed by default: New needs WithKeys, or WithPlaintextTokens to
 // keep them in clear knowingly.
@@ -34,6 +39,7 @@ import (
 	"io"
 	"log/slog"
 	mathrand "math/rand/v2"
+	"strconv"
 	"sync"
 	"time"
 
@@ -147,6 +153,8 @@ func (s *Store) Close() error {
 func (s *Store) tokenKey(key string) string   { return s.prefix + "{" + key + "}" }
 func (s *Store) leaseKey(key string) string   { return s.prefix + "{" + key + "}:lease" }
 func (s *Store) channelKey(key string) string { return s.prefix + "{" + key + "}:ch" }
+func (s *Store) dueKey() string               { return s.prefix + "due" }
+func (s *Store) pendingKey(id string) string  { return s.prefix + "pending:{" + id + "}" }
 
 // Load implements runtime.TokenStore.
 func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
@@ -173,46 +181,107 @@ func (s *Store) Load(ctx context.Context, key string) (*oauth2.Token, error) {
 // missing key is not an error.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	s.cache.Invalidate(key)
-	if err := s.rdb.Del(ctx, s.tokenKey(key)).Err(); err != nil {
+	if err := deleteScript.Run(ctx, s.rdb, []string{s.tokenKey(key), s.dueKey()}, key).Err(); err != nil {
 		return fmt.Errorf("redisstore: deleting key %q: %w", key, err)
 	}
 	s.cache.Invalidate(key)
 	return nil
 }
 
-// casLua returns 0 unless the stored fingerprint is one of ARGV[5..], the
+// deleteScript: KEYS[1] token hash, KEYS[2] due index; ARGV[1] the key.
+var deleteScript = redis.NewScript(`
+redis.call('DEL', KEYS[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+return 1
+`)
+
+// DueKeys implements runtime.TokenStore: a range of the due index by score.
+func (s *Store) DueKeys(ctx context.Context, t time.Time, limit int) ([]string, error) {
+	if limit <= 0 {
+		return nil, nil
+	}
+	keys, err := s.rdb.ZRangeArgs(ctx, redis.ZRangeArgs{
+		Key: s.dueKey(), Start: "-inf", Stop: "(" + strconv.FormatInt(t.UnixMilli(), 10), ByScore: true, Count: int64(limit),
+	}).Result()
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: listing due keys: %w", err)
+	}
+	return keys, nil
+}
+
+// SavePending implements runtime.TokenStore: the record, sealed like a token's,
+// expires with ttl (PX).
+func (s *Store) SavePending(ctx context.Context, id string, data []byte, ttl time.Duration) error {
+	rec, err := store.EncodePending(s.codec, id, data)
+	if err != nil {
+		return err
+	}
+	if err := s.rdb.Set(ctx, s.pendingKey(id), rec, max(ttl, time.Millisecond)).Err(); err != nil {
+		return fmt.Errorf("redisstore: saving a pending authorization: %w", err)
+	}
+	return nil
+}
+
+// TakePending implements runtime.TokenStore with GETDEL: of any number of takers,
+// one gets the record.
+func (s *Store) TakePending(ctx context.Context, id string) ([]byte, error) {
+	rec, err := s.rdb.GetDel(ctx, s.pendingKey(id)).Bytes()
+	if errors.Is(err, redis.Nil) {
+		return nil, fmt.Errorf("redisstore: taking a pending authorization: %w", runtime.ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("redisstore: taking a pending authorization: %w", err)
+	}
+	return store.DecodePending(s.codec, id, rec)
+}
+
+// casLua returns 0 unless the stored fingerprint is one of ARGV[7..], the
 // previous token's under each key of the keyring (none given: nothing may be
 // stored).
 const casLua = `
 local cur = redis.call('HGET', KEYS[1], 'h')
-if #ARGV == 4 then
+if #ARGV == 6 then
   if cur then return 0 end
 else
   local found = false
-  for i = 5, #ARGV do
+  for i = 7, #ARGV do
     if cur == ARGV[i] then found = true break end
   end
   if not found then return 0 end
 end
 `
 
-// saveScript: KEYS[1] token hash; ARGV: unused, next record, next fingerprint,
-// channel, then the previous token's fingerprints. Returns 1 when saved, 0 when
-// the stored token is not the previous one.
+// fileLua files the saved key in the due index KEYS[#KEYS]: ARGV[5] is the key,
+// ARGV[6] its RenewBy score ("": out of the index).
+const fileLua = `
+if ARGV[6] == '' then
+  redis.call('ZREM', KEYS[#KEYS], ARGV[5])
+else
+  redis.call('ZADD', KEYS[#KEYS], ARGV[6], ARGV[5])
+end
+`
+
+// saveScript: KEYS[1] token hash, KEYS[2] due index; ARGV: unused, next record,
+// next fingerprint, channel, key, RenewBy score, then the previous token's
+// fingerprints. Returns 1 when saved, 0 when the stored token is not the previous
+// one.
 var saveScript = redis.NewScript(casLua + `
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
+` + fileLua + `
 redis.call('PUBLISH', ARGV[4], 's')
 return 1
 `)
 
-// leaseSaveScript: KEYS[1] token hash, KEYS[2] lease; ARGV: fencing value, next
-// record, next fingerprint, channel, then the previous token's fingerprints.
+// leaseSaveScript: KEYS[1] token hash, KEYS[2] lease, KEYS[3] due index; ARGV:
+// fencing value, next record, next fingerprint, channel, key, RenewBy score, then
+// the previous token's fingerprints.
 // Returns 1 when saved, 0 when the stored token is not the previous one, -1 when
 // the lease is no longer held with this fencing value.
 var leaseSaveScript = redis.NewScript(`
 if redis.call('GET', KEYS[2]) ~= ARGV[1] then return -1 end
 ` + casLua + `
 redis.call('HSET', KEYS[1], 't', ARGV[2], 'h', ARGV[3])
+` + fileLua + `
 redis.call('PUBLISH', ARGV[4], 's')
 return 1
 `)
@@ -223,7 +292,11 @@ func (s *Store) saveArgs(key string, fence any, prev, next *oauth2.Token) ([]any
 	if err != nil {
 		return nil, err
 	}
-	args := []any{fence, rec, s.codec.Fingerprint(next), s.channelKey(key)}
+	score := ""
+	if at := runtime.RenewBy(next); !at.IsZero() {
+		score = strconv.FormatInt(at.UnixMilli(), 10)
+	}
+	args := []any{fence, rec, s.codec.Fingerprint(next), s.channelKey(key), key, score}
 	for _, fp := range s.codec.Fingerprints(prev) {
 		args = append(args, fp)
 	}
@@ -257,7 +330,7 @@ func (s *Store) Save(ctx context.Context, key string, prev, next *oauth2.Token) 
 	if err != nil {
 		return err
 	}
-	n, err := saveScript.Run(ctx, s.rdb, []string{s.tokenKey(key)}, args...).Int64()
+	n, err := saveScript.Run(ctx, s.rdb, []string{s.tokenKey(key), s.dueKey()}, args...).Int64()
 	if err != nil {
 		s.cache.Invalidate(key)
 		return fmt.Errorf("redisstore: saving key %q: %w", key, err)
@@ -420,7 +493,7 @@ func (l *lease) Save(ctx context.Context, prev, next *oauth2.Token) error {
 	if err != nil {
 		return err
 	}
-	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key)}, args...).Int64()
+	n, err := leaseSaveScript.Run(ctx, s.rdb, []string{s.tokenKey(l.key), s.leaseKey(l.key), s.dueKey()}, args...).Int64()
 	if err != nil {
 		s.cache.Invalidate(l.key)
 		return fmt.Errorf("redisstore: saving key %q under lease: %w", l.key, err)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -170,4 +171,51 @@ func handOff(b *testing.B, p *oauthtest.Provider, st runtime.TokenStore, waiters
 		b.Fatalf("%d refreshes for %d callers, want 1", r, waiters)
 	}
 	return time.Duration(last.Load() - got.Load()), time.Duration(last.Load())
+}
+
+// BenchRefreshDue measures Connections.RefreshDue against the store with an
+// in-process provider (oauthtest, rotating refresh tokens): b.N connections whose
+// tokens expire within the window are refreshed by one call, each exactly once
+// (checked against the provider's count, with no invalid_grant). It reports
+// refreshes/s.
+func BenchRefreshDue(b *testing.B, open Open) {
+	ctx := context.Background()
+	p := oauthtest.New(oauthtest.Config{ClientID: replicaID, ClientSecret: replicaSecret, Rotation: oauthtest.Rotate, ExpiresIn: time.Hour})
+	defer p.Close()
+	s := open(b)
+	prefix := Key(b)
+	// The clients' clock is far in the past, and earlier the later the run (30 s per
+	// second), so that other tests' keys (due now or later) and the keys left by
+	// earlier runs are all after this run's 10-second window.
+	soon := time.Date(2000, 1, 1, 0, 0, 0, 0, time.UTC).Add(-30 * time.Since(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)))
+	for i := range b.N {
+		tok := &oauth2.Token{TokenType: "Bearer", Expiry: soon.Add(time.Duration(i%5000) * time.Millisecond)}
+		iss := p.IssueToken()
+		tok.AccessToken, tok.RefreshToken = iss.AccessToken, iss.RefreshToken
+		if err := s.Save(ctx, prefix+"/"+strconv.Itoa(i), nil, tok); err != nil {
+			b.Fatal(err)
+		}
+	}
+	build := func(map[string]any) (*runtime.Client, error) {
+		return runtime.New(replicaFlow(p.TokenURL()), runtime.Credentials{ClientID: replicaID, ClientSecret: replicaSecret},
+			runtime.WithHTTPClient(p.Client()), runtime.WithClock(func() time.Time { return soon })), nil
+	}
+	cs := runtime.NewConnections("Bench", build, s)
+	if _, err := cs.Begin(ctx, "clock", nil); err != nil { // RefreshDue reads the clients' clock
+		b.Fatal(err)
+	}
+	before := p.Stats()
+	b.ResetTimer()
+	start := time.Now()
+	n, err := cs.RefreshDue(ctx, 10*time.Second)
+	took := time.Since(start)
+	b.StopTimer()
+	if err != nil {
+		b.Fatal(err)
+	}
+	st := p.Stats()
+	if got := st.Refreshes - before.Refreshes; n != b.N || got != b.N || st.InvalidGrants != before.InvalidGrants {
+		b.Fatalf("RefreshDue refreshed %d of %d connections; the provider saw %d refreshes, %d invalid_grant", n, b.N, got, st.InvalidGrants-before.InvalidGrants)
+	}
+	b.ReportMetric(float64(n)/took.Seconds(), "refreshes/s")
 }

@@ -68,6 +68,10 @@ type replicaResult struct {
 // reach the provider, none may get invalid_grant, every caller must get the new
 // token, and the store must hold it.
 //
+// ConnectionsAllExpired: AllExpired with runtime.Connections, one per process (as a
+// service has), 50 goroutines each calling Token(ctx, key) on the expired
+// connection: the same guarantees.
+//
 // HolderKilled: one replica takes the lease and is killed (SIGKILL) while its
 // refresh request is about to leave; 3 replicas x 50 goroutines wait. One of them
 // takes over once the lease expires; the same guarantees hold, and the connection
@@ -77,7 +81,8 @@ func Replicas(t *testing.T, open Open) {
 		replica(t, role, open)
 		return
 	}
-	t.Run("AllExpired", func(t *testing.T) { testAllExpired(t, open) })
+	t.Run("AllExpired", func(t *testing.T) { testAllExpired(t, open, "worker") })
+	t.Run("ConnectionsAllExpired", func(t *testing.T) { testAllExpired(t, open, "connections") })
 	t.Run("HolderKilled", func(t *testing.T) { testHolderKilled(t, open) })
 }
 
@@ -108,6 +113,14 @@ func replica(t *testing.T, role string, open Open) {
 		fmt.Printf("VICTIM-SURVIVED %v\n", err)
 		return
 	}
+	token := func() (*oauth2.Token, error) { return c.TokenSource(ctx, expired).Token() }
+	if role == "connections" {
+		build := func(map[string]any) (*runtime.Client, error) {
+			return runtime.New(replicaFlow(os.Getenv(envTokenURL)), creds, runtime.WithLeaseTTL(ttl)), nil
+		}
+		cs := runtime.NewConnections("Replicas", build, s)
+		token = func() (*oauth2.Token, error) { return cs.Token(ctx, key) }
+	}
 	fmt.Println("READY")
 	if _, err := bufio.NewReader(os.Stdin).ReadString('\n'); err != nil {
 		t.Fatalf("replica: waiting for the start signal: %v", err)
@@ -117,7 +130,7 @@ func replica(t *testing.T, role string, open Open) {
 	var wg sync.WaitGroup
 	for range n {
 		wg.Go(func() {
-			tok, err := c.TokenSource(ctx, expired).Token()
+			tok, err := token()
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
@@ -254,9 +267,15 @@ func (pr *proc) expect(t *testing.T, prefix string, timeout time.Duration) strin
 // ready, releases them at once and returns their merged results.
 func (su *setup) runWorkers(t *testing.T, n, g int, started func()) replicaResult {
 	t.Helper()
+	return su.runWorkersAs(t, "worker", n, g, started)
+}
+
+// runWorkersAs is runWorkers with replicas playing role.
+func (su *setup) runWorkersAs(t *testing.T, role string, n, g int, started func()) replicaResult {
+	t.Helper()
 	procs := make([]*proc, n)
 	for i := range procs {
-		procs[i] = su.spawn(t, "worker", g)
+		procs[i] = su.spawn(t, role, g)
 	}
 	for _, pr := range procs {
 		pr.expect(t, "READY", time.Minute)
@@ -327,11 +346,11 @@ func (su *setup) check(t *testing.T, open Open, res replicaResult, callers int) 
 	}
 }
 
-func testAllExpired(t *testing.T, open Open) {
+func testAllExpired(t *testing.T, open Open, role string) {
 	// The provider's latency keeps the refresh in flight while the others pile up.
 	su := newSetup(t, open, 100*time.Millisecond, 10*time.Second)
 	var start time.Time
-	res := su.runWorkers(t, 4, 50, func() { start = time.Now() })
+	res := su.runWorkersAs(t, role, 4, 50, func() { start = time.Now() })
 	t.Logf("200 callers in 4 processes had the refreshed token %v after the start signal (provider latency 100ms)", time.Since(start))
 	su.check(t, open, res, 200)
 }

@@ -10,7 +10,9 @@ import (
 	"context"
 	"crypto/rand"
 	"errors"
+	mrand "math/rand/v2"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -65,6 +67,98 @@ func Run(t *testing.T, open Open) {
 	t.Run("LeaseSaveChecksPrev", func(t *testing.T) { testLeaseSavePrev(t, open(t)) })
 	t.Run("MutualExclusion", func(t *testing.T) { testMutex(t, open(t), open(t)) })
 	t.Run("Delete", func(t *testing.T) { testDelete(t, open(t)) })
+	t.Run("DueKeys", func(t *testing.T) { testDueKeys(t, open(t), open(t)) })
+	t.Run("Pending", func(t *testing.T) { testPending(t, open(t), open(t)) })
+}
+
+// testDueKeys: Save files keys by runtime.RenewBy, a renewal moves a key, Delete and
+// a token that cannot be renewed take it out; DueKeys lists them earliest first, also
+// through another handle. Other tests' keys share the store, so only this test's keys
+// are looked at, filed long ago to come first.
+func testDueKeys(t *testing.T, s, other Store) {
+	ctx, prefix := ctxT(t), Key(t)
+	base := time.Now().Add(-time.Duration(1000+mrand.IntN(1000)) * time.Hour).Truncate(time.Second)
+	key := func(n string) string { return prefix + "/" + n }
+	tok := func(n string, min int) *oauth2.Token {
+		return &oauth2.Token{AccessToken: "at-" + n + strconv.Itoa(min), RefreshToken: "rt-" + n, Expiry: base.Add(time.Duration(min) * time.Minute)}
+	}
+	for i, n := range []string{"c", "a", "e", "b", "d"} {
+		if err := s.Save(ctx, key(n), nil, tok(n, map[string]int{"a": 1, "b": 2, "c": 3, "d": 4, "e": 5}[n])); err != nil {
+			t.Fatalf("Save %d: %v", i, err)
+		}
+	}
+	if err := s.Save(ctx, key("p"), nil, &oauth2.Token{AccessToken: "no-refresh", Expiry: base}); err != nil {
+		t.Fatal(err)
+	}
+	mine := func(before time.Time) string {
+		t.Helper()
+		keys, err := other.DueKeys(ctx, before, 100000)
+		if err != nil {
+			t.Fatalf("DueKeys: %v", err)
+		}
+		var out []string
+		for _, k := range keys {
+			if n, ok := strings.CutPrefix(k, prefix+"/"); ok {
+				out = append(out, n)
+			}
+		}
+		return strings.Join(out, ",")
+	}
+	if got := mine(base.Add(4 * time.Minute)); got != "a,b,c" {
+		t.Errorf("due before +4m: %q, want a,b,c", got)
+	}
+	if err := s.Save(ctx, key("a"), tok("a", 1), tok("a", 9)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Delete(ctx, key("b")); err != nil {
+		t.Fatal(err)
+	}
+	if got := mine(base.Add(time.Hour)); got != "c,d,e,a" {
+		t.Errorf("after a renewal and a delete: %q, want c,d,e,a", got)
+	}
+	keys, err := other.DueKeys(ctx, base.Add(time.Hour), 1)
+	if err != nil || len(keys) != 1 {
+		t.Errorf("limit 1: %d keys, %v", len(keys), err)
+	}
+}
+
+// testPending: a pending authorization is taken once, by one of many concurrent
+// takers of two handles, and not after its ttl.
+func testPending(t *testing.T, s, other Store) {
+	ctx, id := ctxT(t), Key(t)
+	if err := s.SavePending(ctx, id, []byte("pending-data"), time.Minute); err != nil {
+		t.Fatalf("SavePending: %v", err)
+	}
+	var got atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 10 {
+		h := s
+		if i%2 == 1 {
+			h = other
+		}
+		wg.Go(func() {
+			d, err := h.TakePending(ctx, id)
+			switch {
+			case err == nil && string(d) == "pending-data":
+				got.Add(1)
+			case err == nil:
+				t.Errorf("TakePending: wrong data (%d bytes)", len(d))
+			case !errors.Is(err, runtime.ErrNotFound):
+				t.Errorf("TakePending: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if got.Load() != 1 {
+		t.Errorf("%d takers got the pending authorization, want 1", got.Load())
+	}
+	if err := s.SavePending(ctx, id+"x", []byte("short"), 50*time.Millisecond); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1200 * time.Millisecond)
+	if _, err := other.TakePending(ctx, id+"x"); !errors.Is(err, runtime.ErrNotFound) {
+		t.Errorf("TakePending after the ttl: %v, want ErrNotFound", err)
+	}
 }
 
 func testDelete(t *testing.T, s Store) {

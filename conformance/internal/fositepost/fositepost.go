@@ -22,8 +22,10 @@ package fositepost
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -39,7 +41,7 @@ const Name = "Fosite Post"
 type Params struct {
 	// Issuer is the "issuer" field (Issuer URL). Base URL of the fosite test
 	// server, such as http://127.0.0.1:40123. Required.
-	Issuer string
+	Issuer string `json:"issuer,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
@@ -97,27 +99,44 @@ var flow = runtime.Flow{
 type Client struct {
 	rc     *runtime.Client
 	params Params
+	cfg    Config
+	opts   []runtime.Option
 }
 
 // New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error.
+// applied to Params, and a value outside its choices is an error. A required
+// value may be left out for a client used through Connections, whose Begin
+// checks it; used directly, such a client fails every request with the error
+// that names the value, sending nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
+	return newClient(cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
+	var missing error
 	if cfg.ClientID == "" {
 		return nil, errors.New("fositepost: the client id is empty")
 	}
 	if cfg.Params.Issuer == "" {
-		return nil, errors.New("fositepost: issuer is required")
+		missing = errors.New("fositepost: issuer is required")
 	}
 	if cfg.Params.Issuer != "" && !runtime.ValidURLValue(runtime.PartOrigin, cfg.Params.Issuer) {
 		return nil, fmt.Errorf("fositepost: issuer is used as an origin in /oauth2/config/step1_authorize_url: %q is not an https origin (https://host[:port])", cfg.Params.Issuer)
 	}
-	c := &Client{params: cfg.Params}
+	rtOpts := opts
+	if missing != nil {
+		if strict {
+			return nil, missing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
+	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -187,6 +206,66 @@ func (c *Client) BaseURL() string {
 // the provider accepts the credentials.
 func (c *Client) Verify(ctx context.Context, tok *oauth2.Token) error {
 	return c.rc.Verify(ctx, tok, "GET", c.testRequestURL())
+}
+
+// Connections are the connections of end users to Fosite Post kept in a store
+// (see runtime.Connections, whose methods it has): Begin starts one with the
+// end user's values, Complete finishes it with the callback, Token, HTTPClient
+// and Refresh use it by its key, Disconnect ends it.
+type Connections struct {
+	*runtime.Connections
+	c *Client
+}
+
+// Connections returns the connections of end users kept in store, with the
+// client's credentials and options; its Params are the defaults of each end
+// user's values.
+func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.ConnectionOption) *Connections {
+	return &Connections{runtime.NewConnections(Name, c.connection, store, opts...), c}
+}
+
+// Begin starts the connection of an end user under key, with the end user's
+// values p (a zero field takes the value of the client's Params), checked as
+// New checks them, and returns the URL to send the end user to. Complete
+// finishes it.
+func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string, error) {
+	// The given values over the client's, by name (JSON leaves out zero fields).
+	var values, given map[string]any
+	b, err := json.Marshal(cs.c.cfg.Params)
+	if err == nil {
+		err = json.Unmarshal(b, &values)
+	}
+	if err == nil {
+		b, err = json.Marshal(p)
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &given)
+	}
+	if err != nil {
+		return "", errors.New("fositepost: Begin: the values cannot be kept (not JSON)")
+	}
+	maps.Copy(values, given)
+	return cs.Connections.Begin(ctx, key, values)
+}
+
+// connection returns the runtime client of a connection's values (nil: the client's).
+func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
+	cfg := c.cfg
+	if values != nil {
+		cfg.Params = Params{}
+		b, err := json.Marshal(values)
+		if err == nil {
+			err = json.Unmarshal(b, &cfg.Params)
+		}
+		if err != nil {
+			return nil, errors.New("fositepost: the values of a connection do not fit Params")
+		}
+	}
+	nc, err := newClient(cfg, true, c.opts)
+	if err != nil {
+		return nil, err
+	}
+	return nc.rc, nil
 }
 
 // authorizeURL renders the authorize URL (/oauth2/config/step1_authorize_url).

@@ -35,7 +35,7 @@ const Name = "Fosite Service"
 type Params struct {
 	// Issuer is the "issuer" field (Issuer URL). Base URL of the fosite test
 	// server, such as http://127.0.0.1:40123. Required.
-	Issuer string
+	Issuer string `json:"issuer,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.

@@ -27,3 +27,17 @@ CREATE TABLE IF NOT EXISTS oauthgen_leases (
 
 -- Fencing numbers only grow, across keys and holders.
 CREATE SEQUENCE IF NOT EXISTS oauthgen_lease_fence;
+
+-- runtime.Connections: when a token must be renewed (runtime.RenewBy; NULL when it
+-- cannot or need not be), for DueKeys. The index holds only the rows that have one.
+ALTER TABLE oauthgen_tokens ADD COLUMN IF NOT EXISTS renew_by timestamptz;
+CREATE INDEX IF NOT EXISTS oauthgen_tokens_renew_by ON oauthgen_tokens (renew_by) WHERE renew_by IS NOT NULL;
+
+-- Pending authorizations of runtime.Connections (Begin, until Complete takes them):
+-- the record is sealed like a token's (it holds a PKCE verifier).
+CREATE TABLE IF NOT EXISTS oauthgen_pending (
+	id         text        PRIMARY KEY,
+	data       bytea       NOT NULL,
+	expires_at timestamptz NOT NULL
+);
+CREATE INDEX IF NOT EXISTS oauthgen_pending_expires_at ON oauthgen_pending (expires_at);
