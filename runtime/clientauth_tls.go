@@ -63,4 +63,3 @@ func withCertificate(hc *http.Client, cert *tls.Certificate) *http.Client {
 }
 
 var errCertTransport = errors.New("tls_client_auth: Credentials.Certificate needs an HTTP client whose Transport is nil or an *http.Transport; with another transport, leave Certificate nil and present the certificate in that transport")
-
