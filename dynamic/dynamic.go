@@ -269,11 +269,12 @@ func (c *Client) Params() map[string]any {
 func (c *Client) Runtime() *runtime.Client { return c.rc }
 
 // String describes the client without its secret.
-func (c *Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + c.rc.String() + "}" }
+func (c Client) String() string { return "dynamic.Client{" + c.m.Name + ": " + c.rc.String() + "}" }
 
 // Format prints the client as String does, under every verb (%#v, %d or %x would
-// otherwise print its fields).
-func (c *Client) Format(f fmt.State, verb rune) {
+// otherwise print its fields). Its receiver is a value so that a Client value prints
+// so too, not only a pointer.
+func (c Client) Format(f fmt.State, verb rune) {
 	fmt.Fprintf(f, fmt.FormatString(f, verb), c.String())
 }
 

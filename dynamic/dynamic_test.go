@@ -3,6 +3,7 @@ package dynamic_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net/url"
 	"strings"
 	"testing"
@@ -517,6 +518,23 @@ func TestPatternsMatchGenerated(t *testing.T) {
 		_, err := dynamic.New(pw, dynamic.Config{ClientID: "id", Params: map[string]any{"key": v}})
 		if err == nil || err.Error() != "pw: key does not match the pattern [a-f0-9]{8}" {
 			t.Errorf("password %v: %v", v, err)
+		}
+	}
+}
+
+// TestClientValuePrintsAsString: a dynamic Client printed as a value, under any verb,
+// prints as String does, without the secret.
+func TestClientValuePrintsAsString(t *testing.T) {
+	m := catalog(t, "hubspot.json")
+	c, err := dynamic.New(m, dynamic.Config{ClientID: "id", ClientSecret: "TOPSECRET1", RedirectURL: "https://app.example/cb"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%x", "%d", "%q"} {
+		for _, v := range []any{*c, c, struct{ C dynamic.Client }{*c}} {
+			if out := fmt.Sprintf(verb, v); strings.Contains(out, "TOPSECRET1") || strings.Contains(out, fmt.Sprintf("%x", "TOPSECRET1")) {
+				t.Errorf("%s of %T shows the secret: %s", verb, v, out)
+			}
 		}
 	}
 }

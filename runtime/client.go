@@ -146,7 +146,7 @@ func WithLeaseTTL(d time.Duration) Option { return func(o *options) { o.leaseTTL
 // clients wrap one.
 type Client struct {
 	flow  *Flow
-	creds Credentials
+	creds *Credentials // a pointer, so that printing a Client value by reflection shows no secret
 	opts  options
 
 	basic string // pre-rendered "Basic ..." header value, when the flow uses it
@@ -172,7 +172,7 @@ type Client struct {
 // application credentials creds. Generated packages and package dynamic call it
 // (see the package doc, the Flow contract); applications call theirs.
 func New(flow *Flow, creds Credentials, opts ...Option) *Client {
-	c := &Client{flow: flow, creds: creds}
+	c := &Client{flow: flow, creds: &creds}
 	c.opts.maxBody = defaultMaxBodySize
 	c.opts.now = time.Now
 	c.opts.leaseTTL = defaultLeaseTTL

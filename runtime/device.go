@@ -61,6 +61,9 @@ func (c *Client) DeviceAuth(ctx context.Context) (*oauth2.DeviceAuthResponse, er
 	if err != nil {
 		return nil, c.transportError(tc.op, err, &tc.sec)
 	}
+	if isRedirect(resp) {
+		return nil, c.redirectError(tc.op, resp)
+	}
 	body, tooBig, rerr := readLimited(resp, c.opts.maxBody)
 	resp.Body.Close()
 	switch {

@@ -3,6 +3,8 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -156,4 +158,24 @@ func equalDurations(a, b []time.Duration) bool {
 		}
 	}
 	return true
+}
+
+// TestDeviceAuthRedirectRefused: a device authorization endpoint answering with a
+// redirect gets a *RedirectError; the request, which carries the client credentials,
+// is not sent again.
+func TestDeviceAuthRedirectRefused(t *testing.T) {
+	var hits int
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hits++
+		http.Redirect(w, r, "https://evil.example/device", http.StatusTemporaryRedirect)
+	}))
+	defer srv.Close()
+	p := provider(t, oauthtest.Config{})
+	f := deviceFlow(p)
+	f.DeviceAuthURL = runtime.String(srv.URL + "/device")
+	_, err := newClient(p, f, runtime.WithHTTPClient(srv.Client())).DeviceAuth(context.Background())
+	var re *runtime.RedirectError
+	if !errors.As(err, &re) || re.Host != "evil.example" || hits != 1 {
+		t.Fatalf("error %v (%d requests), want a *runtime.RedirectError to evil.example after 1 request", err, hits)
+	}
 }

@@ -164,7 +164,18 @@ func validHost(s string) bool {
 			return false
 		}
 	}
-	return strings.Trim(labels[len(labels)-1], "0123456789") != ""
+	return !numericLabel(labels[len(labels)-1])
+}
+
+// numericLabel reports whether a host's last label is a number, decimal or 0x hex:
+// such a host is an IPv4 address in one of the forms resolvers accept (127.1,
+// 2130706433, 0x7f000001, 0x7f.1), never a name, and IP literals are refused.
+func numericLabel(l string) bool {
+	digits := "0123456789"
+	if h, ok := strings.CutPrefix(strings.ToLower(l), "0x"); ok {
+		l, digits = h, "0123456789abcdef"
+	}
+	return strings.Trim(l, digits) == ""
 }
 
 func validPort(p string) bool {

@@ -15,7 +15,7 @@ import (
 // hostile are values an end user, a forged callback or a token response may give.
 var hostile = []string{
 	"evil.example/x?", "a@evil.example/", "evil.example#", "evil.example:443@x", "../", "..", ".", "%2e%2e",
-	"%2F", "?client_id=ATTACKER&redirect_uri=x#", "127.0.0.1", "0x7f.1", "2130706433", "[::1]", "[2001:db8::1]",
+	"%2F", "?client_id=ATTACKER&redirect_uri=x#", "127.0.0.1", "0x7f.1", "2130706433", "0x7f000001", "0X7F000001", "127.1", "[::1]", "[2001:db8::1]",
 	"xn--80ak6aa92e", "аpple", "ｅｖｉｌ.example", "evil\u2024example", "a b", "a\tb", "a\nb", "", "-a", "a-",
 	"evil.example.", "https://evil.example", "https://evil.example/x", "https://u:p@evil.example",
 	"https://evil.example?x", "https://evil.example#x", "http://evil.example", "javascript:alert(1)",
@@ -28,7 +28,7 @@ func TestValid(t *testing.T) {
 		f    func(string) bool
 		ok   []string
 	}{
-		{"label", valid(runtime.PartLabel), []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "2130706433"}},
+		{"label", valid(runtime.PartLabel), []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "2130706433", "0x7f000001", "0X7F000001"}},
 		{"host", valid(runtime.PartHost), []string{"acme", "acme-1", "Acme", "xn--80ak6aa92e", "accounts.zoho.eu", "127.0.0.1", "[::1]"}},
 		// An origin is checked for its form here; whether its host is one the
 		// connector may send to is the host set's check.

@@ -71,13 +71,17 @@ func (c *Client) redirectError(op Op, resp *http.Response) *TokenError {
 // and the transport must not add back what it strips, nor send a custom header
 // (X-Shopify-Access-Token) or a query token anywhere else.
 //
-// Seam for the API host sets (issue 13, runtime/hosts.go of branch hosts): where the
-// flow has them (c.apiHosts.on), the rule is "next's host is one of the API hosts",
-// c.checkHost(OpAPI, next.URL, &c.apiHosts) == nil, and this same-host rule is for
-// flows without host sets only.
+// The first request is found through each redirect's Response.Request, which
+// net/http's Transport sets; a base transport that builds its own responses (a
+// logging or retry wrapper, a test double) may leave it nil, and then the chain's
+// start is unknown and the redirect gets nothing (fail closed). The transport checks
+// the API host set besides.
 func (c *Client) redirectKeepsToken(next *http.Request) bool {
 	first := next
-	for first.Response != nil && first.Response.Request != nil {
+	for first.Response != nil {
+		if first.Response.Request == nil {
+			return false
+		}
 		first = first.Response.Request
 	}
 	a, b := first.URL, next.URL

@@ -3,13 +3,17 @@ package runtime_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"reflect"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/oauthgen/oauthgen/oauthtest"
 	"github.com/oauthgen/oauthgen/runtime"
 	"golang.org/x/oauth2"
 )
@@ -201,4 +205,60 @@ func canonicalOr(k string) string {
 		return "Authorization"
 	}
 	return http.CanonicalHeaderKey(k)
+}
+
+// rebuilding is a base transport that answers with a response of its own making, as a
+// logging or retry wrapper may: its Request is nil, so the chain's first request is
+// unknown to the API transport.
+type rebuilding struct{ base http.RoundTripper }
+
+func (r rebuilding) RoundTrip(req *http.Request) (*http.Response, error) {
+	resp, err := r.base.RoundTrip(req)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Response{Status: resp.Status, StatusCode: resp.StatusCode, Header: resp.Header, Body: resp.Body, ContentLength: resp.ContentLength}, nil
+}
+
+// TestRedirectUnknownChainGetsNoToken: when the base transport hides the request a
+// redirect came from, the redirect is sent without the token (fail closed), whatever
+// host it goes to.
+func TestRedirectUnknownChainGetsNoToken(t *testing.T) {
+	var got []string
+	var mu sync.Mutex
+	other := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		got = append(got, r.Header.Get("Authorization"))
+		mu.Unlock()
+	}))
+	defer other.Close()
+	api := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, other.URL+"/landing", http.StatusFound)
+	}))
+	defer api.Close()
+	p := provider(t, oauthtest.Config{})
+	c := newClient(p, stdFlow(p), runtime.WithHTTPClient(&http.Client{Transport: rebuilding{http.DefaultTransport}}))
+	resp, err := c.HTTPClient(context.Background(), &oauth2.Token{AccessToken: "api-token-1", Expiry: time.Now().Add(time.Hour)}).Get(api.URL + "/x")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if len(got) != 1 || got[0] != "" {
+		t.Errorf("the redirected request carried Authorization %q, want none", got)
+	}
+}
+
+// TestClientValueHidesSecret: a Client printed as a value by reflection (copying one
+// is refused by vet, as it holds atomics; its Format has a pointer receiver) shows no
+// client secret under the verbs that print structs: the credentials are behind a
+// pointer. (A verb that does not fit a struct, such as %s, makes fmt print the value
+// it cannot format whole; that needs a copy of a Client no code should make.)
+func TestClientValueHidesSecret(t *testing.T) {
+	p := provider(t, oauthtest.Config{})
+	c := newClient(p, stdFlow(p))
+	for _, verb := range []string{"%v", "%+v", "%#v", "%x", "%d"} {
+		if out := fmt.Sprintf(verb, reflect.ValueOf(c).Elem()); strings.Contains(out, testSecret) || strings.Contains(out, fmt.Sprintf("%x", testSecret)) {
+			t.Errorf("%s of a Client value shows the secret: %s", verb, out)
+		}
+	}
 }

@@ -124,10 +124,10 @@ func (c *Client) revocationRequest(ctx context.Context, tc *tokenCall, tok *oaut
 	case AuthBody:
 		c.addClientParams(tc)
 	case AuthHeader:
-		authz = basicAuth(c.creds)
+		authz = basicAuth(*c.creds)
 	case AuthBoth:
 		c.addClientParams(tc)
-		authz = basicAuth(c.creds)
+		authz = basicAuth(*c.creds)
 	case AuthBearer:
 		if tok.AccessToken == "" {
 			return nil, c.newTokenError(OpRevoke, 0, "", "", "the token has no access token to authenticate the revocation with", errNoToken)
