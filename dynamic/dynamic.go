@@ -2,8 +2,9 @@
 // platforms that keep their connectors in a database rather than in generated code.
 //
 // The client has the methods of a generated package (AuthCodeURL, CodeFromCallback,
-// Exchange, ExchangeCallback, Refresh, RefreshToken, Token, TokenSource, HTTPClient,
-// BaseURL, Revoke, Verify, Metadata) and sends the same requests, byte for byte: both
+// Exchange, ExchangeCallback, Refresh, RefreshToken, Token, DeviceAuth,
+// DeviceAccessToken, TokenSource, HTTPClient, BaseURL (BaseURLFor where it reads a
+// token), Revoke, Verify, Metadata, Connections) and sends the same requests, byte for byte: both
 // are built from the same flow model (package model), the generated package with its
 // templates compiled to Go, this one with them interpreted. New checks the end user's
 // values as generated New does, with the same messages.

@@ -24,6 +24,8 @@
 //   - Token(ctx): the client_credentials grant.
 //   - TokenSource(ctx, token) and HTTPClient(ctx, token): tokens renewed before
 //     expiry, carried on API calls.
+//   - DeviceAuth(ctx) and DeviceAccessToken(ctx, response): the device authorization
+//     grant (RFC 8628), for flows with a DeviceAuthURL.
 //   - Revoke(ctx, token): RFC 7009, or the provider's own request (Flow.Revocation).
 //     Verify(ctx, token, method, url): a test request.
 //
