@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/oauthgen/oauthgen/generated/okta"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // recorder answers every request with a token and keeps each as text (URL, headers,
@@ -79,5 +81,32 @@ func TestEndUserHostedNeverSendsConfigCredentials(t *testing.T) {
 		if strings.Contains(s, "PLATFORM") {
 			t.Errorf("the platform's credentials were sent: %q", s)
 		}
+	}
+}
+
+// A connection of an end_user_hosted package sends the end user's own client secret,
+// not the "[redacted]" its JSON form would keep: Begin keeps a password's value.
+func TestEndUserHostedConnectionSendsTheEndUsersSecret(t *testing.T) {
+	r := &recorder{}
+	c, err := okta.New(okta.Config{RedirectURL: "https://platform/cb", Params: okta.Params{ClientID: "user-id", ClientSecret: "user-secret"}},
+		runtime.WithHTTPClient(&http.Client{Transport: r}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := c.Connections(&memstore.Store{})
+	u, err := cs.Begin(context.Background(), "k", okta.Params{Domain: "acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cs.Complete(context.Background(), url.Values{"code": {"CODE"}, "state": {pu.Query().Get("state")}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.reqs) == 0 || !strings.HasPrefix(r.reqs[0], "https://acme.example/oauth2/default/v1/token\n") ||
+		!strings.Contains(r.reqs[0], "client_id=user-id&client_secret=user-secret&") {
+		t.Errorf("requests %q: want the token request with the end user's credentials", r.reqs)
 	}
 }

@@ -363,8 +363,29 @@ func (g *gen) connections() {
 			jen.If(jen.Err().Op("==").Nil()).Block(jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Id("given"))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(jen.Lit(m.Package+": Begin: the values cannot be kept (not JSON)")))),
 			jen.Qual("maps", "Copy").Call(jen.Id("values"), jen.Id("given")),
-			jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Id("values"))),
 		}
+		// JSON redacts a runtime.Secret: a password's own value is kept (the store
+		// seals the values), the given one over the client's.
+		secrets := map[string]string{} // Go field -> auth_form name
+		var order []string
+		for _, p := range m.Params {
+			if secretParam(p) {
+				secrets[p.GoName] = p.Name
+				order = append(order, p.GoName)
+			}
+		}
+		if m.EndUserCredentials() && m.UserClientSecret {
+			secrets["ClientSecret"] = "client_secret"
+			order = append(order, "ClientSecret")
+		}
+		for _, f := range order {
+			set := func(src jen.Code) []jen.Code {
+				return []jen.Code{jen.Id("values").Index(jen.Lit(secrets[f])).Op("=").String().Call(src)}
+			}
+			values = append(values, jen.If(jen.Id("p").Dot(f).Op("!=").Lit("")).Block(set(jen.Id("p").Dot(f))...).
+				Else().If(jen.Id("cs").Dot("c").Dot("cfg").Dot("Params").Dot(f).Op("!=").Lit("")).Block(set(jen.Id("cs").Dot("c").Dot("cfg").Dot("Params").Dot(f))...))
+		}
+		values = append(values, jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Id("values"))))
 		newCall := jen.Id("New").Call(jen.Id("cfg"), jen.Id("c").Dot("opts").Op("..."))
 		if g.lax() {
 			newCall = jen.Id("newClient").Call(jen.Id("cfg"), jen.True(), jen.Id("c").Dot("opts"))

@@ -294,6 +294,11 @@ func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string,
 		return "", errors.New("auth0: Begin: the values cannot be kept (not JSON)")
 	}
 	maps.Copy(values, given)
+	if p.ClientSecret != "" {
+		values["client_secret"] = string(p.ClientSecret)
+	} else if cs.c.cfg.Params.ClientSecret != "" {
+		values["client_secret"] = string(cs.c.cfg.Params.ClientSecret)
+	}
 	return cs.Connections.Begin(ctx, key, values)
 }
 
