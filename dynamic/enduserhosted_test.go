@@ -5,6 +5,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/oauthgen/oauthgen/dynamic"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/runtime"
+	"github.com/oauthgen/oauthgen/store/memstore"
 )
 
 // euhRecorder answers every request with a token and keeps each as its URL and body.
@@ -65,6 +67,36 @@ func TestEndUserHostedCredentialsAreTheEndUsers(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(r.reqs) == 0 || !strings.HasPrefix(r.reqs[0], "https://evil.example/oauth2/default/v1/token ") ||
+		!strings.Contains(r.reqs[0], "client_id=user-id&client_secret=user-secret&") {
+		t.Errorf("requests %q: want the token request with the end user's credentials", r.reqs)
+	}
+}
+
+// A connection's client of an end_user_hosted connector is built from its values
+// alone (Config's credentials being refused): Begin keeps the client's own client_id
+// and client_secret among them, so the token request carries the end user's.
+func TestEndUserHostedConnectionKeepsTheClientsCredentials(t *testing.T) {
+	m := catalog(t, "okta.json")
+	r := &euhRecorder{}
+	c, err := dynamic.New(m, dynamic.Config{RedirectURL: "https://platform/cb",
+		Params: map[string]any{"client_id": "user-id", "client_secret": runtime.Secret("user-secret")}},
+		runtime.WithHTTPClient(&http.Client{Transport: r}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cs := c.Connections(&memstore.Store{})
+	u, err := cs.Begin(context.Background(), "k", map[string]any{"domain": "acme.example"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pu, err := url.Parse(u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := cs.Complete(context.Background(), url.Values{"code": {"CODE"}, "state": {pu.Query().Get("state")}}); err != nil {
+		t.Fatal(err)
+	}
+	if len(r.reqs) == 0 || !strings.HasPrefix(r.reqs[0], "https://acme.example/oauth2/default/v1/token ") ||
 		!strings.Contains(r.reqs[0], "client_id=user-id&client_secret=user-secret&") {
 		t.Errorf("requests %q: want the token request with the end user's credentials", r.reqs)
 	}
