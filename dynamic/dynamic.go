@@ -65,7 +65,10 @@ type Config struct {
 	// application credentials, model.Connector.UserClientID and UserClientSecret), a
 	// non-empty value of it overrides ClientID or ClientSecret, for platforms that keep
 	// credentials per user; elsewhere the name is unknown, an error, so an end user's
-	// form values can never swap the platform's application.
+	// form values can never swap the platform's application. For an end_user_hosted
+	// connector (model.Connector.EndUserCredentials) they are the only source:
+	// ClientID and ClientSecret must be empty there, or New fails, since the
+	// platform's would go to a host the end user chose.
 	Params map[string]any
 }
 
@@ -131,12 +134,63 @@ func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Optio
 	if m == nil {
 		return nil, errors.New("dynamic: nil connector")
 	}
-	secret := string(cfg.ClientSecret)
+	clientID, secret, missing, err := credentials(m, cfg, strict)
+	if err != nil {
+		return nil, err
+	}
+	if m.ClientAuth == runtime.AuthPrivateKeyJWT && cfg.PrivateKey == nil {
+		return nil, errors.New(m.Package + ": " + model.PrivateKeyMessage)
+	}
+	var params map[string]any
+	if !strict && m.Methods.Connections {
+		var paramMissing error
+		params, paramMissing, err = m.CheckParamsAllowMissing(cfg.Params)
+		if missing == nil {
+			missing = paramMissing
+		}
+	} else {
+		params, err = m.CheckParams(cfg.Params)
+	}
+	if err != nil {
+		return nil, err
+	}
+	rtOpts := opts
+	if missing != nil {
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
+	vals := model.Values{Params: params, ClientID: clientID, RedirectURL: cfg.RedirectURL}
+	creds := runtime.Credentials{ClientID: clientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}
+	switch m.ClientAuth { // as generated New passes only the connector's own credential
+	case runtime.AuthPrivateKeyJWT:
+		creds.PrivateKey, creds.KeyID = cfg.PrivateKey, cfg.KeyID
+	case runtime.AuthTLS:
+		creds.Certificate = cfg.Certificate
+	}
+	rc := runtime.New(m.Flow(vals), creds, rtOpts...)
+	if !m.EndUserCredentials() {
+		// The params' override, kept for the connections' clients (an end user's own
+		// credentials stay in Params, where each connection's values replace them).
+		cfg.ClientID, cfg.ClientSecret = clientID, runtime.Secret(secret)
+	}
+	return &Client{m: m, vals: vals, rc: rc, cfg: cfg, opts: opts}, nil
+}
+
+// credentials returns the client id and secret of a client of m: cfg's, overridden by
+// the params client_id and client_secret where the auth_form declares them; for an
+// end_user_hosted connector only the params', cfg's being an error
+// (model.EndUserCredentialsMessage). missing is the end user's missing client id or
+// required secret when a client without it may serve Connections (not strict).
+func credentials(m *model.Connector, cfg Config, strict bool) (id, secret string, missing, err error) {
+	euh := m.EndUserCredentials()
+	if euh && (cfg.ClientID != "" || cfg.ClientSecret != "") {
+		return "", "", nil, errors.New(m.Package + ": " + model.EndUserCredentialsMessage)
+	}
+	id, secret = cfg.ClientID, string(cfg.ClientSecret)
 	for _, o := range []struct {
 		name     string
 		declared bool
 		dst      *string
-	}{{"client_id", m.UserClientID, &cfg.ClientID}, {"client_secret", m.UserClientSecret, &secret}} {
+	}{{"client_id", m.UserClientID, &id}, {"client_secret", m.UserClientSecret, &secret}} {
 		if !o.declared {
 			continue // not the end user's to give: CheckParams refuses the name
 		}
@@ -151,43 +205,30 @@ func newClient(m *model.Connector, cfg Config, strict bool, opts []runtime.Optio
 				*o.dst = string(v)
 			}
 		default:
-			return nil, fmt.Errorf("%s: %s: want a string, got %T", m.Package, o.name, v)
+			return "", "", nil, fmt.Errorf("%s: %s: want a string, got %T", m.Package, o.name, v)
 		}
 	}
-	if cfg.ClientID == "" {
-		return nil, errors.New(m.Package + ": " + model.ClientIDMessage)
+	if !euh {
+		if id == "" {
+			return "", "", nil, errors.New(m.Package + ": " + model.ClientIDMessage)
+		}
+		if m.ClientSecretRequired && secret == "" {
+			return "", "", nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
+		}
+		return id, secret, nil, nil
 	}
-	if m.ClientSecretRequired && secret == "" {
-		return nil, errors.New(m.Package + ": " + model.ClientSecretMessage)
+	// The end user's values: missing ones are required values, as New's generated
+	// counterpart checks them (the first missing is reported).
+	switch {
+	case id == "":
+		missing = errors.New(m.Package + ": " + model.UserClientIDMessage)
+	case m.ClientSecretRequired && secret == "":
+		missing = errors.New(m.Package + ": " + model.UserClientSecretMessage)
 	}
-	if m.ClientAuth == runtime.AuthPrivateKeyJWT && cfg.PrivateKey == nil {
-		return nil, errors.New(m.Package + ": " + model.PrivateKeyMessage)
+	if missing != nil && (strict || !m.Methods.Connections) {
+		return "", "", nil, missing
 	}
-	var params map[string]any
-	var missing, err error
-	if !strict && m.Methods.Connections {
-		params, missing, err = m.CheckParamsAllowMissing(cfg.Params)
-	} else {
-		params, err = m.CheckParams(cfg.Params)
-	}
-	if err != nil {
-		return nil, err
-	}
-	rtOpts := opts
-	if missing != nil {
-		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
-	}
-	vals := model.Values{Params: params, ClientID: cfg.ClientID, RedirectURL: cfg.RedirectURL}
-	creds := runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: runtime.Secret(secret), RedirectURL: cfg.RedirectURL}
-	switch m.ClientAuth { // as generated New passes only the connector's own credential
-	case runtime.AuthPrivateKeyJWT:
-		creds.PrivateKey, creds.KeyID = cfg.PrivateKey, cfg.KeyID
-	case runtime.AuthTLS:
-		creds.Certificate = cfg.Certificate
-	}
-	rc := runtime.New(m.Flow(vals), creds, rtOpts...)
-	cfg.ClientSecret = runtime.Secret(secret) // the params' override, kept for the connections' clients
-	return &Client{m: m, vals: vals, rc: rc, cfg: cfg, opts: opts}, nil
+	return id, secret, missing, nil
 }
 
 // absent reports whether v counts as not given (CheckParams: zero values).
@@ -226,6 +267,19 @@ func (c *Client) Connections(store runtime.TokenStore, opts ...runtime.Connectio
 // returns the URL to send the end user to. Complete finishes it.
 func (cs *Connections) Begin(ctx context.Context, key string, params map[string]any) (string, error) {
 	values := cs.c.Params()
+	if cs.c.m.EndUserCredentials() {
+		// The client's own credentials are among its values there (Params leaves
+		// them out): a connection's client is built from its values alone.
+		for _, k := range []string{"client_id", "client_secret"} {
+			v := cs.c.cfg.Params[k]
+			if s, ok := v.(runtime.Secret); ok {
+				v = string(s)
+			}
+			if !absent(v) {
+				values[k] = v
+			}
+		}
+	}
 	for k, v := range params {
 		if s, ok := v.(runtime.Secret); ok {
 			v = string(s) // kept in the store (sealed), not printed: its own value

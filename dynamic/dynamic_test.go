@@ -63,7 +63,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 		// sends nothing: its requests fail with the message, and so does Begin.
 		{"auth0/required",
 			func() error {
-				c, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s", Params: map[string]any{"audience": "https://api"}})
+				c, err := dynamic.New(a0, dynamic.Config{Params: map[string]any{"client_id": "id", "client_secret": "s", "audience": "https://api"}})
 				if err != nil {
 					return err
 				}
@@ -71,7 +71,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 				return err
 			},
 			func() error {
-				c, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s", Params: auth0.Params{Audience: "https://api"}})
+				c, err := auth0.New(auth0.Config{Params: auth0.Params{ClientID: "id", ClientSecret: "s", Audience: "https://api"}})
 				if err != nil {
 					return err
 				}
@@ -80,7 +80,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 			}, "domain is required"},
 		{"auth0/Begin checks the required value",
 			func() error {
-				c, err := dynamic.New(a0, dynamic.Config{ClientID: "id", ClientSecret: "s"})
+				c, err := dynamic.New(a0, dynamic.Config{Params: map[string]any{"client_id": "id", "client_secret": "s"}})
 				if err != nil {
 					return err
 				}
@@ -88,7 +88,7 @@ func TestNewMessagesMatchGenerated(t *testing.T) {
 				return err
 			},
 			func() error {
-				c, err := auth0.New(auth0.Config{ClientID: "id", ClientSecret: "s"})
+				c, err := auth0.New(auth0.Config{Params: auth0.Params{ClientID: "id", ClientSecret: "s"}})
 				if err != nil {
 					return err
 				}
@@ -388,6 +388,10 @@ func TestParamsCannotSwapUndeclaredClientCredentials(t *testing.T) {
 			}
 			params := e2e.Params(m, map[string]any{key: "attacker-value"})
 			cfg := dynamic.Config{ClientID: "app-id", ClientSecret: "app-secret", Params: params}
+			if m.EndUserCredentials() {
+				cfg = dynamic.Config{Params: params} // the end user's own client id
+				params["client_id"] = "user-id"
+			}
 			if m.ClientAuth == runtime.AuthPrivateKeyJWT {
 				cfg.PrivateKey = appKey
 			}

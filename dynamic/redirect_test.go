@@ -82,6 +82,9 @@ func appConfig(m *model.Connector, id, secret string, params map[string]any) dyn
 	if m.UserClientSecret {
 		cfg.Params["client_secret"], cfg.ClientSecret = secret, ""
 	}
+	if m.EndUserCredentials() {
+		cfg.ClientSecret = "" // a key or certificate: Config's secret is refused there
+	}
 	return cfg
 }
 

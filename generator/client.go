@@ -98,15 +98,40 @@ func (g *gen) newFunc() {
 	errorf := func(msg string) jen.Code {
 		return jen.Return(jen.Nil(), jen.Qual("errors", "New").Call(jen.Lit(pkg+": "+msg)))
 	}
-	body = append(body, jen.If(jen.Id("cfg").Dot("ClientID").Op("==").Lit("")).Block(errorf(model.ClientIDMessage)))
-	if m.ClientSecretRequired {
-		body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
+	reported := false // a required value was checked before: only the first missing one is reported
+	if m.EndUserCredentials() {
+		// The end user's own credentials, in Params: Config's would be the platform's,
+		// sent to a host the end user chose.
+		body = append(body, jen.If(jen.Id("cfg").Dot("ClientID").Op("!=").Lit("").Op("||").Id("cfg").Dot("ClientSecret").Op("!=").Lit("")).Block(errorf(model.EndUserCredentialsMessage)))
+		required := []struct {
+			field, msg string
+		}{{"ClientID", model.UserClientIDMessage}}
+		if m.ClientSecretRequired {
+			required = append(required, struct{ field, msg string }{"ClientSecret", model.UserClientSecretMessage})
+		}
+		for _, r := range required {
+			missing := jen.Id("cfg").Dot("Params").Dot(r.field).Op("==").Lit("")
+			if !g.lax() {
+				body = append(body, jen.If(missing).Block(errorf(r.msg)))
+				continue
+			}
+			cond := missing
+			if reported {
+				cond = jen.Id("missing").Op("==").Nil().Op("&&").Add(missing)
+			}
+			reported = true
+			body = append(body, jen.If(cond).Block(jen.Id("missing").Op("=").Qual("errors", "New").Call(jen.Lit(pkg+": "+r.msg))))
+		}
+	} else {
+		body = append(body, jen.If(jen.Id("cfg").Dot("ClientID").Op("==").Lit("")).Block(errorf(model.ClientIDMessage)))
+		if m.ClientSecretRequired {
+			body = append(body, jen.If(jen.Id("cfg").Dot("ClientSecret").Op("==").Lit("")).Block(errorf(model.ClientSecretMessage)))
+		}
 	}
 	if m.ClientAuth == runtime.AuthPrivateKeyJWT {
 		body = append(body, jen.If(jen.Id("cfg").Dot("PrivateKey").Op("==").Nil()).Block(errorf(model.PrivateKeyMessage)))
 	}
 	urlChecks := m.URLChecks()
-	reported := false // a required value was checked before: only the first missing one is reported
 	for _, p := range m.Params {
 		x := jen.Id("cfg").Dot("Params").Dot(p.GoName)
 		if p.Default != nil {
@@ -218,8 +243,15 @@ func (g *gen) newFunc() {
 	if g.paramsRead {
 		client = append(client, field("params", jen.Id("cfg").Dot("Params")))
 	}
+	clientID, clientSecret := jen.Id("cfg").Dot("ClientID"), jen.Id("cfg").Dot("ClientSecret")
+	if m.EndUserCredentials() {
+		clientID, clientSecret = jen.Id("cfg").Dot("Params").Dot("ClientID"), nil // no secret: a key or certificate
+		if m.UserClientSecret {
+			clientSecret = jen.Id("cfg").Dot("Params").Dot("ClientSecret")
+		}
+	}
 	if g.readsClientID {
-		client = append(client, field("clientID", jen.Id("cfg").Dot("ClientID")))
+		client = append(client, field("clientID", clientID))
 	}
 	if g.readsRedirect {
 		client = append(client, field("redirectURL", jen.Id("cfg").Dot("RedirectURL")))
@@ -227,11 +259,12 @@ func (g *gen) newFunc() {
 	if m.Methods.Connections {
 		client = append(client, field("cfg", jen.Id("cfg")), field("opts", jen.Id("opts")))
 	}
-	creds := jen.Qual(rt, "Credentials").Values(append([]jen.Code{
-		field("ClientID", jen.Id("cfg").Dot("ClientID")),
-		field("ClientSecret", jen.Id("cfg").Dot("ClientSecret")),
-		field("RedirectURL", jen.Id("cfg").Dot("RedirectURL")),
-	}, keyCredentials(m.ClientAuth)...)...)
+	credFields := []jen.Code{field("ClientID", clientID)}
+	if clientSecret != nil {
+		credFields = append(credFields, field("ClientSecret", clientSecret))
+	}
+	credFields = append(credFields, field("RedirectURL", jen.Id("cfg").Dot("RedirectURL")))
+	creds := jen.Qual(rt, "Credentials").Values(append(credFields, keyCredentials(m.ClientAuth)...)...)
 	if len(g.newStmts) == 0 {
 		// Nothing in the flow depends on cfg: every client shares the package's flow.
 		client = append([]jen.Code{field("rc", jen.Qual(rt, "New").Call(jen.Op("&").Id("flow"), creds, jen.Add(rtOpts).Op("...")))}, client...)
@@ -246,6 +279,9 @@ func (g *gen) newFunc() {
 		)
 	}
 	text := "New checks cfg and returns a client: the client id must be set"
+	if m.EndUserCredentials() {
+		text = "New checks cfg and returns a client: the client id is the end user's, Params.ClientID, and Config.ClientID and ClientSecret must be empty (the connector is end_user_hosted: the platform's application credentials would go to a host the end user chose)"
+	}
 	switch {
 	case g.lax():
 		text += ", defaults are applied to Params, and a value outside its choices is an error. A required value may be left out for a client used through Connections, whose Begin checks it; used directly, such a client fails every request with the error that names the value, sending nothing"
@@ -278,10 +314,13 @@ func (g *gen) newFunc() {
 }
 
 // lax reports whether New accepts a Config without a required value: the connector
-// has one, and Connections, whose Begin checks it.
+// has one (an end_user_hosted connector's client id is one), and Connections, whose Begin checks it.
 func (g *gen) lax() bool {
 	if !g.m.Methods.Connections {
 		return false
+	}
+	if g.m.EndUserCredentials() {
+		return true // the end user's client id is required
 	}
 	for _, p := range g.m.Params {
 		if p.Required {
@@ -324,8 +363,29 @@ func (g *gen) connections() {
 			jen.If(jen.Err().Op("==").Nil()).Block(jen.Err().Op("=").Qual("encoding/json", "Unmarshal").Call(jen.Id("b"), jen.Op("&").Id("given"))),
 			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Lit(""), jen.Qual("errors", "New").Call(jen.Lit(m.Package+": Begin: the values cannot be kept (not JSON)")))),
 			jen.Qual("maps", "Copy").Call(jen.Id("values"), jen.Id("given")),
-			jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Id("values"))),
 		}
+		// JSON redacts a runtime.Secret: a password's own value is kept (the store
+		// seals the values), the given one over the client's.
+		secrets := map[string]string{} // Go field -> auth_form name
+		var order []string
+		for _, p := range m.Params {
+			if secretParam(p) {
+				secrets[p.GoName] = p.Name
+				order = append(order, p.GoName)
+			}
+		}
+		if m.EndUserCredentials() && m.UserClientSecret {
+			secrets["ClientSecret"] = "client_secret"
+			order = append(order, "ClientSecret")
+		}
+		for _, f := range order {
+			set := func(src jen.Code) []jen.Code {
+				return []jen.Code{jen.Id("values").Index(jen.Lit(secrets[f])).Op("=").String().Call(src)}
+			}
+			values = append(values, jen.If(jen.Id("p").Dot(f).Op("!=").Lit("")).Block(set(jen.Id("p").Dot(f))...).
+				Else().If(jen.Id("cs").Dot("c").Dot("cfg").Dot("Params").Dot(f).Op("!=").Lit("")).Block(set(jen.Id("cs").Dot("c").Dot("cfg").Dot("Params").Dot(f))...))
+		}
+		values = append(values, jen.Return(jen.Id("cs").Dot("Connections").Dot("Begin").Call(jen.Id("ctx"), jen.Id("key"), jen.Id("values"))))
 		newCall := jen.Id("New").Call(jen.Id("cfg"), jen.Id("c").Dot("opts").Op("..."))
 		if g.lax() {
 			newCall = jen.Id("newClient").Call(jen.Id("cfg"), jen.True(), jen.Id("c").Dot("opts"))

@@ -278,9 +278,49 @@ func (g *gen) params() {
 		// (runtime.Connections), as package dynamic does.
 		fields = append(fields, jen.Id(p.GoName).Add(goType(p)).Tag(map[string]string{"json": p.Name + ",omitempty"}))
 	}
+	if g.m.EndUserCredentials() {
+		fields = append(fields, g.userCredentialFields(len(fields) > 0)...)
+	}
 	g.f.Comment("Params are the values an end user supplies when connecting.")
 	g.f.Type().Id("Params").Struct(fields...)
 	g.f.Line()
+}
+
+// userCredentialFields are the Params fields ClientID and ClientSecret of an
+// end_user_hosted connector (model.Connector.EndUserCredentials): the end user's own
+// application credentials, from the auth_form fields client_id and client_secret.
+func (g *gen) userCredentialFields(sep bool) []jen.Code {
+	var out []jen.Code
+	for _, f := range g.m.Source.OAuth2.AuthForm {
+		var goName string
+		var typ jen.Code
+		switch f.Name {
+		case "client_id":
+			goName, typ = "ClientID", jen.String()
+		case "client_secret":
+			goName, typ = "ClientSecret", jen.Qual(rt, "Secret")
+		default:
+			continue
+		}
+		if sep {
+			out = append(out, jen.Line())
+		}
+		sep = true
+		doc := goName + " is the " + strconv.Quote(f.Name) + " field"
+		if f.Title != "" {
+			doc += " (" + f.Title + ")"
+		}
+		doc += ": the end user's own application, registered on the end user's host, the only place it is sent."
+		if goName == "ClientSecret" {
+			doc += " Never printed or logged."
+		}
+		if goName == "ClientID" || f.Required {
+			doc += " Required."
+		}
+		out = append(out, comment(doc)...)
+		out = append(out, jen.Id(goName).Add(typ).Tag(map[string]string{"json": f.Name + ",omitempty"}))
+	}
+	return out
 }
 
 // patternVar is the package-level variable holding p's compiled pattern.
@@ -334,8 +374,16 @@ func (g *gen) config() {
 	if m.ClientAuth == runtime.AuthPrivateKeyJWT || m.ClientAuth == runtime.AuthTLS {
 		secret = "ClientSecret is not sent: the client authenticates with its key or certificate."
 	}
+	id := "ClientID is the application's client id. Required."
+	if m.EndUserCredentials() {
+		id = "ClientID must be empty: the client id is the end user's (Params.ClientID)."
+		secret = "ClientSecret must be empty: the secret is the end user's (Params.ClientSecret)."
+		if m.ClientAuth == runtime.AuthPrivateKeyJWT || m.ClientAuth == runtime.AuthTLS {
+			secret = "ClientSecret must be empty: the client authenticates with its key or certificate."
+		}
+	}
 	fields := []jen.Code{
-		jen.Comment("ClientID is the application's client id. Required."),
+		jen.Comment(id),
 		jen.Id("ClientID").String(),
 		jen.Line(),
 		jen.Comment(secret),

@@ -22,6 +22,10 @@ type Output struct {
 	// Warnings are the connector's warnings (model.Connector.Warnings): problems
 	// that do not stop generation, such as an auth_form field no template reads.
 	Warnings schema.Errors
+	// EndUserCredentials: the package's client id and secret are Params fields, the
+	// end user's own, and its New refuses Config's (model.Connector.EndUserCredentials).
+	EndUserCredentials bool
+	UserClientSecret   bool // the auth_form declares client_secret (Params.ClientSecret)
 }
 
 // Files generates the package of each connector file into dir. The header of each
@@ -46,7 +50,7 @@ func Files(files []string, dir, root string, opts Options) ([]Output, error) {
 			continue
 		}
 		seen[pkg] = f
-		outs = append(outs, Output{Connector: f, source: o.Source, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src, Warnings: m.Warnings})
+		outs = append(outs, Output{Connector: f, source: o.Source, Package: pkg, Path: filepath.Join(dir, pkg, pkg+".go"), Src: src, Warnings: m.Warnings, EndUserCredentials: m.EndUserCredentials(), UserClientSecret: m.UserClientSecret})
 	}
 	return outs, errors.Join(errs...)
 }

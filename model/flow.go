@@ -42,6 +42,28 @@ const ClientIDMessage = "the client id is empty"
 // is empty.
 const ClientSecretMessage = "the client secret is empty"
 
+// EndUserCredentialsMessage is the error (after "<package>: ") when the Config of an
+// end_user_hosted connector (Connector.EndUserCredentials) has a client id or secret:
+// its token endpoint is on a host the end user chose, so the platform's application
+// credentials must never be what goes there.
+const EndUserCredentialsMessage = "the connector is end_user_hosted: the client id and secret are the end user's own (Params.ClientID, Params.ClientSecret), never Config's, which would send the platform's application credentials to a host the end user chose"
+
+// UserClientIDMessage and UserClientSecretMessage are the errors (after
+// "<package>: ") when the end user's own client id, or required client secret, of an
+// end_user_hosted connector is missing: those of any required auth_form value.
+const (
+	UserClientIDMessage     = "client_id is required"
+	UserClientSecretMessage = "client_secret is required"
+)
+
+// EndUserCredentials reports whether the client id and secret are the end user's
+// auth_form values client_id and client_secret and never the Config's: the provider
+// is end_user_hosted, so its token endpoint is on a host the end user chose (validate
+// requires the fields there). A private key or TLS certificate stays the platform's:
+// an assertion is bound to the token endpoint it is made for, and a certificate
+// proves the client without being sent.
+func (c *Connector) EndUserCredentials() bool { return c.EndUserHosted }
+
 // PrivateKeyMessage is the error (after "<package>: ") when a private_key_jwt
 // connector is given no private key.
 const PrivateKeyMessage = "the private key is empty (private_key_jwt signs with it)"

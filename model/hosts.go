@@ -299,7 +299,9 @@ func (c *Connector) hosts() []Unconfined {
 			}
 		}
 		declared := (u.Token && len(src.OAuth2.Config.AllowedHosts) > 0) || (!u.Token && len(src.APIHosts) > 0)
-		if !declared && !c.EndUserHosted {
+		// Only the end user's own values may name an end user's host: a callback or a
+		// response value is chosen by whoever sends it, end_user_hosted or not.
+		if !declared && (!c.EndUserHosted || runtimeVar(v.Name)) {
 			bad = append(bad, Unconfined{URL: u, Value: *v})
 		}
 	}
@@ -315,7 +317,8 @@ func sortedUnique(s []string) []string {
 }
 
 // Unconfined is a credential-carrying URL whose host may be entirely a value that
-// nothing confines: no declared hosts, and the provider is not end_user_hosted.
+// nothing confines: no declared hosts, and the provider is not end_user_hosted or the
+// value is a callback or response value (which end_user_hosted does not confine).
 type Unconfined struct {
 	URL   CredentialURL
 	Value HostValue
@@ -344,8 +347,12 @@ func (u Unconfined) Message() string {
 	} else {
 		leak, key = "the access token", "api_hosts"
 	}
-	return "the " + part + " of " + u.URL.What + " is entirely " + what + ": whoever chooses it receives " + leak +
-		"; declare the hosts it may be in " + key + " (such as \"accounts.example.com\" or \"*.example.com\"), or, if the end user hosts the provider, set end_user_hosted: true (the client credentials are then the end user's own)"
+	msg := "the " + part + " of " + u.URL.What + " is entirely " + what + ": whoever chooses it receives " + leak +
+		"; declare the hosts it may be in " + key + " (such as \"accounts.example.com\" or \"*.example.com\")"
+	if runtimeVar(u.Value.Name) {
+		return msg + "; end_user_hosted does not confine it: only an auth_form value may name the end user's host"
+	}
+	return msg + ", or, if the end user hosts the provider, set end_user_hosted: true (the client credentials are then the end user's own)"
 }
 
 // checkHosts reports the host problems of a resolved connector at their place in the

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -422,5 +423,51 @@ func TestValidateUnconfinedHost(t *testing.T) {
 	}
 	if code, _, errOut := runOauthgen("validate", f); code != 0 {
 		t.Errorf("with allowed_hosts: exit %d:\n%s", code, errOut)
+	}
+}
+
+// TestValidateEndUserHostedCallbackHost: end_user_hosted confines only hosts an
+// auth_form value names; a token URL whose origin is a callback value, or a base URL
+// whose origin is a response value, is still unconfined (whoever edits the callback,
+// or answers the token request, chooses it) and validate says so at the value.
+func TestValidateEndUserHostedCallbackHost(t *testing.T) {
+	f := filepath.Join(t.TempDir(), "cb.json")
+	src := `{
+  "name": "Cb",
+  "base_url": "{{ credentials.api }}/v1/",
+  "end_user_hosted": true,
+  "oauth2": {
+    "auth_form": [
+      {"name": "client_id", "title": "Client ID", "type": "text", "required": true},
+      {"name": "client_secret", "title": "Client secret", "type": "password", "required": true}
+    ],
+    "config": {
+      "step1_authorize_url": "https://login.example.com/authorize",
+      "step3_access_url": "{{ callback.server }}/token",
+      "callback_params": ["server"],
+      "token_metadata": {"api": "api"}
+    }
+  }
+}`
+	if err := os.WriteFile(f, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runOauthgen("validate", f)
+	const tail = ` (such as "accounts.example.com" or "*.example.com"); end_user_hosted does not confine it: only an auth_form value may name the end user's host`
+	want := []string{
+		f + `:3:16: /base_url: the origin of the base URL is entirely the provider's response value credentials.api: whoever chooses it receives the access token; declare the hosts it may be in api_hosts` + tail,
+		f + `:12:28: /oauth2/config/step3_access_url: the origin of the token URL is entirely the callback value callback.server (anyone can edit a callback): whoever chooses it receives the client secret, the code, the PKCE verifier and the refresh token; declare the hosts it may be in oauth2.config.allowed_hosts` + tail,
+		"1 of 1 file invalid, 2 problems",
+	}
+	if got := strings.Split(strings.TrimSpace(errOut), "\n"); code != exitInvalid || !slices.Equal(got, want) {
+		t.Errorf("exit %d:\n%s\nwant exit %d:\n%s", code, errOut, exitInvalid, strings.Join(want, "\n"))
+	}
+	declared := strings.Replace(src, `"callback_params"`, `"allowed_hosts": ["login.example.com"], "callback_params"`, 1)
+	declared = strings.Replace(declared, `"end_user_hosted"`, `"api_hosts": ["api.example.com"], "end_user_hosted"`, 1)
+	if err := os.WriteFile(f, []byte(declared), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runOauthgen("validate", f); code != 0 {
+		t.Errorf("with allowed_hosts and api_hosts: exit %d:\n%s", code, errOut)
 	}
 }

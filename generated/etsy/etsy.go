@@ -252,6 +252,11 @@ func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string,
 		return "", errors.New("etsy: Begin: the values cannot be kept (not JSON)")
 	}
 	maps.Copy(values, given)
+	if p.APIKey != "" {
+		values["api_key"] = string(p.APIKey)
+	} else if cs.c.cfg.Params.APIKey != "" {
+		values["api_key"] = string(cs.c.cfg.Params.APIKey)
+	}
 	return cs.Connections.Begin(ctx, key, values)
 }
 

@@ -48,14 +48,24 @@ type Params struct {
 	// Host is the "host" field (GitLab host). Host name of the GitLab instance,
 	// such as gitlab.example.com. Default: gitlab.com.
 	Host string `json:"host,omitempty"`
+
+	// ClientID is the "client_id" field (Client ID): the end user's own
+	// application, registered on the end user's host, the only place it is sent.
+	// Required.
+	ClientID string `json:"client_id,omitempty"`
+
+	// ClientSecret is the "client_secret" field (Client secret): the end user's own
+	// application, registered on the end user's host, the only place it is sent.
+	// Never printed or logged. Required.
+	ClientSecret runtime.Secret `json:"client_secret,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
 type Config struct {
-	// ClientID is the application's client id. Required.
+	// ClientID must be empty: the client id is the end user's (Params.ClientID).
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged). Required.
+	// ClientSecret must be empty: the secret is the end user's (Params.ClientSecret).
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -111,15 +121,29 @@ type Client struct {
 	opts   []runtime.Option
 }
 
-// New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error, as is a value that does not match its field's pattern.
+// New checks cfg and returns a client: the client id is the end user's,
+// Params.ClientID, and Config.ClientID and ClientSecret must be empty (the
+// connector is end_user_hosted: the platform's application credentials would go
+// to a host the end user chose), defaults are applied to Params, and a value
+// outside its choices is an error. A required value may be left out for a
+// client used through Connections, whose Begin checks it; used directly, such a
+// client fails every request with the error that names the value, sending
+// nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
-	if cfg.ClientID == "" {
-		return nil, errors.New("gitlab: the client id is empty")
+	return newClient(cfg, false, opts)
+}
+
+// newClient is New; strict makes a missing required value an error.
+func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
+	var missing error
+	if cfg.ClientID != "" || cfg.ClientSecret != "" {
+		return nil, errors.New("gitlab: the connector is end_user_hosted: the client id and secret are the end user's own (Params.ClientID, Params.ClientSecret), never Config's, which would send the platform's application credentials to a host the end user chose")
 	}
-	if cfg.ClientSecret == "" {
-		return nil, errors.New("gitlab: the client secret is empty")
+	if cfg.Params.ClientID == "" {
+		missing = errors.New("gitlab: client_id is required")
+	}
+	if missing == nil && cfg.Params.ClientSecret == "" {
+		missing = errors.New("gitlab: client_secret is required")
 	}
 	if cfg.Params.Host == "" {
 		cfg.Params.Host = "gitlab.com"
@@ -130,13 +154,20 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	if cfg.Params.Host != "" && !runtime.ValidURLValue(runtime.PartHost, cfg.Params.Host) {
 		return nil, fmt.Errorf("gitlab: host is used as a host in /oauth2/config/step1_authorize_url: %q is not a host name", cfg.Params.Host)
 	}
+	rtOpts := opts
+	if missing != nil {
+		if strict {
+			return nil, missing
+		}
+		rtOpts = append(opts[:len(opts):len(opts)], runtime.Incomplete(missing))
+	}
 	c := &Client{params: cfg.Params, cfg: cfg, opts: opts}
 	f := flow
 	f.AuthorizeURL = runtime.String(c.authorizeURL())
 	f.TokenURL = runtime.String(c.tokenURL())
 	f.RevokeURL = runtime.String(c.revokeURL())
 	f.UserHost = runtime.String(c.userHost())
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.Params.ClientID, ClientSecret: cfg.Params.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -248,6 +279,11 @@ func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string,
 		return "", errors.New("gitlab: Begin: the values cannot be kept (not JSON)")
 	}
 	maps.Copy(values, given)
+	if p.ClientSecret != "" {
+		values["client_secret"] = string(p.ClientSecret)
+	} else if cs.c.cfg.Params.ClientSecret != "" {
+		values["client_secret"] = string(cs.c.cfg.Params.ClientSecret)
+	}
 	return cs.Connections.Begin(ctx, key, values)
 }
 
@@ -264,7 +300,7 @@ func (c *Client) connection(values map[string]any) (*runtime.Client, error) {
 			return nil, errors.New("gitlab: the values of a connection do not fit Params")
 		}
 	}
-	nc, err := New(cfg, c.opts...)
+	nc, err := newClient(cfg, true, c.opts)
 	if err != nil {
 		return nil, err
 	}

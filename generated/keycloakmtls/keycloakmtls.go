@@ -54,14 +54,19 @@ type Params struct {
 
 	// Scope is the "scope" field (Scopes). Default: openid.
 	Scope string `json:"scope,omitempty"`
+
+	// ClientID is the "client_id" field (Client ID): the end user's own
+	// application, registered on the end user's host, the only place it is sent.
+	// Required.
+	ClientID string `json:"client_id,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
 type Config struct {
-	// ClientID is the application's client id. Required.
+	// ClientID must be empty: the client id is the end user's (Params.ClientID).
 	ClientID string
 
-	// ClientSecret is not sent: the client authenticates with its key or certificate.
+	// ClientSecret must be empty: the client authenticates with its key or certificate.
 	ClientSecret runtime.Secret
 
 	// RedirectURL is not used by the client_credentials grant.
@@ -118,12 +123,18 @@ type Client struct {
 	params Params
 }
 
-// New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a missing required value or a value outside its
-// choices is an error, as is a value that does not match its field's pattern.
+// New checks cfg and returns a client: the client id is the end user's,
+// Params.ClientID, and Config.ClientID and ClientSecret must be empty (the
+// connector is end_user_hosted: the platform's application credentials would go
+// to a host the end user chose), defaults are applied to Params, and a missing
+// required value or a value outside its choices is an error, as is a value that
+// does not match its field's pattern.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
-	if cfg.ClientID == "" {
-		return nil, errors.New("keycloakmtls: the client id is empty")
+	if cfg.ClientID != "" || cfg.ClientSecret != "" {
+		return nil, errors.New("keycloakmtls: the connector is end_user_hosted: the client id and secret are the end user's own (Params.ClientID, Params.ClientSecret), never Config's, which would send the platform's application credentials to a host the end user chose")
+	}
+	if cfg.Params.ClientID == "" {
+		return nil, errors.New("keycloakmtls: client_id is required")
 	}
 	if cfg.Params.Host == "" {
 		return nil, errors.New("keycloakmtls: host is required")
@@ -156,7 +167,7 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 		{Key: "scope", Value: runtime.String(c.exchangeScope2())},
 	}
 	f.UserHost = runtime.String(c.userHost())
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL, Certificate: cfg.Certificate}, opts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.Params.ClientID, RedirectURL: cfg.RedirectURL, Certificate: cfg.Certificate}, opts...)
 	return c, nil
 }
 

@@ -59,14 +59,24 @@ type Params struct {
 	// Scope is the "scope" field (Scopes). Default: openid profile email
 	// offline_access.
 	Scope string `json:"scope,omitempty"`
+
+	// ClientID is the "client_id" field (Client ID): the end user's own
+	// application, registered on the end user's host, the only place it is sent.
+	// Required.
+	ClientID string `json:"client_id,omitempty"`
+
+	// ClientSecret is the "client_secret" field (Client secret): the end user's own
+	// application, registered on the end user's host, the only place it is sent.
+	// Never printed or logged. Required.
+	ClientSecret runtime.Secret `json:"client_secret,omitempty"`
 }
 
 // Config holds the application's credentials and the end user's values.
 type Config struct {
-	// ClientID is the application's client id. Required.
+	// ClientID must be empty: the client id is the end user's (Params.ClientID).
 	ClientID string
 
-	// ClientSecret is the application's client secret (never printed or logged). Required.
+	// ClientSecret must be empty: the secret is the end user's (Params.ClientSecret).
 	ClientSecret runtime.Secret
 
 	// RedirectURL is the callback URL registered with the provider.
@@ -127,11 +137,14 @@ type Client struct {
 	opts   []runtime.Option
 }
 
-// New checks cfg and returns a client: the client id must be set, defaults are
-// applied to Params, and a value outside its choices is an error. A required
-// value may be left out for a client used through Connections, whose Begin
-// checks it; used directly, such a client fails every request with the error
-// that names the value, sending nothing.
+// New checks cfg and returns a client: the client id is the end user's,
+// Params.ClientID, and Config.ClientID and ClientSecret must be empty (the
+// connector is end_user_hosted: the platform's application credentials would go
+// to a host the end user chose), defaults are applied to Params, and a value
+// outside its choices is an error. A required value may be left out for a
+// client used through Connections, whose Begin checks it; used directly, such a
+// client fails every request with the error that names the value, sending
+// nothing.
 func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 	return newClient(cfg, false, opts)
 }
@@ -139,13 +152,16 @@ func New(cfg Config, opts ...runtime.Option) (*Client, error) {
 // newClient is New; strict makes a missing required value an error.
 func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) {
 	var missing error
-	if cfg.ClientID == "" {
-		return nil, errors.New("okta: the client id is empty")
+	if cfg.ClientID != "" || cfg.ClientSecret != "" {
+		return nil, errors.New("okta: the connector is end_user_hosted: the client id and secret are the end user's own (Params.ClientID, Params.ClientSecret), never Config's, which would send the platform's application credentials to a host the end user chose")
 	}
-	if cfg.ClientSecret == "" {
-		return nil, errors.New("okta: the client secret is empty")
+	if cfg.Params.ClientID == "" {
+		missing = errors.New("okta: client_id is required")
 	}
-	if cfg.Params.Domain == "" {
+	if missing == nil && cfg.Params.ClientSecret == "" {
+		missing = errors.New("okta: client_secret is required")
+	}
+	if missing == nil && cfg.Params.Domain == "" {
 		missing = errors.New("okta: domain is required")
 	}
 	if cfg.Params.Domain != "" && !patternDomain.MatchString(cfg.Params.Domain) {
@@ -190,7 +206,7 @@ func newClient(cfg Config, strict bool, opts []runtime.Option) (*Client, error) 
 		},
 	}
 	f.UserHost = runtime.String(c.userHost())
-	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
+	c.rc = runtime.New(&f, runtime.Credentials{ClientID: cfg.Params.ClientID, ClientSecret: cfg.Params.ClientSecret, RedirectURL: cfg.RedirectURL}, rtOpts...)
 	return c, nil
 }
 
@@ -317,6 +333,11 @@ func (cs *Connections) Begin(ctx context.Context, key string, p Params) (string,
 		return "", errors.New("okta: Begin: the values cannot be kept (not JSON)")
 	}
 	maps.Copy(values, given)
+	if p.ClientSecret != "" {
+		values["client_secret"] = string(p.ClientSecret)
+	} else if cs.c.cfg.Params.ClientSecret != "" {
+		values["client_secret"] = string(cs.c.cfg.Params.ClientSecret)
+	}
 	return cs.Connections.Begin(ctx, key, values)
 }
 

@@ -159,10 +159,16 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		return attio.New(cfg, opts...)
 	},
 	"connectors/auth0.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := auth0.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
 		}
 		return auth0.New(cfg, opts...)
 	},
@@ -383,10 +389,16 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		return github.New(cfg, opts...)
 	},
 	"connectors/gitlab.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := gitlab.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := gitlab.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
 		}
 		return gitlab.New(cfg, opts...)
 	},
@@ -479,18 +491,27 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		return keap.New(cfg, opts...)
 	},
 	"connectors/keycloak.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := keycloak.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
+		}
 		return keycloak.New(cfg, opts...)
 	},
 	"connectors/keycloakmtls.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := keycloakmtls.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := keycloakmtls.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
 		}
 		return keycloakmtls.New(cfg, opts...)
 	},
@@ -591,18 +612,27 @@ var Clients = map[string]func(Config, ...runtime.Option) (any, error){
 		return notion.New(cfg, opts...)
 	},
 	"connectors/okta.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := okta.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := okta.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
+		}
 		return okta.New(cfg, opts...)
 	},
 	"connectors/oktaservice.json": func(c Config, opts ...runtime.Option) (any, error) {
-		cfg := oktaservice.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := oktaservice.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
 		}
 		return oktaservice.New(cfg, opts...)
 	},
@@ -980,10 +1010,16 @@ var Configs = map[string]func(Config) (any, error){
 		return cfg, nil
 	},
 	"connectors/auth0.json": func(c Config) (any, error) {
-		cfg := auth0.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := auth0.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
 		}
 		return cfg, nil
 	},
@@ -1204,10 +1240,16 @@ var Configs = map[string]func(Config) (any, error){
 		return cfg, nil
 	},
 	"connectors/gitlab.json": func(c Config) (any, error) {
-		cfg := gitlab.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := gitlab.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
 		}
 		return cfg, nil
 	},
@@ -1300,18 +1342,27 @@ var Configs = map[string]func(Config) (any, error){
 		return cfg, nil
 	},
 	"connectors/keycloak.json": func(c Config) (any, error) {
-		cfg := keycloak.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := keycloak.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
+		}
 		return cfg, nil
 	},
 	"connectors/keycloakmtls.json": func(c Config) (any, error) {
-		cfg := keycloakmtls.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := keycloakmtls.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
 		}
 		return cfg, nil
 	},
@@ -1412,18 +1463,27 @@ var Configs = map[string]func(Config) (any, error){
 		return cfg, nil
 	},
 	"connectors/okta.json": func(c Config) (any, error) {
-		cfg := okta.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := okta.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
 		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
+		}
+		if cfg.Params.ClientSecret == "" {
+			cfg.Params.ClientSecret = c.ClientSecret
+		}
 		return cfg, nil
 	},
 	"connectors/oktaservice.json": func(c Config) (any, error) {
-		cfg := oktaservice.Config{ClientID: c.ClientID, ClientSecret: c.ClientSecret, RedirectURL: c.RedirectURL}
+		cfg := oktaservice.Config{RedirectURL: c.RedirectURL}
 		c.SetKeys(&cfg)
 		if err := c.SetParams(&cfg.Params); err != nil {
 			return nil, err
+		}
+		if cfg.Params.ClientID == "" {
+			cfg.Params.ClientID = c.ClientID
 		}
 		return cfg, nil
 	},

@@ -60,14 +60,25 @@ func (c Config) SetParams(dst any) error {
 		return fmt.Errorf("registry: SetParams needs a pointer to a Params struct, not %T", dst)
 	}
 	v = v.Elem()
+	type field struct{ name, goName string } // auth_form name, Go field name
+	var fields []field
 	for _, p := range c.Model.Params {
-		val, ok := c.Params[p.Name]
+		fields = append(fields, field{p.Name, p.GoName})
+	}
+	if c.Model.EndUserCredentials() {
+		// The end user's own client credentials are Params fields there (and the
+		// generated New refuses Config's).
+		fields = append(fields, field{"client_id", "ClientID"}, field{"client_secret", "ClientSecret"})
+	}
+	for _, fd := range fields {
+		name, goName := fd.name, fd.goName
+		val, ok := c.Params[name]
 		if !ok {
 			continue
 		}
-		f := v.FieldByName(p.GoName)
+		f := v.FieldByName(goName)
 		if !f.IsValid() {
-			return fmt.Errorf("Params has no field %s", p.GoName)
+			return fmt.Errorf("Params has no field %s", goName)
 		}
 		if x, ok := val.(runtime.Secret); ok {
 			val = string(x)
@@ -75,12 +86,12 @@ func (c Config) SetParams(dst any) error {
 		switch x := val.(type) {
 		case string:
 			if f.Kind() != reflect.String {
-				return fmt.Errorf("%s: a string for field %s of type %s", p.Name, p.GoName, f.Type())
+				return fmt.Errorf("%s: a string for field %s of type %s", name, goName, f.Type())
 			}
 			f.SetString(x)
 		case int:
 			if !f.CanInt() {
-				return fmt.Errorf("%s: an int for field %s of type %s", p.Name, p.GoName, f.Type())
+				return fmt.Errorf("%s: an int for field %s of type %s", name, goName, f.Type())
 			}
 			f.SetInt(int64(x))
 		case bool:
@@ -90,10 +101,10 @@ func (c Config) SetParams(dst any) error {
 			case f.Type() == reflect.TypeFor[*bool]():
 				f.Set(reflect.ValueOf(&x))
 			default:
-				return fmt.Errorf("%s: a bool for field %s of type %s", p.Name, p.GoName, f.Type())
+				return fmt.Errorf("%s: a bool for field %s of type %s", name, goName, f.Type())
 			}
 		default:
-			return fmt.Errorf("%s: unexpected value type %T", p.Name, val)
+			return fmt.Errorf("%s: unexpected value type %T", name, val)
 		}
 	}
 	return nil
