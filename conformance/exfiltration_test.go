@@ -254,7 +254,7 @@ func (r *exfilRun) run() string {
 			client, err = registry.Clients[r.s.file](registry.Config{ClientID: exfilID, ClientSecret: exfilSecret,
 				RedirectURL: e2e.RedirectURL, Model: m, Params: checked}, opts...)
 		} else {
-			client, err = dynamic.New(m, e2e.EndUsersConfig(m, dynamic.Config{ClientID: exfilID, ClientSecret: exfilSecret, RedirectURL: e2e.RedirectURL, Params: params}), opts...)
+			client, err = dynamic.New(m, dynamic.AsEndUser(m, dynamic.Config{ClientID: exfilID, ClientSecret: exfilSecret, RedirectURL: e2e.RedirectURL, Params: params}), opts...)
 		}
 		return err
 	})

@@ -12,7 +12,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
-	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/jinja"
 	"github.com/oauthgen/oauthgen/model"
 	"github.com/oauthgen/oauthgen/oauthtest"
@@ -147,7 +146,7 @@ func TestForConnectorCatalog(t *testing.T) {
 			}
 			defer fake.Close()
 			fake.Redirect.Unrouted = func(r *http.Request) { t.Errorf("unrouted request %s %s", r.Method, r.URL) }
-			c, err := dynamic.New(conn, e2e.EndUsersConfig(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: runtime.Secret(opts.ClientSecret), RedirectURL: opts.RedirectURL, Params: opts.Params, PrivateKey: catalogKey}),
+			c, err := dynamic.New(conn, dynamic.AsEndUser(conn, dynamic.Config{ClientID: opts.ClientID, ClientSecret: runtime.Secret(opts.ClientSecret), RedirectURL: opts.RedirectURL, Params: opts.Params, PrivateKey: catalogKey}),
 				runtime.WithHTTPClient(fake.HTTPClient()))
 			if err != nil {
 				t.Fatal(err)

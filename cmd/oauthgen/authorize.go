@@ -26,7 +26,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
-	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/runtime"
 )
 
@@ -107,7 +106,7 @@ func runAuthorize(ctx context.Context, e *env, args []string) int {
 	for k, v := range pv {
 		anyParams[k] = v
 	}
-	cfg := e2e.EndUsersConfig(m, dynamic.Config{ClientID: *clientID, ClientSecret: runtime.Secret(secret), Params: anyParams})
+	cfg := dynamic.AsEndUser(m, dynamic.Config{ClientID: *clientID, ClientSecret: runtime.Secret(secret), Params: anyParams})
 	// dynamic.New makes a client without a required value (for Connections); one
 	// end user's authorization here needs them all.
 	if _, err := m.CheckParams(anyParams); err != nil {

@@ -18,7 +18,6 @@ import (
 	"golang.org/x/oauth2"
 
 	"github.com/oauthgen/oauthgen/dynamic"
-	"github.com/oauthgen/oauthgen/internal/e2e"
 	"github.com/oauthgen/oauthgen/internal/reqrec"
 	"github.com/oauthgen/oauthgen/internal/suggest"
 	"github.com/oauthgen/oauthgen/jinja"
@@ -200,7 +199,7 @@ func runExplain(_ context.Context, e *env, args []string) int {
 	for k, v := range pv {
 		anyParams[k] = v
 	}
-	ex, err := explain(m, e2e.EndUsersConfig(m, dynamic.Config{ClientID: *clientID, ClientSecret: explainSecret, RedirectURL: *redirect, Params: anyParams}), *state, cv)
+	ex, err := explain(m, dynamic.AsEndUser(m, dynamic.Config{ClientID: *clientID, ClientSecret: explainSecret, RedirectURL: *redirect, Params: anyParams}), *state, cv)
 	if err != nil {
 		fmt.Fprintf(stderr, "oauthgen explain: %s: %v\n", fs.Arg(0), err)
 		return exitInvalid

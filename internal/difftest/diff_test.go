@@ -537,7 +537,7 @@ func TestGeneratedAndDynamicSendTheSameRequests(t *testing.T) {
 				}, vals)
 				d := flow(t, m, func(opts ...runtime.Option) ops {
 					cryptotest.SetGlobalRandom(t, 1)
-					c, err := dynamic.New(m, e2e.EndUsersConfig(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1", Params: params}), opts...)
+					c, err := dynamic.New(m, dynamic.AsEndUser(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, PrivateKey: key, KeyID: "key-1", Params: params}), opts...)
 					if err != nil {
 						t.Fatalf("dynamic.New: %v", err)
 					}

@@ -58,7 +58,7 @@ func newPair(t *testing.T, file string, params map[string]any, rt http.RoundTrip
 	if p.genErr == nil {
 		p.gen = generatedOps(g)
 	}
-	d, err := dynamic.New(m, e2e.EndUsersConfig(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: params, PrivateKey: key}), opt)
+	d, err := dynamic.New(m, dynamic.AsEndUser(m, dynamic.Config{ClientID: clientID, ClientSecret: clientSecret, RedirectURL: redirectURL, Params: params, PrivateKey: key}), opt)
 	p.dynErr = err
 	if err == nil {
 		p.dyn = dynamicOps(d, p.gen, g)
