@@ -35,7 +35,12 @@ import (
 // carry a credential to a host outside the connector's host set for it (the client
 // secret, the code, the PKCE verifier and the refresh token: its token hosts; the
 // access token: its API hosts or token hosts), and nothing may panic. The redirect
-// rows answer each API call and test request with a redirect to another host.
+// rows answer one endpoint with each redirect status and a Location on another host:
+// API calls and test requests go on without the token; the token endpoint (exchange,
+// refresh, client credentials), the revocation endpoint, userinfo and the device
+// authorization endpoint carry credentials, so their operation must fail with a
+// *runtime.RedirectError inside its *runtime.TokenError and send nothing more, to the
+// redirect target or anywhere else.
 //
 // go test -v -run Exfiltration ./conformance prints both tables and the counts.
 
@@ -88,6 +93,19 @@ var exfilValues = []string{
 // exfilRedirects are the redirect statuses of the redirect rows.
 var exfilRedirects = []int{301, 302, 303, 307, 308}
 
+// The endpoints a redirect row answers with a redirect, as the rows name them.
+const (
+	exfilAtAPI      = "API"                           // API calls and test requests
+	exfilAtToken    = "token endpoint"                // exchange, refresh, client credentials
+	exfilAtRevoke   = "revocation endpoint"           // RFC 7009 and providers' own requests
+	exfilAtUserinfo = "userinfo"                      // the exchange's userinfo request
+	exfilAtDevice   = "device authorization endpoint" // RFC 8628 3.1
+)
+
+// exfilRedirectAt lists the endpoints of the redirect rows; all but the API carry
+// credentials and must never be followed.
+var exfilRedirectAt = []string{exfilAtAPI, exfilAtToken, exfilAtRevoke, exfilAtUserinfo, exfilAtDevice}
+
 // exfilPoint is where a hostile value goes.
 type exfilPoint struct {
 	kind string // "field" (auth_form), "callback", "response" (token metadata, userinfo)
@@ -106,6 +124,9 @@ func (s exfilSubject) String() string {
 	kind := "dynamic"
 	if s.generated {
 		kind = "generated"
+	}
+	if s.point.kind == "" { // a redirect row's subject
+		return fmt.Sprintf("%s %s", filepath.Base(s.file), kind)
 	}
 	return fmt.Sprintf("%s %s %s %s", filepath.Base(s.file), kind, s.point.kind, s.point.name)
 }
@@ -170,15 +191,17 @@ func TestExfiltrationMatrix(t *testing.T) {
 	}
 	redirects := &matrix[exfilSubject]{t: t, subjects: redirectSubjects, parallel: 2, header: header, leaks: "LEAKS", result: true,
 		secrets: values.secrets}
-	for _, code := range exfilRedirects {
-		redirects.row(exfilRow(fmt.Sprintf("API answers %d to https://%s/", code, exfilEvil), &total, func(s exfilSubject) exfilRun {
-			return exfilRun{s: s, redirect: code}
-		}))
+	for _, at := range exfilRedirectAt {
+		for _, code := range exfilRedirects {
+			redirects.row(exfilRow(fmt.Sprintf("%s answers %d to https://%s/", at, code, exfilEvil), &total, func(s exfilSubject) exfilRun {
+				return exfilRun{s: s, redirect: code, redirectAt: at}
+			}))
+		}
 	}
 	values.log("Exfiltration matrix: %d connectors × generated and dynamic clients × %d injection points × %d hostile values",
 		len(files), len(subjects)/2, len(exfilValues))
-	redirects.log("Exfiltration matrix, redirects: %d connectors × generated and dynamic clients × %d redirect statuses",
-		len(files), len(exfilRedirects))
+	redirects.log("Exfiltration matrix, redirects: %d connectors × generated and dynamic clients × %d endpoints × %d redirect statuses",
+		len(files), len(exfilRedirectAt), len(exfilRedirects))
 	t.Logf("exfiltration: %d cases (subject × value × operation), %d requests recorded, %d credentials outside the host set, %d panics",
 		total.cases.Load(), total.requests.Load(), total.leaks.Load(), total.panics.Load())
 	if total.cases.Load() == 0 || total.requests.Load() == 0 {
@@ -210,9 +233,10 @@ func exfilRow(name string, total *exfilTally, mk func(exfilSubject) exfilRun) ma
 // exfilRun is one subject's run of every operation with one hostile value (or one
 // redirect status).
 type exfilRun struct {
-	s        exfilSubject
-	value    string // the hostile value at s.point
-	redirect int    // non-zero: API calls and test requests answer this redirect
+	s          exfilSubject
+	value      string // the hostile value at s.point
+	redirect   int    // non-zero: the endpoint redirectAt answers this redirect
+	redirectAt string // one of exfilRedirectAt
 
 	t      *testing.T
 	l      *leakScan
@@ -222,6 +246,7 @@ type exfilRun struct {
 	tokenHosts, apiHosts []string
 	rt                   *exfilTransport
 	hostRefused          bool
+	refused              int // operations that failed with the expected RedirectError
 }
 
 // valueAt returns the value of kind/name for this run: the hostile one at the
@@ -297,6 +322,9 @@ func (r *exfilRun) run() string {
 	if m.RevokeURL != nil {
 		r.op("revoke", func() error { return rc.Revoke(ctx, tok) })
 	}
+	if m.DeviceAuthURL != nil {
+		r.op("device authorization", func() error { _, err := rc.DeviceAuth(ctx); return err })
+	}
 	if v, ok := client.(interface {
 		Verify(context.Context, *oauth2.Token) error
 	}); ok && m.TestRequest != nil {
@@ -317,6 +345,15 @@ func (r *exfilRun) run() string {
 	}
 	if r.hostRefused {
 		return "host refused"
+	}
+	if r.redirect != 0 && r.redirectAt != exfilAtAPI {
+		if n := r.rt.evilRequests(); n > 0 {
+			r.t.Errorf("%s: %s answered %d: %d request(s) sent to %s", r.s, r.redirectAt, r.redirect, n, exfilEvil)
+		}
+		if r.refused == 0 {
+			return "no " + r.redirectAt
+		}
+		return "RedirectError, nothing sent again"
 	}
 	return "within the host set"
 }
@@ -339,12 +376,40 @@ func (r *exfilRun) op(name string, f func() error) {
 	r.counts.cases.Add(1)
 	r.total.cases.Add(1)
 	r.rt.setOp(name)
-	if err := r.guard(name, f); err != nil {
+	err := r.guard(name, f)
+	if err != nil {
 		r.l.err(err)
 		var he *runtime.HostError
 		if errors.As(err, &he) {
 			r.hostRefused = true
 		}
+	}
+	if want, after := r.rt.redirected(); want != "" {
+		r.checkRedirectError(name, err, want, after)
+	}
+}
+
+// checkRedirectError checks what operation name returned after the transport answered
+// a credential-carrying request with a redirect: a *runtime.TokenError of op want whose
+// Err is a *runtime.RedirectError naming the status and the Location's host, and no
+// request after the redirect (after is how many there were).
+func (r *exfilRun) checkRedirectError(name string, err error, want runtime.Op, after int) {
+	if after > 0 {
+		r.t.Errorf("%s: %s: %d request(s) sent after the %s answered %d", r.s, name, after, r.redirectAt, r.redirect)
+	}
+	var te *runtime.TokenError
+	var re *runtime.RedirectError
+	if !errors.As(err, &te) || !errors.As(te.Err, &re) {
+		r.t.Errorf("%s: %s: the %s answered %d: error %v, want a *runtime.RedirectError inside a *runtime.TokenError", r.s, name, r.redirectAt, r.redirect, err)
+		return
+	}
+	if te.Op != want || re.Op != want || re.StatusCode != r.redirect || re.Host != exfilEvil {
+		r.t.Errorf("%s: %s: RedirectError{Op: %q, StatusCode: %d, Host: %q} in TokenError{Op: %q}, want op %q, status %d, host %q",
+			r.s, name, re.Op, re.StatusCode, re.Host, te.Op, want, r.redirect, exfilEvil)
+		return
+	}
+	if after == 0 {
+		r.refused++
 	}
 }
 
@@ -434,6 +499,10 @@ func (r *exfilRun) check(req *http.Request, dump string) {
 func (r *exfilRun) leak(where, what string) {
 	r.counts.leaks.Add(1)
 	r.total.leaks.Add(1)
+	if r.redirect != 0 {
+		r.t.Errorf("%s, %s answering %d, %s: %s sent to %s", r.s, r.redirectAt, r.redirect, r.rt.currentOp(), what, where)
+		return
+	}
 	r.t.Errorf("%s, value %q, %s: %s sent to %s", r.s, r.value, r.rt.currentOp(), what, where)
 }
 
@@ -509,13 +578,58 @@ func (r *exfilRun) tokenBody() string {
 type exfilTransport struct {
 	run  *exfilRun
 	body string
-	mu   sync.Mutex
-	op   string
+
+	mu    sync.Mutex
+	op    string     // the operation running
+	n     int        // requests the operation has sent
+	want  runtime.Op // set when a credential-carrying request was answered with a redirect
+	after int        // requests the operation sent after that
+	evil  int        // requests of the run to exfilEvil
 }
 
-func (x *exfilTransport) setOp(op string) { x.mu.Lock(); x.op = op; x.mu.Unlock() }
+// setOp starts operation op.
+func (x *exfilTransport) setOp(op string) {
+	x.mu.Lock()
+	x.op, x.n, x.want, x.after = op, 0, "", 0
+	x.mu.Unlock()
+}
 
 func (x *exfilTransport) currentOp() string { x.mu.Lock(); defer x.mu.Unlock(); return x.op }
+
+// redirected returns the Op the running operation's error must name when one of its
+// credential-carrying requests was answered with a redirect ("" when none was), and
+// how many requests it sent after that.
+func (x *exfilTransport) redirected() (runtime.Op, int) {
+	x.mu.Lock()
+	defer x.mu.Unlock()
+	return x.want, x.after
+}
+
+func (x *exfilTransport) evilRequests() int { x.mu.Lock(); defer x.mu.Unlock(); return x.evil }
+
+// endpoint says which endpoint the n-th request (from 0) of operation op goes to, as
+// the redirect rows name them, and the Op of a credential-carrying request's error:
+// an exchange sends its token request, then its userinfo request.
+func endpoint(op string, n int) (string, runtime.Op) {
+	switch op {
+	case "exchange":
+		if n == 0 {
+			return exfilAtToken, runtime.OpExchange
+		}
+		return exfilAtUserinfo, runtime.OpUserinfo
+	case "token":
+		return exfilAtToken, runtime.OpClientCredentials
+	case "refresh":
+		return exfilAtToken, runtime.OpRefresh
+	case "revoke":
+		return exfilAtRevoke, runtime.OpRevoke
+	case "device authorization":
+		return exfilAtDevice, runtime.OpDeviceAuth
+	case "API call", "test request":
+		return exfilAtAPI, ""
+	}
+	return "", ""
+}
 
 func (x *exfilTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	var body []byte
@@ -538,8 +652,22 @@ func (x *exfilTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	b.WriteString("\n\n")
 	b.Write(body)
 	x.run.check(req, b.String())
-	op := x.currentOp()
-	if code := x.run.redirect; code != 0 && (op == "API call" || op == "test request") && req.URL.Hostname() != exfilEvil {
+	x.mu.Lock()
+	at, op := endpoint(x.op, x.n)
+	x.n++
+	if req.URL.Hostname() == exfilEvil {
+		x.evil++
+	}
+	if x.want != "" {
+		x.after++
+	}
+	code := x.run.redirect
+	redirect := code != 0 && at == x.run.redirectAt && req.URL.Hostname() != exfilEvil
+	if redirect && op != "" {
+		x.want = op
+	}
+	x.mu.Unlock()
+	if redirect {
 		h := http.Header{"Location": {"https://" + exfilEvil + "/steal?from=" + url.QueryEscape(req.URL.Path)}}
 		return &http.Response{StatusCode: code, Header: h, Body: http.NoBody, Request: req}, nil
 	}
