@@ -70,7 +70,7 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 		extra = map[string]any{}
 	}
 	for _, f := range ui.Fields {
-		if x, ok := lookup(from, f.Path); ok {
+		if x, ok := lookup(from, f.Path); ok && !c.ownExtra(f.Name) {
 			extra[f.Name] = scalarString(x)
 		}
 	}

@@ -103,7 +103,8 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 // RefreshToken refreshes old: the request carries the flow's RefreshArgs, the refresh
 // token and the client credentials; templates see old's metadata (Vars.Credentials)
 // and callback values. The new token keeps old's refresh token when the response has
-// none, and old's Extra values that the response does not replace. Like Refresh, it
+// none, and old's Extra values that the response does not replace; a response
+// never replaces the callback values nor the runtime's own oauthgen_* values. Like Refresh, it
 // does not go through a store: use Connections.Refresh for stored connections.
 func (c *Client) RefreshToken(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
 	tok, err := c.refresh(ctx, old)
@@ -141,7 +142,7 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if err != nil {
 		return nil, err
 	}
-	return mergeToken(old, res.tok), nil
+	return c.mergeToken(old, res.tok), nil
 }
 
 // Token gets a token with the client_credentials grant: the request carries the

@@ -297,15 +297,28 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 		t.Expiry = c.now().Add(time.Duration(secs) * time.Second)
 	}
 
-	// Extra: the object holding the access token, plus metadata and callback values.
+	// Extra: the object holding the access token, less the names the runtime keeps
+	// there itself, plus metadata and callback values.
+	var meta map[string]any
+	for _, f := range c.flow.Metadata {
+		if v, ok := lookup(root, f.Path); ok && !c.ownExtra(f.Name) {
+			if meta == nil {
+				meta = make(map[string]any, len(c.flow.Metadata))
+			}
+			meta[f.Name] = scalarString(v)
+		}
+	}
 	extra := parent(root, c.accessPath)
 	if extra == nil {
 		extra = map[string]any{}
 	}
-	for _, f := range c.flow.Metadata {
-		if v, ok := lookup(root, f.Path); ok {
-			extra[f.Name] = scalarString(v)
+	for k := range extra {
+		if c.ownExtra(k) {
+			delete(extra, k)
 		}
+	}
+	for k, v := range meta {
+		extra[k] = v
 	}
 	toFloats(extra)
 	if tc.vars != nil {
