@@ -178,11 +178,7 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 		desc = tc.sec.clean(desc)
 		re := &oauth2.RetrieveError{Response: detached(resp), ErrorCode: code, ErrorDescription: desc, ErrorURI: tc.sec.clean(uri)}
 		if keepBody {
-			b := body
-			if len(b) > maxErrorBody {
-				b = b[:maxErrorBody]
-			}
-			re.Body = tc.sec.cleanBytes(bytes.Clone(b))
+			re.Body = tc.sec.cleanBody(kind, body)
 		}
 		return nil, refused, c.newTokenError(tc.op, status, code, desc, problem, re)
 	}
