@@ -88,3 +88,35 @@ func TestEscapedSecretsRedacted(t *testing.T) {
 		})
 	}
 }
+
+// TestIssuedTokensRedactedInFailure: tokens that a failed token response issues
+// anyway (beside an error, with a 5xx, in a refused form body) do not get into its
+// error.
+func TestIssuedTokensRedactedInFailure(t *testing.T) {
+	cases := []struct {
+		name, ctype, body string
+		status            int
+	}{
+		{"200 with an error", "application/json", `{"access_token":"NEW_ACCESS_TOKEN","refresh_token":"NEW_REFRESH_TOKEN","error":"warning"}`, 200},
+		{"500 with tokens", "application/json", `{"access_token":"NEW_ACCESS_TOKEN","refresh_token":"NEW_REFRESH_TOKEN","error":"NEW_ACCESS_TOKEN"}`, 500},
+		{"400 form body", "text/plain", `access_token=NEW_ACCESS_TOKEN&refresh_token=NEW_REFRESH_TOKEN&error=x`, 400},
+		{"nested, escaped", "application/json", `{"error":"bad NEW_ACC\u0045SS_TOKEN","data":{"access_token":"NEW_ACCESS_TOKEN"}}`, 400},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := fakeFlow()
+			f.AccessToken = runtime.Path{"data", "access_token"}
+			if !strings.Contains(tc.body, "data") {
+				f.AccessToken = nil
+			}
+			c := answering(f, testSecret, tc.status, tc.ctype, tc.body)
+			_, err := c.Exchange(context.Background(), "CODE12345")
+			if err == nil {
+				t.Fatal("no error")
+			}
+			if text := errorText(err); strings.Contains(text, "NEW_") {
+				t.Errorf("the error holds an issued token:\n%s", text)
+			}
+		})
+	}
+}
