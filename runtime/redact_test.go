@@ -120,3 +120,32 @@ func TestIssuedTokensRedactedInFailure(t *testing.T) {
 		})
 	}
 }
+
+// TestUserinfoErrorCleaned: a userinfo endpoint that refuses the new token and echoes
+// it, in its error code as well, does not get it into the error.
+func TestUserinfoErrorCleaned(t *testing.T) {
+	f := fakeFlow()
+	f.Userinfo = &runtime.Userinfo{URL: runtime.String("https://api.example/me"), Fields: []runtime.Field{{Name: "email", Path: runtime.Path{"email"}}}}
+	f.APIHosts = []string{"api.example"}
+	f.TokenHosts = []string{"idp.example"}
+	rt := roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		status, body := 200, `{"access_token":"FRESH_ACCESS_TOKEN","refresh_token":"FRESH_REFRESH_TOKEN"}`
+		if r.URL.Host == "api.example" {
+			status, body = 401, `{"error":"invalid token FRESH_ACCESS_TOKEN","error_description":"FRESH_REFRESH_TOKEN"}`
+		}
+		return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+			Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+	})
+	c := runtime.New(f, runtime.Credentials{ClientID: testID, ClientSecret: testSecret}, runtime.WithHTTPClient(&http.Client{Transport: rt}))
+	tok, err := c.Exchange(context.Background(), "CODE12345")
+	if err == nil || tok == nil {
+		t.Fatalf("Exchange: token %v, error %v; want both", tok, err)
+	}
+	var te *runtime.TokenError
+	if !errors.As(err, &te) || te.Op != runtime.OpUserinfo || te.Code != "invalid token [redacted]" {
+		t.Errorf("error %#v, want a userinfo error with code %q", err, "invalid token [redacted]")
+	}
+	if text := errorText(err); strings.Contains(text, "FRESH_") {
+		t.Errorf("the error holds the token:\n%s", text)
+	}
+}
