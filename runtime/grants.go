@@ -72,7 +72,9 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 }
 
 // complete finishes a token a grant has just obtained (an exchange, a device code):
-// the userinfo request, the token hook, the store. A failed userinfo request or save
+// the userinfo request, the host values' check (as refresh and clientCredentials
+// do: a token with a host value off the API hosts reaches neither the hook nor the
+// store), the token hook, the store. A failed userinfo request or save
 // returns the token with the error.
 func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	var uerr error
@@ -142,7 +144,11 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if err != nil {
 		return nil, err
 	}
-	return c.mergeToken(old, res.tok), nil
+	tok := c.mergeToken(old, res.tok)
+	if err := c.checkHostValues(OpRefresh, tok); err != nil {
+		return nil, err
+	}
+	return tok, nil
 }
 
 // Token gets a token with the client_credentials grant: the request carries the
@@ -171,6 +177,9 @@ func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	c.addClientAuth(tc)
 	res, err := c.send(ctx, tc)
 	if err != nil {
+		return nil, err
+	}
+	if err := c.checkHostValues(OpClientCredentials, res.tok); err != nil {
 		return nil, err
 	}
 	return res.tok, nil
