@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"net/url"
 
 	"golang.org/x/oauth2"
@@ -145,7 +146,7 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 		return nil, err
 	}
 	tok := c.mergeToken(old, res.tok)
-	if err := c.checkHostValues(OpRefresh, tok); err != nil {
+	if err := c.checkIssued(OpRefresh, tok); err != nil {
 		return nil, err
 	}
 	return tok, nil
@@ -179,10 +180,26 @@ func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := c.checkHostValues(OpClientCredentials, res.tok); err != nil {
+	if err := c.checkIssued(OpClientCredentials, res.tok); err != nil {
 		return nil, err
 	}
 	return res.tok, nil
+}
+
+// checkIssued runs checkHostValues on the token a refresh or a client-credentials
+// request obtained. Those fail as token requests do, with a *TokenError, whose Err
+// is the *HostError.
+func (c *Client) checkIssued(op Op, tok *oauth2.Token) error {
+	err := c.checkHostValues(op, tok)
+	var he *HostError
+	if !errors.As(err, &he) {
+		return err
+	}
+	host := he.Host
+	if he.scheme != "" {
+		host = he.scheme + "://" + host
+	}
+	return c.newTokenError(op, 0, "", "", "the response names "+quote(host)+", not an https URL on one of the connector's API hosts", err)
 }
 
 // newToken hands a new token to the token hook, if any. (Saving it in the store is

@@ -2,6 +2,7 @@ package runtime_test
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"strings"
@@ -53,6 +54,14 @@ func TestHostValuesCheckedOnEveryGrant(t *testing.T) {
 			}
 			if err == nil || tok != nil {
 				t.Fatalf("token %v, error %v: the host value was not refused", tok, err)
+			}
+			var he *runtime.HostError
+			if !errors.As(err, &he) || he.Host != "evil.example" {
+				t.Errorf("error %v, want a *HostError for evil.example", err)
+			}
+			var te *runtime.TokenError
+			if grant != "exchange" && !errors.As(err, &te) {
+				t.Errorf("%s error %T, want a *TokenError as other failed token requests", grant, err)
 			}
 			for _, h := range hooked {
 				if h != "https://www.api.example" {
