@@ -52,7 +52,7 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 		if root, err := decodeJSON(body); err == nil {
 			code, desc, _ = rfcError(root)
 		}
-		return tok, c.newTokenError(OpUserinfo, resp.StatusCode, code, tc.sec.clean(desc), statusText(resp)+", not a userinfo response", nil)
+		return tok, c.newTokenError(OpUserinfo, resp.StatusCode, tc.sec.clean(code), tc.sec.clean(desc), statusText(resp)+", not a userinfo response", nil)
 	}
 	root, err := decodeJSON(body)
 	if err != nil {
@@ -70,7 +70,7 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 		extra = map[string]any{}
 	}
 	for _, f := range ui.Fields {
-		if x, ok := lookup(from, f.Path); ok {
+		if x, ok := lookup(from, f.Path); ok && !c.ownExtra(f.Name) {
 			extra[f.Name] = scalarString(x)
 		}
 	}

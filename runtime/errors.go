@@ -2,8 +2,10 @@ package runtime
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -84,37 +86,161 @@ type CallbackError struct {
 func (e *CallbackError) Error() string { return e.msg }
 
 // secrets collects the secret values involved in one operation so that no error built
-// from a server's answer can repeat them.
-type secrets [5]string
+// from a server's answer can repeat them: each in the forms a server may echo it in,
+// as sent (raw) and escaped for a query, a path or a JSON string.
+type secrets struct {
+	forms []string // longest first, so that a form holding a shorter one goes whole
+}
 
 func (s *secrets) add(v string) {
 	if len(v) < 4 { // too short to redact without mangling messages
 		return
 	}
-	for i := range s {
-		if s[i] == "" || s[i] == v {
-			s[i] = v
-			return
+	j := jsonString(v)
+	for _, f := range [...]string{v, url.QueryEscape(v), url.PathEscape(v), j, strings.ReplaceAll(j, "/", `\/`)} {
+		if !slices.Contains(s.forms, f) {
+			s.forms = append(s.forms, f)
 		}
 	}
+	slices.SortStableFunc(s.forms, func(a, b string) int { return len(b) - len(a) })
+}
+
+// jsonString returns v escaped as in a JSON string, without the quotes.
+func jsonString(v string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(v) != nil {
+		return v
+	}
+	q := strings.TrimSuffix(b.String(), "\n")
+	return q[1 : len(q)-1]
+}
+
+// has reports whether text holds a secret in any of its forms.
+func (s *secrets) has(text string) bool {
+	for _, f := range s.forms {
+		if strings.Contains(text, f) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *secrets) clean(text string) string {
-	for _, v := range s {
-		if v != "" && strings.Contains(text, v) {
-			text = strings.ReplaceAll(text, v, "[redacted]")
+	for _, f := range s.forms {
+		if strings.Contains(text, f) {
+			text = strings.ReplaceAll(text, f, "[redacted]")
 		}
 	}
 	return text
 }
 
 func (s *secrets) cleanBytes(b []byte) []byte {
-	for _, v := range s {
-		if v != "" && bytes.Contains(b, []byte(v)) {
-			b = bytes.ReplaceAll(b, []byte(v), []byte("[redacted]"))
+	for _, f := range s.forms {
+		if bytes.Contains(b, []byte(f)) {
+			b = bytes.ReplaceAll(b, []byte(f), []byte("[redacted]"))
 		}
 	}
 	return b
+}
+
+// cleanBody returns a response body for RetrieveError.Body: cleaned, and cut to
+// maxErrorBody. A JSON or form body may spell a secret in escapes no list of forms
+// covers (JSON's \u0031, a form's %2b): when its decoded values still hold one, the
+// body is re-encoded from the cleaned values, and a body that does not decode but
+// has escapes is dropped.
+func (s *secrets) cleanBody(kind bodyKind, body []byte) []byte {
+	b := s.cleanBytes(bytes.Clone(body))
+	switch kind {
+	case kindJSON:
+		v, err := decodeJSON(b)
+		switch {
+		case err != nil && bytes.IndexByte(b, '\\') >= 0:
+			return nil
+		case err == nil && s.inValue(v):
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			if enc.Encode(s.cleanValue(v)) != nil {
+				return nil
+			}
+			b = bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
+		}
+	case kindForm:
+		q, err := url.ParseQuery(string(bytes.TrimSpace(b)))
+		switch {
+		case err != nil && bytes.IndexByte(b, '%') >= 0:
+			return nil
+		case err == nil && s.inValue(formValue(q)):
+			clean := make(url.Values, len(q))
+			for k, vs := range q {
+				for _, v := range vs {
+					clean.Add(s.clean(k), s.clean(v))
+				}
+			}
+			b = []byte(clean.Encode())
+		}
+	}
+	if len(b) > maxErrorBody {
+		b = b[:maxErrorBody]
+	}
+	return b
+}
+
+// formValue returns q as a decoded JSON value, for inValue.
+func formValue(q url.Values) any {
+	m := make(map[string]any, len(q))
+	for k, vs := range q {
+		l := make([]any, len(vs))
+		for i, v := range vs {
+			l[i] = v
+		}
+		m[k] = l
+	}
+	return m
+}
+
+// inValue reports whether a string or a key in a decoded JSON value holds a secret.
+func (s *secrets) inValue(v any) bool {
+	switch x := v.(type) {
+	case string:
+		return s.has(x)
+	case map[string]any:
+		for k, e := range x {
+			if s.has(k) || s.inValue(e) {
+				return true
+			}
+		}
+	case []any:
+		for _, e := range x {
+			if s.inValue(e) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// cleanValue returns a decoded JSON value with its strings and keys cleaned.
+func (s *secrets) cleanValue(v any) any {
+	switch x := v.(type) {
+	case string:
+		return s.clean(x)
+	case map[string]any:
+		m := make(map[string]any, len(x))
+		for k, e := range x {
+			m[s.clean(k)] = s.cleanValue(e)
+		}
+		return m
+	case []any:
+		l := make([]any, len(x))
+		for i, e := range x {
+			l[i] = s.cleanValue(e)
+		}
+		return l
+	}
+	return v
 }
 
 // newTokenError builds a TokenError. problem is our own text (no secrets).

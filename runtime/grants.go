@@ -2,6 +2,7 @@ package runtime
 
 import (
 	"context"
+	"errors"
 	"net/url"
 
 	"golang.org/x/oauth2"
@@ -72,7 +73,9 @@ func (c *Client) exchange(ctx context.Context, code string, v *Vars, opts []oaut
 }
 
 // complete finishes a token a grant has just obtained (an exchange, a device code):
-// the userinfo request, the token hook, the store. A failed userinfo request or save
+// the userinfo request, the host values' check (as refresh and clientCredentials
+// do: a token with a host value off the API hosts reaches neither the hook nor the
+// store), the token hook, the store. A failed userinfo request or save
 // returns the token with the error.
 func (c *Client) complete(ctx context.Context, tok *oauth2.Token) (*oauth2.Token, error) {
 	var uerr error
@@ -103,7 +106,8 @@ func (c *Client) Refresh(ctx context.Context, refreshToken string) (*oauth2.Toke
 // RefreshToken refreshes old: the request carries the flow's RefreshArgs, the refresh
 // token and the client credentials; templates see old's metadata (Vars.Credentials)
 // and callback values. The new token keeps old's refresh token when the response has
-// none, and old's Extra values that the response does not replace. Like Refresh, it
+// none, and old's Extra values that the response does not replace; a response
+// never replaces the callback values nor the runtime's own oauthgen_* values. Like Refresh, it
 // does not go through a store: use Connections.Refresh for stored connections.
 func (c *Client) RefreshToken(ctx context.Context, old *oauth2.Token) (*oauth2.Token, error) {
 	tok, err := c.refresh(ctx, old)
@@ -141,7 +145,11 @@ func (c *Client) refresh(ctx context.Context, old *oauth2.Token) (*oauth2.Token,
 	if err != nil {
 		return nil, err
 	}
-	return mergeToken(old, res.tok), nil
+	tok := c.mergeToken(old, res.tok)
+	if err := c.checkIssued(OpRefresh, tok); err != nil {
+		return nil, err
+	}
+	return tok, nil
 }
 
 // Token gets a token with the client_credentials grant: the request carries the
@@ -172,7 +180,26 @@ func (c *Client) clientCredentials(ctx context.Context) (*oauth2.Token, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := c.checkIssued(OpClientCredentials, res.tok); err != nil {
+		return nil, err
+	}
 	return res.tok, nil
+}
+
+// checkIssued runs checkHostValues on the token a refresh or a client-credentials
+// request obtained. Those fail as token requests do, with a *TokenError, whose Err
+// is the *HostError.
+func (c *Client) checkIssued(op Op, tok *oauth2.Token) error {
+	err := c.checkHostValues(op, tok)
+	var he *HostError
+	if !errors.As(err, &he) {
+		return err
+	}
+	host := he.Host
+	if he.scheme != "" {
+		host = he.scheme + "://" + host
+	}
+	return c.newTokenError(op, 0, "", "", "the response names "+quote(host)+", not an https URL on one of the connector's API hosts", err)
 }
 
 // newToken hands a new token to the token hook, if any. (Saving it in the store is

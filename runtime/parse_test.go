@@ -109,12 +109,26 @@ func TestMissingTokenErrorHidesOddKeys(t *testing.T) {
 func TestMergeToken(t *testing.T) {
 	old := (&oauth2.Token{AccessToken: "a1", RefreshToken: "r1"}).WithExtra(map[string]any{"shop": "s", "n": 1.0})
 	next := (&oauth2.Token{AccessToken: "a2"}).WithExtra(map[string]any{"n": 2.0})
-	m := mergeToken(old, next)
+	m := (&Client{flow: &Flow{}}).mergeToken(old, next)
 	if m.RefreshToken != "r1" || m.Extra("shop") != "s" || m.Extra("n") != 2.0 || m.AccessToken != "a2" {
 		t.Errorf("merged %q %v %v", m.RefreshToken, m.Extra("shop"), m.Extra("n"))
 	}
 	if old.Extra("n") != 1.0 {
 		t.Error("old token modified")
+	}
+
+	// The runtime's own values stay old's, but for the expiry of a new refresh token.
+	c := &Client{flow: &Flow{CallbackParams: []Field{{Name: "server"}}}}
+	own := map[string]any{"oauthgen_values": map[string]any{"shop": "victim"}, "server": "https://victim.example", refreshExpiryKey: "2030-01-01T00:00:00Z"}
+	old = (&oauth2.Token{AccessToken: "a1", RefreshToken: "r1"}).WithExtra(own)
+	next = (&oauth2.Token{AccessToken: "a2", RefreshToken: "r2"}).WithExtra(map[string]any{
+		"oauthgen_values": map[string]any{"shop": "attacker"}, "oauthgen_reauth": "invalid_grant", "server": "https://attacker.example", refreshExpiryKey: "2031-01-01T00:00:00Z"})
+	m = c.mergeToken(old, next)
+	if v, _ := m.Extra("oauthgen_values").(map[string]any); v["shop"] != "victim" || m.Extra("server") != "https://victim.example" || m.Extra("oauthgen_reauth") != nil {
+		t.Errorf("merged own values %v %v %v", m.Extra("oauthgen_values"), m.Extra("server"), m.Extra("oauthgen_reauth"))
+	}
+	if m.Extra(refreshExpiryKey) != "2031-01-01T00:00:00Z" {
+		t.Errorf("merged refresh token expiry %v, want the new token's", m.Extra(refreshExpiryKey))
 	}
 }
 

@@ -173,21 +173,25 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	ct := resp.Header.Get("Content-Type")
 	kind := classify(ct, body)
 
+	var root any
 	fail := func(code, desc, uri, problem string, keepBody, refused bool) (*parsed, bool, error) {
+		// A failed response may still issue tokens (beside an error, with a 5xx): its
+		// error must not show them either.
+		for _, p := range [...]Path{c.accessPath, c.refreshPath} {
+			if v, ok := lookup(root, p); ok {
+				s, _ := v.(string)
+				tc.sec.add(s)
+			}
+		}
 		code = tc.sec.clean(code)
 		desc = tc.sec.clean(desc)
 		re := &oauth2.RetrieveError{Response: detached(resp), ErrorCode: code, ErrorDescription: desc, ErrorURI: tc.sec.clean(uri)}
 		if keepBody {
-			b := body
-			if len(b) > maxErrorBody {
-				b = b[:maxErrorBody]
-			}
-			re.Body = tc.sec.cleanBytes(bytes.Clone(b))
+			re.Body = tc.sec.cleanBody(kind, body)
 		}
 		return nil, refused, c.newTokenError(tc.op, status, code, desc, problem, re)
 	}
 
-	var root any
 	switch kind {
 	case kindEmpty:
 		if ok2xx {
@@ -226,6 +230,8 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	code, desc, uri := rfcError(root)
 	access, _ := lookup(root, c.accessPath)
 	accessStr, _ := access.(string)
+	refresh, _ := lookup(root, c.refreshPath)
+	refreshStr, _ := refresh.(string)
 
 	if !ok2xx {
 		problem := statusText(resp)
@@ -242,8 +248,6 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 	}
 	// encoding/json turns bytes that are not UTF-8 into U+FFFD: a token changed that
 	// way would fail later, far from the cause, so it is refused here.
-	refresh, _ := lookup(root, c.refreshPath)
-	refreshStr, _ := refresh.(string)
 	bad := !utf8.ValidString(accessStr) || !utf8.ValidString(refreshStr)
 	if !bad && kind == kindJSON && !utf8.Valid(body) {
 		bad = strings.ContainsRune(accessStr, utf8.RuneError) || strings.ContainsRune(refreshStr, utf8.RuneError)
@@ -297,15 +301,28 @@ func (c *Client) tokenFrom(root any, access string, tc *tokenCall) *oauth2.Token
 		t.Expiry = c.now().Add(time.Duration(secs) * time.Second)
 	}
 
-	// Extra: the object holding the access token, plus metadata and callback values.
+	// Extra: the object holding the access token, less the names the runtime keeps
+	// there itself, plus metadata and callback values.
+	var meta map[string]any
+	for _, f := range c.flow.Metadata {
+		if v, ok := lookup(root, f.Path); ok && !c.ownExtra(f.Name) {
+			if meta == nil {
+				meta = make(map[string]any, len(c.flow.Metadata))
+			}
+			meta[f.Name] = scalarString(v)
+		}
+	}
 	extra := parent(root, c.accessPath)
 	if extra == nil {
 		extra = map[string]any{}
 	}
-	for _, f := range c.flow.Metadata {
-		if v, ok := lookup(root, f.Path); ok {
-			extra[f.Name] = scalarString(v)
+	for k := range extra {
+		if c.ownExtra(k) {
+			delete(extra, k)
 		}
+	}
+	for k, v := range meta {
+		extra[k] = v
 	}
 	toFloats(extra)
 	if tc.vars != nil {

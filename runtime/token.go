@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"reflect"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -150,17 +151,38 @@ func UnmarshalToken(data []byte) (*oauth2.Token, error) {
 	return &t, nil
 }
 
+// reservedPrefix begins the names of the Extra values the runtime itself keeps with
+// a token: oauthgen_values and oauthgen_reauth of a connection, and
+// oauthgen_refresh_token_expiry.
+const reservedPrefix = "oauthgen_"
+
+// ownExtra reports whether name is an Extra value that the runtime sets and a
+// provider's answer must not: a reserved name, or one of the flow's callback values
+// (Zoho's accounts_server, where the token is refreshed). A connection rebuilds its
+// client and picks its token endpoint from these, so a token or userinfo response
+// that set one could re-target the next request.
+func (c *Client) ownExtra(name string) bool {
+	if strings.HasPrefix(name, reservedPrefix) {
+		return true
+	}
+	for _, f := range c.flow.CallbackParams {
+		if f.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 // mergeToken keeps old's refresh token when next has none, and old's Extra values
-// that next does not replace.
-func mergeToken(old, next *oauth2.Token) *oauth2.Token {
+// that next does not replace. The runtime's own values (ownExtra) are old's whatever
+// next holds, but for the refresh token's expiry, which next records when its
+// response issued a new one.
+func (c *Client) mergeToken(old, next *oauth2.Token) *oauth2.Token {
 	if old == nil {
 		return next
 	}
 	oldExtra, _ := extraMap(old)
 	newExtra, _ := extraMap(next)
-	if next.RefreshToken != "" && len(oldExtra) == 0 {
-		return next
-	}
 	t := *next
 	if t.RefreshToken == "" {
 		t.RefreshToken = old.RefreshToken
@@ -170,7 +192,9 @@ func mergeToken(old, next *oauth2.Token) *oauth2.Token {
 		merged[k] = v
 	}
 	for k, v := range newExtra {
-		merged[k] = v
+		if k == refreshExpiryKey || !c.ownExtra(k) {
+			merged[k] = v
+		}
 	}
 	if old.RefreshToken != "" && next.RefreshToken == "" {
 		// The response's own "refresh_token" field was absent; keep the map consistent.
