@@ -3,6 +3,7 @@ package runtime
 import (
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -305,3 +306,35 @@ func TestHostSetPatterns(t *testing.T) {
 		}
 	}
 }
+
+// TestServerTextCleanedAsWritten: what FuzzTokenResponse found. A provider's error
+// text is cleaned of the secrets sent, and so is the message as written, where
+// quoting may spell one ("\x7f" then the code without its "f"); a userinfo error's
+// code is cleaned like its description.
+func TestServerTextCleanedAsWritten(t *testing.T) {
+	const code, at = "fuzz-auth-code-6f5e4d3c", "at-s3cret-token"
+	for _, tc := range []struct{ token, userinfo string }{
+		{`{"error":"000\u007f` + code[1:] + `"}`, ""},
+		{`{"access_token":"` + at + `"}`, `{"error":"` + at + `"}`},
+	} {
+		hc := &http.Client{Transport: roundTrip(func(r *http.Request) (*http.Response, error) {
+			status, body := http.StatusBadRequest, tc.token
+			if r.URL.Path == "/userinfo" {
+				body = tc.userinfo
+			} else if tc.userinfo != "" {
+				status = http.StatusOK
+			}
+			return &http.Response{StatusCode: status, Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(body)), Request: r}, nil
+		})}
+		f := &Flow{Connector: "S", TokenURL: String("https://p.example/token"), Userinfo: &Userinfo{URL: String("https://p.example/userinfo")}}
+		_, err := New(f, Credentials{ClientID: "id"}, WithHTTPClient(hc)).Exchange(context.Background(), code)
+		if err == nil || strings.Contains(err.Error(), code) || strings.Contains(err.Error(), at) {
+			t.Errorf("error %v, want one without the code or the token", err)
+		}
+	}
+}
+
+type roundTrip func(*http.Request) (*http.Response, error)
+
+func (f roundTrip) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -184,7 +184,11 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 			}
 			re.Body = tc.sec.cleanBytes(bytes.Clone(b))
 		}
-		return nil, refused, c.newTokenError(tc.op, status, code, desc, problem, re)
+		te := c.newTokenError(tc.op, status, code, desc, problem, re)
+		// Quoting may spell a secret the raw text did not: "\x7f" then "uzz-code"
+		// reads "fuzz-code". So the message is cleaned once more, as written.
+		te.msg = tc.sec.clean(te.msg)
+		return nil, refused, te
 	}
 
 	var root any
