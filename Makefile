@@ -11,7 +11,7 @@ FUZZ_TARGETS := ./schema:FuzzLoad ./cmd/oauthgen:FuzzValidate
 FUZZ_TARGETS += ./runtime:FuzzParseTokenResponse
 FUZZ_TARGETS += ./jinja:FuzzParse ./jinja:FuzzURL ./runtime:FuzzURLEscape ./internal/difftest:FuzzURLValuesAgree
 FUZZ_TARGETS += ./conformance:FuzzTokenResponse ./conformance:FuzzGenerateCompile ./conformance:FuzzGenerateFields
-FUZZ_TARGETS += ./model:FuzzResolve ./model:FuzzPattern
+FUZZ_TARGETS += ./model:FuzzResolve ./model:FuzzPattern ./runtime:FuzzHostSet
 FUZZ_TARGETS += ./cmd/oauthgen:FuzzExplain
 FUZZ_TARGETS += ./importer:FuzzFromChiefOnboarding ./importer:FuzzFromIntegrationApp ./importer:FuzzFromNango
 

@@ -52,7 +52,9 @@ func (c *Client) userinfo(ctx context.Context, tok *oauth2.Token) (*oauth2.Token
 		if root, err := decodeJSON(body); err == nil {
 			code, desc, _ = rfcError(root)
 		}
-		return tok, c.newTokenError(OpUserinfo, resp.StatusCode, tc.sec.clean(code), tc.sec.clean(desc), statusText(resp)+", not a userinfo response", nil)
+		te := c.newTokenError(OpUserinfo, resp.StatusCode, tc.sec.clean(code), tc.sec.clean(desc), statusText(resp)+", not a userinfo response", nil)
+		te.msg = tc.sec.clean(te.msg) // as parse's: quoting may spell a secret
+		return tok, te
 	}
 	root, err := decodeJSON(body)
 	if err != nil {

@@ -47,10 +47,14 @@ type hostSet struct {
 func newHostSet(patterns []string, userHost string, on, api bool) hostSet {
 	s := hostSet{on: on, api: api}
 	for _, p := range patterns {
-		if rest, ok := strings.CutPrefix(p, "*"); ok {
-			s.wild = append(s.wild, strings.ToLower(rest))
-		} else {
+		if !strings.HasPrefix(p, "*") {
 			s.exact = append(s.exact, strings.ToLower(p))
+			continue
+		}
+		// Only "*." and a host name is a wildcard: "*okta.com" would match
+		// "evilokta.com", and "*" or "*." any one label; such a pattern adds nothing.
+		if rest, ok := strings.CutPrefix(p, "*."); ok && isHostName(rest) {
+			s.wild = append(s.wild, "."+strings.ToLower(rest))
 		}
 	}
 	if h := hostName(userHost); h != "" {
@@ -71,12 +75,20 @@ func hostName(hostport string) string {
 		}
 		h = h[:i]
 	}
-	for _, l := range strings.Split(h, ".") {
-		if !isLabel(l) {
-			return ""
-		}
+	if !isHostName(h) {
+		return ""
 	}
 	return h
+}
+
+// isHostName reports whether s is DNS labels joined by dots, without a trailing dot.
+func isHostName(s string) bool {
+	for _, l := range strings.Split(s, ".") {
+		if !isLabel(l) {
+			return false
+		}
+	}
+	return true
 }
 
 // initHosts prepares the client's host sets from its flow.
@@ -171,8 +183,10 @@ func (c *Client) checkHostValues(op Op, tok *oauth2.Token) error {
 	return nil
 }
 
+// isLoopback reports whether host is localhost (in any ASCII case, as the host set
+// compares it) or a loopback IP address.
 func isLoopback(host string) bool {
-	if host == "localhost" {
+	if asciiEqualFold(host, "localhost") {
 		return true
 	}
 	ip, err := netip.ParseAddr(host)

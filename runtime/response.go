@@ -189,7 +189,11 @@ func (c *Client) parse(tc *tokenCall, resp *http.Response, body []byte) (*parsed
 		if keepBody {
 			re.Body = tc.sec.cleanBody(kind, body)
 		}
-		return nil, refused, c.newTokenError(tc.op, status, code, desc, problem, re)
+		te := c.newTokenError(tc.op, status, code, desc, problem, re)
+		// Quoting may spell a secret the raw text did not: "\x7f" then "uzz-code"
+		// reads "fuzz-code". So the message is cleaned once more, as written.
+		te.msg = tc.sec.clean(te.msg)
+		return nil, refused, te
 	}
 
 	switch kind {

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 )
 
@@ -14,8 +15,13 @@ var fieldKeys = map[string]bool{
 }
 
 // CompilePattern compiles the pattern of an auth_form field, anchored: a value
-// matches when the whole of it does (^(?:pattern)$).
+// matches when the whole of it does (^(?:pattern)$). The pattern must parse alone:
+// "[a-z]+)|(.*" parses only once wrapped, as ^(?:[a-z]+)|(.*)$, which matches
+// any value.
 func CompilePattern(pattern string) (*regexp.Regexp, error) {
+	if _, err := syntax.Parse(pattern, syntax.Perl); err != nil {
+		return nil, err
+	}
 	return regexp.Compile(`^(?:` + pattern + `)$`)
 }
 

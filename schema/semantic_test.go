@@ -375,6 +375,7 @@ func TestFieldPattern(t *testing.T) {
 		`{"name": "shop", "pattern": "[a-z]+", "default": "acme"}`:       "",
 		`{"name": "shop", "pattern": "[a-z"}`:                            "/oauth2/auth_form/0/pattern: not an RE2 regular expression: missing closing ]",
 		`{"name": "shop", "pattern": "(?<=a)b"}`:                         "/oauth2/auth_form/0/pattern: not an RE2 regular expression",
+		`{"name": "shop", "pattern": "[a-z]+)|(.*"}`:                     "/oauth2/auth_form/0/pattern: not an RE2 regular expression: unexpected )",
 		`{"name": "shop", "pattern": "[a-z]+", "default": "acme.evil"}`:  `/oauth2/auth_form/0/default: default "acme.evil" does not match the pattern "[a-z]+"`,
 		`{"name": "n", "type": "number", "pattern": "[0-9]+"}`:           `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "number" field`,
 		`{"name": "s", "type": "select", "enum": ["a"], "pattern": "a"}`: `/oauth2/auth_form/0/pattern: a pattern applies to text and password fields, not to a "select" field`,
