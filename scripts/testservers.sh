@@ -64,11 +64,17 @@ install_missing() {
 	fi
 }
 
-# free_port prints a loopback TCP port nothing listens on.
+# free_port prints a loopback TCP port nothing listens on, below the kernel's
+# ephemeral range: a port in that range may be the local end of one of the many
+# connections the tests just made (bind then fails with "Address already in use"
+# although nothing listens there).
 free_port() {
-	local p i
+	local p i low=32768 base=10000 span
+	read -r low _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
+	span=$((low - base))
+	if [ "$span" -lt 2000 ]; then base=20000 span=40000; fi # no room below the range
 	for i in $(seq 1 200); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((base + RANDOM % span))
 		if ! (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
 			echo "$p"
 			return 0
