@@ -93,7 +93,8 @@ type explanation struct {
 	ClientAuth *explainClientAuth `json:"client_auth,omitempty"`
 	Notes      []string           `json:"notes,omitempty"`
 	// Examples are the values explain made up that look real, by what they stand
-	// for: "redirect_url" (no --redirect-url given), "api_url" (the connector has no
+	// for: "redirect_url" (no --redirect-url given), "api_request" (a GET of the base
+	// URL, the connector having no test request), "api_url" (the connector has no
 	// base URL or test request to call).
 	Examples map[string]string `json:"example_values,omitempty"`
 }
@@ -383,6 +384,8 @@ func explain(m *model.Connector, cfg dynamic.Config, state string, callback map[
 		if target == "" {
 			target = exampleAPIURL
 			ex.example("api_url", target)
+		} else {
+			ex.example("api_request", target)
 		}
 	}
 	req, err := http.NewRequestWithContext(ctx, method, target, nil)
@@ -694,6 +697,8 @@ func printExplanation(w io.Writer, ex *explanation) {
 		fmt.Fprintf(w, "\n%s:\n  %s %s", title, r.Method, r.URL)
 		if v, ok := ex.Examples["api_url"]; ok && r.URL == v {
 			fmt.Fprint(w, "  (example URL: the connector has no base_url or test_request)")
+		} else if v, ok := ex.Examples["api_request"]; ok && r.URL == v {
+			fmt.Fprint(w, "  (example request: a GET of the base URL, as the connector has no test_request)")
 		}
 		fmt.Fprintln(w)
 		keys := make([]string, 0, len(r.Headers))

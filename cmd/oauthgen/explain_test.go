@@ -339,3 +339,16 @@ func TestExplainPattern(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainLabelsBaseURLRequest: for a connector with a base_url and no
+// test_request, the API request shown is made up (a GET of the base URL) and says so.
+func TestExplainLabelsBaseURLRequest(t *testing.T) {
+	code, out, errOut := runOauthgen("explain", "../../connectors/tiktok.json")
+	want := "  GET https://business-api.tiktok.com/open_api/v1.2/  (example request: a GET of the base URL, as the connector has no test_request)\n"
+	if code != exitOK || !strings.Contains(out, want) {
+		t.Errorf("exit %d, output lacks %q:\n%s%s", code, want, out, errOut)
+	}
+	if ex := explainJSON(t, "../../connectors/tiktok.json"); ex["example_values"].(map[string]any)["api_request"] != "https://business-api.tiktok.com/open_api/v1.2/" {
+		t.Errorf("example_values %v", ex["example_values"])
+	}
+}
